@@ -1,0 +1,399 @@
+"""The SQLite store: schema, forward migrations and connection settings.
+
+The schema version lives in ``PRAGMA user_version``. ``open_store`` applies
+every migration newer than the file, each in its own transaction, and refuses
+a store written by a newer smarketing-tui. Timestamps are UTC ISO 8601 text
+(see :mod:`smarketing_tui.timeutil`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from smarketing_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from smarketing_tui.workspace import Settings
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Version 1: people and the data imported from CRM and marketing automation.
+_V1 = """
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    team TEXT NOT NULL CHECK (team IN ('marketing', 'sales')),
+    email TEXT,
+    active INTEGER NOT NULL DEFAULT 1
+);
+-- Owner ids and spellings as they appear in exports, folded to lower case.
+CREATE TABLE person_aliases (
+    alias TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE
+);
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,              -- leads | events | campaigns | activities
+    file TEXT NOT NULL,
+    preset TEXT,                     -- hubspot | salesforce | pipedrive | NULL
+    mapping TEXT,                    -- mapping file, when one was used
+    source_label TEXT NOT NULL,      -- e.g. 'HubSpot export'
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    rows INTEGER NOT NULL DEFAULT 0,
+    inserted INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    newest_at TEXT                   -- newest timestamp found in the file's rows
+);
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    channel TEXT,
+    source TEXT,                     -- the lead source its leads carry, for cost per MQL
+    owner TEXT,
+    owner_id INTEGER REFERENCES people(id),
+    starts TEXT,                     -- local ISO date, inclusive
+    ends TEXT,                       -- local ISO date, inclusive
+    spend REAL NOT NULL DEFAULT 0,
+    currency TEXT,
+    import_id INTEGER REFERENCES imports(id)
+);
+CREATE TABLE leads (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT NOT NULL UNIQUE,
+    name TEXT,
+    company TEXT,
+    email TEXT,
+    source TEXT,
+    campaign TEXT,
+    stage TEXT,                      -- lifecycle stage after value mapping
+    owner TEXT,                      -- canonical person name when the alias is known, else as exported
+    owner_id INTEGER REFERENCES people(id),
+    created_at TEXT,
+    mql_at TEXT,
+    assigned_at TEXT,
+    accepted_at TEXT,
+    rejected_at TEXT,
+    rejected_reason TEXT,
+    first_contact_at TEXT,           -- imported where the export has it, else derived from lead_events
+    first_contact_imported INTEGER NOT NULL DEFAULT 0,
+    meeting_at TEXT,
+    opportunity_at TEXT,
+    won_at TEXT,
+    lost_at TEXT,
+    lost_reason TEXT,
+    amount REAL,
+    currency TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    updated_at TEXT
+);
+CREATE INDEX leads_mql_at ON leads(mql_at);
+CREATE INDEX leads_created_at ON leads(created_at);
+CREATE INDEX leads_won_at ON leads(won_at);
+CREATE INDEX leads_lost_at ON leads(lost_at);
+CREATE INDEX leads_meeting_at ON leads(meeting_at);
+CREATE INDEX leads_rejected_at ON leads(rejected_at);
+CREATE INDEX leads_opportunity_at ON leads(opportunity_at);
+CREATE INDEX leads_owner_id ON leads(owner_id);
+CREATE INDEX leads_source ON leads(source);
+CREATE INDEX leads_campaign ON leads(campaign);
+-- Append-only log of touches; first contact and attempts per lead derive from it.
+CREATE TABLE lead_events (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT UNIQUE,         -- when the export has one; re-imports are then idempotent
+    lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,              -- call | email | meeting | note | stage | linkedin | sms
+    outcome TEXT,                    -- attempted | connected | NULL
+    at TEXT NOT NULL,
+    person TEXT,
+    person_id INTEGER REFERENCES people(id),
+    note TEXT,
+    import_id INTEGER REFERENCES imports(id)
+);
+CREATE INDEX lead_events_lead_at ON lead_events(lead_id, at);
+CREATE INDEX lead_events_at ON lead_events(at);
+CREATE INDEX lead_events_person ON lead_events(person_id, at);
+CREATE TABLE activities (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT UNIQUE,
+    team TEXT NOT NULL CHECK (team IN ('marketing', 'sales')),
+    person TEXT,
+    person_id INTEGER REFERENCES people(id),
+    date TEXT NOT NULL,              -- local ISO date
+    kind TEXT NOT NULL,              -- webinar | calls | blog_post | event | ...
+    title TEXT,
+    quantity REAL NOT NULL DEFAULT 1,
+    import_id INTEGER REFERENCES imports(id)
+);
+CREATE INDEX activities_date ON activities(team, date);
+"""
+
+# Version 2: what meetings record.
+_V2 = """
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    agenda_path TEXT NOT NULL,
+    title TEXT NOT NULL,
+    cadence TEXT NOT NULL CHECK (cadence IN ('weekly', 'monthly')),
+    period_label TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    planned_minutes INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'paused', 'ended')),
+    current_section INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT,
+    facilitator TEXT,
+    scorecard_snapshot TEXT,         -- JSON of the scorecard as shown, frozen at the end
+    agenda_snapshot TEXT             -- JSON of the agenda as it was run
+);
+CREATE INDEX meetings_created ON meetings(created_at);
+CREATE TABLE meeting_sections (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    type TEXT NOT NULL,
+    timebox_seconds INTEGER NOT NULL,
+    used_seconds REAL NOT NULL DEFAULT 0,  -- time banked before running_since
+    running_since TEXT,                    -- set while this section's clock runs
+    PRIMARY KEY (meeting_id, position)
+);
+CREATE TABLE attendance (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    present INTEGER NOT NULL DEFAULT 1,
+    rating INTEGER CHECK (rating BETWEEN 1 AND 10),
+    checkin TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, person_id)
+);
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    detail TEXT,
+    team TEXT,
+    raised_by INTEGER REFERENCES people(id),
+    raised_at TEXT NOT NULL,
+    raised_in_meeting INTEGER REFERENCES meetings(id),
+    origin TEXT NOT NULL DEFAULT 'meeting',  -- meeting | prep | scorecard | cli
+    evidence TEXT,                   -- JSON: the numbers attached (e.g. a red scorecard line)
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'solved', 'dropped')),
+    rank INTEGER,                    -- the team's priority, 1 = first
+    solved_at TEXT,
+    solved_in_meeting INTEGER REFERENCES meetings(id),
+    resolution TEXT
+);
+CREATE INDEX issues_status ON issues(status, rank);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    section_position INTEGER,
+    section_title TEXT,
+    text TEXT NOT NULL,
+    issue_id INTEGER REFERENCES issues(id),
+    context TEXT,                    -- JSON: the numbers on screen when it was taken
+    created_at TEXT NOT NULL
+);
+CREATE INDEX decisions_meeting ON decisions(meeting_id);
+CREATE TABLE action_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER REFERENCES meetings(id),  -- NULL when created outside a meeting
+    section_position INTEGER,
+    section_title TEXT,
+    text TEXT NOT NULL,
+    owner_id INTEGER REFERENCES people(id),
+    owner TEXT,
+    due TEXT,                        -- local ISO date
+    original_due TEXT,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    carried_over INTEGER NOT NULL DEFAULT 0,
+    issue_id INTEGER REFERENCES issues(id),
+    decision_id INTEGER REFERENCES decisions(id),
+    created_at TEXT NOT NULL,
+    done_at TEXT,
+    dropped_at TEXT,
+    comment TEXT
+);
+CREATE INDEX action_items_status ON action_items(status, due);
+CREATE INDEX action_items_owner ON action_items(owner_id, status);
+-- History of each action item: done, carried over, dropped, commented, reopened.
+CREATE TABLE action_item_updates (
+    id INTEGER PRIMARY KEY,
+    action_item_id INTEGER NOT NULL REFERENCES action_items(id) ON DELETE CASCADE,
+    meeting_id INTEGER REFERENCES meetings(id),
+    kind TEXT NOT NULL,              -- done | carried | dropped | comment | reopened
+    at TEXT NOT NULL,
+    by_person INTEGER REFERENCES people(id),
+    old_due TEXT,
+    new_due TEXT,
+    comment TEXT
+);
+CREATE INDEX action_item_updates_item ON action_item_updates(action_item_id, at);
+CREATE TABLE talking_points (
+    id INTEGER PRIMARY KEY,
+    agenda TEXT NOT NULL,            -- agenda file name (e.g. weekly.yaml): the next meeting of it
+    section_type TEXT,               -- the section it belongs to, by type ...
+    section_title TEXT,              -- ... and title
+    text TEXT NOT NULL,
+    author_id INTEGER REFERENCES people(id),
+    metric TEXT,
+    issue_id INTEGER REFERENCES issues(id),
+    created_at TEXT NOT NULL,
+    meeting_id INTEGER REFERENCES meetings(id)  -- set when a meeting takes it up
+);
+CREATE INDEX talking_points_open ON talking_points(agenda, meeting_id);
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    section_position INTEGER,
+    section_title TEXT,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX notes_meeting ON notes(meeting_id);
+-- The agreed lead definition, a new row each time its text changes.
+CREATE TABLE lead_definitions (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
+    """A raw connection with the store's pragmas (WAL, foreign keys, busy timeout)."""
+    if readonly:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION, label: str = "store") -> int:
+    """Bring a store up to ``target``; returns the version it had before."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise UserError(f"{label} was written by a newer smarketing-tui (schema version {version}, "
+                        f"this one knows up to {SCHEMA_VERSION}); upgrade smarketing-tui to open it")
+    for number in range(version + 1, target + 1):
+        # executescript would commit on its own; run each migration as one transaction.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current >= number:  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(MIGRATIONS[number - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _statements(script: str) -> list[str]:
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    return statements
+
+
+def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the store; sync people from settings."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise UserError(f"store folder {path.parent} does not exist")
+    try:
+        conn = connect(path)
+        migrate(conn, label=str(path))
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{path}: not a usable smarketing store ({exc})") from None
+    db = sqlite_utils.Database(conn)
+    if settings is not None:
+        sync_people(db, settings)
+    return db
+
+
+def open_readonly(path: Path | str) -> sqlite3.Connection:
+    """A read-only connection for queries (metrics, custom SQL)."""
+    conn = connect(path, readonly=True)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        conn.close()
+        if version > SCHEMA_VERSION:
+            raise UserError(f"{path} was written by a newer smarketing-tui (schema version {version})")
+        raise UserError(f"{path} needs migrating; open it read-write once (any smarketing command)")
+    return conn
+
+
+def sync_people(db: sqlite_utils.Database, settings: Settings) -> None:
+    """Make the people tables match ``smarketing.yaml`` (one row per person, aliases folded)."""
+    conn = db.conn
+    wanted = {p.name.casefold(): p for p in settings.people}
+    rows = conn.execute("SELECT id, name, team, email, active FROM people").fetchall()
+    current = {name.casefold(): (pid, team, email, active) for pid, name, team, email, active in rows}
+    alias_rows = conn.execute("SELECT alias, person_id FROM person_aliases ORDER BY alias").fetchall()
+    ids_by_name = {name.casefold(): pid for pid, name, *_ in rows}
+    desired_aliases = sorted(
+        (alias.casefold(), ids_by_name.get(p.name.casefold()))
+        for p in settings.people for alias in (p.name, *p.aliases))
+    up_to_date = (
+        all(key in current and current[key][1:] == (p.team, p.email, 1) for key, p in wanted.items())
+        and all(active == 0 or key in wanted for key, (_, _, _, active) in current.items())
+        and [tuple(r) for r in alias_rows] == desired_aliases)
+    if up_to_date:
+        return  # the common case: no write, so no lock taken on every open
+    with db.atomic():
+        for key, person in wanted.items():
+            if key in current:
+                conn.execute("UPDATE people SET name=?, team=?, email=?, active=1 WHERE id=?",
+                             (person.name, person.team, person.email, current[key][0]))
+            else:
+                conn.execute("INSERT INTO people (name, team, email) VALUES (?, ?, ?)",
+                             (person.name, person.team, person.email))
+        for key, (pid, *_rest) in current.items():
+            if key not in wanted:  # people who left keep their history, marked inactive
+                conn.execute("UPDATE people SET active=0 WHERE id=?", (pid,))
+        conn.execute("DELETE FROM person_aliases")
+        for person in settings.people:
+            pid = conn.execute("SELECT id FROM people WHERE name=?", (person.name,)).fetchone()[0]
+            for alias in {person.name.casefold(), *(a.casefold() for a in person.aliases)}:
+                conn.execute("INSERT OR REPLACE INTO person_aliases (alias, person_id) VALUES (?, ?)",
+                             (alias, pid))
+
+
+def resolve_person(conn: sqlite3.Connection, text: str | None) -> tuple[int | None, str | None]:
+    """Map an exported owner id or name to (person id, canonical name).
+
+    Unknown names come back as ``(None, text)`` so nothing is lost.
+    """
+    if text is None or not str(text).strip():
+        return None, None
+    text = str(text).strip()
+    row = conn.execute(
+        "SELECT p.id, p.name FROM person_aliases a JOIN people p ON p.id = a.person_id "
+        "WHERE a.alias = ?", (text.casefold(),)).fetchone()
+    return (row[0], row[1]) if row else (None, text)

@@ -1,0 +1,114 @@
+"""Time and number helpers: UTC storage, workspace-timezone display, Norwegian formats.
+
+Every timestamp in the store is UTC ISO 8601 with a ``Z`` suffix and second
+precision (``2026-11-29T13:05:00Z``): fixed width, so string order is time
+order and SQLite's date functions read it directly.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from smarketing_tui.errors import UserError
+
+UTC = timezone.utc
+STORE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def now_utc() -> datetime:
+    """The current moment, aware, in UTC.
+
+    ``SMARKETING_NOW`` (ISO 8601) freezes the clock: demos, snapshot tests and
+    benchmarks use it to be reproducible.
+    """
+    frozen = os.environ.get("SMARKETING_NOW")
+    if frozen:
+        moment = datetime.fromisoformat(frozen.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def utc_iso(moment: datetime) -> str:
+    """Store form of an aware datetime: ``YYYY-MM-DDTHH:MM:SSZ``."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime cannot be stored; attach a timezone first")
+    return moment.astimezone(UTC).strftime(STORE_FORMAT)
+
+
+def parse_utc(text: str) -> datetime:
+    """Read a stored timestamp back into an aware UTC datetime."""
+    return datetime.strptime(text, STORE_FORMAT).replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=32)
+def zone(name: str) -> ZoneInfo:
+    """A ZoneInfo by IANA name, or a UserError naming the bad value."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"unknown time zone {name!r}; expected an IANA name such as Europe/Oslo") from None
+
+
+def to_local(moment: datetime | str, tz: str) -> datetime:
+    """A stored or aware moment in the workspace time zone."""
+    if isinstance(moment, str):
+        moment = parse_utc(moment)
+    return moment.astimezone(zone(tz))
+
+
+def format_number(value: float | int | None, decimals: int = 0) -> str:
+    """Norwegian number format: ``1 234,50`` (no-break space groups, decimal comma)."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def format_money(value: float | int | None, currency: str = "NOK", decimals: int = 0) -> str:
+    """An amount with its currency code after it: ``12 500 NOK``."""
+    if value is None:
+        return "–"
+    return f"{format_number(value, decimals)}\u00a0{currency}"
+
+
+def format_percent(share: float | None, decimals: int = 0) -> str:
+    """A 0..1 share as a Norwegian percentage: ``42 %``."""
+    if share is None:
+        return "–"
+    return f"{format_number(share * 100, decimals)}\u00a0%"
+
+
+def format_date(value: date | datetime) -> str:
+    """Norwegian date: ``29.11.2026``."""
+    return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(moment: datetime | str, tz: str) -> str:
+    """Norwegian date and time in the workspace zone: ``29.11.2026 14:05``."""
+    return to_local(moment, tz).strftime("%d.%m.%Y %H:%M")
+
+
+def iso_week_label(day: date) -> str:
+    """ISO week label such as ``2026-W48``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def describe_age(then: datetime, now: datetime) -> str:
+    """Human age of a moment: 'just now', '5 hours old', '2 days old'."""
+    seconds = (now - then).total_seconds()
+    if seconds < 90:
+        return "just now"
+    minutes = seconds / 60
+    if minutes < 90:
+        return f"{round(minutes)} minutes old"
+    hours = minutes / 60
+    if hours < 36:
+        return f"{round(hours)} hours old"
+    days = round(hours / 24)
+    return f"{days} day{'s' if days != 1 else ''} old"

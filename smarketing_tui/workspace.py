@@ -1,0 +1,271 @@
+"""The workspace folder and its settings file (``smarketing.yaml``).
+
+This is the one module that knows where things live: settings, agendas,
+the store and the minutes folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import time
+from importlib import resources
+from pathlib import Path
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.timeutil import zone
+from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
+                                     require_mapping, suggest)
+
+SETTINGS_FILE = "smarketing.yaml"
+ENV_VAR = "SMARKETING_WORKSPACE"
+TEAMS = ("marketing", "sales")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    team: str
+    email: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """When the clock of a business-hours SLA runs (in the workspace time zone)."""
+
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday=0, as date.weekday()
+    start: time = time(8, 0)
+    end: time = time(16, 0)
+    holidays: tuple[str, ...] = ()  # ISO dates
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str = "Our company"
+    timezone: str = "Europe/Oslo"
+    currency: str = "NOK"
+    week_starts: str = "monday"
+    business_hours: BusinessHours = field(default_factory=BusinessHours)
+    action_completion_goal: float = 0.9
+    people: tuple[Person, ...] = ()
+
+    def person(self, name: str) -> Person | None:
+        """Look a person up by name or alias, case-insensitively."""
+        wanted = name.strip().casefold()
+        for person in self.people:
+            if person.name.casefold() == wanted or wanted in (a.casefold() for a in person.aliases):
+                return person
+        return None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def agendas_dir(self) -> Path:
+        return self.root / "agendas"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "smarketing.db"
+
+    @property
+    def minutes_dir(self) -> Path:
+        return self.root / "minutes"
+
+    @property
+    def sla_path(self) -> Path:
+        return self.agendas_dir / "sla.yaml"
+
+    def agenda_path(self, name: str | None = None) -> Path:
+        """Resolve an agenda argument: a path, or a name inside ``agendas/``."""
+        if not name:
+            return self.agendas_dir / "weekly.yaml"
+        candidate = Path(name)
+        if candidate.exists():
+            return candidate
+        for option in (self.agendas_dir / name, self.agendas_dir / f"{name}.yaml"):
+            if option.exists():
+                return option
+        known = sorted(p.stem for p in self.agendas_dir.glob("*.yaml") if p.stem != "sla")
+        raise UserError(f"no agenda {name!r}{suggest(name, known)}; "
+                        f"agendas in {self.agendas_dir}: {', '.join(known) or 'none'}")
+
+    def settings(self) -> Settings:
+        return load_settings(self.settings_path)
+
+
+def find_workspace(option: str | os.PathLike | None = None, cwd: Path | None = None) -> Workspace:
+    """Find the workspace: ``--workspace``, else ``$SMARKETING_WORKSPACE``, else the
+    current directory or its nearest parent holding ``smarketing.yaml``."""
+    explicit = option or os.environ.get(ENV_VAR)
+    if explicit:
+        root = Path(explicit).expanduser()
+        origin = "--workspace" if option else f"${ENV_VAR}"
+        if not (root / SETTINGS_FILE).is_file():
+            raise UserError(f"{origin} points to {root}, which has no {SETTINGS_FILE}; "
+                            f"create one with: smarketing init {root}")
+        return Workspace(root.resolve())
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return Workspace(folder)
+    raise UserError(f"no smarketing workspace here or above {here}; create one with "
+                    "'smarketing init DIR' (or try 'smarketing demo'), or pass --workspace DIR")
+
+
+def template_dir() -> Path:
+    """The shipped workspace template (settings and agendas)."""
+    return Path(str(resources.files("smarketing_tui") / "templates"))
+
+
+def init_workspace(root: Path) -> Workspace:
+    """Create a workspace from the shipped templates with an empty store.
+
+    Refuses to touch a folder that already holds a workspace.
+    """
+    from smarketing_tui.store import open_store
+
+    root = Path(root)
+    if (root / SETTINGS_FILE).exists():
+        raise UserError(f"{root / SETTINGS_FILE} already exists; refusing to overwrite a workspace")
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root} exists and is not a folder")
+    workspace = Workspace(root.resolve())
+    existing_agendas = [p for p in workspace.agendas_dir.glob("*.yaml")] if workspace.agendas_dir.exists() else []
+    if existing_agendas or workspace.db_path.exists():
+        raise UserError(f"{root} already holds agendas or a store; refusing to overwrite them")
+    source = template_dir()
+    workspace.agendas_dir.mkdir(parents=True, exist_ok=True)
+    for item in sorted((source / "agendas").glob("*.yaml")):
+        shutil.copyfile(item, workspace.agendas_dir / item.name)
+    workspace.data_dir.mkdir(exist_ok=True)
+    workspace.minutes_dir.mkdir(exist_ok=True)
+    (workspace.minutes_dir / ".gitkeep").touch()
+    (workspace.data_dir / ".gitignore").write_text("*.db-wal\n*.db-shm\n", encoding="utf-8")
+    # The settings file goes last: it is what marks the folder as a workspace.
+    settings = load_settings(source / SETTINGS_FILE)
+    open_store(workspace.db_path, settings).close()
+    shutil.copyfile(source / SETTINGS_FILE, workspace.settings_path)
+    return workspace
+
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate ``smarketing.yaml``; errors name file:line:col."""
+    data = load_yaml(path)
+    if data is None:
+        return Settings()
+    data = require_mapping(data, None, str(path))
+    check_keys(data, ("name", "timezone", "currency", "week_starts", "business_hours",
+                      "action_completion_goal", "people"), "smarketing.yaml")
+    tz = str(data.get("timezone", "Europe/Oslo"))
+    try:
+        zone(tz)
+    except UserError:
+        raise data.error(f"unknown time zone {tz!r}; expected an IANA name such as Europe/Oslo",
+                         "timezone") from None
+    currency = str(data.get("currency", "NOK"))
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise data.error(f"currency {currency!r} is not a 3-letter ISO code such as NOK", "currency")
+    week_starts = str(data.get("week_starts", "monday")).lower()
+    if week_starts != "monday":
+        raise data.error("week_starts must be 'monday': weeks are ISO 8601 weeks", "week_starts")
+    goal = data.get("action_completion_goal", 0.9)
+    if not isinstance(goal, (int, float)) or not 0 <= goal <= 1:
+        raise data.error("action_completion_goal must be a share between 0 and 1, such as 0.9",
+                         "action_completion_goal")
+    return Settings(
+        name=str(data.get("name", "Our company")),
+        timezone=tz,
+        currency=currency,
+        week_starts=week_starts,
+        business_hours=_business_hours(data),
+        action_completion_goal=float(goal),
+        people=_people(data),
+    )
+
+
+def _business_hours(data: YamlDict) -> BusinessHours:
+    if "business_hours" not in data:
+        return BusinessHours()
+    hours = require_mapping(data["business_hours"], data, "business_hours", "business_hours")
+    check_keys(hours, ("days", "start", "end", "holidays"), "business_hours")
+    days = BusinessHours().days
+    if "days" in hours:
+        raw_days = require_list(hours["days"], hours, "business_hours.days", "days")
+        parsed = []
+        for index, day in enumerate(raw_days):
+            key = str(day).lower()[:3]
+            if key not in WEEKDAYS:
+                raise raw_days.error(f"unknown weekday {day!r}; expected mon, tue, wed, thu, fri, "
+                                     "sat or sun", index)
+            parsed.append(WEEKDAYS.index(key))
+        days = tuple(sorted(set(parsed)))
+    clocks = {}
+    for key, default in (("start", time(8, 0)), ("end", time(16, 0))):
+        value = hours.get(key)
+        if value is None:
+            clocks[key] = default
+            continue
+        if isinstance(value, int):  # YAML 1.1 reads 08:00 as a sexagesimal int
+            value = f"{value // 60:02d}:{value % 60:02d}"
+        match = _CLOCK.match(str(value))
+        if not match:
+            raise hours.error(f"business_hours.{key} {value!r} is not a clock time such as \"08:00\"", key)
+        hour, minute = int(match[1]), int(match[2])
+        clocks[key] = time(23, 59, 59) if hour == 24 else time(hour, minute)
+    if clocks["end"] <= clocks["start"]:
+        raise hours.error("business_hours.end must be later than start", "end")
+    holidays = ()
+    if "holidays" in hours:
+        raw = require_list(hours["holidays"], hours, "business_hours.holidays", "holidays")
+        holidays = tuple(str(item) for item in raw)
+        for index, item in enumerate(holidays):
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
+                raise raw.error(f"holiday {item!r} is not an ISO date such as 2026-12-24", index)
+    return BusinessHours(days=days, start=clocks["start"], end=clocks["end"], holidays=holidays)
+
+
+def _people(data: YamlDict) -> tuple[Person, ...]:
+    if "people" not in data or data["people"] is None:
+        return ()
+    raw = require_list(data["people"], data, "people", "people")
+    people: list[Person] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        entry = require_mapping(item, raw, f"people[{index}]", index)
+        check_keys(entry, ("name", "team", "email", "aliases"), "a person", required=("name", "team"))
+        name = str(entry["name"]).strip()
+        team = str(entry["team"]).strip().lower()
+        if team not in TEAMS:
+            raise entry.error(f"team {entry['team']!r} is not one of: marketing, sales", "team")
+        aliases = ()
+        if entry.get("aliases") is not None:
+            alias_list = require_list(entry["aliases"], entry, "aliases", "aliases")
+            aliases = tuple(str(a).strip() for a in alias_list if str(a).strip())
+        for label in (name, *aliases):
+            folded = label.casefold()
+            if folded in seen:
+                raise entry.error(f"{label!r} already names {people[seen[folded]].name}; "
+                                  "a name or alias can belong to one person only", "name")
+            seen[folded] = len(people)
+        email = entry.get("email")
+        people.append(Person(name=name, team=team, email=str(email) if email else None,
+                             aliases=aliases))
+    return tuple(people)

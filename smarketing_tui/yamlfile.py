@@ -1,0 +1,172 @@
+"""YAML loading that remembers where every value came from.
+
+``load_yaml`` uses ``yaml.SafeLoader`` only. Mappings and lists come back as
+:class:`Node` subclasses of ``dict``/``list`` that know their own position and
+the position of each key, so validation errors can say ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from smarketing_tui.errors import InputError
+
+
+class YamlDict(dict):
+    """A mapping that knows where it and each of its keys/values were written."""
+
+    file: str = "?"
+    line: int = 1
+    column: int = 1
+    key_pos: dict
+    value_pos: dict
+
+    def where(self, key: str | None = None, *, value: bool = True) -> tuple[int, int]:
+        """(line, column) of a key's value (or the key itself), else of the mapping."""
+        if key is not None:
+            table = self.value_pos if value else self.key_pos
+            if key in table:
+                return table[key]
+        return self.line, self.column
+
+    def error(self, message: str, key: str | None = None, *, value: bool = True) -> InputError:
+        line, column = self.where(key, value=value)
+        return InputError(message, file=self.file, line=line, column=column)
+
+
+class YamlList(list):
+    """A sequence that knows where it and each item were written."""
+
+    file: str = "?"
+    line: int = 1
+    column: int = 1
+    item_pos: list
+
+    def error(self, message: str, index: int | None = None) -> InputError:
+        line, column = (self.item_pos[index] if index is not None and index < len(self.item_pos)
+                        else (self.line, self.column))
+        return InputError(message, file=self.file, line=line, column=column)
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Loader(yaml.SafeLoader):
+    file_label = "?"
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YamlDict:
+    loader.flatten_mapping(node)
+    result = YamlDict()
+    result.file = loader.file_label
+    result.line, result.column = _position(node)
+    result.key_pos, result.value_pos = {}, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise InputError("a mapping key must be a plain value", file=loader.file_label,
+                             line=_position(key_node)[0], column=_position(key_node)[1]) from None
+        if key in result:
+            line, column = _position(key_node)
+            raise InputError(f"duplicate key {key!r}", file=loader.file_label,
+                             line=line, column=column)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_pos[key] = _position(key_node)
+        result.value_pos[key] = _position(value_node)
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+    result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
+    result.file = loader.file_label
+    result.line, result.column = _position(node)
+    result.item_pos = [_position(child) for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text safely; syntax errors become one-line :class:`InputError`."""
+    loader = _Loader(text)
+    loader.file_label = label
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"invalid YAML: {problem}", file=label,
+                         line=mark.line + 1 if mark else None,
+                         column=mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", file=label) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path | str, label: str | None = None) -> Any:
+    """Read and parse a YAML file; unreadable files are reported as :class:`InputError`."""
+    path = Path(path)
+    label = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("file not found", file=label) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=label) from None
+    return parse_yaml(text, label)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' when a close match exists, else ''."""
+    matches = difflib.get_close_matches(str(word), list(choices), n=1)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def require_mapping(value: Any, parent: YamlDict | YamlList | None, what: str,
+                    key: Any = None) -> YamlDict:
+    """Check ``value`` is a mapping, else raise an error placed at ``parent[key]``."""
+    if isinstance(value, YamlDict):
+        return value
+    raise _misplaced(parent, key, f"{what} must be a mapping")
+
+
+def require_list(value: Any, parent: YamlDict | YamlList | None, what: str,
+                 key: Any = None) -> YamlList:
+    """Check ``value`` is a list, else raise an error placed at ``parent[key]``."""
+    if isinstance(value, YamlList):
+        return value
+    raise _misplaced(parent, key, f"{what} must be a list")
+
+
+def check_keys(mapping: YamlDict, allowed: Iterable[str], what: str,
+               required: Iterable[str] = ()) -> None:
+    """Reject unknown keys (with a suggestion) and report missing required ones."""
+    allowed = list(allowed)
+    for key in mapping:
+        if key not in allowed:
+            raise mapping.error(
+                f"unknown key {key!r} in {what}{suggest(key, allowed)}; expected one of: "
+                + ", ".join(allowed), key, value=False)
+    for key in required:
+        if key not in mapping:
+            raise mapping.error(f"{what} is missing required key {key!r}")
+
+
+def _misplaced(parent: Any, key: Any, message: str) -> InputError:
+    if isinstance(parent, YamlDict):
+        return parent.error(message, key)
+    if isinstance(parent, YamlList):
+        return parent.error(message, key)
+    return InputError(message)
