@@ -21,6 +21,14 @@ COMMANDS: dict[str, str] = {
     "check": "smarketing_tui.commands.workspace_cmds:check",
     "import": "smarketing_tui.commands.import_cmd:import_",
     "demo": "smarketing_tui.commands.demo_cmd:demo",
+    "scorecard": "smarketing_tui.commands.report_cmds:scorecard",
+    "metrics": "smarketing_tui.commands.report_cmds:metrics",
+    "drill": "smarketing_tui.commands.report_cmds:drill",
+    "run": "smarketing_tui.commands.meeting_cmds:run",
+    "prep": "smarketing_tui.commands.prep_cmd:prep",
+    "minutes": "smarketing_tui.commands.minutes_cmds:minutes",
+    "actions": "smarketing_tui.commands.minutes_cmds:actions",
+    "decisions": "smarketing_tui.commands.minutes_cmds:decisions",
 }
 
 
