@@ -1,0 +1,60 @@
+"""The contract between the meeting screen and the section views.
+
+The meeting screen (``tui/meeting_screen.py``) owns the layout, the clock and
+the meeting-wide keys (``d`` decision, ``a`` action item, ``n`` note, ``i``
+issue, ``[``/``]``, ``space``, ``q``). For the current agenda section it mounts
+one :class:`SectionView`, chosen by the section's ``type``, and gives it a
+:class:`SectionContext`. The view shows that section's numbers and handles the
+keys that only make sense there (e.g. ``p`` present/absent in check-in,
+Enter to drill into a scorecard line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from smarketing_tui.agenda import Agenda, SectionSpec
+    from smarketing_tui.meeting import MeetingSession
+    from smarketing_tui.workspace import Settings, Workspace
+
+
+@dataclass
+class SectionContext:
+    """What a section view may use. Views read the store through ``session``'s
+    helpers or their own connection opened inside a worker thread (never on
+    the UI thread for heavy queries)."""
+
+    workspace: Workspace
+    settings: Settings
+    agenda: Agenda
+    section: SectionSpec
+    session: MeetingSession
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class SectionView(Widget):
+    """Base class of every section view.
+
+    Subclasses set ``SECTION_TYPE`` and ``BINDINGS`` for their own keys, load
+    their data in a ``@work(thread=True)`` worker from ``on_mount`` and
+    ``reload()``, and may override :meth:`decision_context` so that a decision
+    taken in this section stores the numbers on screen.
+    """
+
+    SECTION_TYPE: str = ""
+    can_focus = True
+
+    def __init__(self, context: SectionContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+
+    def reload(self) -> None:
+        """Refresh from the store (after a write elsewhere, or on ``r``)."""
+
+    def decision_context(self) -> dict | None:
+        """The numbers on screen, attached to a decision taken in this section."""
+        return None

@@ -1,0 +1,129 @@
+"""Check-in: who of the people in smarketing.yaml is here, and a short round."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.tui.sections.base import SectionView
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
+                                                key_hint, one_line, safe)
+from smarketing_tui.tui.sections.dialogs import TextPrompt
+
+TEAM_ORDER = {"marketing": 0, "sales": 1}
+
+
+def presence_cell(present: bool | None) -> Text:
+    """✓ here / ✗ away / · not marked yet."""
+    if present is None:
+        return Text("· not marked", style="dim")
+    return Text("✓ here", style="bold") if present else Text("✗ away", style="dim strike")
+
+
+class CheckinView(SectionView):
+    """Attendance grouped by team: ``p`` toggles here/away, Enter edits the check-in line."""
+
+    SECTION_TYPE = "checkin"
+    DEFAULT_CSS = """
+    CheckinView { height: 1fr; }
+    CheckinView DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("p", "toggle_present", "Here/away", id="checkin.present",
+                tooltip="Mark the highlighted person present or absent"),
+        Binding("A", "all_present", "All here", id="checkin.all_present",
+                tooltip="Mark everyone not yet marked as present"),
+        Binding("enter", "edit_checkin", "Check-in line", id="checkin.edit", show=True,
+                tooltip="Write the highlighted person's short check-in"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SectionHeader(id="checkin-summary")
+        yield SectionHeader(key_hint(("p", "here/away"), ("A", "everyone not marked is here"),
+                                     ("Enter", "check-in line")), id="checkin-keys")
+        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="checkin-table")
+        table.add_column("Team", key="team")
+        table.add_column("Name", key="name")
+        table.add_column("Here", key="present")
+        table.add_column("Check-in", key="checkin")
+        yield table
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def reload(self) -> None:
+        rows = sorted(self.context.session.attendance(),
+                      key=lambda r: (TEAM_ORDER.get(r.team, 9), r.name.casefold()))
+        self._rows = {str(row.person_id): row for row in rows}
+        table = self.query_one(DataTable)
+        current = highlighted_key(table)
+        table.clear()
+        previous_team = None
+        for row in rows:
+            team = Text(row.team.capitalize(), style="bold") if row.team != previous_team else Text("")
+            previous_team = row.team
+            table.add_row(team, safe(row.name), presence_cell(row.present),
+                          safe(one_line(row.checkin or "", 80)), key=str(row.person_id))
+        keep_cursor(table, current)
+        self._update_summary(rows)
+
+    def _update_summary(self, rows) -> None:
+        here = sum(1 for r in rows if r.present)
+        unmarked = sum(1 for r in rows if r.present is None)
+        text = Text()
+        text.append(f"{here} of {len(rows)} here", style="bold")
+        for team in ("marketing", "sales"):
+            members = [r for r in rows if r.team == team]
+            if members:
+                text.append(f" · {team} {sum(1 for r in members if r.present)}/{len(members)}")
+        if unmarked:
+            text.append(f" · {unmarked} not marked yet", style="italic")
+        self.query_one("#checkin-summary", SectionHeader).update(text)
+
+    def _current_row(self):
+        key = highlighted_key(self.query_one(DataTable))
+        return self._rows.get(key) if key else None
+
+    def action_toggle_present(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        self._write(lambda: self.context.session.set_present(row.name, not bool(row.present)))
+
+    def action_all_present(self) -> None:
+        for row in list(self._rows.values()):
+            if row.present is None:
+                self.context.session.set_present(row.name, True)
+        self.reload()
+
+    def action_edit_checkin(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._write(lambda: self.context.session.set_checkin(row.name, text))
+
+        self.app.push_screen(TextPrompt(f"Check-in: {clean(row.name)}", value=row.checkin or "",
+                                        placeholder="How are you, what's on your mind this week?",
+                                        allow_empty=True), save)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_checkin()
+
+    def _write(self, write) -> None:
+        try:
+            write()
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+        self.reload()
+
+    def decision_context(self) -> dict | None:
+        rows = list(self._rows.values()) if hasattr(self, "_rows") else []
+        return {"section": "checkin", "present": [r.name for r in rows if r.present]}

@@ -1,0 +1,121 @@
+"""Small helpers the section views share: safe text, theme colours, local dates, a header."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import App
+from textual.widgets import DataTable, Static
+
+from smarketing_tui.timeutil import format_date, now_utc, to_local
+
+if TYPE_CHECKING:
+    from smarketing_tui.workspace import Settings
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """Data as plain one-line-safe text: control characters (ESC, BEL...) become visible
+    control pictures (``␛``), so imported data can never steer the terminal."""
+    if value is None:
+        return ""
+    text = str(value)
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group()))
+                        if ord(m.group()) < 0x20 else "\ufffd", text)
+
+
+def safe(value: object, style: str = "") -> Text:
+    """A rich Text of data: never parsed as markup, control characters neutralised."""
+    return Text(clean(value), style=style)
+
+
+def one_line(value: object, width: int = 0) -> str:
+    """Data folded to one line (newlines and tabs become spaces), cut to ``width`` with '…'."""
+    text = " ".join(clean(value).replace("\u240a", " ").replace("\u2409", " ").split())
+    if width and len(text) > width:
+        return text[: max(width - 1, 0)] + "…"
+    return text
+
+
+def theme_color(app: App, name: str, fallback: str) -> str:
+    """A colour of the current theme (``success``, ``warning``, ``error``, ``primary``...)."""
+    try:
+        value = app.get_css_variables().get(name)
+    except Exception:  # noqa: BLE001 - no theme yet (very early in start-up)
+        value = None
+    return value or fallback
+
+
+STATUS_FALLBACK = {"green": "green", "amber": "yellow", "red": "red", "no_data": "grey50"}
+STATUS_THEME = {"green": "success", "amber": "warning", "red": "error", "no_data": "foreground-muted"}
+STATUS_LABEL = {"green": "● green", "amber": "● amber", "red": "● red", "no_data": "○ no data"}
+
+
+def status_style(app: App, status: str) -> str:
+    """Rich style for a scorecard status, from the theme's success/warning/error colours."""
+    color = theme_color(app, STATUS_THEME.get(status, "foreground-muted"),
+                        STATUS_FALLBACK.get(status, "grey50"))
+    return f"bold {color}" if status == "red" else color
+
+
+def local_today(settings: Settings) -> date:
+    """Today in the workspace time zone (honours SMARKETING_NOW)."""
+    return to_local(now_utc(), settings.timezone).date()
+
+
+def short_date(iso: str | None) -> str:
+    """A stored local ISO date as ``dd.mm.yyyy``; '–' when missing."""
+    if not iso:
+        return "–"
+    try:
+        return format_date(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return clean(iso)
+
+
+def highlighted_key(table: DataTable) -> str | None:
+    """The row key (as str) under the table's cursor, or None for an empty table."""
+    if table.row_count == 0:
+        return None
+    try:
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+    except Exception:  # noqa: BLE001 - cursor outside the rows
+        return None
+    return row_key.value
+
+
+def keep_cursor(table: DataTable, key: str | None) -> None:
+    """Put the cursor back on the row with ``key`` after the table was rebuilt."""
+    if key is None:
+        return
+    try:
+        table.move_cursor(row=table.get_row_index(key), animate=False)
+    except Exception:  # noqa: BLE001 - the row is gone
+        pass
+
+
+class SectionHeader(Static):
+    """One or two lines above a view: what the section is and which keys it offers."""
+
+    DEFAULT_CSS = """
+    SectionHeader {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+
+def key_hint(*pairs: tuple[str, str]) -> Text:
+    """A line of key hints: ``x done · c carry over`` with the keys in bold."""
+    text = Text()
+    for index, (key, label) in enumerate(pairs):
+        if index:
+            text.append(" · ")
+        text.append(key, style="bold")
+        text.append(f" {label}")
+    return text

@@ -1,0 +1,223 @@
+"""Small modals the section views use: a line of text, a date, a yes/no question, a table."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Iterable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from smarketing_tui.timeutil import format_date
+
+_NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_PLUS = re.compile(r"^\+(\d{1,3})([dw]?)$")
+
+MODAL_CSS = """
+    {name} {{
+        align: center middle;
+    }}
+    {name} > Vertical {{
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary 60%;
+        background: $surface;
+        padding: 1 2;
+    }}
+    {name} .title {{
+        text-style: bold;
+        margin-bottom: 1;
+    }}
+    {name} .error {{
+        color: $error;
+        height: auto;
+    }}
+    {name} .hint {{
+        color: $text-muted;
+    }}
+    {name} Horizontal {{
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }}
+    {name} Button {{
+        margin-left: 1;
+    }}
+"""
+
+
+def parse_due(text: str, today: date) -> date:
+    """A due date typed by a person: ``14.12.2026``, ``2026-12-14``, ``+7`` (days) or ``+2w``.
+
+    Raises ValueError with a message fit to show under the field.
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError("type a date such as 14.12.2026")
+    match = _PLUS.match(text)
+    if match:
+        amount = int(match[1]) * (7 if match[2] == "w" else 1)
+        return today + timedelta(days=amount)
+    match = _NO_DATE.match(text)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; use dd.mm.yyyy, yyyy-mm-dd or +7") from None
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text; Enter saves, Escape cancels (returns None)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="TextPrompt")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, *, value: str = "", placeholder: str = "",
+                 allow_empty: bool = False, hint: str = "Enter saves · Escape cancels") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.allow_empty = allow_empty
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), classes="title")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("", classes="error", id="prompt-error")
+            yield Static(Text(self.hint), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text and not self.allow_empty:
+            self.query_one("#prompt-error", Static).update("Type something, or Escape to cancel.")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DatePrompt(ModalScreen[date | None]):
+    """Ask for a date, prefilled (e.g. a week ahead); accepts dd.mm.yyyy, ISO or +N."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="DatePrompt")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, default: date, today: date, *, detail: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.today = today
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), classes="title")
+            if self.detail:
+                yield Static(Text(self.detail))
+            yield Input(format_date(self.default), id="date-input")
+            yield Static("", classes="error", id="date-error")
+            yield Static("dd.mm.yyyy, yyyy-mm-dd, +7 (days) or +2w · Enter saves · Escape cancels",
+                         classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            chosen = parse_due(event.value, self.today)
+        except ValueError as error:
+            self.query_one("#date-error", Static).update(Text(str(error)))
+            return
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question: y or Enter on Yes confirms, n or Escape declines."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="Confirm")
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.question), classes="title")
+            if self.detail:
+                yield Static(Text(self.detail))
+            with Horizontal():
+                yield Button(f"{self.no} (n)", id="no")
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class TableModal(ModalScreen[None]):
+    """A read-only table (e.g. the leads behind a scorecard line); Escape closes."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="TableModal") + """
+    TableModal > Vertical {
+        width: 110;
+    }
+    TableModal DataTable {
+        height: auto;
+        max-height: 24;
+    }
+    """
+    BINDINGS = [Binding("escape,q,enter", "close", "Close", id="dialog.close")]
+
+    def __init__(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
+                 summary: str = "", empty: str = "Nothing to show.") -> None:
+        super().__init__()
+        self.title_text = title
+        self.columns = list(columns)
+        self.rows = [list(row) for row in rows]
+        self.summary = summary
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        from smarketing_tui.tui.sections.common import safe
+
+        with Vertical():
+            yield Label(Text(self.title_text), classes="title")
+            if self.summary:
+                yield Static(Text(self.summary))
+            if self.rows:
+                table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
+                table.add_columns(*self.columns)
+                for row in self.rows:
+                    table.add_row(*(cell if isinstance(cell, Text) else safe(cell) for cell in row))
+                yield table
+            else:
+                yield Static(Text(self.empty), classes="hint")
+            yield Static("Escape closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
