@@ -1,0 +1,270 @@
+"""The service level agreement between marketing and sales: ``agendas/sla.yaml``.
+
+It holds the agreed lead definition, what counts as a first contact, custom
+SQL metrics and the commitments each team makes. ``load_sla`` validates it
+and reports any mistake as ``file:line:col: what was expected``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, FIRST_CONTACT_RULES, UNITS,
+                                    CustomMetric, MetricsEngine, check_params,
+                                    known_metric_names, sql_parameters)
+from smarketing_tui.timeutil import now_utc, utc_iso
+from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
+                                     require_mapping, suggest)
+
+PERIOD_KINDS = ("week", "month")
+COMPARISONS = (">=", "<=")
+TEAMS = ("marketing", "sales")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_PERCENT = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%\s*$")
+
+TOP_KEYS = ("name", "effective_from", "parties", "review", "lead_definition", "first_contact",
+            "metrics", "commitments")
+COMMITMENT_KEYS = ("id", "team", "description", "metric", "params", "period", "target",
+                   "comparison", "amber")
+CUSTOM_KEYS = ("sql", "unit", "description", "additive")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One promise: ``metric`` (with ``params``) judged per ``period_kind`` against ``target``."""
+
+    id: str
+    team: str
+    description: str
+    metric: str
+    params: dict = field(hash=False, compare=False)
+    period_kind: str
+    comparison: str
+    target: float
+    amber: float | None
+    unit: str
+    line: int = 0
+
+    def status(self, actual: float | None, target: float | None = None,
+               amber: float | None = None) -> str:
+        """green / amber / red / no_data for ``actual`` (targets may be pro-rated by the caller)."""
+        if actual is None:
+            return "no_data"
+        target = self.target if target is None else target
+        amber = self.amber if amber is None else amber
+        if self.comparison == ">=":
+            if actual >= target:
+                return "green"
+            return "amber" if amber is not None and actual >= amber else "red"
+        if actual <= target:
+            return "green"
+        return "amber" if amber is not None and actual <= amber else "red"
+
+
+@dataclass(frozen=True)
+class Sla:
+    """A validated SLA file."""
+
+    path: str
+    name: str | None
+    lead_definition: str | None
+    first_contact: str
+    commitments: tuple[Commitment, ...]
+    custom_metrics: dict = field(default_factory=dict, hash=False, compare=False)
+    effective_from: str | None = None
+    review: str | None = None
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        """The commitment with this id, or a UserError listing the ids there are."""
+        for item in self.commitments:
+            if item.id == commitment_id:
+                return item
+        ids = [c.id for c in self.commitments]
+        raise UserError(f"no commitment {commitment_id!r} in {self.path}"
+                        f"{suggest(commitment_id, ids)}; commitments: {', '.join(ids) or 'none'}")
+
+    def engine(self, conn: Any, settings) -> MetricsEngine:
+        """A metrics engine that follows this SLA's first-contact rule and knows its metrics."""
+        return MetricsEngine(conn, settings, first_contact=self.first_contact,
+                             custom_metrics=self.custom_metrics)
+
+
+def load_sla(path: Path | str, settings=None) -> Sla:
+    """Read and validate an SLA file; every error names file:line:col and what was expected."""
+    path = Path(path)
+    data = load_yaml(path)
+    if data is None:
+        raise UserError(f"{path}: the SLA file is empty; expected lead_definition and commitments")
+    data = require_mapping(data, None, f"{path}: the SLA")
+    check_keys(data, TOP_KEYS, "the SLA", required=("commitments",))
+    lead_definition = data.get("lead_definition")
+    if lead_definition is not None and not isinstance(lead_definition, str):
+        raise data.error("lead_definition must be text (use a | block for several lines)",
+                         "lead_definition")
+    first_contact = str(data.get("first_contact", "attempt"))
+    if first_contact not in FIRST_CONTACT_RULES:
+        raise data.error(f"first_contact {first_contact!r} is not one of: "
+                         + ", ".join(FIRST_CONTACT_RULES) + " (attempt: any touch counts; "
+                         "connected: only a touch that reached the lead)", "first_contact")
+    custom = _custom_metrics(data)
+    raw = require_list(data["commitments"], data, "commitments", "commitments")
+    commitments: list[Commitment] = []
+    for index, item in enumerate(raw):
+        entry = require_mapping(item, raw, f"commitments[{index}]", index)
+        commitment = _commitment(entry, custom)
+        if any(c.id == commitment.id for c in commitments):
+            raise entry.error(f"commitment id {commitment.id!r} is used twice; ids must be unique",
+                              "id")
+        commitments.append(commitment)
+    effective = data.get("effective_from")
+    return Sla(path=str(path), name=_text(data.get("name")),
+               lead_definition=lead_definition.strip() if lead_definition else None,
+               first_contact=first_contact, commitments=tuple(commitments),
+               custom_metrics=custom, effective_from=str(effective) if effective else None,
+               review=_text(data.get("review")))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value).strip()
+
+
+def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
+    if data.get("metrics") is None:
+        return {}
+    metrics = require_mapping(data["metrics"], data, "metrics", "metrics")
+    result = {}
+    for name, spec in metrics.items():
+        name = str(name)
+        if not _ID.match(name):
+            raise metrics.error(f"metric name {name!r} must be lower_snake_case", name, value=False)
+        if name in CATALOGUE:
+            raise metrics.error(f"metric {name!r} is already a catalogue metric; give the custom "
+                                "metric another name", name, value=False)
+        spec = require_mapping(spec, metrics, f"metric {name}", name)
+        check_keys(spec, CUSTOM_KEYS, f"metric {name}", required=("sql",))
+        sql = spec["sql"]
+        if not isinstance(sql, str) or not sql.strip():
+            raise spec.error(f"metric {name}: sql must be a SELECT query (text)", "sql")
+        body = sql.strip().rstrip(";").strip()
+        unquoted = re.sub(r"'(?:[^']|'')*'", "''", body)
+        if ";" in unquoted or not sqlite3.complete_statement(body + ";"):
+            raise spec.error(f"metric {name}: sql must be exactly one SELECT statement", "sql")
+        unknown = [p for p in sql_parameters(body) if p not in CUSTOM_PARAMETERS]
+        if unknown:
+            raise spec.error(f"metric {name}: unknown parameter :{unknown[0]} in sql; expected "
+                             "only :start, :end and :as_of", "sql")
+        unit = str(spec.get("unit", "count"))
+        if unit not in UNITS:
+            raise spec.error(f"metric {name}: unit {unit!r} is not one of: {', '.join(UNITS)}",
+                             "unit")
+        additive = spec.get("additive", unit in ("count", "money"))
+        if not isinstance(additive, bool):
+            raise spec.error(f"metric {name}: additive must be true or false", "additive")
+        result[name] = CustomMetric(name, body, unit, _text(spec.get("description")) or "",
+                                    additive)
+    return result
+
+
+def _commitment(entry: YamlDict, custom: dict[str, CustomMetric]) -> Commitment:
+    check_keys(entry, COMMITMENT_KEYS, "a commitment",
+               required=("id", "team", "description", "metric", "period", "target"))
+    commitment_id = str(entry["id"])
+    if not _ID.match(commitment_id):
+        raise entry.error(f"commitment id {commitment_id!r} must be lower_snake_case "
+                          "(letters, digits, _), e.g. speed_to_lead", "id")
+    team = str(entry["team"]).lower()
+    if team not in TEAMS:
+        raise entry.error(f"team {entry['team']!r} is not one of: marketing, sales", "team")
+    description = entry["description"]
+    if not isinstance(description, str) or not description.strip():
+        raise entry.error("description must be one line of plain words", "description")
+    metric = str(entry["metric"])
+    known = known_metric_names(custom)
+    if metric not in known:
+        raise entry.error(f"unknown metric {metric!r}{suggest(metric, known)}; known metrics: "
+                          + ", ".join(known), "metric")
+    params: dict = {}
+    if entry.get("params") is not None:
+        raw_params = require_mapping(entry["params"], entry, "params", "params")
+        if metric in custom and raw_params:
+            raise entry.error(f"custom metric {metric} takes no params", "params")
+        params = dict(raw_params)
+    if metric in CATALOGUE:
+        try:
+            params = check_params(metric, params)
+        except ValueError as exc:
+            raise entry.error(str(exc), "params") from None
+        unit = CATALOGUE[metric].unit
+    else:
+        unit = custom[metric].unit
+    period = str(entry["period"])
+    if period not in PERIOD_KINDS:
+        raise entry.error(f"period {period!r} is not one of: week, month", "period")
+    comparison = str(entry.get("comparison", ">="))
+    if comparison not in COMPARISONS:
+        raise entry.error(f"comparison {comparison!r} is not one of: \">=\", \"<=\" (quote it "
+                          "in YAML)", "comparison")
+    target = _number(entry, "target", unit)
+    amber = _number(entry, "amber", unit) if entry.get("amber") is not None else None
+    if amber is not None:
+        if comparison == ">=" and amber >= target:
+            raise entry.error(f"amber {entry['amber']!r} must be below the target for a "
+                              "'>=' commitment (the amber band lies between amber and target)",
+                              "amber")
+        if comparison == "<=" and amber <= target:
+            raise entry.error(f"amber {entry['amber']!r} must be above the target for a "
+                              "'<=' commitment (the amber band lies between target and amber)",
+                              "amber")
+    return Commitment(id=commitment_id, team=team, description=description.strip(),
+                      metric=metric, params=params, period_kind=period, comparison=comparison,
+                      target=target, amber=amber, unit=unit, line=entry.line)
+
+
+def _number(entry: YamlDict, key: str, unit: str) -> float:
+    value = entry[key]
+    percent = _PERCENT.match(value) if isinstance(value, str) else None
+    if percent:
+        if unit != "share":
+            raise entry.error(f"{key} {value!r} is a percentage, but the metric is a {unit}; "
+                              "expected a plain number", key)
+        value = float(percent[1].replace(",", ".")) / 100
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise entry.error(f"{key} must be a number (got {value!r})", key)
+    if unit == "share" and not 0 <= value <= 1:
+        raise entry.error(f"{key} {value!r} is a share: expected 0 to 1 (e.g. 0.95) or a "
+                          "percentage such as \"95%\"", key)
+    if value < 0:
+        raise entry.error(f"{key} must not be negative (got {value!r})", key)
+    return float(value)
+
+
+def record_lead_definition(conn: Any, text: str | None, at: datetime | None = None) -> bool:
+    """Version the lead definition: add a row to ``lead_definitions`` when its text changed.
+
+    Returns True when a new version was recorded. Whitespace at the ends is
+    ignored; an SLA without a definition records nothing.
+    """
+    conn = getattr(conn, "conn", conn)
+    if not text or not text.strip():
+        return False
+    text = text.strip()
+    row = conn.execute("SELECT text FROM lead_definitions ORDER BY id DESC LIMIT 1").fetchone()
+    if row is not None and row[0] == text:
+        return False
+    with conn:
+        conn.execute("INSERT INTO lead_definitions (text, first_seen_at) VALUES (?, ?)",
+                     (text, utc_iso(at or now_utc())))
+    return True
+
+
+def lead_definition_history(conn: Any) -> list[tuple[str, str]]:
+    """Every recorded lead definition as (first_seen_at, text), oldest first."""
+    conn = getattr(conn, "conn", conn)
+    return [tuple(r) for r in conn.execute(
+        "SELECT first_seen_at, text FROM lead_definitions ORDER BY id")]
