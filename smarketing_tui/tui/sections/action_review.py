@@ -14,6 +14,7 @@ from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
                                                 key_hint, local_today, one_line, safe, short_date,
@@ -187,6 +188,7 @@ class ActionReviewView(SectionView):
             change()
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
+        self.post_message(SectionDataChanged())
         self.reload()
 
     def action_mark_done(self) -> None:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from smarketing_tui.errors import UserError
+from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe)
@@ -98,6 +99,7 @@ class CheckinView(SectionView):
         for row in list(self._rows.values()):
             if row.present is None:
                 self.context.session.set_present(row.name, True)
+        self.post_message(SectionDataChanged())
         self.reload()
 
     def action_edit_checkin(self) -> None:
@@ -122,6 +124,7 @@ class CheckinView(SectionView):
             write()
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
+        self.post_message(SectionDataChanged())
         self.reload()
 
     def decision_context(self) -> dict | None:

@@ -1,0 +1,153 @@
+"""Talking points: what people added in their prep for this meeting, with their names."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from smarketing_tui import records
+from smarketing_tui.errors import UserError
+from smarketing_tui.records import TalkingPoint
+from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
+from smarketing_tui.tui.sections.base import SectionView
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
+                                                key_hint, one_line, safe)
+
+SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
+                  "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
+                  "talking_points": "Talking points", "wrapup": "Wrap-up",
+                  "lead_definition": "Lead definition", "discussion": "Discussion"}
+
+
+def meeting_talking_points(conn, meeting_id: int, agenda_name: str) -> list[TalkingPoint]:
+    """The points this meeting took up, then any added for its agenda since it started."""
+    taken = records.list_talking_points(conn, meeting_id=meeting_id)
+    pending = records.list_talking_points(conn, agenda=agenda_name, pending=True)
+    return taken + pending
+
+
+def section_label(point: TalkingPoint) -> str:
+    return point.section_title or SECTION_LABELS.get(point.section_type or "", "General")
+
+
+class TalkingPointsView(SectionView):
+    """Every prep point for this meeting, by section; ``I`` turns one into an issue."""
+
+    SECTION_TYPE = "talking_points"
+    DEFAULT_CSS = """
+    TalkingPointsView { height: 1fr; }
+    TalkingPointsView DataTable { height: 1fr; min-height: 5; }
+    TalkingPointsView #point-detail {
+        height: auto;
+        max-height: 7;
+        border-top: solid $primary 30%;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("I", "to_issue", "To issue", id="talking_points.issue",
+                tooltip="Put the highlighted talking point on the issues list"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SectionHeader(id="points-summary")
+        yield SectionHeader(key_hint(("I", "make it an issue"), ("d", "decision"),
+                                     ("a", "action item")), id="points-keys")
+        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="points-table")
+        table.add_column("Section", key="section")
+        table.add_column("Talking point", key="text")
+        table.add_column("By", key="author")
+        table.add_column("Metric", key="metric")
+        yield table
+        with VerticalScroll(id="point-detail"):
+            yield Static(id="point-detail-text")
+
+    def on_mount(self) -> None:
+        self._points: dict[str, TalkingPoint] = {}
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    @on(MeetingRecordsChanged)
+    def _records_changed(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        session = self.context.session
+        points = meeting_talking_points(session.conn, session.meeting_id, self.context.agenda.name)
+        order = {s.title: s.position for s in self.context.agenda.sections}
+        points.sort(key=lambda p: (order.get(p.section_title or "", 99), section_label(p),
+                                   p.created_at, p.id))
+        self._points = {str(p.id): p for p in points}
+        table = self.query_one(DataTable)
+        current = highlighted_key(table)
+        table.clear()
+        previous = None
+        for point in points:
+            label = section_label(point)
+            table.add_row(Text(clean(label), style="bold") if label != previous else Text(""),
+                          safe(one_line(point.text, 60)), safe(point.author or "–"),
+                          safe(point.metric or ""), key=str(point.id))
+            previous = label
+        keep_cursor(table, current)
+        authors = sorted({p.author for p in points if p.author})
+        summary = Text()
+        if points:
+            summary.append(f"{len(points)} talking point{'s' if len(points) != 1 else ''}",
+                           style="bold")
+            summary.append(clean(f" from {', '.join(authors)}" if authors else ""))
+        else:
+            summary.append("Nobody added talking points in prep. ", style="bold")
+            summary.append("(smarketing prep adds them before the meeting.)", style="italic")
+        self.query_one("#points-summary", SectionHeader).update(summary)
+        self._show_detail()
+
+    def _current(self) -> TalkingPoint | None:
+        key = highlighted_key(self.query_one(DataTable))
+        return self._points.get(key) if key else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        point = self._current()
+        detail = self.query_one("#point-detail-text", Static)
+        if point is None:
+            detail.update("")
+            return
+        text = Text(clean(point.text), style="bold")
+        line = f"\n{section_label(point)} · {point.author or 'unknown'} · added " \
+               f"{format_datetime(point.created_at, self.context.settings.timezone)}"
+        if point.metric:
+            line += f" · metric {point.metric}"
+        if point.issue_id:
+            line += f" · issue #{point.issue_id}"
+        text.append(clean(line), style="dim")
+        detail.update(text)
+
+    def action_to_issue(self) -> None:
+        point = self._current()
+        if point is None:
+            return
+        try:
+            issue_id = self.context.session.raise_issue(
+                one_line(point.text, 120), detail=point.text, origin="prep",
+                evidence={"talking_point": point.id, "author": point.author,
+                          "metric": point.metric} if point.metric else
+                {"talking_point": point.id, "author": point.author})
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.post_message(SectionDataChanged())
+        self.notify(f"Issue #{issue_id} raised from the talking point.", markup=False)
+
+    def decision_context(self) -> dict | None:
+        point = self._current()
+        if point is None:
+            return None
+        return {"section": "talking_points", "talking_point": point.id, "text": point.text,
+                "author": point.author, "metric": point.metric}
