@@ -77,6 +77,47 @@ def list_decisions(conn: sqlite3.Connection, meeting_id: int | None = None) -> l
             for r in rows]
 
 
+@dataclass(frozen=True)
+class DecisionLogEntry:
+    """A decision with the meeting it was taken in (for the decision log)."""
+
+    decision: Decision
+    section_position: int | None
+    meeting_title: str
+    meeting_cadence: str
+    meeting_started_at: str  # started_at, else created_at (UTC store form)
+    issue_title: str | None
+
+
+def decision_log(conn: sqlite3.Connection, *, search: str | None = None,
+                 since: str | None = None) -> list[DecisionLogEntry]:
+    """Decisions across all meetings, oldest first.
+
+    ``search`` matches case-insensitively (Unicode-aware, so "Æ" finds "æ") in the
+    decision text, its section, its meeting title, its linked issue and the numbers
+    of its context; ``since`` (a UTC store timestamp) keeps decisions taken from then on.
+    """
+    sql = ("SELECT d.id, d.meeting_id, d.section_title, d.text, d.created_at, d.context, "
+           "d.issue_id, d.section_position, m.title, m.cadence, "
+           "COALESCE(m.started_at, m.created_at), i.title "
+           "FROM decisions d JOIN meetings m ON m.id = d.meeting_id "
+           "LEFT JOIN issues i ON i.id = d.issue_id")
+    args: tuple = ()
+    if since is not None:
+        sql += " WHERE d.created_at >= ?"
+        args = (since,)
+    rows = conn.execute(sql + " ORDER BY d.created_at, d.id", args).fetchall()
+    entries = [DecisionLogEntry(
+        Decision(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None, r[6]),
+        r[7], r[8], r[9], r[10], r[11]) for r in rows]
+    if search:
+        wanted = search.casefold()
+        entries = [e for e in entries if wanted in " ".join(
+            str(part) for part in (e.decision.text, e.decision.section_title, e.meeting_title,
+                                   e.issue_title, _json(e.decision.context)) if part).casefold()]
+    return entries
+
+
 # -- action items ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,410 @@
+"""``smarketing minutes``, ``smarketing actions`` and ``smarketing decisions``.
+
+``actions`` is a group: alone (or ``actions list``) it lists action items;
+``actions done ID`` and ``actions drop ID`` close one. Heavy imports stay
+inside the functions so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from smarketing_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from smarketing_tui.workspace import Workspace
+
+
+# -- minutes --------------------------------------------------------------------------------
+
+
+def minutes_file_name(conn, minutes) -> str:
+    """``2026-11-23-weekly``; meetings of one agenda on the same day get ``-<id>`` added."""
+    from smarketing_tui.minutes import slug
+    from smarketing_tui.timeutil import to_local
+
+    same_day = sum(
+        1 for agenda_path, stamp in conn.execute(
+            "SELECT agenda_path, COALESCE(started_at, created_at) FROM meetings WHERE id != ?",
+            (minutes.meeting_id,))
+        if slug(Path(agenda_path).stem) == slug(Path(minutes.agenda).stem)
+        and to_local(stamp, minutes.timezone).date() == minutes.date)
+    return f"{minutes.file_stem}-{minutes.meeting_id}" if same_day else minutes.file_stem
+
+
+def _render(workspace: Workspace, ref: str | int | None, fmt: str):
+    from smarketing_tui.minutes import load_minutes, render, resolve_meeting
+    from smarketing_tui.store import open_store
+
+    settings = workspace.settings()
+    db = open_store(workspace.db_path, settings)
+    try:
+        meeting_id = resolve_meeting(db.conn, ref, settings.timezone)
+        minutes = load_minutes(db.conn, meeting_id, settings)
+        name = f"{minutes_file_name(db.conn, minutes)}.{fmt}"
+    finally:
+        db.close()
+    return minutes, render(minutes, fmt), name
+
+
+def _write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    # newline="" keeps the CRLF of iCalendar exactly as rendered.
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    temporary.replace(path)
+
+
+def export_minutes(workspace: Workspace, meeting_id: int, fmt: str = "md") -> Path:
+    """Write a meeting's minutes into the workspace's ``minutes/`` folder; returns the file.
+
+    The meeting screen's wrap-up calls this; ``smarketing minutes --save`` does the same.
+    """
+    from smarketing_tui.minutes import FORMATS
+
+    if fmt not in FORMATS:
+        raise UserError(f"unknown minutes format {fmt!r}; expected {', '.join(FORMATS)}")
+    _, text, name = _render(workspace, int(meeting_id), fmt)
+    path = workspace.minutes_dir / name
+    _write(path, text)
+    return path
+
+
+@click.command()
+@click.argument("meeting", required=False, default="last", metavar="[MEETING]")
+@click.option("--format", "-f", "fmt", type=click.Choice(["md", "html", "json", "ics"]),
+              default="md", show_default=True,
+              help="md: Markdown; html: one printable page; json: schema smarketing.minutes/1; "
+                   "ics: open action items as iCalendar to-dos.")
+@click.option("--output", "-o", metavar="FILE",
+              type=click.Path(dir_okay=True, path_type=Path),
+              help="Write to FILE; a folder gets a file named like 2026-11-23-weekly.md. "
+                   "Default: standard output.")
+@click.option("--save", "-s", is_flag=True,
+              help="Write into the workspace's minutes/ folder (as the meeting's wrap-up does).")
+@click.pass_obj
+def minutes(state, meeting: str, fmt: str, output: Path | None, save: bool) -> None:
+    """Print or save the minutes of MEETING: an id, a date (23.11.2026 or 2026-11-23) or
+    'last' (the default: the most recent meeting, finished or not)."""
+    workspace = state.workspace()
+    if save and output is not None:
+        raise UserError("use either --save or --output, not both")
+    minutes_value, text, name = _render(workspace, meeting, fmt)
+    if save:
+        output = workspace.minutes_dir
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        if not minutes_value.finished:
+            click.echo(f"Note: meeting #{minutes_value.meeting_id} is not finished "
+                       f"({minutes_value.status}); the minutes say so at the top.", err=True)
+        return
+    target = output / name if output.is_dir() else output
+    if not target.parent.exists():
+        raise UserError(f"folder {target.parent} does not exist")
+    _write(target, text)
+    click.echo(f"Wrote {target}")
+
+
+# -- actions --------------------------------------------------------------------------------
+
+
+def _open_db(state):
+    from smarketing_tui.store import open_store
+
+    workspace = state.workspace()
+    settings = workspace.settings()
+    return open_store(workspace.db_path, settings), settings
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+
+
+def _action_rows(conn, items):
+    """Action items with the title and date of the meeting that created them."""
+    meetings = {mid: (title, stamp) for mid, title, stamp in conn.execute(
+        "SELECT id, title, COALESCE(started_at, created_at) FROM meetings")}
+    return [(item, meetings.get(item.meeting_id)) for item in items]
+
+
+def _list_actions(state, owner: str | None, status_filter: str, fmt: str) -> None:
+    from smarketing_tui import records
+    from smarketing_tui.minutes import carried_text, completion_text, due_text
+    from smarketing_tui.timeutil import format_date, now_utc, to_local
+
+    db, settings = _open_db(state)
+    try:
+        conn = db.conn
+        if owner is not None and settings.person(owner) is None:
+            from smarketing_tui.yamlfile import suggest
+
+            names = [p.name for p in settings.people]
+            raise UserError(f"unknown person {owner!r}{suggest(owner, names)}; people are listed "
+                            "in smarketing.yaml")
+        status = None if status_filter == "all" else "open"
+        items = records.list_action_items(conn, status=status, owner=owner)
+        rows = _action_rows(conn, items)
+        rate = records.action_completion_rate(conn, tz=settings.timezone,
+                                              goal=settings.action_completion_goal)
+    finally:
+        db.close()
+    today = to_local(now_utc(), settings.timezone).date()
+    if fmt == "json":
+        from smarketing_tui.minutes_render.to_json import action_json, completion_json, dumps
+
+        document = {"schema": "smarketing.actions/1",
+                    "items": [{**action_json(item), "overdue": item.is_overdue(today),
+                               "meeting_title": meeting[0] if meeting else None}
+                              for item, meeting in rows],
+                    "action_completion": completion_json(rate)}
+        click.echo(dumps(document), nl=False)
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["id", "text", "owner", "due", "status", "carried_over", "overdue",
+                         "meeting_id", "meeting_title", "created_at", "done_at", "comment"])
+        for item, meeting in rows:
+            writer.writerow([item.id, _csv_safe(item.text), _csv_safe(item.owner or ""),
+                             item.due or "", item.status, item.carried_over,
+                             "yes" if item.is_overdue(today) else "no", item.meeting_id or "",
+                             _csv_safe(meeting[0]) if meeting else "", item.created_at,
+                             item.done_at or "", _csv_safe(item.comment or "")])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    scope = "open" if status == "open" else "all"
+    who = f" of {settings.person(owner).name}" if owner else ""
+    if not rows:
+        console.print(f"No {scope} action items{escape(who)}.")
+    else:
+        table = Table(title=f"Action items{escape(who)} ({scope})", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("Action item", overflow="fold")
+        table.add_column("Owner")
+        table.add_column("Due")
+        table.add_column("Status")
+        table.add_column("Carried over")
+        table.add_column("From meeting")
+        for item, meeting in rows:
+            due = due_text(item)
+            if item.is_overdue(today):
+                due = f"[red]{escape(due)} (overdue)[/red]"
+            else:
+                due = escape(due)
+            origin = (f"{escape(meeting[0])} {format_date(to_local(meeting[1], settings.timezone))}"
+                      if meeting else "–")
+            table.add_row(str(item.id), escape(item.text), escape(item.owner or "–"), due,
+                          item.status, escape(carried_text(item)), origin)
+        console.print(table)
+    console.print(f"Completion rate: {escape(completion_text(rate))}")
+
+
+def _csv_safe(text: str | None) -> str:
+    """Keep spreadsheets from running data as a formula (CSV injection)."""
+    text = text or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _ActionsGroup(click.Group):
+    """``actions`` lists on its own; its options work before a subcommand too."""
+
+
+@click.group(cls=_ActionsGroup, invoke_without_command=True)
+@click.option("--owner", metavar="NAME", help="Only this person's items (name or alias).")
+@click.option("--open", "status_filter", flag_value="open", default=True,
+              help="Only open items (the default).")
+@click.option("--all", "status_filter", flag_value="all", help="Open, done and dropped items.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True)
+@click.pass_context
+def actions(ctx: click.Context, owner: str | None, status_filter: str, fmt: str) -> None:
+    """List action items with owner, due date and how often each was carried over, plus the
+    completion rate (done by the due date over the last 4 meetings, against the goal).
+
+    \b
+    smarketing actions [--owner NAME] [--open|--all] [--format table|json|csv]
+    smarketing actions done ID     mark an item done
+    smarketing actions drop ID     drop an item (no longer worth doing)
+    """
+    if ctx.invoked_subcommand is None:
+        _list_actions(ctx.obj, owner, status_filter, fmt)
+
+
+@actions.command("list")
+@click.option("--owner", metavar="NAME", help="Only this person's items (name or alias).")
+@click.option("--open", "status_filter", flag_value="open", default=True, help="Only open items.")
+@click.option("--all", "status_filter", flag_value="all", help="Open, done and dropped items.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True)
+@click.pass_obj
+def actions_list(state, owner: str | None, status_filter: str, fmt: str) -> None:
+    """List action items (the same as 'smarketing actions' alone)."""
+    _list_actions(state, owner, status_filter, fmt)
+
+
+@actions.command("done")
+@click.argument("item_id", type=int, metavar="ID")
+@click.option("--comment", "-m", metavar="TEXT", help="How it went (kept in the history).")
+@click.option("--by", metavar="NAME", help="Who marks it (name or alias).")
+@click.pass_obj
+def actions_done(state, item_id: int, comment: str | None, by: str | None) -> None:
+    """Mark action item ID done."""
+    from smarketing_tui import records
+
+    db, _ = _open_db(state)
+    try:
+        before = records.get_action_item(db.conn, item_id)
+        if before.status == "done":
+            click.echo(f"Action item #{item_id} was already done.")
+            return
+        if before.status == "dropped":
+            raise UserError(f"action item #{item_id} was dropped; it cannot be done now")
+        item = records.complete_action_item(db.conn, item_id, by=by, comment=comment)
+    finally:
+        db.close()
+    click.echo(f"Done: #{item.id} {item.text}")
+
+
+@actions.command("drop")
+@click.argument("item_id", type=int, metavar="ID")
+@click.option("--comment", "-m", metavar="TEXT", help="Why it is dropped (kept in the history).")
+@click.option("--by", metavar="NAME", help="Who drops it (name or alias).")
+@click.pass_obj
+def actions_drop(state, item_id: int, comment: str | None, by: str | None) -> None:
+    """Drop action item ID: no longer worth doing. It stays in the history."""
+    from smarketing_tui import records
+
+    db, _ = _open_db(state)
+    try:
+        before = records.get_action_item(db.conn, item_id)
+        if before.status == "dropped":
+            click.echo(f"Action item #{item_id} was already dropped.")
+            return
+        if before.status == "done":
+            raise UserError(f"action item #{item_id} is done; it cannot be dropped")
+        item = records.drop_action_item(db.conn, item_id, by=by, comment=comment)
+    finally:
+        db.close()
+    click.echo(f"Dropped: #{item.id} {item.text}")
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+
+def _since_stamp(text: str, tz: str) -> str:
+    from smarketing_tui.minutes import parse_day
+    from smarketing_tui.timeutil import utc_iso, zone
+
+    day = parse_day(text)
+    if day is None:
+        raise UserError(f"--since {text!r} is not a date; expected dd.mm.yyyy or yyyy-mm-dd")
+    return utc_iso(datetime.combine(day, time(0, 0), tzinfo=zone(tz)))
+
+
+@click.command()
+@click.option("--search", "-s", metavar="TEXT",
+              help="Only decisions mentioning TEXT (in the decision, section, meeting, issue or "
+                   "numbers), case-insensitive.")
+@click.option("--since", metavar="DATE", help="Only decisions taken on or after DATE "
+              "(dd.mm.yyyy or yyyy-mm-dd).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
+              default="table", show_default=True)
+@click.pass_obj
+def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
+    """The decision log: decisions across all meetings with their meeting, section and the
+    numbers on screen when they were taken."""
+    from smarketing_tui import records
+    from smarketing_tui.minutes import context_pairs
+    from smarketing_tui.timeutil import format_date, to_local
+
+    db, settings = _open_db(state)
+    tz = settings.timezone
+    try:
+        since_stamp = _since_stamp(since, tz) if since else None
+        entries = records.decision_log(db.conn, search=search, since=since_stamp)
+    finally:
+        db.close()
+
+    def numbers(entry) -> str:
+        pairs = context_pairs(entry.decision.context) if entry.decision.context else []
+        return "; ".join(f"{k}: {v}" for k, v in pairs)
+
+    def meeting_date(entry) -> date:
+        return to_local(entry.meeting_started_at, tz).date()
+
+    if fmt == "json":
+        from smarketing_tui.minutes_render.to_json import dumps
+
+        click.echo(dumps({"schema": "smarketing.decisions/1", "decisions": [{
+            "id": e.decision.id, "text": e.decision.text, "created_at": e.decision.created_at,
+            "meeting": {"id": e.decision.meeting_id, "title": e.meeting_title,
+                        "cadence": e.meeting_cadence, "date": meeting_date(e).isoformat()},
+            "section": e.decision.section_title, "issue": (
+                {"id": e.decision.issue_id, "title": e.issue_title} if e.decision.issue_id else None),
+            "context": e.decision.context} for e in entries]}), nl=False)
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["id", "date", "meeting_id", "meeting", "section", "decision", "issue_id",
+                         "numbers", "context_json"])
+        for e in entries:
+            writer.writerow([e.decision.id, meeting_date(e).isoformat(), e.decision.meeting_id,
+                             _csv_safe(e.meeting_title), _csv_safe(e.decision.section_title or ""),
+                             _csv_safe(e.decision.text), e.decision.issue_id or "",
+                             _csv_safe(numbers(e)),
+                             json.dumps(e.decision.context, ensure_ascii=False, sort_keys=True)
+                             if e.decision.context else ""])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if fmt == "md":
+        from smarketing_tui.minutes_render.to_markdown import md_escape
+
+        lines = ["| # | Date | Meeting | Section | Decision | Numbers on screen |",
+                 "| ---: | --- | --- | --- | --- | --- |"]
+        for e in entries:
+            lines.append(f"| {e.decision.id} | {format_date(meeting_date(e))} | "
+                         f"{md_escape(e.meeting_title)} | {md_escape(e.decision.section_title or '–')} "
+                         f"| {md_escape(e.decision.text)} | {md_escape(numbers(e)) or ' '} |")
+        click.echo("\n".join(lines) + "\n")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    if not entries:
+        what = f" matching {search!r}" if search else ""
+        when = f" since {since}" if since else ""
+        console.print(escape(f"No decisions{what}{when}."))
+        return
+    table = Table(title=f"Decisions ({len(entries)})", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Date")
+    table.add_column("Meeting")
+    table.add_column("Section")
+    table.add_column("Decision", overflow="fold")
+    table.add_column("Numbers on screen", overflow="fold")
+    for e in entries:
+        decision_text = escape(e.decision.text)
+        if e.decision.issue_id:
+            decision_text += escape(f" (issue #{e.decision.issue_id}: {e.issue_title})")
+        table.add_row(str(e.decision.id), format_date(meeting_date(e)),
+                      escape(f"#{e.decision.meeting_id} {e.meeting_title}"),
+                      escape(e.decision.section_title or "–"), decision_text, escape(numbers(e)))
+    console.print(table)

@@ -1,0 +1,552 @@
+"""The minutes of a meeting: everything it recorded, gathered section by section.
+
+:func:`load_minutes` reads one meeting from the store into a :class:`Minutes`
+value; the renderers in :mod:`smarketing_tui.minutes_render` turn that into
+Markdown, HTML, JSON or iCalendar. The scorecard shown is the snapshot the
+meeting froze when it ended, never today's numbers. No UI code here: the CLI
+(``smarketing minutes``) and the meeting screen's wrap-up share it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from smarketing_tui import records
+from smarketing_tui.errors import UserError
+from smarketing_tui.timeutil import (format_date, format_money, format_number, format_percent,
+                                     now_utc, parse_utc, to_local, utc_iso)
+
+if TYPE_CHECKING:
+    from smarketing_tui.workspace import Settings
+
+SCHEMA = "smarketing.minutes/1"
+SCORECARD_SCHEMA = "smarketing.scorecard/1"
+FORMATS = ("md", "html", "json", "ics")
+EXTENSIONS = {"md": "md", "html": "html", "json": "json", "ics": "ics"}
+OTHER_SECTION_TITLE = "Outside the agenda"
+
+
+# -- the value ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    team: str
+    present: bool
+    rating: int | None
+    checkin: str | None
+
+
+@dataclass(frozen=True)
+class ReviewedAction:
+    """An action item as the action review left it: what happened to it and when."""
+
+    item: records.ActionItem
+    outcome: str  # done | carried | dropped | reopened | comment
+    new_due: str | None
+    comment: str | None
+    in_prep: bool  # marked before the meeting (prep or CLI), not in it
+
+
+@dataclass
+class SectionMinutes:
+    position: int | None  # None: things recorded outside any agenda section
+    title: str
+    type: str
+    timebox_seconds: int
+    used_seconds: float
+    decisions: list[records.Decision] = field(default_factory=list)
+    action_items: list[records.ActionItem] = field(default_factory=list)
+    reviewed_actions: list[ReviewedAction] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    talking_points: list[records.TalkingPoint] = field(default_factory=list)
+
+    @property
+    def over_seconds(self) -> float:
+        """Seconds beyond the timebox (0 when within it)."""
+        return max(0.0, self.used_seconds - self.timebox_seconds)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.decisions or self.action_items or self.reviewed_actions or self.notes
+                    or self.talking_points)
+
+
+@dataclass
+class Minutes:
+    """Everything one meeting recorded, ready to render."""
+
+    meeting_id: int
+    title: str
+    agenda: str  # agenda file name, e.g. weekly.yaml
+    cadence: str
+    status: str  # running | paused | ended
+    date: date  # local date the meeting was held
+    period_label: str
+    period_start: date  # local, inclusive
+    period_end: date  # local, inclusive
+    planned_minutes: int
+    started_at: str | None  # UTC store form
+    ended_at: str | None
+    facilitator: str | None
+    attendees: list[Attendee]
+    sections: list[SectionMinutes]
+    issues_raised: list[records.Issue]
+    issues_solved: list[records.Issue]  # solved or dropped in this meeting
+    completion: records.CompletionRate
+    scorecard: dict | None  # the frozen snapshot, as stored
+    scorecard_problem: str | None  # why there is no snapshot to show
+    timezone: str
+    currency: str
+    company: str
+    generated_at: str
+    emails: dict[str, str] = field(default_factory=dict)  # person name -> e-mail (iCalendar)
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "ended"
+
+    @property
+    def present(self) -> list[Attendee]:
+        return [a for a in self.attendees if a.present]
+
+    @property
+    def absent(self) -> list[Attendee]:
+        return [a for a in self.attendees if not a.present]
+
+    @property
+    def average_rating(self) -> float | None:
+        ratings = [a.rating for a in self.attendees if a.present and a.rating is not None]
+        return sum(ratings) / len(ratings) if ratings else None
+
+    @property
+    def used_seconds(self) -> float:
+        return sum(s.used_seconds for s in self.sections)
+
+    @property
+    def decisions(self) -> list[records.Decision]:
+        return [d for s in self.sections for d in s.decisions]
+
+    @property
+    def action_items(self) -> list[records.ActionItem]:
+        """Items created in this meeting, then items it carried over, without repeats."""
+        seen: dict[int, records.ActionItem] = {}
+        for section in self.sections:
+            for item in section.action_items:
+                seen.setdefault(item.id, item)
+        for section in self.sections:
+            for review in section.reviewed_actions:
+                if review.outcome == "carried":
+                    seen.setdefault(review.item.id, review.item)
+        return list(seen.values())
+
+    @property
+    def open_action_items(self) -> list[records.ActionItem]:
+        """The open items of these minutes (the iCalendar export holds exactly these)."""
+        items = [item for item in self.action_items if item.is_open]
+        return sorted(items, key=lambda i: (i.due is None, i.due or "", i.id))
+
+    @property
+    def file_stem(self) -> str:
+        """Default file name without extension, e.g. ``2026-11-23-weekly``."""
+        return f"{self.date.isoformat()}-{slug(Path(self.agenda).stem or self.cadence)}"
+
+    def local(self, stamp: str | None) -> datetime | None:
+        return to_local(stamp, self.timezone) if stamp else None
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+def resolve_meeting(conn: sqlite3.Connection, ref: str | int | None, tz: str = "Europe/Oslo") -> int:
+    """The meeting id that MEETING names: an id, a date (dd.mm.yyyy or yyyy-mm-dd, in
+    the workspace time zone) or ``last`` (the most recent meeting, finished or not)."""
+    text = "last" if ref is None else str(ref).strip()
+    if text.lower() == "last":
+        row = conn.execute("SELECT id FROM meetings ORDER BY COALESCE(started_at, created_at) DESC, "
+                           "id DESC LIMIT 1").fetchone()
+        if row is None:
+            raise UserError("no meetings yet; run one with 'smarketing run'")
+        return row[0]
+    if text.lstrip("#").isdigit():
+        meeting_id = int(text.lstrip("#"))
+        if conn.execute("SELECT 1 FROM meetings WHERE id = ?", (meeting_id,)).fetchone() is None:
+            raise UserError(f"no meeting #{meeting_id}")
+        return meeting_id
+    day = parse_day(text)
+    if day is None:
+        raise UserError(f"MEETING must be a meeting id, a date (dd.mm.yyyy or yyyy-mm-dd) or "
+                        f"'last', not {text!r}")
+    rows = conn.execute("SELECT id, title, COALESCE(started_at, created_at) FROM meetings "
+                        "ORDER BY COALESCE(started_at, created_at), id").fetchall()
+    matches = [(mid, title) for mid, title, stamp in rows if to_local(stamp, tz).date() == day]
+    if not matches:
+        return _no_meeting_on(day, [to_local(stamp, tz).date() for _, _, stamp in rows])
+    if len(matches) > 1:
+        listed = ", ".join(f"#{mid} {title}" for mid, title in matches)
+        raise UserError(f"{len(matches)} meetings on {format_date(day)} ({listed}); "
+                        "pass the meeting id instead")
+    return matches[0][0]
+
+
+def _no_meeting_on(day: date, held: list[date]) -> int:
+    if not held:
+        raise UserError(f"no meeting on {format_date(day)}; there are no meetings yet")
+    recent = ", ".join(format_date(d) for d in sorted(set(held))[-5:])
+    raise UserError(f"no meeting on {format_date(day)}; recent meetings: {recent}")
+
+
+def parse_day(text: str) -> date | None:
+    """A date typed by a user: ``23.11.2026``, ``23.11.26`` or ``2026-11-23``; else None."""
+    text = text.strip()
+    for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) -> Minutes:
+    """Gather one meeting's record from the store (see :class:`Minutes`)."""
+    row = conn.execute(
+        "SELECT id, agenda_path, title, cadence, period_label, period_start, period_end, "
+        "planned_minutes, status, created_at, started_at, ended_at, facilitator, scorecard_snapshot "
+        "FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+    if row is None:
+        raise UserError(f"no meeting #{meeting_id}")
+    (_, agenda_path, title, cadence, period_label, period_start, period_end, planned, status,
+     created_at, started_at, ended_at, facilitator, snapshot_text) = row
+    tz = settings.timezone
+    now = now_utc()
+    held_from = started_at or created_at
+    until = ended_at or utc_iso(now)
+
+    sections = _sections(conn, meeting_id, ended_at, now)
+    by_position = {s.position: s for s in sections}
+    other = SectionMinutes(None, OTHER_SECTION_TITLE, "other", 0, 0.0)
+
+    def section_for(position: int | None, title: str | None = None,
+                    kind: str | None = None) -> SectionMinutes:
+        if position is not None and position in by_position:
+            return by_position[position]
+        if title:
+            for section in sections:
+                if section.title.casefold() == title.casefold():
+                    return section
+        if kind:
+            for section in sections:
+                if section.type == kind:
+                    return section
+        return other
+
+    for decision, position in _decisions_with_positions(conn, meeting_id):
+        section_for(position, decision.section_title).decisions.append(decision)
+    for item, position in _actions_with_positions(conn, meeting_id):
+        section_for(position, item.section_title).action_items.append(item)
+    for note in records.list_notes(conn, meeting_id):
+        section_for(note["section_position"], note["section_title"]).notes.append(note)
+    for point in records.list_talking_points(conn, meeting_id=meeting_id):
+        target = section_for(None, point.section_title, point.section_type)
+        if target is other:
+            target = section_for(None, None, "talking_points")
+        target.talking_points.append(point)
+    since = _previous_meeting_start(conn, meeting_id, held_from) or held_from
+    review_section = section_for(None, None, "action_review")
+    for review in _reviewed_actions(conn, meeting_id, since, until):
+        review_section.reviewed_actions.append(review)
+    if not other.is_empty:
+        sections.append(other)
+
+    issues = records.list_issues(conn, status=None)
+    solved_ids = {r[0] for r in conn.execute(
+        "SELECT id FROM issues WHERE solved_in_meeting = ?", (meeting_id,))}
+    # Raised in the meeting, or raised for it (prep, CLI) since the previous meeting began.
+    raised_ids = {r[0] for r in conn.execute(
+        "SELECT id FROM issues WHERE raised_in_meeting = ? OR (raised_in_meeting IS NULL "
+        "AND raised_at >= ? AND raised_at <= ?)", (meeting_id, since, until))}
+
+    scorecard, problem = _snapshot(snapshot_text, status)
+    as_of = parse_utc(ended_at) if ended_at else now
+    return Minutes(
+        meeting_id=meeting_id,
+        title=title,
+        agenda=Path(agenda_path).name,
+        cadence=cadence,
+        status=status,
+        date=to_local(held_from, tz).date(),
+        period_label=period_label,
+        period_start=_local_day(period_start, tz),
+        period_end=_local_day(period_end, tz, end=True),
+        planned_minutes=planned,
+        started_at=started_at,
+        ended_at=ended_at,
+        facilitator=facilitator,
+        attendees=_attendees(conn, meeting_id),
+        sections=sections,
+        issues_raised=sorted((i for i in issues if i.id in raised_ids), key=lambda i: i.id),
+        issues_solved=sorted((i for i in issues if i.id in solved_ids), key=lambda i: i.id),
+        completion=records.action_completion_rate(conn, tz=tz, goal=settings.action_completion_goal,
+                                                  as_of=as_of),
+        scorecard=scorecard,
+        scorecard_problem=problem,
+        timezone=tz,
+        currency=settings.currency,
+        company=settings.name,
+        generated_at=utc_iso(now),
+        emails={p.name: p.email for p in settings.people if p.email},
+    )
+
+
+def _local_day(stamp: str, tz: str, end: bool = False) -> date:
+    """A period bound as a local date; stored ends are exclusive, shown ends inclusive."""
+    if len(stamp) == 10:  # already a local ISO date
+        day = date.fromisoformat(stamp)
+        return day
+    moment = parse_utc(stamp)
+    if end:
+        moment -= timedelta(seconds=1)
+    return to_local(moment, tz).date()
+
+
+def _sections(conn: sqlite3.Connection, meeting_id: int, ended_at: str | None,
+              now: datetime) -> list[SectionMinutes]:
+    rows = conn.execute(
+        "SELECT position, title, type, timebox_seconds, used_seconds, running_since "
+        "FROM meeting_sections WHERE meeting_id = ? ORDER BY position", (meeting_id,)).fetchall()
+    result = []
+    stop = parse_utc(ended_at) if ended_at else now
+    for position, title, kind, timebox, used, running_since in rows:
+        if running_since:  # the clock was running (a crash, or an unfinished meeting)
+            used += max(0.0, (stop - parse_utc(running_since)).total_seconds())
+        result.append(SectionMinutes(position, title, kind, timebox, float(used)))
+    return result
+
+
+def _decisions_with_positions(conn: sqlite3.Connection, meeting_id: int):
+    positions = dict(conn.execute("SELECT id, section_position FROM decisions WHERE meeting_id = ?",
+                                  (meeting_id,)).fetchall())
+    return [(d, positions.get(d.id)) for d in records.list_decisions(conn, meeting_id)]
+
+
+def _actions_with_positions(conn: sqlite3.Connection, meeting_id: int):
+    positions = dict(conn.execute("SELECT id, section_position FROM action_items "
+                                  "WHERE meeting_id = ?", (meeting_id,)).fetchall())
+    items = records.list_action_items(conn, status=None, meeting_id=meeting_id)
+    items.sort(key=lambda i: (i.created_at, i.id))
+    return [(i, positions.get(i.id)) for i in items]
+
+
+def _previous_meeting_start(conn: sqlite3.Connection, meeting_id: int,
+                            held_from: str) -> str | None:
+    row = conn.execute(
+        "SELECT COALESCE(started_at, created_at) FROM meetings WHERE id != ? AND "
+        "COALESCE(started_at, created_at) < ? ORDER BY COALESCE(started_at, created_at) DESC LIMIT 1",
+        (meeting_id, held_from)).fetchone()
+    return row[0] if row else None
+
+
+def _reviewed_actions(conn: sqlite3.Connection, meeting_id: int, since: str,
+                      until: str) -> list[ReviewedAction]:
+    """Items the action review settled: updated in this meeting, or closed in prep since the
+    previous meeting began (the review starts from what people marked before)."""
+    rows = conn.execute(
+        "SELECT u.action_item_id, u.kind, u.new_due, u.comment, u.meeting_id FROM action_item_updates u "
+        "JOIN action_items a ON a.id = u.action_item_id "
+        "WHERE (u.meeting_id = ? OR (u.meeting_id IS NULL AND u.kind IN ('done', 'dropped') "
+        "AND u.at >= ? AND u.at <= ?)) AND (a.meeting_id IS NULL OR a.meeting_id != ?) "
+        "ORDER BY u.at, u.id", (meeting_id, since, until, meeting_id)).fetchall()
+    latest: dict[int, tuple] = {}
+    for item_id, kind, new_due, comment, update_meeting in rows:
+        if kind == "comment" and item_id in latest:
+            continue  # a comment does not hide what the review decided
+        latest[item_id] = (kind, new_due, comment, update_meeting is None)
+    result = []
+    for item_id, (kind, new_due, comment, in_prep) in latest.items():
+        item = records.get_action_item(conn, item_id)
+        result.append(ReviewedAction(item, kind, new_due, comment, in_prep))
+    return result
+
+
+def _attendees(conn: sqlite3.Connection, meeting_id: int) -> list[Attendee]:
+    rows = conn.execute(
+        "SELECT p.name, p.team, a.present, a.rating, a.checkin FROM attendance a "
+        "JOIN people p ON p.id = a.person_id WHERE a.meeting_id = ? "
+        "ORDER BY p.team, p.name COLLATE NOCASE", (meeting_id,)).fetchall()
+    return [Attendee(name, team, bool(present), rating, checkin)
+            for name, team, present, rating, checkin in rows]
+
+
+def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
+    if not text:
+        if status != "ended":
+            return None, "The meeting has not ended, so no scorecard snapshot was frozen yet."
+        return None, "No scorecard snapshot was saved with this meeting."
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None, "The scorecard snapshot saved with this meeting is unreadable."
+    if not isinstance(value, dict):
+        return None, "The scorecard snapshot saved with this meeting is unreadable."
+    return value, None
+
+
+# -- shared formatting helpers (used by every renderer) -------------------------------------
+
+
+_COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "=",
+                "at_least": "≥", "at_most": "≤", "min": "≥", "max": "≤", "gte": "≥", "lte": "≤",
+                "ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
+STATUS_LABELS = {"green": "on track", "amber": "at risk", "red": "off track", "no_data": "no data"}
+STATUS_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a label: lower case letters, digits and dashes."""
+    cleaned = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return cleaned or "meeting"
+
+
+def format_duration(seconds: float | None) -> str:
+    """``m:ss`` (``h:mm:ss`` from an hour up); the timer's format."""
+    if seconds is None:
+        return "–"
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_value(value: Any, unit: str | None, currency: str = "NOK") -> str:
+    """A scorecard number with its unit, in Norwegian format."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    unit = (unit or "").strip()
+    key = unit.casefold()
+    if key in ("%", "percent", "share", "rate", "ratio"):
+        return format_percent(value, 0 if abs(value) >= 0.1 or value == 0 else 1)
+    if key in ("money", "currency", currency.casefold(), "nok", "eur", "usd", "sek", "dkk"):
+        return format_money(value, currency if key in ("money", "currency") else unit.upper())
+    decimals = 0 if float(value).is_integer() else 1
+    number = format_number(value, decimals)
+    if key in ("", "count", "number", "leads", "#"):
+        return number
+    short = {"hours": "h", "hour": "h", "minutes": "min", "days": "d", "day": "d"}.get(key, unit)
+    return f"{number}\u00a0{short}"
+
+
+def format_target(line: dict, currency: str = "NOK") -> str:
+    """``≥ 40`` / ``≤ 4 h`` for a scorecard commitment."""
+    comparison = _COMPARISONS.get(str(line.get("comparison", "")).casefold(),
+                                  str(line.get("comparison") or ""))
+    target = format_value(line.get("target"), line.get("unit"), currency)
+    return f"{comparison} {target}".strip()
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "no_data", str(status))
+
+
+def period_text(minutes: Minutes) -> str:
+    """``2026-W47 (16.11.2026–22.11.2026)``."""
+    return (f"{minutes.period_label} ({format_date(minutes.period_start)}–"
+            f"{format_date(minutes.period_end)})")
+
+
+def clock_text(minutes: Minutes, stamp: str | None) -> str:
+    """A meeting moment as local ``HH:MM``, with the date when it is another day."""
+    moment = minutes.local(stamp)
+    if moment is None:
+        return "–"
+    if moment.date() != minutes.date:
+        return moment.strftime("%d.%m.%Y %H:%M")
+    return moment.strftime("%H:%M")
+
+
+def rating_text(value: float | None) -> str:
+    return "–" if value is None else f"{format_number(value, 1)} / 10"
+
+
+def completion_text(rate: records.CompletionRate) -> str:
+    """``75 % (3 of 4) done by due date over the last 4 meetings — goal 90 %``."""
+    if rate.total == 0:
+        return (f"no action items were due in the last 4 meetings — goal "
+                f"{format_percent(rate.goal)}")
+    verdict = "meets the goal" if rate.meets_goal else "below the goal"
+    return (f"{format_percent(rate.rate)} ({rate.done_on_time} of {rate.total}) done by the due "
+            f"date over the last 4 meetings — goal {format_percent(rate.goal)}, {verdict}")
+
+
+def context_pairs(context: Any, prefix: str = "", limit: int = 12) -> list[tuple[str, str]]:
+    """Flatten a decision's context (the numbers on screen) into label/value pairs."""
+    pairs: list[tuple[str, str]] = []
+
+    def walk(value: Any, label: str) -> None:
+        if len(pairs) >= limit:
+            return
+        if isinstance(value, dict):
+            for key in value:
+                walk(value[key], f"{label}.{key}" if label else str(key))
+        elif isinstance(value, list):
+            if all(not isinstance(v, (dict, list)) for v in value):
+                pairs.append((label, ", ".join(_scalar(v) for v in value)))
+            else:
+                for index, item in enumerate(value):
+                    walk(item, f"{label}[{index}]")
+        else:
+            pairs.append((label or "value", _scalar(value)))
+
+    walk(context, prefix)
+    return pairs[:limit]
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return format_number(value, 0 if value.is_integer() else 2)
+    if isinstance(value, int):
+        return format_number(value)
+    return str(value)
+
+
+def outcome_text(review: ReviewedAction) -> str:
+    """What the action review did with an item, in words."""
+    if review.outcome == "done":
+        return "done (before the meeting)" if review.in_prep else "done"
+    if review.outcome == "dropped":
+        return "dropped"
+    if review.outcome == "carried":
+        due = date.fromisoformat(review.new_due) if review.new_due else None
+        return f"not done, carried over to {format_date(due)}" if due else "not done, carried over"
+    if review.outcome == "reopened":
+        return "reopened"
+    return review.outcome
+
+
+def due_text(item: records.ActionItem) -> str:
+    return format_date(date.fromisoformat(item.due)) if item.due else "no due date"
+
+
+def carried_text(item: records.ActionItem) -> str:
+    if not item.carried_over:
+        return ""
+    return f"carried over {item.carried_over}×"
+
+
+def render(minutes: Minutes, fmt: str) -> str:
+    """Render minutes in one of :data:`FORMATS`."""
+    from smarketing_tui import minutes_render
+
+    return minutes_render.render(minutes, fmt)

@@ -1,0 +1,39 @@
+"""Renderers of :class:`smarketing_tui.minutes.Minutes`: Markdown, HTML, JSON, iCalendar.
+
+Each renderer escapes every piece of data for its format; none imports Textual.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from smarketing_tui.errors import UserError
+
+if TYPE_CHECKING:
+    from smarketing_tui.minutes import Minutes
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(text: object) -> str:
+    """Data as text without control characters (escape sequences, NULs) that no format
+    should carry; line breaks and tabs are kept."""
+    return _CONTROL.sub("", "" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def render(minutes: Minutes, fmt: str) -> str:
+    """The minutes as text in ``fmt`` (md, html, json or ics)."""
+    if fmt == "md":
+        from smarketing_tui.minutes_render.to_markdown import render_markdown
+        return render_markdown(minutes)
+    if fmt == "html":
+        from smarketing_tui.minutes_render.to_html import render_html
+        return render_html(minutes)
+    if fmt == "json":
+        from smarketing_tui.minutes_render.to_json import render_json
+        return render_json(minutes)
+    if fmt == "ics":
+        from smarketing_tui.minutes_render.to_ics import render_ics
+        return render_ics(minutes)
+    raise UserError(f"unknown minutes format {fmt!r}; expected md, html, json or ics")

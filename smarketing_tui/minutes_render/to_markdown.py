@@ -1,0 +1,255 @@
+"""Minutes as Markdown that renders cleanly on GitHub and GitLab.
+
+Every piece of data goes through :func:`md_escape`: Markdown and HTML specials
+are backslash-escaped (CommonMark), so a decision reading ``<script>`` or
+``*bold* | pipe`` shows exactly as typed, and table cells cannot be split.
+"""
+
+from __future__ import annotations
+
+import re
+from smarketing_tui import records
+from smarketing_tui.minutes import (Minutes, SectionMinutes, carried_text, clock_text,
+                                    completion_text, context_pairs, due_text, format_duration,
+                                    format_target, format_value, outcome_text, period_text,
+                                    rating_text, status_label)
+from smarketing_tui.minutes_render import clean
+from smarketing_tui.timeutil import format_date, format_datetime
+
+# Inline specials everywhere (incl. GitHub's $ math and ~ strikethrough); HTML's < > & too.
+_INLINE = re.compile(r"([\\`*_{}\[\]<>&|#~$])")
+# Block markers that would matter at the start of a list item or cell.
+_LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def md_escape(text: object) -> str:
+    """One line of data, safe inside Markdown text and table cells."""
+    flat = " ".join(clean(text).split())
+    return _INLINE.sub(r"\\\1", flat)
+
+
+def md_item(text: object) -> str:
+    """Data that starts a list item: also escape a leading ``-``, ``+`` or ``1.`` so the
+    text cannot open a nested list."""
+    return _LEADING.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit()
+                                                 else "\\" + m.group(2)), md_escape(text), count=1)
+
+
+def md_lines(text: object) -> list[str]:
+    """Multi-line data (notes), each line escaped; empty lines dropped."""
+    return [md_item(line) for line in clean(text).split("\n") if line.strip()]
+
+
+def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[str]:
+    """A GFM table; cells must already be escaped. ``align``: one of l/r per column."""
+    marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(minutes: Minutes) -> str:
+    """The whole minutes document as Markdown text."""
+    out: list[str] = []
+    out += [f"# {md_escape(minutes.title)} — {format_date(minutes.date)}", ""]
+    if not minutes.finished:
+        out += [f"> **Unfinished meeting:** this meeting is still {minutes.status}; these minutes "
+                f"show what was recorded up to {format_datetime(minutes.generated_at, minutes.timezone)}.",
+                ""]
+    out += _header(minutes)
+    out += _sections_overview(minutes)
+    out += _scorecard(minutes)
+    for section in minutes.sections:
+        out += _section(minutes, section)
+    out += _issues(minutes)
+    out += _open_actions(minutes)
+    out += [f"*{md_escape(minutes.company)} · meeting #{minutes.meeting_id} · exported "
+            f"{format_datetime(minutes.generated_at, minutes.timezone)} by smarketing-tui*", ""]
+    return "\n".join(out)
+
+
+def _header(minutes: Minutes) -> list[str]:
+    present = ", ".join(f"{md_escape(a.name)} ({a.team})" for a in minutes.present) or "–"
+    absent = ", ".join(md_escape(a.name) for a in minutes.absent) or "–"
+    planned = minutes.planned_minutes * 60
+    ratings = [a.rating for a in minutes.present if a.rating is not None]
+    rows = [
+        ["Period reviewed", md_escape(period_text(minutes))],
+        ["Started", clock_text(minutes, minutes.started_at)],
+        ["Ended", clock_text(minutes, minutes.ended_at) if minutes.ended_at else "not ended"],
+        ["Time used", f"{format_duration(minutes.used_seconds)} of {format_duration(planned)} planned"],
+        ["Attendees", present],
+        ["Absent", absent],
+        ["Average rating", rating_text(minutes.average_rating)
+         + (f" ({len(ratings)} rating{'s' if len(ratings) != 1 else ''})" if ratings else "")],
+        ["Action items done on time", md_escape(completion_text(minutes.completion))],
+    ]
+    if minutes.facilitator:
+        rows.insert(1, ["Facilitator", md_escape(minutes.facilitator)])
+    return _table(["Meeting", md_escape(f"#{minutes.meeting_id} · {minutes.agenda}")], rows)
+
+
+def _sections_overview(minutes: Minutes) -> list[str]:
+    rows = []
+    for s in minutes.sections:
+        if s.position is None:
+            continue
+        over = f"+{format_duration(s.over_seconds)} over" if s.over_seconds >= 1 else ""
+        rows.append([str(s.position + 1), md_escape(s.title), format_duration(s.used_seconds),
+                     format_duration(s.timebox_seconds), over])
+    if not rows:
+        return []
+    return ["## Time per section", ""] + _table(["#", "Section", "Used", "Timebox", "Overrun"],
+                                                  rows, "rlrrl")
+
+
+def _scorecard(minutes: Minutes) -> list[str]:
+    out = ["## Scorecard as the meeting saw it", ""]
+    card = minutes.scorecard
+    if card is None:
+        return out + [f"*{md_escape(minutes.scorecard_problem)} Today's numbers are not shown "
+                      "in their place.*", ""]
+    period = card.get("period") or {}
+    bits = []
+    if period.get("label"):
+        bits.append(f"Period {md_escape(period['label'])}")
+    freshness = card.get("freshness")
+    if isinstance(freshness, dict) and freshness.get("text"):
+        bits.append(f"data: {md_escape(freshness['text'])}")
+    elif isinstance(freshness, str):
+        bits.append(f"data: {md_escape(freshness)}")
+    if bits:
+        out += [" · ".join(bits), ""]
+    rows = []
+    for line in card.get("commitments") or []:
+        status = line.get("status") or "no_data"
+        trend = line.get("trend") or []
+        rows.append([
+            md_escape(f"{status_label(status)}"),
+            md_escape(line.get("description") or line.get("metric") or line.get("id")),
+            md_escape(line.get("team") or ""),
+            md_escape(format_target(line, minutes.currency)),
+            md_escape(format_value(line.get("actual"), line.get("unit"), minutes.currency)),
+            md_escape(sparkline([p.get("actual") for p in trend if isinstance(p, dict)])),
+            str(line.get("red_streak") or 0) if line.get("red_streak") else "",
+        ])
+    if rows:
+        out += _table(["Status", "Commitment", "Team", "Target", "Actual", "Trend", "Red streak"],
+                      rows, "lllrrlr")
+    else:
+        out += ["*The snapshot holds no commitments.*", ""]
+    definition = card.get("lead_definition")
+    if isinstance(definition, dict):
+        definition = definition.get("text")
+    if definition:
+        out += [f"**Sales-ready lead:** {md_escape(definition)}", ""]
+    return out
+
+
+def sparkline(values: list) -> str:
+    """A text sparkline (▁▂▃▄▅▆▇█) of numbers; gaps as a middle dot."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not numbers:
+        return ""
+    low, high = min(numbers), max(numbers)
+    span = high - low or 1
+    chars = []
+    for v in values:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            chars.append("·")
+        else:
+            chars.append(SPARK[round((v - low) / span * (len(SPARK) - 1))] if high != low else SPARK[3])
+    return "".join(chars)
+
+
+def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
+    if section.position is None:
+        heading = f"## {md_escape(section.title)}"
+    else:
+        heading = (f"## {section.position + 1}. {md_escape(section.title)} "
+                   f"({format_duration(section.used_seconds)} of "
+                   f"{format_duration(section.timebox_seconds)})")
+    out = [heading, ""]
+    if section.is_empty:
+        return out + ["Nothing recorded.", ""]
+    if section.talking_points:
+        out += ["**Talking points**", ""]
+        for point in section.talking_points:
+            extra = []
+            if point.metric:
+                extra.append(f"metric: {md_escape(point.metric)}")
+            if point.issue_id:
+                extra.append(f"issue \\#{point.issue_id}")
+            suffix = f" ({'; '.join(extra)})" if extra else ""
+            out.append(f"- {md_item(point.text)} — *{md_escape(point.author or 'anonymous')}*{suffix}")
+        out.append("")
+    if section.reviewed_actions:
+        rows = [[str(r.item.id), md_escape(r.item.text), md_escape(r.item.owner or "–"),
+                 md_escape(outcome_text(r)), md_escape(carried_text(r.item))]
+                for r in section.reviewed_actions]
+        out += ["**Action review**", ""] + _table(["#", "Action item", "Owner", "Outcome",
+                                                   "Carried over"], rows, "rllll")
+    if section.decisions:
+        out += ["**Decisions**", ""]
+        for decision in section.decisions:
+            out += _decision(decision)
+        out.append("")
+    if section.action_items:
+        out += ["**Action items**", ""] + _actions_table(section.action_items)
+    if section.notes:
+        out += ["**Notes**", ""]
+        for note in section.notes:
+            lines = md_lines(note["text"]) or ["–"]
+            out.append("- " + " \\\n  ".join(lines))
+        out.append("")
+    return out
+
+
+def _decision(decision: records.Decision) -> list[str]:
+    line = f"- {md_item(decision.text)}"
+    if decision.issue_id:
+        line += f" (solves issue \\#{decision.issue_id})"
+    lines = [line]
+    pairs = context_pairs(decision.context) if decision.context else []
+    if pairs:
+        shown = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in pairs)
+        lines.append(f"  - *Numbers on screen:* {shown}")
+    return lines
+
+
+def _actions_table(items: list[records.ActionItem]) -> list[str]:
+    rows = [[str(i.id), md_escape(i.text), md_escape(i.owner or "–"), md_escape(due_text(i)),
+             i.status, md_escape(carried_text(i))] for i in items]
+    return _table(["#", "Action item", "Owner", "Due", "Status", "Carried over"], rows, "rlllll")
+
+
+def _issues(minutes: Minutes) -> list[str]:
+    out = ["## Issues", ""]
+    if not minutes.issues_raised and not minutes.issues_solved:
+        return out + ["No issues were raised or solved.", ""]
+    if minutes.issues_raised:
+        out += ["**Raised**", ""]
+        for issue in minutes.issues_raised:
+            who = f" — {md_escape(issue.raised_by)}" if issue.raised_by else ""
+            origin = " (from prep)" if issue.origin == "prep" else ""
+            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who}{origin}")
+        out.append("")
+    if minutes.issues_solved:
+        out += ["**Solved**", ""]
+        for issue in minutes.issues_solved:
+            verb = "solved" if issue.status == "solved" else issue.status
+            how = f": {md_escape(issue.resolution)}" if issue.resolution else ""
+            out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
+                       f"(open {issue.meetings_open} meeting{'s' if issue.meetings_open != 1 else ''})")
+        out.append("")
+    return out
+
+
+def _open_actions(minutes: Minutes) -> list[str]:
+    items = minutes.open_action_items
+    out = ["## Open action items", ""]
+    if not items:
+        return out + ["None: every action item of this meeting is closed.", ""]
+    return out + _actions_table(items)
+
