@@ -68,7 +68,7 @@ def _first_contact_within(engine, p, w):
     sql = f"""
         SELECT *, {late} AS hours_late,
                CASE WHEN first_contact IS NULL THEN 'not contacted' ELSE 'late' END AS status,
-               datetime(dl_s, 'unixepoch') AS deadline
+               strftime('%Y-%m-%dT%H:%M:%SZ', dl_s, 'unixepoch') AS deadline
         FROM (SELECT {_LEAD_SELECT}, {first_contact} AS first_contact, {deadline} AS dl_s
               FROM leads l WHERE {engine._COHORT})
         WHERE (first_contact IS NOT NULL AND unixepoch(first_contact) > dl_s)

@@ -315,6 +315,14 @@ class MetricsEngine:
             return self.custom[name].unit
         return self._definition(name).unit
 
+    def supports(self, name: str, by: str | None) -> bool:
+        """Can ``name`` be broken down by ``by``? (None: always.)"""
+        if by is None:
+            return True
+        if name in self.custom:
+            return False
+        return by in self._definition(name).dimensions
+
     def is_additive(self, name: str) -> bool:
         if name in self.custom:
             return self.custom[name].additive

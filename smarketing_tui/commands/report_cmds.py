@@ -1,0 +1,478 @@
+"""``smarketing scorecard``, ``smarketing metrics`` and ``smarketing drill``.
+
+Thin commands over :mod:`smarketing_tui.scorecard` and :mod:`smarketing_tui.metrics`.
+Everything beyond click is imported inside the commands, and ``rich`` only for
+``--format table``, so ``--format json`` starts fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from smarketing_tui.errors import UserError
+
+FORMATS = ("table", "json", "csv", "md")
+
+_period_option = click.option(
+    "--period", "-p", "period_text", metavar="P", default=None,
+    help="2026-W48, 2026-11, 2026-Q4, 2026, 2026-11-03..2026-11-16, this-week, last-week, "
+         "this-month, last-month (default: this-week for the scorecard, this-month otherwise).")
+_as_of_option = click.option(
+    "--as-of", "as_of_text", metavar="T", default=None,
+    help="Judge as of this moment (ISO date = end of that day, or date-time; default: now).")
+_format_option = click.option("--format", "-f", "fmt", type=click.Choice(FORMATS),
+                              default="table", show_default=True, help="Output format.")
+_sla_option = click.option("--sla", "sla_path", metavar="FILE", default=None,
+                           help="SLA file (default: agendas/sla.yaml in the workspace).")
+
+
+class _Context:
+    """What every report command needs: workspace, settings, SLA, period, as-of, store."""
+
+    def __init__(self, state, period_text: str | None, as_of_text: str | None,
+                 sla_path: str | None, default_period: str, need_sla: bool = True,
+                 sync_people: bool = False) -> None:
+        from pathlib import Path
+
+        from smarketing_tui.periods import parse_moment, parse_period
+        from smarketing_tui.timeutil import now_utc
+
+        self.workspace = state.workspace()
+        self.settings = self.workspace.settings()
+        tz = self.settings.timezone
+        self.as_of = parse_moment(as_of_text, tz) if as_of_text else now_utc()
+        self.period = parse_period(period_text or default_period, tz, now=self.as_of)
+        path = Path(sla_path) if sla_path else self.workspace.sla_path
+        self.sla = None
+        if path.exists() or need_sla or sla_path:
+            from smarketing_tui.sla import load_sla
+
+            if not path.exists():
+                raise UserError(f"no SLA file at {path}; 'smarketing init' ships a template "
+                                "(agendas/sla.yaml), or pass --sla FILE")
+            self.sla = load_sla(path, self.settings)
+        self.conn = _open_store(self.workspace, self.settings, sync_people)
+
+    def engine(self):
+        from smarketing_tui.metrics import MetricsEngine
+
+        if self.sla is not None:
+            return self.sla.engine(self.conn, self.settings)
+        return MetricsEngine(self.conn, self.settings)
+
+
+def _open_store(workspace, settings, sync_people: bool):
+    """A read-only connection; migrates (and syncs people) first when needed."""
+    from smarketing_tui import store
+
+    path = workspace.db_path
+    if not path.exists():
+        raise UserError(f"no store at {path}; create the workspace with 'smarketing init' and "
+                        "fill it with 'smarketing import'")
+    if sync_people:
+        store.open_store(path, settings).close()
+    try:
+        return store.open_readonly(path)
+    except UserError as error:
+        if "needs migrating" not in str(error):
+            raise
+    store.open_store(path, settings).close()
+    return store.open_readonly(path)
+
+
+def _record_lead_definition(ctx: _Context) -> None:
+    """Version the SLA's lead definition in the store when its text changed."""
+    from smarketing_tui import store
+    from smarketing_tui.sla import record_lead_definition
+
+    text = ctx.sla.lead_definition if ctx.sla else None
+    if not text:
+        return
+    row = ctx.conn.execute("SELECT text FROM lead_definitions ORDER BY id DESC LIMIT 1").fetchone()
+    if row is not None and row[0] == text:
+        return
+    conn = store.connect(ctx.workspace.db_path)
+    try:
+        record_lead_definition(conn, text)
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------
+# scorecard
+
+
+@click.command()
+@_period_option
+@_as_of_option
+@_format_option
+@_sla_option
+@click.option("--fail-on-red", is_flag=True,
+              help="Exit with code 1 when any commitment is red (for scripts and CI).")
+@click.pass_obj
+def scorecard(state, period_text, as_of_text, fmt, sla_path, fail_on_red) -> None:
+    """The SLA scorecard: each commitment with target, actual, status, pace and trend."""
+    from smarketing_tui.scorecard import build_scorecard
+
+    ctx = _Context(state, period_text, as_of_text, sla_path, "this-week")
+    _record_lead_definition(ctx)
+    card = build_scorecard(ctx.conn, ctx.sla, ctx.settings, ctx.period, ctx.as_of)
+    if fmt == "json":
+        _echo_json(card.to_json())
+    elif fmt == "csv":
+        _scorecard_csv(card, ctx.settings)
+    elif fmt == "md":
+        _scorecard_md(card, ctx.settings)
+    else:
+        _scorecard_table(card, ctx.settings)
+    if fail_on_red and any(c.status == "red" for c in card.commitments):
+        raise SystemExit(1)
+
+
+def _echo_json(data) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _period_text(period, as_of, settings) -> str:
+    from smarketing_tui.timeutil import format_date
+
+    text = f"{period.label} ({format_date(period.first_day)}–{format_date(period.last_day)})"
+    return text + (", running" if period.is_running(as_of) else "")
+
+
+def _freshness_text(card, settings) -> str:
+    from smarketing_tui.timeutil import format_datetime, format_number
+
+    fresh = card.freshness
+    if fresh.newest_at is None:
+        return "Data: the store holds no data yet (run 'smarketing import')"
+    parts = []
+    if fresh.newest_import:
+        imp = fresh.newest_import
+        parts.append(f"newest import {imp['source_label']} ({imp['file']}), finished "
+                     f"{format_datetime(imp['finished_at'], settings.timezone)}")
+    parts.append(f"newest record {format_datetime(fresh.newest_at, settings.timezone)} "
+                 f"({format_number(fresh.age_days, 1)} days before as-of)")
+    text = "Data: " + ", ".join(parts)
+    if fresh.stale:
+        text += " – STALE: the data does not reach the end of the period under review"
+    return text
+
+
+def _target_text(line, settings) -> str:
+    from smarketing_tui.reportformat import format_value
+
+    sign = {">=": "≥", "<=": "≤"}[line.commitment.comparison]
+    return f"{sign} {format_value(line.commitment.target, line.commitment.unit, settings.currency)}"
+
+
+def _scorecard_rows(card, settings) -> list[dict]:
+    from smarketing_tui.reportformat import STATUS_LABELS, counts_text, format_value, sparkline
+
+    rows = []
+    for line in card.commitments:
+        c = line.commitment
+        rows.append({
+            "id": c.id, "team": c.team, "description": c.description,
+            "period": line.period.label + (" (running)" if line.running else ""),
+            "target": _target_text(line, settings),
+            "amber": "" if c.amber is None else format_value(c.amber, c.unit, settings.currency),
+            "actual": format_value(line.actual, c.unit, settings.currency),
+            "status": STATUS_LABELS[line.status],
+            "counts": counts_text(c.metric, line.counts, settings.currency),
+            "pace": line.pace.text if line.pace else "",
+            "trend": sparkline(p.actual for p in line.trend),
+            "red_streak": line.red_streak,
+        })
+    return rows
+
+
+_STATUS_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red",
+                  "no_data": "dim"}
+
+
+def _scorecard_table(card, settings) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    from smarketing_tui.reportformat import STATUS_MARKS, sparkline
+    from smarketing_tui.timeutil import format_datetime
+
+    console = Console(highlight=False)
+    title = (f"SLA scorecard – {_period_text(card.period, card.as_of, settings)}, as of "
+             f"{format_datetime(card.as_of, settings.timezone)}")
+    table = Table(title=escape(title), title_justify="left", show_lines=True,
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Commitment", ratio=3, min_width=16)
+    table.add_column("Target", justify="right")
+    table.add_column("Actual", justify="right")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Behind it", ratio=2, min_width=12)
+    table.add_column("Trend", no_wrap=True)
+    rows = _scorecard_rows(card, settings)
+    for line, row in zip(card.commitments, rows):
+        style = _STATUS_STYLES[line.status]
+        status = Text(f"{STATUS_MARKS[line.status]} {row['status']}", style=style)
+        if line.red_streak > 1:
+            status.append(f"\n{line.red_streak} in a row", style="red")
+        trend = Text()
+        spark = sparkline(p.actual for p in line.trend)
+        for char, point in zip(spark, line.trend):
+            trend.append(char, style=_STATUS_STYLES[point.status].replace("bold ", ""))
+        behind = Text(row["counts"])
+        if row["pace"]:
+            behind.append(("\n" if row["counts"] else "") + row["pace"], style="italic")
+        table.add_row(
+            Text.assemble((row["id"], "bold"), (f"  {row['team']} · {row['period']}", "dim"),
+                          "\n", row["description"]),
+            Text(row["target"]), Text(row["actual"], style=style), status, behind, trend)
+    console.print(table)
+    fresh_style = "bold red" if card.freshness.stale else "dim"
+    console.print(Text(_freshness_text(card, settings), style=fresh_style))
+    if card.lead_definition:
+        console.print(Text("Lead definition: ", style="bold")
+                      + Text(" ".join(card.lead_definition.split())))
+
+
+def _scorecard_csv(card, settings) -> None:
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "team", "description", "metric", "period", "start", "end", "running",
+                     "comparison", "target", "amber", "unit", "actual", "status", "pace",
+                     "red_streak", "trend", "counts"])
+    for line in card.to_json()["commitments"]:
+        period = line["judged_period"]
+        trend = ";".join(f"{p['label']}={'' if p['actual'] is None else p['actual']}"
+                         for p in line["trend"])
+        writer.writerow([line["id"], line["team"], line["description"], line["metric"],
+                         period["label"], period["start"], period["end"],
+                         str(period["running"]).lower(), line["comparison"], line["target"],
+                         "" if line["amber"] is None else line["amber"], line["unit"],
+                         "" if line["actual"] is None else line["actual"], line["status"],
+                         line["pace"]["text"] if line["pace"] else "", line["red_streak"],
+                         trend, json.dumps(line["counts"], ensure_ascii=False)])
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def _scorecard_md(card, settings) -> None:
+    from smarketing_tui.reportformat import markdown_escape as md
+    from smarketing_tui.timeutil import format_datetime
+
+    lines = [f"## SLA scorecard – {md(_period_text(card.period, card.as_of, settings))}", "",
+             f"As of {format_datetime(card.as_of, settings.timezone)}. "
+             f"{md(_freshness_text(card, settings))}", "",
+             "| Commitment | Team | Period | Target | Actual | Status | Behind it | Pace | "
+             "Trend | Red in a row |",
+             "|---|---|---|---:|---:|---|---|---|---|---:|"]
+    for row in _scorecard_rows(card, settings):
+        lines.append("| " + " | ".join(md(x) for x in (
+            f"{row['id']}: {row['description']}", row["team"], row["period"], row["target"],
+            row["actual"], row["status"], row["counts"], row["pace"], row["trend"],
+            row["red_streak"])) + " |")
+    if card.lead_definition:
+        lines += ["", f"**Lead definition:** {md(' '.join(card.lead_definition.split()))}"]
+    click.echo("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------
+# metrics
+
+
+@click.command()
+@click.argument("names", nargs=-1, metavar="[NAME[:key=value,...]]...")
+@_period_option
+@_as_of_option
+@click.option("--by", "by", type=click.Choice(("source", "campaign", "owner", "team", "reason")),
+              default=None, help="Break each metric down by this dimension.")
+@_format_option
+@_sla_option
+@click.pass_obj
+def metrics(state, names, period_text, as_of_text, by, fmt, sla_path) -> None:
+    """Catalogue metrics (and the SLA's custom ones) for a period.
+
+    Without NAME, every catalogue metric. Parameters go after a colon, e.g.
+    first_contact_within:hours=4,clock=calendar or min_touches_met:k=5.
+    """
+    from smarketing_tui.metrics import CATALOGUE, parse_metric_spec
+
+    ctx = _Context(state, period_text, as_of_text, sla_path, "this-month", need_sla=False,
+                   sync_people=by == "team")
+    engine = ctx.engine()
+    specs = [parse_metric_spec(name) for name in names] or [(n, {}) for n in CATALOGUE]
+    results = []
+    for name, params in specs:
+        # Listing every metric --by X skips the breakdown where X does not apply.
+        use_by = by if names or engine.supports(name, by) else None
+        results.append(engine.compute(name, ctx.period, ctx.as_of, params, use_by))
+    if fmt == "json":
+        _echo_json({"schema": "smarketing.metrics/1", "as_of": _iso(ctx.as_of),
+                    "period": {**ctx.period.to_json(), "running": ctx.period.is_running(ctx.as_of)},
+                    "metrics": [r.to_json() for r in results]})
+    elif fmt == "csv":
+        _metrics_csv(results)
+    else:
+        _metrics_text(results, ctx, fmt)
+
+
+def _iso(moment) -> str:
+    from smarketing_tui.timeutil import utc_iso
+
+    return utc_iso(moment)
+
+
+def _params_text(params: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in params.items())
+
+
+def _metrics_csv(results) -> None:
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["metric", "params", "by", "group", "value", "unit", "counts"])
+    for result in results:
+        data = result.to_json()
+        rows = [(None, data["value"], data["counts"])] + [
+            (g["key"], g["value"], g["counts"]) for g in data["groups"]]
+        for index, (key, value, counts) in enumerate(rows):
+            writer.writerow([result.metric, _params_text(result.params), result.by or "",
+                             "(total)" if index == 0 else ("" if key is None else key),
+                             "" if value is None else value, result.unit,
+                             json.dumps(counts, ensure_ascii=False)])
+    click.echo(buffer.getvalue(), nl=False)
+
+
+def _metrics_text(results, ctx, fmt: str) -> None:
+    from smarketing_tui.reportformat import counts_text, format_value
+    from smarketing_tui.reportformat import markdown_escape as md
+    from smarketing_tui.timeutil import format_datetime
+
+    currency = ctx.settings.currency
+    heading = (f"Metrics – {_period_text(ctx.period, ctx.as_of, ctx.settings)}, as of "
+               f"{format_datetime(ctx.as_of, ctx.settings.timezone)}")
+
+    def label(result):
+        return result.metric + (f" ({_params_text(result.params)})" if result.params else "")
+
+    def group_rows(result):
+        rows = []
+        for group in result.groups:
+            key = "(none)" if group.key is None else str(group.key)
+            rows.append((key, format_value(group.value, result.unit, currency),
+                         counts_text(result.metric, group.counts, currency)))
+        return rows
+
+    if fmt == "md":
+        lines = [f"## {md(heading)}", "", "| Metric | Value | Behind it |", "|---|---:|---|"]
+        for result in results:
+            lines.append(f"| {md(label(result))} | "
+                         f"{md(format_value(result.value, result.unit, currency))} | "
+                         f"{md(counts_text(result.metric, result.counts, currency))} |")
+            for key, value, counts in group_rows(result):
+                lines.append(f"| {md('  ' + (result.by or '') + ' = ' + key)} | {md(value)} | "
+                             f"{md(counts)} |")
+        click.echo("\n".join(lines))
+        return
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    table = Table(title=escape(heading), title_justify="left")
+    table.add_column("Metric", style="bold")
+    table.add_column("Value", justify="right")
+    table.add_column("Behind it")
+    for result in results:
+        style = "dim" if result.value is None else ""
+        table.add_row(Text(label(result)),
+                      Text(format_value(result.value, result.unit, currency), style=style),
+                      Text(counts_text(result.metric, result.counts, currency)))
+        for key, value, counts in group_rows(result):
+            table.add_row(Text(f"  {result.by} = {key}", style="not bold"), Text(value),
+                          Text(counts))
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------
+# drill
+
+
+@click.command()
+@click.argument("commitment_id", metavar="COMMITMENT")
+@_period_option
+@_as_of_option
+@_format_option
+@_sla_option
+@click.option("--limit", "-n", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Show at most this many rows (0: all).")
+@click.pass_obj
+def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit) -> None:
+    """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late)."""
+    from smarketing_tui.scorecard import drill as drill_rows
+
+    ctx = _Context(state, period_text, as_of_text, sla_path, "this-week")
+    commitment, judged, result = drill_rows(ctx.conn, ctx.sla, ctx.settings, commitment_id,
+                                            ctx.period, ctx.as_of, limit or None)
+    if fmt == "json":
+        _echo_json({"schema": "smarketing.drill/1", "commitment": commitment.id,
+                    "metric": commitment.metric, "params": dict(commitment.params),
+                    "as_of": _iso(ctx.as_of),
+                    "period": {**judged.to_json(), "running": judged.is_running(ctx.as_of)},
+                    **result.to_json()})
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([key for key, _ in result.columns])
+        for row in result.rows:
+            writer.writerow(["" if row[key] is None else row[key] for key, _ in result.columns])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from smarketing_tui.reportformat import format_cell
+
+    tz, currency = ctx.settings.timezone, ctx.settings.currency
+    heading = (f"{commitment.id}: {result.title} – "
+               f"{_period_text(judged, ctx.as_of, ctx.settings)}")
+    shown = f"{len(result.rows)} of {result.total} rows" if result.total > len(result.rows) \
+        else f"{result.total} rows"
+    cells = [[format_cell(key, row[key], tz, currency) for key, _ in result.columns]
+             for row in result.rows]
+    if fmt == "md":
+        from smarketing_tui.reportformat import markdown_escape as md
+
+        lines = [f"## {md(heading)}", "", f"{shown}.", "",
+                 "| " + " | ".join(md(h) for _, h in result.columns) + " |",
+                 "|" + "---|" * len(result.columns)]
+        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in cells]
+        click.echo("\n".join(lines))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not result.rows:
+        console.print(escape(f"{heading}: none – nothing behind a miss here."))
+        return
+    table = Table(title=escape(heading), title_justify="left", caption=escape(shown))
+    for _key, title in result.columns:
+        table.add_column(escape(title))
+    for row in cells:
+        table.add_row(*(escape(c) for c in row))
+    console.print(table)
