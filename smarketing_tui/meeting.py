@@ -146,8 +146,8 @@ class MeetingSession:
                 "INSERT INTO meetings (agenda_path, title, cadence, period_label, period_start, "
                 "period_end, planned_minutes, status, current_section, created_at, started_at, "
                 "facilitator, agenda_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', 0, ?, ?, ?, ?)",
-                (_agenda_ref(workspace, agenda), agenda.title, agenda.cadence, period.label, period.start_iso,
-                 period.end_iso, agenda.planned_minutes, stamp, stamp, facilitator,
+                (agenda_ref(workspace, agenda), agenda.title, agenda.cadence, period.label,
+                 period.start_iso, period.end_iso, agenda.planned_minutes, stamp, stamp, facilitator,
                  agenda.snapshot()))
             meeting_id = cursor.lastrowid
             for spec in agenda.sections:
@@ -470,7 +470,7 @@ class MeetingSession:
         return data_freshness(self.conn, self.period.end_utc, self._now())
 
 
-def _agenda_ref(workspace: Workspace, agenda: Agenda) -> str:
+def agenda_ref(workspace: Workspace, agenda: Agenda) -> str:
     """How a meeting names its agenda: the file name inside agendas/, else the full path."""
     try:
         inside = agenda.path.resolve().parent == workspace.agendas_dir.resolve()

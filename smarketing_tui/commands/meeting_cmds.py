@@ -1,0 +1,52 @@
+"""``smarketing run [AGENDA]``: open the meeting screen (and ``open_meeting`` for the demo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from smarketing_tui.errors import UserError
+
+
+@click.command()
+@click.argument("agenda", required=False, metavar="[AGENDA]")
+@click.option("--new", "new_meeting", is_flag=True,
+              help="Start a new meeting even when an unfinished one of this agenda waits.")
+@click.option("--resume", "meeting_id", type=int, metavar="ID",
+              help="Resume the unfinished meeting with this id.")
+@click.pass_obj
+def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) -> None:
+    """Run a meeting of AGENDA (default: agendas/weekly.yaml).
+
+    AGENDA is a file, or a name in agendas/ such as 'weekly' or 'monthly'. The
+    agenda is checked before the screen opens. When a meeting of it was left
+    unfinished (or the process died), you are asked whether to resume it.
+    """
+    workspace = state.workspace()
+    if new_meeting and meeting_id is not None:
+        raise UserError("--new and --resume exclude each other")
+    path = None
+    if meeting_id is None:
+        from smarketing_tui.agenda import load_agenda
+
+        path = workspace.agenda_path(agenda)
+        load_agenda(path, workspace.settings())  # bad agenda: one line, exit 2, before any UI
+    open_meeting(workspace, path, meeting_id=meeting_id, new_meeting=new_meeting)
+
+
+def open_meeting(workspace, agenda: Path | str | None = None, *, meeting_id: int | None = None,
+                 new_meeting: bool = False) -> None:
+    """Open the meeting app on ``workspace`` (the demo command calls this) and print how the
+    meeting was left."""
+    from smarketing_tui.tui.app import SmarketingApp
+
+    if agenda is not None and not Path(agenda).exists():
+        agenda = workspace.agenda_path(str(agenda))
+    app = SmarketingApp(workspace, agenda_path=agenda, meeting_id=meeting_id,
+                        new_meeting=new_meeting)
+    outcome = app.run()
+    if app.error:
+        raise UserError(app.error)
+    if outcome is not None and outcome.summary:
+        click.echo(outcome.summary)

@@ -1,0 +1,207 @@
+"""The smarketing app: one factory for the CLI, the demo and the tests.
+
+``SmarketingApp(workspace, agenda_path=...)`` starts a meeting of that agenda,
+first offering to resume an unfinished one; ``meeting_id=`` resumes that
+meeting directly. The app's return value (:class:`MeetingOutcome`) says how the
+meeting was left, for the CLI to print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Static
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class MeetingOutcome:
+    """How the app ended: ``left`` (paused, resumable), ``ended``, or ``quit`` before starting."""
+
+    how: str
+    meeting_id: int | None = None
+    summary: str = ""
+
+
+class LobbyScreen(Screen):
+    """What shows under the resume question, and while the meeting opens."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.text), id="lobby")
+
+
+class SmarketingApp(App[MeetingOutcome]):
+    """Runs one meeting: start or resume, walk the agenda, leave or end."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "smarketing"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, workspace: Workspace, *, agenda_path: Path | str | None = None,
+                 meeting_id: int | None = None, clock: Callable[[], datetime] | None = None,
+                 new_meeting: bool = False) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.agenda_path = agenda_path
+        self.meeting_id = meeting_id
+        self.new_meeting = new_meeting
+        self.clock = clock
+        self.session = None  # the MeetingSession once opened
+        self.error: str | None = None
+
+    def get_default_screen(self) -> Screen:
+        return LobbyScreen("smarketing — opening the meeting…")
+
+    def on_mount(self) -> None:
+        try:
+            self._begin()
+        except UserError as error:
+            self.error = str(error)
+            self.exit(MeetingOutcome("error", summary=str(error)), return_code=2)
+
+    def _clock_kwargs(self) -> dict:
+        return {} if self.clock is None else {"clock": self.clock}
+
+    def _begin(self) -> None:
+        from smarketing_tui.agenda import load_agenda
+        from smarketing_tui.meeting import (MeetingSession, agenda_ref, describe_meeting,
+                                            find_unfinished)
+        from smarketing_tui.store import open_store
+
+        if self.meeting_id is not None:
+            self._open(MeetingSession.resume(self.workspace, self.meeting_id,
+                                             **self._clock_kwargs()))
+            return
+        settings = self.workspace.settings()
+        path = Path(self.agenda_path) if self.agenda_path else self.workspace.agenda_path()
+        agenda = load_agenda(path, settings)
+        db = open_store(self.workspace.db_path, settings)
+        try:
+            unfinished = None if self.new_meeting else find_unfinished(
+                db.conn, agenda_ref(self.workspace, agenda))
+            description = (describe_meeting(db.conn, unfinished, settings.timezone)
+                           if unfinished else "")
+            warning = _still_open_warning(db.conn, unfinished) if unfinished else ""
+        finally:
+            db.close()
+        if unfinished is None:
+            self._open(MeetingSession.start(self.workspace, agenda, **self._clock_kwargs()))
+            return
+        from smarketing_tui.tui.modals import ResumeDialog
+
+        def chosen(choice: str | None) -> None:
+            try:
+                if choice == "resume":
+                    self._open(MeetingSession.resume(self.workspace, unfinished,
+                                                     **self._clock_kwargs()))
+                elif choice == "new":
+                    self._open(MeetingSession.start(self.workspace, agenda,
+                                                    **self._clock_kwargs()))
+                else:
+                    self.exit(MeetingOutcome("quit", unfinished,
+                                             "Nothing changed; the unfinished meeting waits."))
+            except UserError as error:
+                self.error = str(error)
+                self.exit(MeetingOutcome("error", summary=str(error)), return_code=2)
+
+        self.push_screen(ResumeDialog(description, warning), chosen)
+
+    def _open(self, session) -> None:
+        from smarketing_tui.tui.meeting_screen import MeetingScreen
+
+        self.session = session
+        self.push_screen(MeetingScreen(session, self.workspace), self._meeting_closed)
+
+    def _meeting_closed(self, how: str | None) -> None:
+        session = self.session
+        self.exit(MeetingOutcome(how or "left", session.meeting_id, _summary(session, how)))
+
+    async def action_quit(self) -> None:
+        """ctrl+q: leave a running meeting paused, then quit."""
+        session = self.session
+        if session is not None and not session.is_ended and not session.is_paused:
+            session.leave()
+        if session is not None:
+            self.exit(MeetingOutcome("left" if not session.is_ended else "ended",
+                                     session.meeting_id, _summary(session, "left")))
+        else:
+            self.exit(MeetingOutcome("quit"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        from smarketing_tui.tui.meeting_screen import MeetingScreen
+
+        if not isinstance(screen, MeetingScreen):
+            return
+        commands = (
+            ("agenda: next section", "Go to the next agenda section (])", "next_section"),
+            ("agenda: previous section", "Go back one section ([)", "previous_section"),
+            ("record: decision", "Record a decision in this section (d)", "decision"),
+            ("record: action item", "Add an action item with owner and due date (a)",
+             "action_item"),
+            ("record: note", "Add a note to this section (n)", "note"),
+            ("record: issue", "Raise an issue for the issues list (i)", "issue"),
+            ("clock: pause / resume", "Pause or resume the meeting clock (space)",
+             "toggle_clock"),
+            ("meeting: leave", "Leave now; the meeting is paused and can be resumed (q)",
+             "leave"),
+            ("meeting: end", "End the meeting and freeze the scorecard (ctrl+e)", "end_meeting"),
+            ("help: keys", "Every key of this screen and section (?)", "help"),
+        )
+        for title, help_text, action in commands:
+            if screen.check_action(action, ()):
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+        session = screen.session
+        if not session.is_ended:
+            for state in session.sections:
+                if state.position != session.current:
+                    yield SystemCommand(
+                        f"agenda: go to {state.position + 1}. {state.title}",
+                        f"Jump to this section ({state.type})",
+                        lambda position=state.position: screen.go_to_section(position),
+                        discover=False)
+
+
+def _still_open_warning(conn, meeting_id: int) -> str:
+    """A warning when the meeting's clock beat seconds ago: it may be open in another window."""
+    from smarketing_tui.meeting import TICK_SECONDS
+    from smarketing_tui.timeutil import now_utc, parse_utc
+
+    row = conn.execute("SELECT MAX(running_since) FROM meeting_sections WHERE meeting_id = ?",
+                       (meeting_id,)).fetchone()
+    if not row or not row[0]:
+        return ""
+    age = (now_utc() - parse_utc(row[0])).total_seconds()
+    if 0 <= age <= 3 * TICK_SECONDS:
+        return ("Its clock ticked a few seconds ago: it may still be open in another window. "
+                "Resuming here takes it over.")
+    return ""
+
+
+def _summary(session, how: str | None) -> str:
+    from smarketing_tui.tui.meeting_screen import clock_text
+
+    if session is None:
+        return ""
+    counts = session.counts()
+    recorded = (f"{counts['decisions']} decision(s), {counts['actions']} action item(s), "
+                f"{counts['notes']} note(s), {counts['issues']} issue(s)")
+    used = clock_text(session.total_elapsed())
+    if session.is_ended:
+        return (f"Meeting #{session.meeting_id} ended after {used}: {recorded}. "
+                f"Minutes: smarketing minutes {session.meeting_id}")
+    section = session.current_section.title
+    return (f"Meeting #{session.meeting_id} paused at '{section}' after {used}: {recorded}. "
+            "Resume with: smarketing run " + session.agenda.name.removesuffix(".yaml"))

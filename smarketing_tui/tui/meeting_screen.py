@@ -1,0 +1,513 @@
+"""The meeting screen: agenda on the left, the current section in the middle, the clock on top.
+
+A thin layer over :class:`~smarketing_tui.meeting.MeetingSession`: every key
+that records something opens a modal, writes through the session at once and
+tells the section view (see :mod:`smarketing_tui.tui.messages`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from smarketing_tui.agenda import SECTION_TYPES
+from smarketing_tui.errors import UserError
+from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
+from smarketing_tui.timeutil import format_date
+from smarketing_tui.tui import messages
+from smarketing_tui.tui.modals import (ActionDraft, ActionItemDialog, ConfirmDialog, HelpScreen,
+                                       IssueDialog, IssueDraft, TextDialog)
+from smarketing_tui.tui.sections.base import SectionContext, SectionView
+
+if TYPE_CHECKING:
+    from smarketing_tui.workspace import Workspace
+
+
+def clock_text(seconds: float) -> str:
+    """Minutes and seconds: ``7:05``; ``1:02:03`` past an hour; a minus sign when negative."""
+    sign = "-" if seconds < 0 else ""
+    total = int(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def period_text(period) -> str:
+    """``2026-W47 (16.11.–22.11.2026)``."""
+    first, last = period.first_day, period.last_day
+    start = first.strftime("%d.%m.") if first.year == last.year else format_date(first)
+    return f"{period.label} ({start}–{format_date(last)})"
+
+
+class TopBar(Static):
+    """Meeting title, period, clock and time left; the section's own clock; data freshness."""
+
+
+class AgendaList(OptionList):
+    """The agenda: every section with its timebox and time used; click or Enter to go there."""
+
+
+class FallbackSectionView(SectionView):
+    """A section without a view of its own (and ``discussion``): title, purpose, and what was
+    recorded here so far."""
+
+    SECTION_TYPE = "discussion"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="fallback-body")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        section = self.context.section
+        found = self.context.session.section_records(section.position)
+        text = Text()
+        text.append(section.title, style="bold")
+        text.append(f"\n{SECTION_TYPES.get(section.type, section.type)}\n", style="dim")
+        if section.type == "discussion":
+            text.append("Record what was said with n (note) and d (decision); a (action item).\n",
+                        style="dim")
+        for heading, items, show in (
+                ("Decisions", found["decisions"], lambda d: d.text),
+                ("Action items", found["actions"],
+                 lambda a: f"{a.text} — {a.owner or 'no owner'}, due {a.due or '–'}"),
+                ("Notes", found["notes"], lambda n: n["text"])):
+            text.append(f"\n{heading}\n", style="bold")
+            if not items:
+                text.append("  none yet\n", style="dim")
+            for item in items:
+                text.append("  • ")
+                text.append(show(item))  # plain Text.append: data is never parsed as markup
+                text.append("\n")
+        self.query_one("#fallback-body", Static).update(text)
+
+    @on(messages.MeetingRecordsChanged)
+    def _records_changed(self) -> None:
+        self.reload()
+
+
+class MeetingScreen(Screen[str]):
+    """The main screen of a meeting in progress."""
+
+    HELP = ("Walk the agenda with ] and [ (or click a section). The clock counts each section "
+            "against its timebox; space pauses it. Everything you record is saved at once; "
+            "q leaves the meeting paused, and 'smarketing run' offers to resume it.")
+
+    BINDINGS = [
+        Binding("right_square_bracket", "next_section", "Next", key_display="]",
+                id="agenda.next", tooltip="Go to the next agenda section"),
+        Binding("left_square_bracket", "previous_section", "Prev", key_display="[",
+                id="agenda.previous", tooltip="Go back to the previous agenda section"),
+        Binding("d", "decision", "Decision", id="record.decision",
+                tooltip="Record a decision in this section"),
+        Binding("a", "action_item", "Action", id="record.action",
+                tooltip="Add an action item: text, owner, due date"),
+        Binding("n", "note", "Note", id="record.note", tooltip="Add a note to this section"),
+        Binding("i", "issue", "Issue", id="record.issue", tooltip="Raise an issue for the list"),
+        Binding("space", "toggle_clock", "Pause", key_display="space", id="clock.toggle",
+                tooltip="Pause or resume the meeting clock"),
+        Binding("q", "leave", "Leave", id="meeting.leave",
+                tooltip="Leave the meeting; it is paused and can be resumed"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help",
+                tooltip="Every key of this screen and section"),
+        Binding("ctrl+e", "end_meeting", "End meeting", show=False, id="meeting.end",
+                tooltip="End the meeting and freeze the scorecard"),
+    ]
+
+    def __init__(self, session: MeetingSession, workspace: Workspace) -> None:
+        super().__init__()
+        self.session = session
+        self.workspace = workspace
+        self.freshness: list[Freshness] | None = None
+        self.current_view: SectionView | None = None
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        with Horizontal(id="body"):
+            yield AgendaList(id="agenda")
+            yield Container(id="section-host")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.session.agenda.title
+        agenda = self.query_one(AgendaList)
+        agenda.set_options(Option(self._agenda_prompt(s.position), id=f"s{s.position}")
+                           for s in self.session.sections)
+        agenda.highlighted = self.session.current
+        self._show_section()
+        self._refresh_clock()
+        self.set_interval(1, self._refresh_clock, name="clock")
+        self.set_interval(TICK_SECONDS, self._heartbeat, name="heartbeat")
+        self._load_freshness()
+
+    def on_unmount(self) -> None:
+        """However the screen goes (ctrl+q included), a running meeting is left paused."""
+        if not self.session.is_ended and not self.session.is_paused:
+            try:
+                self.session.leave()
+            except sqlite3.Error:
+                pass  # the heartbeat already holds the time up to a few seconds ago
+
+    def _heartbeat(self) -> None:
+        try:
+            self.session.tick()
+        except sqlite3.Error as error:  # a locked store must not stop the meeting
+            self.notify(f"Could not save the clock: {error}", severity="warning")
+
+    @work(thread=True, exclusive=True, group="freshness")
+    def _load_freshness(self) -> None:
+        from smarketing_tui.store import open_readonly
+
+        conn = open_readonly(self.session.db_path)
+        try:
+            found = data_freshness(conn, self.session.period.end_utc, self.session.clock())
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._set_freshness, found)
+
+    def _set_freshness(self, found: list[Freshness]) -> None:
+        self.freshness = found
+        self._refresh_clock()
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def _theme(self, name: str, fallback: str) -> str:
+        value = getattr(self.app.current_theme, name, None)
+        return value or fallback
+
+    def _agenda_prompt(self, position: int) -> Text:
+        session = self.session
+        state = session.sections[position]
+        used = session.elapsed(position)
+        current = position == session.current
+        text = Text(no_wrap=True, overflow="ellipsis")
+        marker = "▶ " if current else ("✓ " if used > 0 else "  ")
+        text.append(marker, style=f"bold {self._theme('accent', 'cyan')}" if current else "")
+        text.append(f"{position + 1}. ", style="dim")
+        text.append(state.title, style="bold" if current else "")
+        text.append("\n    ")
+        over = used > state.timebox_seconds
+        timing = f"{clock_text(used)} / {clock_text(state.timebox_seconds)}"
+        if over:
+            text.append(timing + " over", style=f"bold {self._theme('error', 'red')}")
+        else:
+            text.append(timing, style="" if current else "dim")
+        return text
+
+    def _refresh_clock(self) -> None:
+        session = self.session
+        agenda = self.query_one(AgendaList)
+        agenda.replace_option_prompt_at_index(session.current,
+                                              self._agenda_prompt(session.current))
+        error, warning = self._theme("error", "red"), self._theme("warning", "yellow")
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        left = Text()
+        left.append(session.agenda.title, style="bold")
+        left.append(" · ")
+        left.append(period_text(session.period))
+        right = Text()
+        planned = session.agenda.planned_minutes * 60
+        if session.is_ended:
+            right.append("ended", style="bold")
+        elif session.is_paused:
+            right.append("⏸ paused ", style=f"bold {warning}")
+        else:
+            right.append("⏱ ")
+        right.append(f"{clock_text(session.total_elapsed())} of {clock_text(planned)}")
+        left_seconds = session.time_left()
+        right.append(" · ")
+        right.append(f"{clock_text(abs(left_seconds))} {'left' if left_seconds >= 0 else 'over'}",
+                     style=f"bold {error}" if left_seconds < 0 else "bold")
+        grid.add_row(left, right)
+        state = session.current_section
+        section = Text()
+        section.append(f"{session.current + 1}/{len(session.sections)} ", style="dim")
+        section.append(state.title)
+        section.append("  ")
+        used = session.elapsed()
+        section.append(f"{clock_text(used)} of {clock_text(state.timebox_seconds)}",
+                       style=f"bold {error}" if used > state.timebox_seconds else "")
+        if used > state.timebox_seconds:
+            section.append(" over the timebox", style=f"bold {error}")
+        grid.add_row(section, self._freshness_text(warning))
+        self.query_one(TopBar).update(grid)
+
+    def _freshness_text(self, warning: str) -> Text:
+        text = Text()
+        if self.freshness is None:
+            return Text("checking data…", style="dim")
+        if not self.freshness:
+            return Text("no data imported yet", style=f"bold {warning}")
+        newest = self.freshness[0]
+        if newest.stale:
+            text.append(f"⚠ {newest.describe()}: older than {self.session.period.label}",
+                        style=f"bold {warning}")
+        else:
+            text.append(newest.describe(), style="dim")
+        if len(self.freshness) > 1:
+            stale = [f for f in self.freshness[1:] if f.stale]
+            text.append(f" (+{len(self.freshness) - 1} more{', ' + str(len(stale)) + ' stale' if stale else ''})",
+                        style=f"{warning}" if stale else "dim")
+        return text
+
+    # -- the section view ---------------------------------------------------------------
+
+    def _view_class(self, kind: str) -> type[SectionView]:
+        from smarketing_tui.tui.sections import SECTION_VIEWS
+
+        views: dict = dict(SECTION_VIEWS) if isinstance(SECTION_VIEWS, dict) else {}
+        if kind not in views:
+            from smarketing_tui.tui.free_sections import FREE_SECTION_VIEWS
+
+            views = {**FREE_SECTION_VIEWS, **views}
+        return views.get(kind, FallbackSectionView)
+
+    def _show_section(self) -> None:
+        session = self.session
+        spec = session.agenda.sections[session.current]
+        context = SectionContext(workspace=self.workspace, settings=session.settings,
+                                 agenda=session.agenda, section=spec, session=session,
+                                 extras={"period": session.period})
+        view = self._view_class(spec.type)(context, id=f"section-{spec.position}",
+                                           classes="section-view")
+        host = self.query_one("#section-host", Container)
+        host.remove_children()
+        host.mount(view)
+        self.current_view = view
+        self.call_after_refresh(self._focus_view, view)
+        self.sub_title = spec.title
+
+    def _focus_view(self, view: SectionView) -> None:
+        if view.is_attached and self.app.screen is self:
+            view.focus()
+
+    def _tell_view(self, message) -> None:
+        if self.current_view is not None and self.current_view.is_attached:
+            self.current_view.post_message(message)
+
+    def _go(self, move) -> None:
+        previous = self.session.current
+        try:
+            moved = move()
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        if moved is False or previous == self.session.current:
+            return
+        agenda = self.query_one(AgendaList)
+        agenda.replace_option_prompt_at_index(previous, self._agenda_prompt(previous))
+        agenda.highlighted = self.session.current
+        self._show_section()
+        self._refresh_clock()
+        self._tell_view(messages.SectionChanged(self.session.current, previous))
+        self.refresh_bindings()
+
+    def go_to_section(self, position: int) -> None:
+        self._go(lambda: self.session.go_to(position))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what applies: no writes after the end, no 'next' at the last section."""
+        session = self.session
+        if session.is_ended and action in ("decision", "action_item", "note", "issue",
+                                           "toggle_clock", "end_meeting", "next_section",
+                                           "previous_section"):
+            return False
+        if action == "next_section" and session.current + 1 >= len(session.sections):
+            return None  # shown dimmed
+        if action == "previous_section" and session.current == 0:
+            return None
+        return True
+
+    def action_next_section(self) -> None:
+        self._go(self.session.next_section)
+
+    def action_previous_section(self) -> None:
+        self._go(self.session.previous_section)
+
+    @on(OptionList.OptionSelected, "#agenda")
+    def _agenda_selected(self, event: OptionList.OptionSelected) -> None:
+        self.go_to_section(event.option_index)
+
+    def _decision_context(self) -> dict | None:
+        if self.current_view is None:
+            return None
+        try:
+            return self.current_view.decision_context()
+        except Exception:  # noqa: BLE001 - a view's numbers must never block a decision
+            return None
+
+    def action_decision(self) -> None:
+        section = self.session.current_section.title
+
+        def save(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                decision_id = self.session.record_decision(text, context=self._decision_context())
+            except UserError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(f"Decision recorded in {section}", title="Saved")
+            self._tell_view(messages.DecisionRecorded(decision_id, self.session.current))
+
+        self.app.push_screen(TextDialog(f"Decision — {section}", placeholder="What was decided"),
+                             save)
+
+    def action_action_item(self) -> None:
+        def save(draft: ActionDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                item_id = self.session.add_action_item(draft.text, draft.owner, draft.due)
+            except UserError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(f"{draft.owner}, due {format_date(draft.due)}", title="Action item saved")
+            self._tell_view(messages.ActionItemAdded(item_id, self.session.current))
+
+        self.app.push_screen(ActionItemDialog(self.session.people_names(), self.session.today()),
+                             save)
+
+    def action_note(self) -> None:
+        section = self.session.current_section.title
+
+        def save(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                note_id = self.session.add_note(text)
+            except UserError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(f"Note added to {section}", title="Saved")
+            self._tell_view(messages.NoteAdded(note_id, self.session.current))
+
+        self.app.push_screen(TextDialog(f"Note — {section}", placeholder="What was said"), save)
+
+    def action_issue(self) -> None:
+        spec = self.session.agenda.sections[self.session.current]
+
+        def save(draft: IssueDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                issue_id = self.session.raise_issue(draft.title, detail=draft.detail,
+                                                    team=draft.team)
+            except UserError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(f"Issue #{issue_id} is on the list", title="Saved")
+            self._tell_view(messages.IssueRaised(issue_id))
+
+        self.app.push_screen(IssueDialog(team=spec.team), save)
+
+    def action_toggle_clock(self) -> None:
+        paused = self.session.toggle_pause()
+        self._refresh_clock()
+        self._tell_view(messages.ClockToggled(paused))
+        self.notify("Clock paused" if paused else "Clock running", timeout=2)
+
+    def action_leave(self) -> None:
+        if not self.session.is_ended:
+            self.session.leave()
+        self.dismiss("left" if not self.session.is_ended else "ended")
+
+    def action_end_meeting(self) -> None:
+        counts = self.session.counts()
+        detail = (f"{counts['decisions']} decision(s), {counts['actions']} action item(s), "
+                  f"{counts['issues']} issue(s) raised. The scorecard is frozen as the meeting "
+                  "saw it; the meeting cannot be resumed afterwards.")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._end_meeting()
+
+        self.app.push_screen(ConfirmDialog("End the meeting?", detail, yes="End meeting"), answer)
+
+    @on(messages.EndMeetingRequested)
+    def _end_requested(self, event: messages.EndMeetingRequested) -> None:
+        event.stop()
+        self.action_end_meeting()
+
+    @on(messages.SectionDataChanged)
+    def _section_data_changed(self, event: messages.SectionDataChanged) -> None:
+        event.stop()
+        self._refresh_clock()
+
+    @work(thread=True, exclusive=True, group="end")
+    def _end_meeting(self) -> None:
+        snapshot = self.session.scorecard_shown
+        if snapshot is None:
+            snapshot = scorecard_snapshot(self.session)
+        self.app.call_from_thread(self._finish, snapshot)
+
+    def _finish(self, snapshot: dict | None) -> None:
+        self.session.end(snapshot)
+        self._refresh_clock()
+        self.dismiss("ended")
+
+    def action_help(self) -> None:
+        groups = [("Meeting", self._binding_rows(self))]
+        if self.current_view is not None:
+            spec = self.session.agenda.sections[self.session.current]
+            rows = []
+            for node in (self.focused, self.current_view):
+                if node is not None:
+                    rows.extend(self._binding_rows(node))
+            unique = list(dict.fromkeys(rows))
+            groups.append((f"This section: {spec.title}", unique))
+        groups.append(("Everywhere", [("ctrl+p", "Command palette", "Every action by name"),
+                                      ("ctrl+q", "Quit", "Leaves a running meeting paused"),
+                                      ("tab", "Next field or list", "")]))
+        self.app.push_screen(HelpScreen(f"Keys — {self.session.agenda.title}", self.HELP, groups))
+
+    @staticmethod
+    def _binding_rows(node) -> list[tuple[str, str, str]]:
+        rows: dict[str, tuple[str, str, str]] = {}
+        for _key, binding in node._bindings:  # noqa: SLF001 - the resolved keys, with keymaps
+            if binding.system:
+                continue
+            key = binding.key_display or node.app.get_key_display(binding)
+            name = binding.id or binding.action
+            if name in rows:  # one binding on several keys: "n,escape"
+                old = rows[name]
+                rows[name] = (f"{old[0]}/{key}", old[1], old[2])
+            else:
+                rows[name] = (key, binding.description or binding.action, binding.tooltip)
+        return list(rows.values())
+
+
+def scorecard_snapshot(session: MeetingSession) -> dict | None:
+    """The scorecard of the meeting's period, computed now (when no view showed one)."""
+    if not any(s.type == "scorecard" for s in session.agenda.sections):
+        return None
+    try:
+        from smarketing_tui import scorecard
+    except ImportError:
+        return None
+    builder = getattr(scorecard, "snapshot_for_meeting", None)
+    if builder is None:
+        return None
+    try:
+        return builder(session.workspace, session.agenda.sla_path, session.period)
+    except Exception:  # noqa: BLE001 - ending must never fail on the numbers
+        return None

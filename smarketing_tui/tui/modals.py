@@ -1,0 +1,333 @@
+"""The meeting screen's modals, each typed by its result; escape cancels every one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Select, Static
+
+from smarketing_tui.timeutil import format_date
+
+_NORWEGIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_RELATIVE = re.compile(r"^\+(\d{1,3})\s*([dwu]?)$", re.IGNORECASE)
+
+
+def parse_due_date(text: str, today: date) -> date:
+    """A due date as people type it: ``14.12.2026`` (or ``14.12.26``), ``2026-12-14``,
+    ``+7`` / ``+7d`` (days) or ``+2w`` (weeks). ValueError says what was expected."""
+    raw = text.strip()
+    if match := _NORWEGIAN.match(raw):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        year += 2000 if year < 100 else 0
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{raw} is not a real date") from None
+    if match := _RELATIVE.match(raw):
+        count = int(match[1])
+        return today + timedelta(weeks=count) if match[2].lower() in ("w", "u") else \
+            today + timedelta(days=count)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"due date {raw!r} not understood; expected dd.mm.yyyy "
+                         "(such as 14.12.2026), 2026-12-14 or +7 (days)") from None
+
+
+_R = TypeVar("_R")
+
+
+def field(label: str, widget) -> Horizontal:
+    """One form row: a short label left of a compact (one-line) input."""
+    return Horizontal(Label(label, classes="field-label"), widget, classes="field")
+
+
+class _Dialog(ModalScreen[_R], Generic[_R]):
+    """Common frame: a title, fields, OK/Cancel; escape cancels, ctrl+s submits."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "submit", "Save", id="dialog.save", tooltip="Save and close"),
+    ]
+
+    def __init__(self, title: str, *, hint: str = "", ok_label: str = "Save") -> None:
+        super().__init__(classes="dialog")
+        self.dialog_title = title
+        self.hint = hint
+        self.ok_label = ok_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Text(self.dialog_title), classes="dialog-title")
+            yield from self.compose_fields()
+            yield Static("", classes="dialog-error")
+            if self.hint:
+                yield Static(Text(self.hint), classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button(self.ok_label, id="ok", variant="primary", compact=True)
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".dialog-error", Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        """Validate and dismiss with the result (subclasses)."""
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Button.Pressed, "#ok")
+    def _ok_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the last field saves; in earlier fields it moves on."""
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+
+class TextDialog(_Dialog["str | None"]):
+    """One line of text: a decision, a note. Result: the text, or None when cancelled."""
+
+    def __init__(self, title: str, *, placeholder: str = "", value: str = "",
+                 hint: str = "Enter saves · Esc cancels") -> None:
+        super().__init__(title, hint=hint)
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("Text", Input(self.value, placeholder=self.placeholder, id="text",
+                                  compact=True))
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.show_error("Type some text first (Esc cancels).")
+            return
+        self.dismiss(text)
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    text: str
+    owner: str
+    due: date
+
+
+class ActionItemDialog(_Dialog["ActionDraft | None"]):
+    """Text, owner (completed from the people in smarketing.yaml) and due date."""
+
+    def __init__(self, people: list[str], today: date, *, title: str = "New action item",
+                 text: str = "") -> None:
+        super().__init__(title, hint="→ completes the owner · due as 14.12.2026, 2026-12-14 or "
+                         "+7 (days) · Enter saves · Esc cancels")
+        self.people = people
+        self.today = today
+        self.text = text
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("What", Input(self.text, placeholder="What will be done", id="text",
+                                  compact=True))
+        yield field("Owner", Input(
+            placeholder=", ".join(self.people[:3]) + ("…" if len(self.people) > 3 else ""),
+            id="owner", suggester=SuggestFromList(self.people, case_sensitive=False),
+            compact=True))
+        yield field("Due", Input(format_date(self.today + timedelta(days=7)), id="due",
+                                 compact=True))
+
+    def _owner(self, typed: str) -> str | None:
+        wanted = typed.strip().casefold()
+        exact = [p for p in self.people if p.casefold() == wanted]
+        if exact:
+            return exact[0]
+        starts = [p for p in self.people if p.casefold().startswith(wanted)]
+        if wanted and len(starts) == 1:
+            return starts[0]
+        contains = [p for p in self.people if wanted in p.casefold()]
+        return contains[0] if wanted and len(contains) == 1 else None
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.show_error("Say what will be done.")
+            self.query_one("#text", Input).focus()
+            return
+        typed = self.query_one("#owner", Input).value
+        owner = self._owner(typed)
+        if owner is None:
+            what = f"No one called {typed.strip()!r}" if typed.strip() else "Pick an owner"
+            self.show_error(f"{what}; people: {', '.join(self.people)}")
+            self.query_one("#owner", Input).focus()
+            return
+        try:
+            due = parse_due_date(self.query_one("#due", Input).value, self.today)
+        except ValueError as error:
+            self.show_error(str(error))
+            self.query_one("#due", Input).focus()
+            return
+        self.dismiss(ActionDraft(text, owner, due))
+
+
+@dataclass(frozen=True)
+class IssueDraft:
+    title: str
+    detail: str | None
+    team: str | None
+
+
+class IssueDialog(_Dialog["IssueDraft | None"]):
+    """Raise an issue: a title, optional detail, whose issue it is."""
+
+    def __init__(self, *, title: str = "", team: str | None = None) -> None:
+        super().__init__("Raise an issue", hint="Enter saves · Esc cancels")
+        self.initial_title = title
+        self.team = team
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("Issue", Input(self.initial_title, placeholder="What is in the way",
+                                   id="title", compact=True))
+        yield field("Detail", Input(placeholder="Numbers, examples (optional)", id="detail",
+                                    compact=True))
+        yield field("Team", Select([("Both teams", "both"), ("Marketing", "marketing"),
+                                    ("Sales", "sales")], value=self.team or "both",
+                                   allow_blank=False, id="team", compact=True))
+
+    def action_submit(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            self.show_error("Name the issue first.")
+            self.query_one("#title", Input).focus()
+            return
+        detail = self.query_one("#detail", Input).value.strip() or None
+        team = self.query_one("#team", Select).value
+        self.dismiss(IssueDraft(title, detail, None if team in ("both", Select.NULL) else str(team)))
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: y or Enter says yes, n or escape says no."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog")
+        self.question, self.detail, self.yes, self.no = question, detail, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Text(self.question), classes="dialog-title")
+            if self.detail:
+                yield Static(Text(self.detail))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.no} (n)", id="no", compact=True)
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ResumeDialog(ModalScreen[str]):
+    """An unfinished meeting exists: 'resume' it, start a 'new' one, or 'quit'."""
+
+    BINDINGS = [
+        Binding("r", "choose('resume')", "Resume", id="resume.resume"),
+        Binding("n", "choose('new')", "New meeting", id="resume.new"),
+        Binding("escape,q", "choose('quit')", "Quit", id="resume.quit"),
+    ]
+
+    def __init__(self, description: str, warning: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.description = description
+        self.warning = warning
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("An unfinished meeting is waiting", classes="dialog-title")
+            yield Static(Text(self.description))
+            if self.warning:
+                yield Static(Text(self.warning), classes="dialog-error")
+            yield Static(Text("Resume it where it was (every section's time kept), or start a new "
+                              "meeting? The unfinished one stays in the store either way."),
+                         classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Quit (esc)", id="quit", compact=True)
+                yield Button("New meeting (n)", id="new", compact=True)
+                yield Button("Resume (r)", id="resume", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(str(event.button.id))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the meeting screen and of the current section, generated from the bindings."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, title: str, intro: str, groups: list[tuple[str, list[tuple[str, str, str]]]]
+                 ) -> None:
+        super().__init__(classes="dialog")
+        self.help_title, self.intro, self.groups = title, intro, groups
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box help-box"):
+            yield Label(Text(self.help_title), classes="dialog-title")
+            with VerticalScroll():
+                yield Static(Text(self.intro), classes="dialog-hint")
+                for heading, rows in self.groups:
+                    if not rows:
+                        continue
+                    table = Text()
+                    table.append(f"\n{heading}\n", style="bold")
+                    for key, description, tooltip in rows:
+                        table.append(f"  {key:<12}", style="bold")
+                        table.append(description)
+                        if tooltip and tooltip != description:
+                            table.append(f" — {tooltip}", style="dim")
+                        table.append("\n")
+                    yield Static(table)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close (esc)", id="close", variant="primary", compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)
