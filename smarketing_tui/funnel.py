@@ -1,0 +1,129 @@
+"""The closed loop: a period's MQLs followed to accepted, meeting and won, by source or campaign.
+
+The cohort is the period's MQLs (``mql_at`` in it, as the engine's ``mqls``),
+each followed up to ``as_of``. Stages count leads that *reached at least* that
+stage, so every step's rate stays within 0–100 %:
+
+* accepted: sales accepted it (the engine's decision rule: the later of
+  accepted/rejected wins), or it went on to a meeting or a won deal;
+* meeting: a meeting took place (``meeting_at``) or it was won;
+* won: won and not lost afterwards (as the engine's ``mql_to_won_rate``).
+
+With ``cost`` the campaign spend in the period (the engine's ``spend``, pro
+rata by days) gives the cost per MQL and per won deal of each row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from smarketing_tui.metrics import MetricsEngine
+from smarketing_tui.periods import Period
+
+DIMENSIONS = {"source": "l.source", "campaign": "l.campaign"}
+
+
+def rate(part: float, whole: float) -> float | None:
+    """part / whole, None when there is nothing to divide."""
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    key: str | None               # the source or campaign (None: not set); "Total" row: None
+    mqls: int
+    accepted: int
+    meetings: int
+    won: int
+    won_amount: float
+    spend: float | None = None
+
+    @property
+    def accept_rate(self) -> float | None:
+        return rate(self.accepted, self.mqls)
+
+    @property
+    def meeting_rate(self) -> float | None:
+        return rate(self.meetings, self.accepted)
+
+    @property
+    def win_rate(self) -> float | None:
+        return rate(self.won, self.meetings)
+
+    @property
+    def mql_to_won(self) -> float | None:
+        return rate(self.won, self.mqls)
+
+    @property
+    def cost_per_mql(self) -> float | None:
+        return None if self.spend is None or not self.mqls else self.spend / self.mqls
+
+    @property
+    def cost_per_won(self) -> float | None:
+        return None if self.spend is None or not self.won else self.spend / self.won
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "mqls": self.mqls, "accepted": self.accepted,
+                "meetings": self.meetings, "won": self.won, "won_amount": self.won_amount,
+                "spend": self.spend, "accept_rate": self.accept_rate,
+                "meeting_rate": self.meeting_rate, "win_rate": self.win_rate,
+                "mql_to_won": self.mql_to_won, "cost_per_mql": self.cost_per_mql,
+                "cost_per_won": self.cost_per_won}
+
+
+@dataclass
+class Funnel:
+    period: Period
+    by: str
+    rows: list[FunnelRow]
+    total: FunnelRow
+    with_cost: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"period": self.period.label, "by": self.by, "cost": self.with_cost,
+                "rows": [r.to_json() for r in self.rows], "total": self.total.to_json()}
+
+
+def build_funnel(conn: sqlite3.Connection, settings, period: Period, as_of: datetime, *,
+                 by: str = "source", cost: bool = False,
+                 engine: MetricsEngine | None = None) -> Funnel:
+    """The funnel of ``period``'s MQLs by ``by`` (source or campaign) as of ``as_of``."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"funnel by {by!r}: expected source or campaign")
+    engine = engine or MetricsEngine(conn, settings)
+    window = engine.window(period, as_of)
+    sql = f"""
+        SELECT g, COUNT(*), TOTAL(acc OR mtg OR won), TOTAL(mtg OR won), TOTAL(won),
+               TOTAL(CASE WHEN won THEN amount END)
+        FROM (SELECT {DIMENSIONS[by]} AS g,
+                     (l.accepted_at <= :as_of AND (l.rejected_at IS NULL OR l.rejected_at > :as_of
+                      OR l.accepted_at >= l.rejected_at)) AS acc,
+                     (l.meeting_at <= :as_of) AS mtg,
+                     (l.won_at <= :as_of AND NOT coalesce(l.lost_at > l.won_at
+                      AND l.lost_at <= :as_of, 0)) AS won,
+                     l.amount AS amount
+              FROM leads l WHERE l.mql_at >= :start AND l.mql_at < :cut)
+        GROUP BY g"""
+    counted = {key: (int(n), int(acc), int(mtg), int(won), float(amount))
+               for key, n, acc, mtg, won, amount in conn.execute(sql, window.params())}
+    spend: dict = {}
+    total_spend = None
+    if cost:
+        result = engine.compute("spend", period, as_of, by=by)
+        spend = {g.key: float(g.value or 0) for g in result.groups}
+        total_spend = result.value
+    keys = set(counted) | ({k for k, v in spend.items() if v} if cost else set())
+    rows = []
+    for key in keys:
+        n, acc, mtg, won, amount = counted.get(key, (0, 0, 0, 0, 0.0))
+        rows.append(FunnelRow(key, n, acc, mtg, won, amount,
+                              spend.get(key, 0.0) if cost else None))
+    rows.sort(key=lambda r: (-r.mqls, -(r.spend or 0), r.key is None, str(r.key)))
+    total = FunnelRow(None, sum(r.mqls for r in rows), sum(r.accepted for r in rows),
+                      sum(r.meetings for r in rows), sum(r.won for r in rows),
+                      sum(r.won_amount for r in rows),
+                      (float(total_spend) if total_spend is not None else None) if cost else None)
+    return Funnel(period, by, rows, total, cost)
