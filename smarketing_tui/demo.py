@@ -381,6 +381,8 @@ class _DemoBuilder:
         self.export_day = today - timedelta(days=2)
         self.cutoff = datetime.combine(self.export_day, time(17, 45))
         self.busy_from = this_monday - timedelta(weeks=2)
+        # Last week Erlend was on a course Monday and Tuesday, and nobody covered his queue.
+        self.away_until = datetime.combine(this_monday - timedelta(days=5), _OPEN)
         self.people = {name: pid for pid, name in conn.execute("SELECT id, name FROM people")}
         self.leads: list[_Lead] = []
         self.campaigns: list[_Campaign] = []
@@ -540,8 +542,8 @@ class _DemoBuilder:
                     continue
                 source = self.pick(continuous)
                 self.leads.append(self.new_lead(source, created))
-        for day, campaign in self.webinars:
-            for _ in range(rng.randint(60, 95)):
+        for index, (day, campaign) in enumerate(self.webinars):
+            for _ in range(rng.randint(40, 60) + 9 * index):  # the series catches on
                 created = datetime.combine(day - timedelta(days=rng.randint(0, 17)),
                                            time(rng.randint(7, 22), rng.randrange(60)))
                 if self.first_day <= created.date() and created <= self.cutoff \
@@ -549,8 +551,8 @@ class _DemoBuilder:
                     lead = self.new_lead("Webinar", created)
                     lead.campaign = campaign
                     self.leads.append(lead)
-        for day, campaign in self.events:
-            for _ in range(rng.randint(60, 110)):
+        for index, (day, campaign) in enumerate(self.events):
+            for _ in range(rng.randint(50, 70) + 20 * index):
                 created = datetime.combine(day, time(rng.randint(9, 15), rng.randrange(60)))
                 lead = self.new_lead("Events", created)
                 lead.campaign = campaign
@@ -615,8 +617,12 @@ class _DemoBuilder:
         median = seller.response_median
         if busy and seller.name.startswith("Erlend"):
             median *= 2  # and his queue overflows
+        waits_from = lead.assigned
+        if busy and seller.name.startswith("Erlend") and \
+                self.away_until - timedelta(days=4) <= lead.assigned < self.away_until:
+            waits_from = self.away_until
         first_touch = self.add_business_hours(
-            lead.assigned, self.lognormal_hours(median, seller.response_sigma))
+            waits_from, self.lognormal_hours(median, seller.response_sigma))
         if reason in _QUICK_REASONS and (reason == "Duplicate" or rng.random() < 0.25):
             # Spotted on review: rejected without a touch.
             self.decide(lead, first_touch, accepted=False, reason=reason)
@@ -1161,8 +1167,8 @@ class _DemoBuilder:
             "INSERT INTO notes (meeting_id, section_position, section_title, text, created_at) "
             "VALUES (?, ?, ?, ?, ?)", notes)
         talking_points = [
-            ("scorecard", score_title, "Event weeks fill my queue: can re-routing start after "
-             "8 business hours, not 24?", person["Erlend Mørk"], "first_contact_within", 3,
+            ("scorecard", score_title, "My queue waited while I was on the course Monday and "
+             "Tuesday: can re-routing start after 8 business hours, not 24?", person["Erlend Mørk"], "first_contact_within", 3,
              datetime.combine(yesterday, time(16, 2))),
             ("activity", section("activity", "marketing")[1], "New e-invoicing guide on LinkedIn: "
              "are its leads any good? | size | accepted | (see *funnel* by source) #linkedin",

@@ -45,10 +45,15 @@ def demo(directory: Path | None, seed: int, no_open: bool) -> None:
     open_meeting = _meeting_opener()
     if open_meeting is None:
         return
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        click.echo("Not a terminal, so the meeting screen stays closed.")
+    if not _in_terminal():
+        click.echo("Not a terminal, so the meeting screen stays closed; open it with the "
+                   "'run' command above.")
         return
     open_meeting(workspace)
+
+
+def _in_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _meeting_opener():

@@ -1,0 +1,438 @@
+"""The demo workspace: deterministic, realistic, consistent, and hostile where it should be."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from smarketing_tui import demo
+from smarketing_tui.cli import cli
+from smarketing_tui.demo import build_demo, norwegian_holidays, summarize
+from smarketing_tui.timeutil import UTC, iso_week_label, to_local, zone
+from smarketing_tui.workspace import load_settings
+
+TODAY = date(2026, 11, 30)  # a Monday: the demo's exports were taken on Saturday 28.11.
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+LOCAL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+LEAD_STAMPS = ("created_at", "mql_at", "assigned_at", "accepted_at", "rejected_at",
+               "first_contact_at", "meeting_at", "opportunity_at", "won_at", "lost_at",
+               "updated_at")
+# Every UTC timestamp column of the store, by table.
+STAMP_COLUMNS = {
+    "leads": LEAD_STAMPS,
+    "lead_events": ("at",),
+    "imports": ("started_at", "finished_at", "newest_at"),
+    "meetings": ("created_at", "started_at", "ended_at", "period_start", "period_end"),
+    "attendance": ("updated_at",),
+    "issues": ("raised_at", "solved_at"),
+    "decisions": ("created_at",),
+    "action_items": ("created_at", "done_at", "dropped_at"),
+    "action_item_updates": ("at",),
+    "talking_points": ("created_at",),
+    "notes": ("created_at",),
+    "lead_definitions": ("first_seen_at",),
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
+    monkeypatch.delenv("SMARKETING_NOW", raising=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """One demo built for TODAY with the default seed, shared by the read-only tests."""
+    workspace = build_demo(tmp_path_factory.mktemp("demo") / "ws", today=TODAY)
+    conn = sqlite3.connect(workspace.db_path)
+    yield workspace, conn
+    conn.close()
+
+
+def dump(root: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, with the workspace folder written as <root>."""
+    conn = sqlite3.connect(root / "data" / "smarketing.db")
+    try:
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        result = {}
+        for table in tables:
+            rows = conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            result[table] = [tuple(v.replace(str(root.resolve()), "<root>")
+                                   if isinstance(v, str) else v for v in row) for row in rows]
+        return result
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------- determinism
+
+def test_same_seed_and_day_give_identical_stores(tmp_path: Path) -> None:
+    first = build_demo(tmp_path / "a", seed=11, today=TODAY)
+    second = build_demo(tmp_path / "b", seed=11, today=TODAY)
+    dump_a, dump_b = dump(first.root), dump(second.root)
+    assert sum(len(rows) for rows in dump_a.values()) > 3000
+    assert dump_a == dump_b
+    assert first.settings_path.read_text(encoding="utf-8") == \
+        second.settings_path.read_text(encoding="utf-8")
+
+
+def test_another_seed_gives_other_leads(tmp_path: Path) -> None:
+    first = dump(build_demo(tmp_path / "a", seed=11, today=TODAY).root)
+    other = dump(build_demo(tmp_path / "b", seed=12, today=TODAY).root)
+    assert first["people"] == other["people"]       # the cast stays ...
+    assert first["leads"] != other["leads"]         # ... the story changes
+    assert first["lead_events"] != other["lead_events"]
+
+
+def test_default_day_is_today_in_oslo_from_the_frozen_clock(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # 23:30 UTC on 30.11 is 00:30 on 01.12 in Oslo, so "today" is Tuesday 01.12 and the
+    # exports were taken two days earlier: Sunday 29.11, 18:04 local = 17:04 UTC.
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-30T23:30:00Z")
+    workspace = build_demo(tmp_path / "ws")
+    conn = sqlite3.connect(workspace.db_path)
+    finished = conn.execute("SELECT finished_at FROM imports WHERE file LIKE 'hubspot-contacts%'"
+                            ).fetchone()[0]
+    assert finished == "2026-11-29T17:04:00Z"
+
+
+# ---------------------------------------------------------------- sizes and shape
+
+def test_people_are_four_marketers_and_five_sellers_with_aliases(built) -> None:
+    workspace, conn = built
+    teams = dict(conn.execute("SELECT team, count(*) FROM people WHERE active GROUP BY team"))
+    assert teams == {"marketing": 4, "sales": 5}
+    assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == 9
+    settings = load_settings(workspace.settings_path)
+    assert settings.name == "Fjordlys Software AS"
+    assert (settings.timezone, settings.currency) == ("Europe/Oslo", "NOK")
+    assert any(ch in "".join(p.name for p in settings.people) for ch in "æøå")
+    assert all(p.aliases for p in settings.people)
+    # An export spelling resolves to the person: the HubSpot owner id and the ASCII spelling.
+    erlend = conn.execute("SELECT id FROM people WHERE name = 'Erlend Mørk'").fetchone()[0]
+    for alias in ("52917344", "erlend mork"):
+        assert conn.execute("SELECT person_id FROM person_aliases WHERE alias = ?",
+                            (alias,)).fetchone() == (erlend,)
+
+
+def test_about_3000_leads_over_the_12_weeks_before_this_one(built) -> None:
+    _, conn = built
+    created = [row[0] for row in conn.execute("SELECT created_at FROM leads")]
+    assert 2500 <= len(created) <= 3500
+    weeks = {iso_week_label(to_local(stamp, "Europe/Oslo").date()) for stamp in created}
+    # TODAY is Monday of 2026-W49; the 12 weeks before it are W37..W48 and the export
+    # (Saturday of W48) holds nothing of W49 yet.
+    assert weeks == {f"2026-W{n}" for n in range(37, 49)}
+    sources = dict(conn.execute("SELECT source, count(*) FROM leads GROUP BY source"))
+    assert set(sources) == {"Organic search", "Paid search", "LinkedIn", "Webinar", "Referral",
+                            "Events"}
+    assert min(sources.values()) >= 100
+    assert conn.execute("SELECT count(*) FROM lead_events").fetchone()[0] > 1000
+
+
+def test_nothing_happens_after_the_export(built) -> None:
+    _, conn = built
+    # The exports finished on Saturday 28.11 at 18:04 Oslo time (17:04 UTC).
+    export = conn.execute("SELECT max(finished_at) FROM imports").fetchone()[0]
+    assert export == "2026-11-28T17:04:00Z"
+    for column in LEAD_STAMPS:
+        newest = conn.execute(f"SELECT max({column}) FROM leads").fetchone()[0]
+        assert newest is not None and newest <= export, column
+    assert conn.execute("SELECT max(at) FROM lead_events").fetchone()[0] <= export
+    start_of_today = datetime(2026, 11, 30, tzinfo=zone("Europe/Oslo")).astimezone(UTC)
+    for table, columns in STAMP_COLUMNS.items():
+        for column in columns:
+            if table == "meetings" and column == "period_end":
+                continue  # an exclusive period end, not a moment something happened
+            newest = conn.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+            assert newest is None or newest < start_of_today.strftime("%Y-%m-%dT%H:%M:%SZ"), \
+                (table, column)
+    assert conn.execute("SELECT max(date) FROM activities").fetchone()[0] <= "2026-11-28"
+
+
+def test_every_timestamp_is_in_store_format(built) -> None:
+    _, conn = built
+    for table, columns in STAMP_COLUMNS.items():
+        for column in columns:
+            for (value,) in conn.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
+                assert STAMP.match(value), (table, column, value)
+    for table, column in (("campaigns", "starts"), ("campaigns", "ends"), ("activities", "date"),
+                          ("action_items", "due"), ("action_items", "original_due")):
+        for (value,) in conn.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
+            assert LOCAL_DATE.match(value), (table, column, value)
+
+
+# ---------------------------------------------------------------- internal consistency
+
+def test_lead_lifecycles_are_consistent(built) -> None:
+    _, conn = built
+    rows = conn.execute(
+        "SELECT id, created_at, mql_at, assigned_at, accepted_at, rejected_at, rejected_reason, "
+        "meeting_at, opportunity_at, won_at, lost_at, amount, owner_id FROM leads").fetchall()
+    for (lead, created, mql, assigned, accepted, rejected, reason, meeting, opportunity, won,
+         lost, amount, owner) in rows:
+        assert not (accepted and rejected), lead
+        assert (rejected is None) == (reason is None), lead
+        assert not (won and lost), lead
+        if mql is None:
+            assert not any((assigned, accepted, rejected, meeting, opportunity, won, lost)), lead
+            continue
+        assert created <= mql, lead
+        assert owner is not None or assigned is None, lead
+        for later in (accepted, rejected, meeting, won, lost):
+            assert later is None or later >= mql, lead
+        assert assigned is None or assigned >= mql
+        if meeting:
+            assert accepted and meeting >= accepted, lead
+        if opportunity:
+            assert meeting and opportunity >= meeting and amount and amount > 0, lead
+        if won:
+            assert opportunity and won >= opportunity, lead
+
+
+def test_first_contact_is_the_first_touch_in_the_events(built) -> None:
+    _, conn = built
+    mismatches = conn.execute(
+        "SELECT count(*) FROM leads l WHERE l.first_contact_at IS NOT "
+        "(SELECT min(e.at) FROM lead_events e WHERE e.lead_id = l.id "
+        " AND e.type NOT IN ('note', 'stage'))").fetchone()[0]
+    assert mismatches == 0
+    assert conn.execute("SELECT count(*) FROM leads WHERE first_contact_at IS NOT NULL"
+                        ).fetchone()[0] > 300
+    # Touches are made by the lead's owner, after the lead became an MQL.
+    assert conn.execute(
+        "SELECT count(*) FROM lead_events e JOIN leads l ON l.id = e.lead_id "
+        "WHERE e.person_id IS NOT l.owner_id OR e.at < l.mql_at").fetchone()[0] == 0
+    outcomes = {row[0] for row in conn.execute("SELECT DISTINCT outcome FROM lead_events")}
+    assert outcomes == {"attempted", "connected"}
+
+
+def test_touches_mostly_in_business_hours(built) -> None:
+    _, conn = built
+    tz = "Europe/Oslo"
+    moments = [to_local(at, tz) for (at,) in conn.execute("SELECT at FROM lead_events")]
+    inside = sum(1 for m in moments if m.weekday() < 5 and 8 <= m.hour < 16)
+    assert inside / len(moments) > 0.9
+    assert inside < len(moments)  # a few evening e-mails
+
+
+def test_campaigns_and_activities_cover_both_teams(built) -> None:
+    _, conn = built
+    campaigns = conn.execute("SELECT name, channel, source, starts, ends, spend, currency "
+                             "FROM campaigns").fetchall()
+    assert len(campaigns) >= 10
+    assert all(spend > 0 and currency == "NOK" and starts <= ends
+               for _, _, _, starts, ends, spend, currency in campaigns)
+    lead_campaigns = {c for (c,) in conn.execute("SELECT DISTINCT campaign FROM leads "
+                                                 "WHERE campaign IS NOT NULL")}
+    assert lead_campaigns <= {c[0] for c in campaigns}
+    kinds = dict(conn.execute("SELECT team || ':' || kind, count(*) FROM activities GROUP BY 1"))
+    for kind in ("marketing:webinar", "marketing:blog_post", "marketing:newsletter",
+                 "marketing:event", "sales:calls"):
+        assert kinds.get(kind, 0) >= 1, kind
+
+
+def test_imports_record_the_two_crm_exports(built) -> None:
+    _, conn = built
+    rows = {label_kind: (file, preset, finished, newest) for label_kind, file, preset, finished,
+            newest in conn.execute("SELECT source_label || '/' || kind, file, preset, "
+                                   "finished_at, newest_at FROM imports")}
+    file, preset, finished, newest = rows["HubSpot export/leads"]
+    assert (file, preset) == ("hubspot-contacts-2026-11-28.csv", "hubspot")
+    assert newest <= finished
+    file, preset, finished, newest = rows["Pipedrive export/leads"]
+    assert file.startswith("pipedrive-deals-") and preset == "pipedrive" and newest <= finished
+
+
+# ---------------------------------------------------------------- meetings and follow-up
+
+def test_last_weeks_meeting_and_what_it_left_open(built) -> None:
+    _, conn = built
+    meetings = conn.execute("SELECT id, status, period_label, started_at FROM meetings "
+                            "ORDER BY id").fetchall()
+    # Held a week before TODAY (Monday 23.11, reviewing W47) and the week before that.
+    assert [(m[1], m[2]) for m in meetings] == [("ended", "2026-W46"), ("ended", "2026-W47")]
+    assert to_local(meetings[-1][3], "Europe/Oslo").date() == date(2026, 11, 23)
+    last = meetings[-1][0]
+    assert conn.execute("SELECT count(*) FROM decisions WHERE meeting_id = ?", (last,)
+                        ).fetchone()[0] >= 2
+    ratings = [r for (r,) in conn.execute("SELECT rating FROM attendance WHERE meeting_id = ? "
+                                          "AND present", (last,))]
+    assert len(ratings) == 8 and all(1 <= r <= 10 for r in ratings)
+    statuses = dict(conn.execute("SELECT status, count(*) FROM action_items GROUP BY status"))
+    assert statuses["done"] >= 2 and statuses["open"] >= 3
+    overdue = conn.execute("SELECT count(*) FROM action_items WHERE status = 'open' "
+                           "AND due < '2026-11-30'").fetchone()[0]
+    assert overdue >= 1
+    carried = conn.execute("SELECT original_due, due, meeting_id FROM action_items "
+                           "WHERE carried_over = 1").fetchall()
+    assert len(carried) == 1 and carried[0][0] < carried[0][1] and carried[0][2] != last
+    assert conn.execute("SELECT kind FROM action_item_updates WHERE action_item_id = "
+                        "(SELECT id FROM action_items WHERE carried_over = 1)").fetchone() == \
+        ("carried",)
+
+
+def test_open_issues_ranked_and_unranked_one_from_the_scorecard(built) -> None:
+    _, conn = built
+    open_issues = conn.execute("SELECT rank, origin, evidence FROM issues WHERE status = 'open'"
+                               ).fetchall()
+    assert 3 <= len(open_issues) <= 6
+    ranks = [rank for rank, _, _ in open_issues]
+    assert sorted(r for r in ranks if r is not None) == [1, 2] and None in ranks
+    evidence = [json.loads(e) for _, origin, e in open_issues if origin == "scorecard"]
+    assert len(evidence) == 1
+    counts = evidence[0]["counts"]
+    assert evidence[0]["commitment"] == "speed_to_lead"  # the shipped SLA's id
+    assert counts["missed"] > 0 and evidence[0]["actual"] < evidence[0]["target"]
+    points = conn.execute("SELECT agenda, meeting_id FROM talking_points").fetchall()
+    assert len(points) >= 2 and all(p == ("weekly.yaml", None) for p in points)
+
+
+def test_hostile_strings_are_present_and_rare(built) -> None:
+    _, conn = built
+    assert conn.execute("SELECT count(*) FROM leads WHERE company = '[bold red]Hacker AS[/]'"
+                        ).fetchone()[0] == 1
+    escape = conn.execute("SELECT name, mql_at FROM leads WHERE instr(name, ?) > 0",
+                          ("\x1b[2J",)).fetchall()
+    assert len(escape) == 1 and escape[0][1] is not None  # an MQL, so it shows in drill-downs
+    assert conn.execute("SELECT count(*) FROM leads WHERE company LIKE '%<%>%'").fetchone()[0] == 1
+    notes = [text for (text,) in conn.execute("SELECT text FROM notes")]
+    hostile = [text for text in notes if "<script>alert(1)</script>" in text]
+    assert len(hostile) == 1 and all(ch in hostile[0] for ch in "*_|#")
+
+
+# ---------------------------------------------------------------- the story in the numbers
+
+def test_the_scorecard_is_green_on_some_lines_and_red_on_others(built) -> None:
+    from smarketing_tui.periods import month_period
+    from smarketing_tui.scorecard import build_scorecard
+    from smarketing_tui.sla import load_sla
+    from smarketing_tui.store import open_readonly
+
+    workspace, _ = built
+    settings = workspace.settings()
+    conn = open_readonly(workspace.db_path)
+    try:
+        card = build_scorecard(conn, load_sla(workspace.sla_path, settings), settings,
+                               month_period(2026, 10, "Europe/Oslo"),
+                               datetime(2026, 11, 30, 8, tzinfo=UTC))
+    finally:
+        conn.close()
+    status = {c.commitment.id: c.status for c in card.commitments}
+    assert status["mql_volume"] == "green"
+    assert status["acceptance_rate"] == "green"
+    assert status["speed_to_lead"] == "red"
+    assert status["min_touches"] == "red"
+
+
+def test_mqls_rise_and_webinar_leads_convert_at_about_half_the_search_rate(built) -> None:
+    _, conn = built
+    weekly = [count for _, count in conn.execute(
+        "SELECT strftime('%W', mql_at), count(*) FROM leads WHERE mql_at IS NOT NULL "
+        "AND mql_at < '2026-11-22T23:00:00Z' GROUP BY 1 ORDER BY 1")]
+    assert sum(weekly[-4:]) > 1.2 * sum(weekly[:4])
+    rates = dict(conn.execute(
+        "SELECT CASE WHEN source LIKE '%search' THEN 'search' ELSE source END, "
+        "1.0 * count(meeting_at) / count(*) FROM leads WHERE mql_at IS NOT NULL GROUP BY 1"))
+    assert 0.3 < rates["Webinar"] / rates["search"] < 0.7
+
+
+def test_norwegian_holidays_of_2026_by_hand() -> None:
+    # Easter Sunday 2026 is 5 April: Maundy Thursday 2.4, Good Friday 3.4, Easter Monday 6.4,
+    # Ascension (+39 days) 14.5, Whit Sunday (+49) 24.5, Whit Monday 25.5.
+    assert norwegian_holidays(2026, 2026) == [
+        date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 5),
+        date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 14), date(2026, 5, 17),
+        date(2026, 5, 24), date(2026, 5, 25), date(2026, 12, 24), date(2026, 12, 25),
+        date(2026, 12, 26), date(2026, 12, 31)]
+    # 2025: Easter Sunday 20 April, so Ascension is 29 May.
+    assert date(2025, 5, 29) in norwegian_holidays(2025, 2025)
+
+
+def test_summary_counts_what_was_built(built) -> None:
+    workspace, conn = built
+    summary = summarize(workspace)
+    assert (summary.people, summary.marketers, summary.sellers) == (9, 4, 5)
+    assert summary.leads == conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    assert (summary.first_week, summary.last_week) == ("2026-W37", "2026-W48")
+    assert summary.export_label == "HubSpot export"
+
+
+def test_a_failed_build_leaves_nothing_behind(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(self) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo._DemoBuilder, "build", explode)
+    with pytest.raises(RuntimeError):
+        build_demo(tmp_path / "new", today=TODAY)
+    assert not (tmp_path / "new").exists()
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    (existing / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build_demo(existing, today=TODAY)
+    assert [p.name for p in existing.iterdir()] == ["keep.txt"]
+
+
+# ---------------------------------------------------------------- the command
+
+def test_cli_builds_into_a_new_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-30T08:00:00Z")
+    target = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--no-open", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "smarketing.yaml").is_file() and (target / "data" / "smarketing.db").is_file()
+    assert f"Built a demo workspace for Fjordlys Software AS in {target.resolve()}" in result.output
+    assert "9 (4 marketing, 5 sales)" in result.output
+    assert "2026-W37 to 2026-W48" in result.output
+    assert f"smarketing -w {target.resolve()} scorecard" in result.output
+
+
+def test_cli_refuses_an_existing_workspace(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "demo"
+    assert runner.invoke(cli, ["demo", "--no-open", "--seed", "3", str(target)]).exit_code == 0
+    before = dump(target)
+    result = runner.invoke(cli, ["demo", "--no-open", str(target)])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {target} is already a smarketing workspace; give a new "
+                             "folder, or none to build the demo in a temporary folder\n")
+    assert dump(target) == before
+
+
+def test_cli_without_a_folder_uses_a_temporary_one(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = CliRunner().invoke(cli, ["demo", "--no-open"])
+    assert result.exit_code == 0, result.output
+    [made] = list(tmp_path.iterdir())
+    assert made.name.startswith("smarketing-demo-") and (made / "smarketing.yaml").is_file()
+
+
+def test_cli_opens_the_meeting_only_in_a_terminal(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from smarketing_tui.commands import demo_cmd, meeting_cmds
+
+    opened = []
+    monkeypatch.setattr(meeting_cmds, "open_meeting", lambda workspace: opened.append(workspace))
+    monkeypatch.setattr(demo_cmd, "_in_terminal", lambda: False)
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "a")])
+    assert result.exit_code == 0 and opened == []
+    assert "Not a terminal" in result.output
+    monkeypatch.setattr(demo_cmd, "_in_terminal", lambda: True)
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert [w.root for w in opened] == [(tmp_path / "b").resolve()]
+    result = CliRunner().invoke(cli, ["demo", "--no-open", str(tmp_path / "c")])
+    assert len(opened) == 1
