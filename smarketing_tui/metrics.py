@@ -383,13 +383,13 @@ class MetricsEngine:
         return CATALOGUE[name]
 
     def _has_data(self, window: Window) -> bool:
-        """Does the store hold any lead that existed before the window's cut?"""
+        """Does the store know of any lead before the window's cut (created, MQL, won...)?"""
         if not window.started:
             return False
         if window.cut not in self._has_data_cache:
-            row = self.conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM leads WHERE mql_at < :cut) "
-                "OR EXISTS (SELECT 1 FROM leads WHERE created_at < :cut)",
+            row = self.conn.execute("SELECT " + " OR ".join(
+                f"EXISTS (SELECT 1 FROM leads WHERE {column} < :cut)" for column in (
+                    "created_at", "mql_at", "meeting_at", "opportunity_at", "won_at", "lost_at")),
                 {"cut": window.cut}).fetchone()
             self._has_data_cache[window.cut] = bool(row[0])
         return self._has_data_cache[window.cut]
