@@ -123,7 +123,8 @@ class MeetingScreen(Screen[str]):
                 tooltip="Leave the meeting; it is paused and can be resumed"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help",
                 tooltip="Every key of this screen and section"),
-        Binding("ctrl+e", "end_meeting", "End meeting", show=False, id="meeting.end",
+        Binding("ctrl+e", "end_meeting", "End meeting", show=False, key_display="ctrl+e",
+                id="meeting.end",
                 tooltip="End the meeting and freeze the scorecard"),
     ]
 
@@ -154,6 +155,10 @@ class MeetingScreen(Screen[str]):
         self.set_interval(1, self._refresh_clock, name="clock")
         self.set_interval(TICK_SECONDS, self._heartbeat, name="heartbeat")
         self._load_freshness()
+
+    def on_resize(self, event) -> None:
+        """Below 100 columns the agenda column narrows (see app.tcss)."""
+        self.set_class(event.size.width < 100, "-narrow")
 
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
