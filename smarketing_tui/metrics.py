@@ -258,6 +258,8 @@ _CAMPAIGN_DIMENSIONS = {
 
 _ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
                     getattr(sqlite3, "SQLITE_RECURSIVE", 33)}
+_SCHEMA_BOOKKEEPING = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE}
+_SCHEMA_TABLES = ("sqlite_master", "sqlite_temp_master", "sqlite_schema", "sqlite_temp_schema")
 _ACTION_NAMES = {value: name[len("SQLITE_"):].lower().replace("_", " ")
                  for name, value in vars(sqlite3).items()
                  if name.startswith("SQLITE_") and isinstance(value, int) and name not in (
@@ -861,6 +863,11 @@ def run_readonly(conn: sqlite3.Connection, sql: str, params: dict, what: str
 
     def authorizer(action, arg1, arg2, dbname, source):
         if action in _ALLOWED_ACTIONS:
+            return sqlite3.SQLITE_OK
+        if action in _SCHEMA_BOOKKEEPING and str(arg1).startswith(_SCHEMA_TABLES):
+            # CREATE/DROP first check their write to the schema table; let that pass so the
+            # CREATE/DROP itself is what gets denied (and named). SQLite refuses direct
+            # writes to the schema table on its own, and PRAGMA writable_schema is denied.
             return sqlite3.SQLITE_OK
         detail = " ".join(str(a) for a in (arg1,) if a)
         denied.append(f"{_ACTION_NAMES.get(action, 'change the store')}"

@@ -1,0 +1,105 @@
+"""Custom SQL metrics: parameters, the counts behind them, and the read-only guard."""
+
+from __future__ import annotations
+
+import pytest
+from scorecard_data import SETTINGS, lead, new_store, utc
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.metrics import CustomMetric, MetricsEngine, run_readonly, sql_parameters
+from smarketing_tui.periods import parse_period
+from smarketing_tui.store import open_readonly
+
+NOVEMBER = parse_period("2026-11", "Europe/Oslo")
+
+
+@pytest.fixture
+def conn(tmp_path):
+    connection = new_store(tmp_path)
+    lead(connection, mql_at="2026-11-02T09:00:00Z", source="demo request")
+    lead(connection, mql_at="2026-11-20T09:00:00Z", source="demo request")
+    lead(connection, mql_at="2026-11-03T09:00:00Z", source="web")
+    yield connection
+    connection.close()
+
+
+def engine(conn, sql, unit="count"):
+    return MetricsEngine(conn, SETTINGS, custom_metrics={"demo": CustomMetric("demo", sql, unit)})
+
+
+def test_custom_metric_gets_start_end_and_as_of(conn):
+    sql = ("SELECT COUNT(*) AS value, :as_of AS seen_as_of FROM leads "
+           "WHERE source = 'demo request' AND mql_at >= :start AND mql_at < :end")
+    # As of 10 Nov, :end is cut at the moment: only the 2 Nov demo request is in.
+    result = engine(conn, sql).compute("demo", NOVEMBER, utc("2026-11-10T00:00:00Z"))
+    assert (result.value, result.counts) == (1, {"seen_as_of": "2026-11-10T00:00:00Z"})
+    # After November: both.
+    assert engine(conn, sql).compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z")).value == 2
+
+
+def test_custom_metric_value_is_the_first_column_without_a_value_column(conn):
+    result = engine(conn, "SELECT COUNT(*) AS n FROM leads").compute(
+        "demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+    assert (result.value, result.counts) == (3, {})
+
+
+def test_custom_metric_null_is_no_data_and_text_is_an_error(conn):
+    assert engine(conn, "SELECT NULL").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z")).value is None
+    with pytest.raises(UserError) as error:
+        engine(conn, "SELECT 'many'").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+    assert str(error.value) == ("custom metric demo: its SQL returned 'many'; expected a number "
+                                "(or NULL for no data)")
+
+
+@pytest.mark.parametrize("sql, tried", [
+    ("DELETE FROM leads", "delete leads"),
+    ("UPDATE leads SET source = 'x'", "update leads"),
+    ("INSERT INTO leads (external_id) VALUES ('z')", "insert leads"),
+    ("CREATE TABLE sneaky (a)", "create table sneaky"),
+    ("DROP TABLE leads", "drop table leads"),
+    ("PRAGMA user_version = 99", "pragma user_version"),
+    ("ATTACH DATABASE ':memory:' AS other", "attach :memory:"),
+])
+def test_custom_sql_that_tries_to_write_is_refused(conn, sql, tried):
+    with pytest.raises(UserError) as error:
+        engine(conn, sql).compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+    assert str(error.value) == (f"custom metric demo: its SQL may only read the store, but it "
+                                f"tries to {tried}")
+    # ... and nothing changed.
+    assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM leads").fetchone() == (3, 2)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_the_schema_table_cannot_be_changed_either(conn):
+    with pytest.raises(UserError) as error:
+        engine(conn, "DELETE FROM sqlite_master").compute("demo", NOVEMBER,
+                                                         utc("2026-12-10T00:00:00Z"))
+    assert str(error.value) == "custom metric demo: SQL error: table sqlite_master may not be modified"
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'leads'").fetchone() == (1,)
+
+
+def test_guard_is_lifted_after_the_custom_query(conn):
+    with pytest.raises(UserError):
+        engine(conn, "DELETE FROM leads").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+    conn.execute("UPDATE leads SET source = 'web' WHERE id = 1")  # the store's own writes still work
+
+
+def test_read_only_connection_also_refuses(tmp_path, conn):
+    readonly = open_readonly(tmp_path / "store.db")
+    with pytest.raises(UserError, match="may only read the store"):
+        run_readonly(readonly, "DELETE FROM leads", {}, "custom metric demo")
+    readonly.close()
+
+
+def test_sql_errors_and_parameters_are_reported(conn):
+    with pytest.raises(UserError) as error:
+        engine(conn, "SELECT nope FROM leads").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+    assert str(error.value) == "custom metric demo: SQL error: no such column: nope"
+    # Parameters inside string literals are not parameters.
+    assert sql_parameters("SELECT ':x', :start, :end -- :comment\n") == ["end", "start"]
+
+
+def test_custom_metrics_cannot_be_broken_down(conn):
+    with pytest.raises(UserError) as error:
+        engine(conn, "SELECT 1").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"), by="source")
+    assert str(error.value) == "custom metric demo cannot be broken down --by source"
