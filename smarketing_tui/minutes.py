@@ -452,6 +452,39 @@ def format_target(line: dict, currency: str = "NOK") -> str:
     return f"{comparison} {target}".strip()
 
 
+def freshness_text(card: dict) -> str | None:
+    """How fresh the data behind a scorecard snapshot was: ``HubSpot export, 2 days old``."""
+    freshness = card.get("freshness")
+    if isinstance(freshness, str):
+        return freshness
+    if not isinstance(freshness, dict):
+        return None
+    if freshness.get("text"):
+        return str(freshness["text"])
+    newest = freshness.get("newest_import") or {}
+    label = newest.get("source_label") if isinstance(newest, dict) else None
+    age = freshness.get("age_days")
+    parts = []
+    if label:
+        parts.append(str(label))
+    if isinstance(age, (int, float)):
+        days = round(age)
+        parts.append("less than a day old" if age < 1 else f"{days} day{'s' if days != 1 else ''} old")
+    text = ", ".join(parts)
+    if freshness.get("stale"):
+        text = f"{text} (stale: older than the period reviewed)" if text else "no data imported"
+    return text or None
+
+
+def actual_text(line: dict, currency: str = "NOK") -> str:
+    """A commitment's actual value, with the pace of a running period when there is one."""
+    text = format_value(line.get("actual"), line.get("unit"), currency)
+    pace = line.get("pace")
+    if isinstance(pace, dict) and pace.get("text"):
+        text += f" ({pace['text']})"
+    return text
+
+
 def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "no_data", str(status))
 

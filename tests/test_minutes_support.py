@@ -51,7 +51,10 @@ SNAPSHOT = {
          "red_streak": 0},
     ],
     "lead_definition": "Works at a company with 20+ staff & asked for a demo",
-    "freshness": {"text": "HubSpot export, 2 days old"},
+    "freshness": {"newest_import": {"source_label": "HubSpot export", "file": "leads.csv",
+                                    "finished_at": "2026-11-21T10:00:00Z",
+                                    "newest_at": "2026-11-21T09:00:00Z"},
+                  "age_days": 1.96, "stale": False},
 }
 
 RENDERED_AT = "2026-11-23T12:00:00Z"

@@ -14,9 +14,9 @@ import hashlib
 from html import escape
 
 from smarketing_tui import records
-from smarketing_tui.minutes import (Minutes, SectionMinutes, carried_text, clock_text,
+from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
                                     completion_text, context_pairs, due_text, format_duration,
-                                    format_target, format_value, outcome_text, period_text,
+                                    format_target, freshness_text, outcome_text, period_text,
                                     rating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.timeutil import format_date, format_datetime
@@ -209,11 +209,9 @@ def _scorecard(minutes: Minutes) -> list[str]:
     bits = []
     if period.get("label"):
         bits.append(f"Period {h(period['label'])}")
-    freshness = card.get("freshness")
-    if isinstance(freshness, dict) and freshness.get("text"):
-        bits.append(f"data: {h(freshness['text'])}")
-    elif isinstance(freshness, str):
-        bits.append(f"data: {h(freshness)}")
+    fresh = freshness_text(card)
+    if fresh:
+        bits.append(f"data: {h(fresh)}")
     if bits:
         out.append(f"<p class=\"muted\">{' · '.join(bits)}</p>")
     lines = card.get("commitments") or []
@@ -234,7 +232,7 @@ def _scorecard(minutes: Minutes) -> list[str]:
                 f"<td>{h(line.get('description') or line.get('metric') or line.get('id'))}</td>"
                 f"<td>{h(line.get('team') or '')}</td>"
                 f"<td class=\"num\">{h(format_target(line, minutes.currency))}</td>"
-                f"<td class=\"num\">{h(format_value(line.get('actual'), line.get('unit'), minutes.currency))}</td>"
+                f"<td class=\"num\">{h(actual_text(line, minutes.currency))}</td>"
                 f"<td>{sparkline_svg(line.get('trend') or [])}</td>"
                 f"<td class=\"num\">{h(streak)}</td></tr>")
         out += ["</tbody>", "</table>"]

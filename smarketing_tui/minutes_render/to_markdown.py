@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from smarketing_tui import records
-from smarketing_tui.minutes import (Minutes, SectionMinutes, carried_text, clock_text,
+from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
                                     completion_text, context_pairs, due_text, format_duration,
-                                    format_target, format_value, outcome_text, period_text,
+                                    format_target, freshness_text, outcome_text, period_text,
                                     rating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.timeutil import format_date, format_datetime
@@ -114,11 +114,9 @@ def _scorecard(minutes: Minutes) -> list[str]:
     bits = []
     if period.get("label"):
         bits.append(f"Period {md_escape(period['label'])}")
-    freshness = card.get("freshness")
-    if isinstance(freshness, dict) and freshness.get("text"):
-        bits.append(f"data: {md_escape(freshness['text'])}")
-    elif isinstance(freshness, str):
-        bits.append(f"data: {md_escape(freshness)}")
+    fresh = freshness_text(card)
+    if fresh:
+        bits.append(f"data: {md_escape(fresh)}")
     if bits:
         out += [" · ".join(bits), ""]
     rows = []
@@ -130,7 +128,7 @@ def _scorecard(minutes: Minutes) -> list[str]:
             md_escape(line.get("description") or line.get("metric") or line.get("id")),
             md_escape(line.get("team") or ""),
             md_escape(format_target(line, minutes.currency)),
-            md_escape(format_value(line.get("actual"), line.get("unit"), minutes.currency)),
+            md_escape(actual_text(line, minutes.currency)),
             md_escape(sparkline([p.get("actual") for p in trend if isinstance(p, dict)])),
             str(line.get("red_streak") or 0) if line.get("red_streak") else "",
         ])

@@ -1,0 +1,421 @@
+"""The prep screen: my numbers, my action items, talking points and issues before a meeting.
+
+A thin layer over :mod:`smarketing_tui.prep`. Every key writes at once through
+``records`` (one short transaction), so a meeting running on the same store
+sees it on its next refresh; this screen re-reads the lists every few seconds
+so it sees the meeting's writes too. The numbers load in a thread worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from smarketing_tui import prep, records
+from smarketing_tui.errors import UserError
+from smarketing_tui.timeutil import (format_date, format_datetime, format_money, format_number,
+                                     now_utc, to_local)
+from smarketing_tui.tui.modals import TextDialog, _Dialog, field
+
+REFRESH_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class TalkingPointDraft:
+    text: str
+    section_position: int | None  # None: no particular section
+    metric: str | None
+    issue_id: int | None
+
+
+class TalkingPointDialog(_Dialog["TalkingPointDraft | None"]):
+    """A talking point: text, the section of the upcoming meeting, optional metric or issue."""
+
+    def __init__(self, sections: list[tuple[str, int]], metrics: list[str],
+                 issues: list[tuple[str, int]]) -> None:
+        super().__init__("New talking point", hint="Enter saves · Esc cancels · the point shows "
+                         "in that section of the meeting, with your name")
+        self.sections, self.metrics, self.issues = sections, metrics, issues
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("Point", Input(placeholder="e.g. Webinar leads convert at half the rate — why?",
+                                   id="text", compact=True))
+        yield field("Section", Select([("No particular section", -1), *self.sections],
+                                      value=-1, allow_blank=False, id="section", compact=True))
+        yield field("Metric", Input(placeholder="optional, e.g. mql_to_won_rate", id="metric",
+                                    suggester=SuggestFromList(self.metrics), compact=True))
+        yield field("Issue", Select([("No issue", -1), *self.issues], value=-1,
+                                    allow_blank=False, id="issue", compact=True))
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.show_error("Type the point first (Esc cancels).")
+            self.query_one("#text", Input).focus()
+            return
+        metric = self.query_one("#metric", Input).value.strip() or None
+        if metric and self.metrics and metric not in self.metrics:
+            self.show_error(f"No metric {metric!r}; leave it empty or pick one of the suggestions.")
+            self.query_one("#metric", Input).focus()
+            return
+        section = self.query_one("#section", Select).value
+        issue = self.query_one("#issue", Select).value
+        self.dismiss(TalkingPointDraft(
+            text, None if section in (-1, Select.NULL) else int(section), metric,
+            None if issue in (-1, Select.NULL) else int(issue)))
+
+
+class PersonPicker(ModalScreen["str | None"]):
+    """Who is prepping? Enter picks, Esc quits."""
+
+    BINDINGS = [Binding("escape", "cancel", "Quit", id="picker.cancel")]
+
+    def __init__(self, people: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog")
+        self.people = people
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Who is prepping?", classes="dialog-title")
+            yield OptionList(*[Option(Text(f"{name}  ({team})"), id=name)
+                               for name, team in self.people], id="people")
+            yield Static(Text("↑/↓ choose · Enter picks · Esc quits"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _t(value: object, style: str = "") -> Text:
+    """Data as a Text: never parsed as markup; control characters removed."""
+    from smarketing_tui.minutes_render import clean
+
+    return Text(" ".join(clean(value).split()), style=style)
+
+
+class PrepScreen(Screen):
+    """My numbers (left), my action items and the talking points (right)."""
+
+    DEFAULT_CSS = """
+    PrepScreen #prep-title { height: 2; padding: 0 1; background: $panel; }
+    PrepScreen #prep-body { height: 1fr; }
+    PrepScreen #numbers-box { width: 2fr; height: 1fr; padding: 0 1;
+        border-right: vkey $primary 40%; }
+    PrepScreen #lists { width: 3fr; height: 1fr; padding: 0 1; }
+    PrepScreen .list-title { margin-top: 1; text-style: bold; color: $primary; }
+    PrepScreen DataTable { height: auto; max-height: 14; }
+    PrepScreen #numbers { height: auto; }
+    """
+    BINDINGS = [
+        Binding("x", "done", "Done", id="prep.done", tooltip="Mark the highlighted item done"),
+        Binding("c", "comment", "Comment", id="prep.comment",
+                tooltip="Comment on the highlighted action item"),
+        Binding("t", "talking_point", "Talking point", id="prep.talking_point",
+                tooltip="Add a talking point to a section of the upcoming meeting"),
+        Binding("i", "issue", "Raise issue", id="prep.issue",
+                tooltip="Put an issue on the meeting's issues list"),
+        Binding("r", "refresh", "Refresh", id="prep.refresh", tooltip="Re-read numbers and lists"),
+        Binding("q", "app.quit", "Quit", id="prep.quit", tooltip="Done prepping"),
+    ]
+
+    def __init__(self, workspace, settings, agenda, person) -> None:
+        super().__init__()
+        self.workspace, self.settings, self.agenda, self.person = workspace, settings, agenda, person
+        from smarketing_tui.store import open_store
+
+        self.db = open_store(workspace.db_path, settings)
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="prep-title")
+        with Horizontal(id="prep-body"):
+            with VerticalScroll(id="numbers-box"):
+                yield Static(Text("My numbers — loading…", style="bold"), id="numbers")
+            with VerticalScroll(id="lists"):
+                yield Label("My open action items  (x done · c comment)", classes="list-title")
+                yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+                yield Label("Talking points for the meeting  (t add)", classes="list-title")
+                yield DataTable(id="points", cursor_type="row", zebra_stripes=True)
+                yield Label("Open issues  (i raise one)", classes="list-title")
+                yield DataTable(id="issues", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        title = Text()
+        title.append(f"Prep: {self.agenda.title}", style="bold")
+        title.append(f" · {self.person.name} ({self.person.team})")
+        self.query_one("#prep-title", Static).update(title)
+        actions = self.query_one("#actions", DataTable)
+        actions.add_columns("#", "Due", "Carried", "Action item", "Comment")
+        points = self.query_one("#points", DataTable)
+        points.add_columns("Section", "By", "Metric / issue", "Point")
+        issues = self.query_one("#issues", DataTable)
+        issues.add_columns("#", "Open for", "Raised by", "Issue")
+        self.refresh_lists()
+        self.load_numbers()
+        self.set_interval(REFRESH_SECONDS, self.refresh_lists)
+        actions.focus()
+
+    def on_unmount(self) -> None:
+        self.db.close()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def refresh_lists(self) -> None:
+        """Re-read my items, the pending talking points and the open issues (cheap queries)."""
+        conn = self.db.conn
+        today = to_local(now_utc(), self.settings.timezone).date()
+        table = self.query_one("#actions", DataTable)
+        keep = self._highlighted_key(table)
+        table.clear()
+        for item in prep.my_action_items(conn, self.person):
+            due = _t(format_date(date.fromisoformat(item.due)) if item.due else "–",
+                     "bold red" if item.is_overdue(today) else "")
+            carried = _t(f"{item.carried_over}×" if item.carried_over else "")
+            table.add_row(_t(item.id), due, carried, _t(item.text), _t(item.comment or ""),
+                          key=str(item.id))
+        self._restore(table, keep)
+        points = self.query_one("#points", DataTable)
+        keep = self._highlighted_key(points)
+        points.clear()
+        for point in prep.pending_talking_points(conn, self.agenda):
+            link = " · ".join(bit for bit in (point.metric or "",
+                                              f"issue #{point.issue_id}" if point.issue_id else "")
+                              if bit)
+            points.add_row(_t(point.section_title or "General"), _t(point.author or "–"), _t(link),
+                           _t(point.text), key=str(point.id))
+        self._restore(points, keep)
+        issues = self.query_one("#issues", DataTable)
+        keep = self._highlighted_key(issues)
+        issues.clear()
+        for issue in records.list_issues(conn):
+            issues.add_row(_t(issue.id),
+                           _t(f"{issue.meetings_open} meeting{'s' if issue.meetings_open != 1 else ''}"),
+                           _t(issue.raised_by or "–"), _t(issue.title), key=str(issue.id))
+        self._restore(issues, keep)
+
+    @staticmethod
+    def _highlighted_key(table: DataTable) -> str | None:
+        if table.row_count == 0:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 - an empty or just-cleared table
+            return None
+
+    @staticmethod
+    def _restore(table: DataTable, key: str | None) -> None:
+        if key is None:
+            return
+        try:
+            table.move_cursor(row=table.get_row_index(key))
+        except Exception:  # noqa: BLE001 - the row is gone (done elsewhere)
+            pass
+
+    @work(thread=True, exclusive=True, group="numbers")
+    def load_numbers(self) -> None:
+        """Compute my numbers on a connection of this thread; post the text back."""
+        from smarketing_tui.store import open_store
+
+        db = open_store(self.workspace.db_path)
+        try:
+            numbers = prep.load_my_numbers(db.conn, self.workspace, self.settings, self.agenda,
+                                           self.person)
+            text = numbers_text(numbers, self.settings)
+        except UserError as error:
+            text = Text(f"My numbers could not be computed: {error}", style="red")
+        finally:
+            db.close()
+        self.app.call_from_thread(self.query_one("#numbers", Static).update, text)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _selected_item(self) -> int | None:
+        key = self._highlighted_key(self.query_one("#actions", DataTable))
+        if key is None:
+            self.notify("No open action item is highlighted.", severity="warning")
+            return None
+        return int(key)
+
+    def action_done(self) -> None:
+        item_id = self._selected_item()
+        if item_id is None:
+            return
+        try:
+            item = prep.complete_item(self.db.conn, self.person, item_id)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(f"Done: #{item.id} {item.text}", markup=False)
+        self.refresh_lists()
+
+    def action_comment(self) -> None:
+        item_id = self._selected_item()
+        if item_id is None:
+            return
+
+        def save(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                prep.comment_item(self.db.conn, self.person, item_id, text)
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(f"Comment saved on #{item_id}.", markup=False)
+            self.refresh_lists()
+
+        self.app.push_screen(TextDialog(f"Comment on action item #{item_id}",
+                                        placeholder="How is it going?"), save)
+
+    def action_talking_point(self) -> None:
+        from smarketing_tui.metrics import known_metric_names
+
+        sections = [(f"{s.position + 1}. {s.title}", s.position) for s in self.agenda.sections]
+        issues = [(f"#{i.id} {' '.join(i.title.split())[:50]}", i.id)
+                  for i in records.list_issues(self.db.conn)]
+
+        def save(draft: TalkingPointDraft | None) -> None:
+            if draft is None:
+                return
+            section = (self.agenda.section(draft.section_position)
+                       if draft.section_position is not None else None)
+            try:
+                prep.add_talking_point(self.db.conn, self.agenda, self.person, draft.text, section,
+                                       metric=draft.metric, issue_id=draft.issue_id)
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            where = f" for '{section.title}'" if section else ""
+            self.notify(f"Talking point added{where}.", markup=False)
+            self.refresh_lists()
+
+        self.app.push_screen(TalkingPointDialog(sections, known_metric_names(), issues), save)
+
+    def action_issue(self) -> None:
+        from smarketing_tui.tui.modals import IssueDialog
+
+        def save(draft) -> None:
+            if draft is None:
+                return
+            try:
+                issue_id = records.raise_issue(self.db.conn, draft.title, detail=draft.detail,
+                                               team=draft.team, raised_by=self.person.name,
+                                               origin="prep")
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(f"Issue #{issue_id} raised for the meeting.", markup=False)
+            self.refresh_lists()
+
+        self.app.push_screen(IssueDialog(team=self.person.team), save)
+
+    def action_refresh(self) -> None:
+        self.refresh_lists()
+        self.load_numbers()
+
+
+def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
+    """My numbers as one Text block (data appended as plain text, never markup)."""
+    from smarketing_tui.minutes import actual_text, format_target, status_label
+
+    tz, currency = settings.timezone, settings.currency
+    out = Text()
+    out.append(f"My numbers · {numbers.period_label}\n", style="bold")
+    out.append(f"\n{numbers.person.team.capitalize()} commitments\n", style="bold underline")
+    if not numbers.team_lines:
+        out.append("No scorecard lines for your team.\n", style="dim")
+    styles = {"green": "green", "amber": "yellow", "red": "bold red", "no_data": "dim"}
+    for line in numbers.team_lines:
+        status = line.get("status") or "no_data"
+        out.append(f"{status_label(status):<10} ", style=styles.get(status, ""))
+        out.append(" ".join(str(line.get("description") or line.get("id")).split()))
+        out.append(f"\n           {actual_text(line, currency)} (target "
+                   f"{format_target(line, currency)})\n", style="dim")
+    if numbers.late_rule is not None:
+        out.append(f"\nMy MQLs contacted late (> {numbers.late_rule})\n", style="bold underline")
+        if not numbers.late_leads:
+            out.append("None. \n", style="green")
+        for lead in numbers.late_leads:
+            out.append(f"{lead.lead} ")
+            out.append(" ".join(str(lead.name or "").split()))
+            late = (f"{format_number(lead.hours_late, 1)} h late"
+                    if isinstance(lead.hours_late, (int, float)) else "late")
+            how = "not contacted" if lead.first_contact is None else "contacted"
+            out.append(f" · {how}, {late}\n", style="red")
+        if numbers.late_total > len(numbers.late_leads):
+            out.append(f"… and {numbers.late_total - len(numbers.late_leads)} more\n", style="dim")
+    if numbers.campaigns:
+        out.append("\nMy campaigns\n", style="bold underline")
+        for campaign in numbers.campaigns:
+            out.append(" ".join(campaign.name.split()))
+            out.append(f"\n  {campaign.mqls} MQLs · spend {format_money(campaign.spend, currency)}"
+                       f" · cost per MQL {format_money(campaign.cost_per_mql, currency)}\n",
+                       style="dim")
+    if numbers.thin_total or numbers.person.team == "sales":
+        out.append(f"\nMy open leads with fewer than {numbers.min_touches} touches\n",
+                   style="bold underline")
+        if not numbers.thin_leads:
+            out.append("None.\n", style="green")
+        for lead in numbers.thin_leads:
+            out.append(f"{lead.lead} ")
+            out.append(" ".join(str(lead.name or "").split()))
+            out.append(f" · {lead.touches} touch{'es' if lead.touches != 1 else ''} since MQL "
+                       f"{format_datetime(lead.mql_at, tz)}\n", style="dim")
+        if numbers.thin_total > len(numbers.thin_leads):
+            out.append(f"… and {numbers.thin_total - len(numbers.thin_leads)} more\n", style="dim")
+    for problem in numbers.problems:
+        out.append(f"\n{problem}\n", style="yellow")
+    return out
+
+
+class PrepApp(App[None]):
+    """``smarketing prep``: pick who is prepping (unless given), then the prep screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "smarketing prep"
+
+    def __init__(self, workspace, *, person: str | None = None,
+                 agenda_path: Path | str | None = None) -> None:
+        super().__init__()
+        from smarketing_tui.agenda import load_agenda
+
+        self.workspace = workspace
+        self.settings = workspace.settings()
+        path = Path(agenda_path) if agenda_path else workspace.agenda_path()
+        self.agenda = load_agenda(path, self.settings)
+        self.person = prep.person_or_error(self.settings, person) if person else None
+        if not self.settings.people:
+            raise UserError(f"no people in {workspace.settings_path}; add the team first")
+
+    def on_mount(self) -> None:
+        if self.person is not None:
+            self.push_screen(PrepScreen(self.workspace, self.settings, self.agenda, self.person))
+            return
+
+        def picked(name: str | None) -> None:
+            if name is None:
+                self.exit()
+                return
+            self.person = self.settings.person(name)
+            self.push_screen(PrepScreen(self.workspace, self.settings, self.agenda, self.person))
+
+        self.push_screen(PersonPicker([(p.name, p.team) for p in self.settings.people]), picked)
