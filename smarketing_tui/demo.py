@@ -777,11 +777,23 @@ class _DemoBuilder:
         newest_deal = max((m for lead in self.leads for m in (lead.won, lead.lost, lead.opportunity)
                            if m is not None), default=self.cutoff)
         week = iso_week_label(day).replace("-", "")
+        earlier = {}
+        for weeks_back in (2, 1):  # the weekly exports before this one
+            export = day - timedelta(weeks=weeks_back)
+            cutoff = datetime.combine(export, time(17, 45))
+            known = [lead for lead in self.leads if lead.created <= cutoff]
+            newest = max(m for m in self.lead_moments(known) if m <= cutoff)
+            earlier[weeks_back] = (
+                f"leads-{weeks_back}", "leads", f"hubspot-contacts-{export.isoformat()}.csv",
+                "hubspot", None, "HubSpot export", datetime.combine(export, time(18, 4)),
+                len(known), newest)
         rows = [
             # (key, kind, file, preset, mapping, label, finished local, rows, newest local)
+            earlier[2],
             ("campaigns", "campaigns", "kampanjer-q4.csv", None, "mappings/campaigns.yaml",
-             "Campaign budget sheet", datetime.combine(self.today - timedelta(days=9), time(14, 12)),
+             "Campaign budget sheet", datetime.combine(day - timedelta(days=7), time(14, 12)),
              len(self.campaigns), None),
+            earlier[1],
             ("activities", "activities", f"aktiviteter-{week}.csv", None,
              "mappings/activities.yaml", "Team activity log",
              datetime.combine(day, time(16, 40)), 0, None),
@@ -794,23 +806,49 @@ class _DemoBuilder:
         ]
         deals = sum(1 for lead in self.leads if lead.opportunity is not None)
         events = sum(len(lead.touches) for lead in self.leads)
-        ids = {}
+        ids: dict[str, int] = {}
+        previous_export: datetime | None = None
         for index, (key, kind, file, preset, mapping, label, finished, count, newest) in \
                 enumerate(rows, start=1):
             count = {"deals": deals, "events": events}.get(key, count)
             started = finished - timedelta(seconds=3 + count // 400)
+            inserted, updated, unchanged = count, 0, 0
+            if kind == "leads":
+                inserted, updated, unchanged = self.upsert_counts(
+                    finished, previous_export if key != "deals" else None, deals_only=key == "deals")
+                if key != "deals":
+                    previous_export = finished
             self.conn.execute(
                 "INSERT INTO imports (id, kind, file, preset, mapping, source_label, started_at, "
                 "finished_at, rows, inserted, updated, unchanged, skipped, newest_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
                 (index, kind, file, preset, mapping, label, self.stamp(started),
-                 self.stamp(finished), count, 0 if key == "deals" else count,
-                 count if key == "deals" else 0, 0, self.stamp(newest)))
+                 self.stamp(finished), count, inserted, updated, unchanged, self.stamp(newest)))
             ids[key] = index
+        # What the earlier meetings saw as their newest import: (finished, file, newest).
+        self.earlier_exports = [(row[6], row[2], row[8]) for row in (earlier[2], earlier[1])]
         return ids
 
-    def lead_moments(self):
+    def upsert_counts(self, export: datetime, previous: datetime | None, *,
+                      deals_only: bool = False) -> tuple[int, int, int]:
+        """(inserted, updated, unchanged) of a lead export taken at ``export`` after one at
+        ``previous``: new leads, leads changed since, and the rest."""
+        inserted = updated = unchanged = 0
         for lead in self.leads:
+            if lead.created > export or (deals_only and lead.opportunity is None):
+                continue
+            if deals_only:
+                updated += 1  # deals update the leads the HubSpot export created
+            elif previous is None or lead.created > previous:
+                inserted += 1
+            elif any(previous < m <= export for m in self.lead_moments([lead])):
+                updated += 1
+            else:
+                unchanged += 1
+        return inserted, updated, unchanged
+
+    def lead_moments(self, leads: list[_Lead] | None = None):
+        for lead in self.leads if leads is None else leads:
             for moment in (lead.created, lead.mql, lead.assigned, lead.accepted, lead.rejected,
                            lead.meeting, lead.opportunity, lead.won, lead.lost):
                 if moment is not None:
@@ -917,58 +955,27 @@ class _DemoBuilder:
         return load_agenda(self.workspace.agenda_path("weekly"), load_settings(
             self.workspace.settings_path))
 
-    def sla_commitment(self, metric: str) -> tuple[str, float]:
-        """(id, target) of the SLA commitment on ``metric``, with fallbacks."""
-        import yaml
+    def scorecard_seen(self, review_monday: date, as_of: datetime, export: tuple) -> dict:
+        """The scorecard a past meeting saw: the reviewed week judged as of ``as_of``, with the
+        newest import of that day."""
+        from smarketing_tui.periods import week_of
+        from smarketing_tui.scorecard import build_scorecard
+        from smarketing_tui.sla import load_sla
 
-        try:
-            data = yaml.safe_load(self.workspace.sla_path.read_text(encoding="utf-8"))
-            for item in data["commitments"]:
-                if str(item.get("metric", "")).split("(")[0].strip() == metric or \
-                        (isinstance(item.get("metric"), dict)
-                         and item["metric"].get("name") == metric):
-                    target = item.get("target", 0.95)
-                    if isinstance(target, dict):
-                        target = target.get("value", 0.95)
-                    return str(item["id"]), float(str(target).rstrip("%")) / (
-                        100 if str(target).endswith("%") else 1)
-        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError):
-            pass
-        return "speed-to-lead", 0.95
-
-    def speed_evidence(self, week_start: date, as_of: datetime) -> dict:
-        """Met/missed/pending counts of first contact within 24 business hours for a week."""
-        commitment, target = self.sla_commitment("first_contact_within")
-        week_end = week_start + timedelta(days=7)
-        met = missed = pending = 0
-        by_owner: dict[str, list[int]] = {}
-        for lead in self.leads:
-            if lead.mql is None or not week_start <= lead.mql.date() < week_end:
-                continue
-            first = min((at for at, *_ in lead.touches), default=None)
-            deadline = self.add_business_hours(lead.mql, 24)
-            if first is not None and first <= deadline and first <= as_of:
-                met += 1
-                outcome = 0
-            elif deadline > as_of:
-                pending += 1
-                continue
-            else:
-                missed += 1
-                outcome = 1
-            owner = lead.seller.name if lead.seller else "(unassigned)"
-            by_owner.setdefault(owner, [0, 0])[outcome] += 1
-        decided = met + missed
-        return {
-            "commitment": commitment, "metric": "first_contact_within", "hours": 24,
-            "business_hours": True, "period": iso_week_label(week_start),
-            "target": target, "comparison": ">=",
-            "actual": round(met / decided, 4) if decided else None,
-            "status": "red" if decided and met / decided < target else "green",
-            "counts": {"met": met, "missed": missed, "pending": pending},
-            "missed_by_owner": {owner: counts[1] for owner, counts in sorted(by_owner.items())
-                                if counts[1]},
-        }
+        settings = load_settings(self.workspace.settings_path)
+        sla = load_sla(self.workspace.sla_path, settings)
+        moment = as_of.replace(tzinfo=self.tz).astimezone(UTC)
+        card = build_scorecard(self.conn, sla, settings, week_of(review_monday, DEMO_TIMEZONE),
+                               moment).to_json()
+        card["generated_at"] = self.stamp(as_of)  # not the moment the demo was built
+        finished, file, newest = export
+        card["freshness"]["newest_import"] = {
+            "source_label": "HubSpot export", "file": file, "finished_at": self.stamp(finished),
+            "newest_at": self.stamp(newest)}
+        card["freshness"]["age_days"] = round((as_of - newest).total_seconds() / 86400, 2)
+        week_end = datetime.combine(review_monday + timedelta(days=7), time(0))
+        card["freshness"]["stale"] = newest < min(week_end, as_of) - timedelta(days=1)
+        return card
 
     def write_meetings(self) -> None:
         rng, conn, person = self.rng, self.conn, self.people
@@ -1006,6 +1013,10 @@ class _DemoBuilder:
                 "used_seconds) VALUES (?, ?, ?, ?, ?, ?)",
                 [(meeting_id, pos, s["title"], s["type"], s["seconds"], round(u, 1))
                  for pos, (s, u) in enumerate(zip(sections, used))])
+            card = self.scorecard_seen(review_monday, start + timedelta(minutes=20),
+                                       self.earlier_exports[meeting_id - 1])
+            conn.execute("UPDATE meetings SET scorecard_snapshot = ? WHERE id = ?",
+                         (json.dumps(card, ensure_ascii=False), meeting_id))
             absent = "Amir Rahimi" if meeting_id == 2 else "Henrik Åsland"
             checkins = ["Busy week, good energy", "Back from the event, lots of follow-ups",
                         "Fine, a bit behind on the queue", "Ready", "Good week",
@@ -1018,12 +1029,12 @@ class _DemoBuilder:
                   None if name == absent else checkins[index], self.stamp(end))
                  for index, name in enumerate(
                      [m.name for m in MARKETERS] + [s.name for s in SELLERS])])
-            meeting_ids.append((meeting_id, start, end, review_monday))
+            meeting_ids.append((meeting_id, start, end, card))
         self.write_issues_and_actions(meeting_ids, sections)
 
     def write_issues_and_actions(self, meetings, sections) -> None:
         conn, person = self.conn, self.people
-        (m1, start1, end1, _), (m2, start2, end2, review2) = meetings
+        (m1, start1, end1, _), (m2, start2, end2, card) = meetings
 
         def section(kind: str, team: str | None = None) -> tuple[int | None, str | None]:
             for pos, s in enumerate(sections):
@@ -1036,10 +1047,20 @@ class _DemoBuilder:
         wrap_pos, wrap_title = section("wrapup")
         review_pos, review_title = section("action_review")
         sales_pos, sales_title = section("activity", "sales")
-        evidence = self.speed_evidence(review2, start2)
-        counts = evidence["counts"]
-        actual = evidence["actual"]
-        actual_text = f"{actual * 100:.0f} %" if actual is not None else "no data"
+        lines = card["commitments"]
+        speed = next((line for line in lines if line["metric"] == "first_contact_within"), None)
+        # Last week's meeting raised the reddest line (longest red streak) as an issue.
+        red = sorted((line for line in lines if line["status"] in ("red", "amber")),
+                     key=lambda line: (line["status"] != "red", -(line.get("red_streak") or 0),
+                                       line is not speed))
+        raised = red[0] if red else (speed or lines[0])
+        title, detail, evidence = _issue_from_line(raised, card["period"]["label"])
+        speed_context = json.dumps(_issue_from_line(speed, card["period"]["label"])[2],
+                                   ensure_ascii=False) if speed else None
+        missed = int((speed or {}).get("counts", {}).get("missed") or 0)
+        call_back = (f"Call back the {missed} MQLs from {card['period']['label']} that missed the "
+                     "24-hour window" if missed else "Go through the MQL queue with Jonas "
+                     "every morning this week")
         yesterday = self.today - timedelta(days=1)
         issues = [
             # id, title, detail, team, raised_by, raised_at, meeting, origin, evidence,
@@ -1054,11 +1075,8 @@ class _DemoBuilder:
              person["Kristine Bråten"], self.stamp(start1 + timedelta(minutes=33)), m1, "meeting",
              None, "solved", None, self.stamp(start2 + timedelta(minutes=31)), m2,
              "Attendee lists go to sales within 24 hours of each webinar."),
-            (3, f"Speed to lead is red: {actual_text} of {evidence['period']} MQLs first "
-                "contacted within 24 business hours",
-             f"{counts['missed']} MQLs missed the 24-business-hour window "
-             f"(target {evidence['target'] * 100:.0f} %). Raised from the scorecard.", "sales",
-             person["Ingrid Sæther"], self.stamp(start2 + timedelta(minutes=24)), m2, "scorecard",
+            (3, title, detail, raised.get("team"), person["Ingrid Sæther"],
+             self.stamp(start2 + timedelta(minutes=24)), m2, "scorecard",
              json.dumps(evidence, ensure_ascii=False), "open", 1, None, None, None),
             (4, "LinkedIn lead forms lack company size, so sales rejects them as "
                 "'Wrong company size'", None, "marketing", person["Kristine Bråten"],
@@ -1084,11 +1102,11 @@ class _DemoBuilder:
              "Attendee lists go to sales within 24 hours of each webinar", 2, None,
              self.stamp(start2 + timedelta(minutes=31))),
             (4, m2, score_pos, score_title,
-             "Speed to lead first: sales reviews the MQL queue every morning at 09:00; "
-             "marketing ops builds re-routing after 8 business hours", 3,
-             json.dumps(evidence, ensure_ascii=False), self.stamp(start2 + timedelta(minutes=27))),
+             "Sales reviews the MQL queue every morning at 09:00; marketing ops builds "
+             "re-routing of MQLs untouched after 8 business hours", None,
+             speed_context, self.stamp(start2 + timedelta(minutes=27))),
             (5, m2, issues_pos, issues_title,
-             "Keep the MQL threshold at 60 points; revisit at the monthly review", 1, None,
+             "Keep the MQL threshold at 60 points; revisit at the monthly review", None, None,
              self.stamp(start2 + timedelta(minutes=38))),
         ]
         conn.executemany(
@@ -1117,8 +1135,7 @@ class _DemoBuilder:
             (4, m2, score_pos, score_title, "Build re-routing of MQLs untouched after 8 business "
              "hours", "Magnus Øvrebø", due(d2, 7), due(d2, 7), "open", 0, 3, 4,
              self.stamp(start2 + timedelta(minutes=28)), None, None, None),
-            (5, m2, score_pos, score_title, f"Call back the {counts['missed']} MQLs from "
-             f"{evidence['period']} that missed the 24-hour window", "Erlend Mørk", due(d2, 3),
+            (5, m2, score_pos, score_title, call_back, "Erlend Mørk", due(d2, 3),
              due(d2, 3), "open", 0, 3, 4, self.stamp(start2 + timedelta(minutes=29)), None, None,
              None),
             (6, m2, issues_pos, issues_title, "Send webinar attendee lists to sales the day after "
@@ -1195,6 +1212,39 @@ class _DemoBuilder:
             return str(text).strip() if text else None
         except (OSError, yaml.YAMLError, AttributeError):
             return None
+
+
+_COMPARISON = {">=": "≥", "<=": "≤"}
+
+
+def _issue_from_line(line: dict, period_label: str) -> tuple[str, str, dict]:
+    """Title, detail and evidence of an issue raised from a scorecard line, worded as the
+    meeting screen words them."""
+    from smarketing_tui.reportformat import format_value as _format
+
+    def format_value(value, unit):  # reportformat wants floats for shares (1 is 100 %)
+        return _format(float(value) if isinstance(value, int) else value, unit)
+
+    unit = line.get("unit", "count")
+    judged = (line.get("judged_period") or {}).get("label", period_label)
+    target = f"{_COMPARISON.get(line['comparison'], line['comparison'])} " \
+             f"{format_value(line.get('target'), unit)}"
+    title = f"{line['description']}: {format_value(line.get('actual'), unit)} against {target} " \
+            f"({judged})"
+    counts = ", ".join(f"{k} {v}" for k, v in (line.get("counts") or {}).items())
+    streak = int(line.get("red_streak") or 0)
+    detail = f"SLA line {line['id']} is {line['status']}" + (
+        f" ({streak} periods red in a row)" if streak > 1 else "") + (
+        f". Counts: {counts}." if counts else ".")
+    evidence = {
+        "commitment": line["id"], "team": line.get("team"), "metric": line.get("metric"),
+        "params": line.get("params"), "period": judged, "comparison": line["comparison"],
+        "target": line.get("target"), "amber": line.get("amber"), "unit": unit,
+        "actual": line.get("actual"), "status": line["status"], "counts": line.get("counts"),
+        "red_streak": streak,
+        "trend": {point["label"]: point["actual"] for point in line.get("trend") or []},
+    }
+    return title, detail, evidence
 
 
 _ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})

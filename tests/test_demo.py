@@ -99,7 +99,7 @@ def test_default_day_is_today_in_oslo_from_the_frozen_clock(tmp_path: Path,
     monkeypatch.setenv("SMARKETING_NOW", "2026-11-30T23:30:00Z")
     workspace = build_demo(tmp_path / "ws")
     conn = sqlite3.connect(workspace.db_path)
-    finished = conn.execute("SELECT finished_at FROM imports WHERE file LIKE 'hubspot-contacts%'"
+    finished = conn.execute("SELECT max(finished_at) FROM imports WHERE file LIKE 'hubspot-contacts%'"
                             ).fetchone()[0]
     assert finished == "2026-11-29T17:04:00Z"
 
@@ -289,9 +289,16 @@ def test_open_issues_ranked_and_unranked_one_from_the_scorecard(built) -> None:
     assert sorted(r for r in ranks if r is not None) == [1, 2] and None in ranks
     evidence = [json.loads(e) for _, origin, e in open_issues if origin == "scorecard"]
     assert len(evidence) == 1
-    counts = evidence[0]["counts"]
-    assert evidence[0]["commitment"] == "speed_to_lead"  # the shipped SLA's id
-    assert counts["missed"] > 0 and evidence[0]["actual"] < evidence[0]["target"]
+    # The numbers are those of the scorecard that last week's meeting froze.
+    snapshot = json.loads(conn.execute("SELECT scorecard_snapshot FROM meetings WHERE id = "
+                                       "(SELECT raised_in_meeting FROM issues WHERE origin = "
+                                       "'scorecard')").fetchone()[0])
+    assert snapshot["period"]["label"] == "2026-W47"
+    line = {c["id"]: c for c in snapshot["commitments"]}[evidence[0]["commitment"]]
+    assert evidence[0]["status"] == line["status"] == "red"
+    assert (evidence[0]["actual"], evidence[0]["counts"]) == (line["actual"], line["counts"])
+    assert evidence[0]["actual"] < evidence[0]["target"]
+    assert snapshot["freshness"]["newest_import"]["file"] == "hubspot-contacts-2026-11-21.csv"
     points = conn.execute("SELECT agenda, meeting_id FROM talking_points").fetchall()
     assert len(points) >= 2 and all(p == ("weekly.yaml", None) for p in points)
 
