@@ -86,8 +86,11 @@ class Sla:
             if item.id == commitment_id:
                 return item
         ids = [c.id for c in self.commitments]
-        raise UserError(f"no commitment {commitment_id!r} in {self.path}"
-                        f"{suggest(commitment_id, ids)}; commitments: {', '.join(ids) or 'none'}")
+        starting = [i for i in ids if i.startswith(commitment_id)]
+        hint = (f" (did you mean {starting[0]!r}?)" if len(starting) == 1
+                else suggest(commitment_id, ids))
+        raise UserError(f"no commitment {commitment_id!r} in {self.path}{hint}; "
+                        f"commitments: {', '.join(ids) or 'none'}")
 
     def engine(self, conn: Any, settings) -> MetricsEngine:
         """A metrics engine that follows this SLA's first-contact rule and knows its metrics."""
