@@ -26,6 +26,8 @@ def parse_due_date(text: str, today: date) -> date:
     """A due date as people type it: ``14.12.2026`` (or ``14.12.26``), ``2026-12-14``,
     ``+7`` / ``+7d`` (days) or ``+2w`` (weeks). ValueError says what was expected."""
     raw = text.strip()
+    if not raw:
+        raise ValueError("a due date is needed, such as 14.12.2026 (or +7 for a week ahead)")
     if match := _NORWEGIAN.match(raw):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
         year += 2000 if year < 100 else 0
