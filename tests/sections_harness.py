@@ -49,3 +49,23 @@ class SectionTestApp(App):
     @property
     def section_view(self):
         return self.screen.query_one("#section-view")
+
+
+def demo_context(tmp_path, section_type: str, *, agenda: str = "weekly.yaml",
+                 now: str = "2026-11-23T08:00:00Z", team: str | None = None) -> SectionContext:
+    """A meeting of the demo workspace (built for ``now``'s day) at its section of ``section_type``.
+
+    Callers set SMARKETING_NOW to ``now`` so the store's stamps and the clock agree.
+    """
+    from smarketing_tui.agenda import load_agenda
+    from smarketing_tui.demo import build_demo
+
+    moment = parse_utc(now)
+    workspace = build_demo(tmp_path / "demo", today=moment.date())
+    agenda_obj = load_agenda(workspace.agendas_dir / agenda, workspace.settings())
+    spec = next(s for s in agenda_obj.sections
+                if s.type == section_type and (team is None or s.team == team))
+    session = MeetingSession.start(workspace, agenda_obj, clock=lambda: moment)
+    session.go_to(spec.position)
+    return SectionContext(workspace=workspace, settings=session.settings, agenda=agenda_obj,
+                          section=spec, session=session)

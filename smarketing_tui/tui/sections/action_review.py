@@ -16,8 +16,8 @@ from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
-                                                key_hint, local_today, one_line, safe, short_date,
+from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+                                                key_hint, local_today, text_budget, one_line, safe, short_date,
                                                 theme_color)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
 
@@ -74,6 +74,9 @@ class ActionReviewView(SectionView):
         with VerticalScroll(id="action-detail"):
             yield Static(id="action-detail-text")
 
+    def on_focus(self) -> None:
+        forward_focus(self)
+
     def on_mount(self) -> None:
         self._items: dict[str, ActionItem] = {}
         self._carried_now: dict[int, str] = {}
@@ -111,16 +114,22 @@ class ActionReviewView(SectionView):
         table = self.query_one(DataTable)
         current = highlighted_key(table)
         table.clear()
+        # Status, owner, due and carried take about 50 columns; the text gets what is left.
+        width = text_budget(self, 52, minimum=24, maximum=60)
         for item in items:
-            table.add_row(self._status_cell(item), safe(one_line(item.text, 48)),
-                          safe(item.owner or "–"), Text(short_date(item.due)),
+            table.add_row(self._status_cell(item), safe(one_line(item.text, width)),
+                          safe(one_line(item.owner or "–", 18)), Text(short_date(item.due)),
                           Text(f"{item.carried_over}×" if item.carried_over else "",
                                style="bold" if item.carried_over >= 2 else ""),
-                          safe(one_line(item.comment or "", 40), style="italic"),
+                          safe(one_line(item.comment or "", 36), style="italic"),
                           key=str(item.id))
         keep_cursor(table, current)
         self._update_summary(items)
         self._show_detail()
+
+    def on_resize(self) -> None:
+        if getattr(self, "_items", None):
+            self.reload()  # the text column follows the width
 
     def _status_cell(self, item: ActionItem) -> Text:
         state = review_state(item, self._carried_now, self._today)

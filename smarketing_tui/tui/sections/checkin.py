@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe)
 from smarketing_tui.tui.sections.dialogs import TextPrompt
 
@@ -51,6 +51,9 @@ class CheckinView(SectionView):
         table.add_column("Here", key="present")
         table.add_column("Check-in", key="checkin")
         yield table
+
+    def on_focus(self) -> None:
+        forward_focus(self)
 
     def on_mount(self) -> None:
         self.reload()

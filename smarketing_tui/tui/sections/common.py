@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -119,3 +119,38 @@ def key_hint(*pairs: tuple[str, str]) -> Text:
         text.append(key, style="bold")
         text.append(f" {label}")
     return text
+
+
+def forward_focus(view, target_type=DataTable) -> None:
+    """Give focus to the view's main widget (the screen focuses the view itself)."""
+    found = view.query(target_type)
+    if found:
+        found.first().focus()
+
+
+def as_of_of(session) -> datetime:
+    """The meeting's 'now' (its clock when it has one; honours SMARKETING_NOW)."""
+    clock = getattr(session, "clock", None)
+    return (clock() if clock else now_utc()).replace(microsecond=0)
+
+
+def text_budget(view, fixed: int, minimum: int = 16, maximum: int = 80) -> int:
+    """Characters left for a table's free-text column once ``fixed`` cells are drawn.
+
+    Uses the view's width (the app's less the agenda column before the first layout).
+    """
+    width = view.size.width or max(view.app.size.width - 30, 40)
+    return max(minimum, min(maximum, width - fixed))
+
+
+NO_MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
+
+
+def short_period(label: str) -> str:
+    """A period label made short for a trend: ``2026-W47`` → ``W47``, ``2026-11`` → ``nov``."""
+    if "-W" in label:
+        return label.split("-", 1)[1]
+    parts = label.split("-")
+    if len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return NO_MONTHS[int(parts[1]) - 1]
+    return label

@@ -20,8 +20,8 @@ from smarketing_tui.records import Issue
 from smarketing_tui.timeutil import format_datetime, format_number
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
-                                                key_hint, local_today, one_line, safe, theme_color)
+from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+                                                key_hint, local_today, one_line, text_budget, safe, theme_color)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm, parse_due
 
 
@@ -222,6 +222,9 @@ class IssuesView(SectionView):
     def _conn(self):
         return self.context.session.conn
 
+    def on_focus(self) -> None:
+        forward_focus(self)
+
     def on_mount(self) -> None:
         self._issues: dict[str, Issue] = {}
         self._kept: set[int] = set()
@@ -252,7 +255,8 @@ class IssuesView(SectionView):
     def _cells(self, issue: Issue) -> tuple:
         top = issue.rank is not None and issue.rank <= self.top
         rank = Text(str(issue.rank) if issue.rank else "", style="bold reverse" if top else "bold")
-        title = safe(one_line(issue.title, 52), style="bold" if top else "")
+        title = safe(one_line(issue.title, text_budget(self, 40, minimum=24, maximum=70)),
+                     style="bold" if top else "")
         if issue.origin == "scorecard":
             title.append(" ▲", style=theme_color(self.app, "error", "red"))
         meetings = issue.meetings_open
@@ -267,6 +271,10 @@ class IssuesView(SectionView):
         else:
             state = Text("")
         return rank, title, safe(issue.team or "both"), age, state
+
+    def on_resize(self) -> None:
+        if getattr(self, "_issues", None):
+            self.reload()  # the title column follows the width
 
     def _update_summary(self, open_issues: list[Issue], done: list[Issue]) -> None:
         text = Text()

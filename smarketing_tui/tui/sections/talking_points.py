@@ -15,8 +15,8 @@ from smarketing_tui.records import TalkingPoint
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
-                                                key_hint, one_line, safe)
+from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+                                                key_hint, one_line, safe, text_budget)
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
                   "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
@@ -67,6 +67,9 @@ class TalkingPointsView(SectionView):
         with VerticalScroll(id="point-detail"):
             yield Static(id="point-detail-text")
 
+    def on_focus(self) -> None:
+        forward_focus(self)
+
     def on_mount(self) -> None:
         self._points: dict[str, TalkingPoint] = {}
         self.reload()
@@ -90,7 +93,7 @@ class TalkingPointsView(SectionView):
         for point in points:
             label = section_label(point)
             table.add_row(Text(clean(label), style="bold") if label != previous else Text(""),
-                          safe(one_line(point.text, 60)), safe(point.author or "–"),
+                          safe(one_line(point.text, text_budget(self, 48, minimum=24, maximum=70))), safe(point.author or "–"),
                           safe(point.metric or ""), key=str(point.id))
             previous = label
         keep_cursor(table, current)
@@ -105,6 +108,10 @@ class TalkingPointsView(SectionView):
             summary.append("(smarketing prep adds them before the meeting.)", style="italic")
         self.query_one("#points-summary", SectionHeader).update(summary)
         self._show_detail()
+
+    def on_resize(self) -> None:
+        if getattr(self, "_points", None):
+            self.reload()  # the text column follows the width
 
     def _current(self) -> TalkingPoint | None:
         key = highlighted_key(self.query_one(DataTable))

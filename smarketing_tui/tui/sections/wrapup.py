@@ -16,7 +16,7 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
                                          SectionDataChanged)
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, safe, short_date, theme_color)
 
 
@@ -60,6 +60,9 @@ class WrapupView(SectionView):
         yield table
         with VerticalScroll(id="wrapup-readback"):
             yield Static(id="wrapup-readback-text")
+
+    def on_focus(self) -> None:
+        forward_focus(self)
 
     def on_mount(self) -> None:
         self._people: dict[str, object] = {}

@@ -1,0 +1,178 @@
+"""Funnel: the period's MQLs followed to accepted, meeting and won, by source or campaign."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
+from smarketing_tui.periods import Period, range_period
+from smarketing_tui.timeutil import format_money, format_number, format_percent
+from smarketing_tui.tui.sections.base import SectionView
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, one_line,
+                                                theme_color)
+
+LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
+
+
+def long_window(period: Period) -> Period:
+    """The longer cohort window ending with ``period``: 12 weeks, 3 months, 2 quarters."""
+    count = LONG_WINDOW.get(period.kind, 1)
+    if count == 1:
+        return period
+    first = period.history(count)[0]
+    return range_period(first.first_day, period.last_day, period.tz)
+
+
+def stage_cell(count: int, share: float | None) -> Text:
+    """``12 · 60 %``: how many reached the stage and the step's conversion."""
+    text = Text(format_number(count), justify="right")
+    text.append(f" {format_percent(share) if share is not None else '–':>6}", style="dim")
+    return text
+
+
+class FunnelView(SectionView):
+    """MQL → accepted → meeting → won with conversion rates; ``b`` by, ``w`` longer window."""
+
+    SECTION_TYPE = "funnel"
+    DEFAULT_CSS = """
+    FunnelView { height: 1fr; }
+    FunnelView DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("b", "toggle_by", "Source/campaign", id="funnel.by",
+                tooltip="Break the funnel down by source or by campaign"),
+        Binding("w", "toggle_window", "Longer window", id="funnel.window",
+                tooltip="Follow the MQLs of the period, or of a longer window ending with it"),
+        Binding("r", "reload", "Reload", id="funnel.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SectionHeader(Text("Following the MQLs…", style="italic"), id="funnel-summary")
+        yield SectionHeader(key_hint(("b", "by source/campaign"), ("w", "longer window"),
+                                     ("r", "reload")), id="funnel-keys")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="funnel-table")
+
+    def on_focus(self) -> None:
+        forward_focus(self)
+
+    def on_mount(self) -> None:
+        options = self.context.section.options or {}
+        self.by = "campaign" if str(options.get("by", "source")) == "campaign" else "source"
+        self.with_cost = bool(options.get("cost", False))
+        self.long = False
+        self.funnel: Funnel | None = None
+        self.reload()
+
+    def action_toggle_by(self) -> None:
+        self.by = "campaign" if self.by == "source" else "source"
+        self.reload()
+
+    def action_toggle_window(self) -> None:
+        self.long = not self.long
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @property
+    def cohort(self) -> Period:
+        period = self.context.session.period
+        return long_window(period) if self.long else period
+
+    def reload(self) -> None:
+        self.query_one(DataTable).loading = True
+        self._load(self.cohort, self.by, self.with_cost)
+
+    @work(thread=True, exclusive=True, group="funnel")
+    def _load(self, cohort: Period, by: str, cost: bool) -> None:
+        from smarketing_tui.store import open_readonly
+
+        session = self.context.session
+        try:
+            conn = open_readonly(session.db_path)
+            try:
+                funnel = build_funnel(conn, self.context.settings, cohort, as_of_of(session),
+                                      by=by, cost=cost)
+            finally:
+                conn.close()
+        except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
+            self.app.call_from_thread(self._show_error, str(error))
+            return
+        self.app.call_from_thread(self._show, funnel)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one(DataTable).loading = False
+        self.query_one("#funnel-summary", SectionHeader).update(
+            Text(f"Could not build the funnel: {clean(message)}", style="bold"))
+
+    def _show(self, funnel: Funnel) -> None:
+        self.funnel = funnel
+        currency = self.context.settings.currency
+        table = self.query_one(DataTable)
+        table.loading = False
+        current = highlighted_key(table)
+        table.clear(columns=True)
+        table.add_column(funnel.by.capitalize(), key="key")
+        for heading in ("MQLs", "Accepted", "Meeting", "Won", "MQL→won", f"Won {currency}"):
+            table.add_column(heading, key=heading)
+        if funnel.with_cost:
+            for heading in ("Spend", "Per MQL", "Per won"):
+                table.add_column(heading, key=heading)
+        for index, row in enumerate([*funnel.rows, funnel.total]):
+            is_total = row is funnel.total
+            name = "Total" if is_total else (row.key or f"(no {funnel.by})")
+            cells = self._cells(row, currency, funnel.with_cost)
+            style = "bold" if is_total else ""
+            table.add_row(Text(one_line(name, 32), style=style), *cells,
+                          key="__total__" if is_total else f"row{index}")
+        keep_cursor(table, current)
+        self._update_summary(funnel)
+
+    def _cells(self, row: FunnelRow, currency: str, with_cost: bool) -> list[Text]:
+        cells = [Text(format_number(row.mqls), justify="right"),
+                 stage_cell(row.accepted, row.accept_rate),
+                 stage_cell(row.meetings, row.meeting_rate),
+                 stage_cell(row.won, row.win_rate),
+                 Text(format_percent(row.mql_to_won, 1) if row.mql_to_won is not None else "–",
+                      justify="right", style="bold"),
+                 Text(format_number(row.won_amount), justify="right")]
+        if with_cost:
+            cells += [Text(format_number(row.spend), justify="right"),
+                      Text(format_money(row.cost_per_mql, currency), justify="right"),
+                      Text(format_money(row.cost_per_won, currency), justify="right")]
+        return cells
+
+    def _update_summary(self, funnel: Funnel) -> None:
+        t = funnel.total
+        period = funnel.period
+        text = Text()
+        text.append(f"MQLs of {period.label}" if period.kind != "range" else
+                    f"MQLs of {period.first_day:%d.%m.}–{period.last_day:%d.%m.%Y}", style="bold")
+        text.append(f" ({'longer window' if self.long else 'the period under review'}), "
+                    "followed until now: ")
+        text.append(f"{format_number(t.mqls)} → {format_number(t.accepted)} accepted → "
+                    f"{format_number(t.meetings)} meetings → {format_number(t.won)} won")
+        if t.mql_to_won is not None:
+            text.append(f" ({format_percent(t.mql_to_won, 1)})",
+                        style=f"bold {theme_color(self.app, 'accent', 'cyan')}")
+        if funnel.with_cost and t.spend is not None:
+            text.append(f" · spend {format_money(t.spend, self.context.settings.currency)}")
+        if not self.long and t.mqls and t.won == 0:
+            text.append("  w: a longer window shows more wins", style="italic dim")
+        self.query_one("#funnel-summary", SectionHeader).update(text)
+
+    def decision_context(self) -> dict | None:
+        funnel = getattr(self, "funnel", None)
+        if funnel is None:
+            return None
+        data = funnel.to_json()
+        key = highlighted_key(self.query_one(DataTable))
+        if key and key.startswith("row"):
+            data["highlighted"] = funnel.rows[int(key[3:])].to_json()
+        data.pop("rows")
+        return {"section": "funnel", **data}

@@ -1,0 +1,382 @@
+"""Scorecard: the SLA judged for the meeting's period, red lines first, with trend and drill-down."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Sparkline, Static
+
+from smarketing_tui import records
+from smarketing_tui.errors import UserError
+from smarketing_tui.timeutil import (format_datetime, format_money, format_number, format_percent)
+from smarketing_tui.tui.messages import SectionDataChanged
+from smarketing_tui.tui.sections.base import SectionView
+from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
+                                                forward_focus, highlighted_key, keep_cursor,
+                                                key_hint, one_line, safe, short_period, status_style,
+                                                text_budget)
+from smarketing_tui.tui.sections.dialogs import TableModal
+
+STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
+BLOCKS = "▁▂▃▄▅▆▇█"
+COMPARISON = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+_STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
+_MONEY_KEYS = ("amount", "spend", "total_spend")
+
+
+def format_value(value: float | None, unit: str, currency: str = "NOK") -> str:
+    """A scorecard number in its unit, Norwegian style: ``94 %``, ``12,5 t``, ``1 200 NOK``."""
+    if value is None:
+        return "–"
+    if unit == "share":
+        return format_percent(value, 0 if abs(value * 100 - round(value * 100)) < 0.05 else 1)
+    if unit == "hours":
+        return f"{format_number(value, 1)}\u00a0h"
+    if unit == "days":
+        return f"{format_number(value, 1)}\u00a0d"
+    if unit == "money":
+        return format_money(value, currency)
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
+def sparkline(values: list[float | None]) -> str:
+    """Eight-level unicode blocks scaled between the lowest and highest value; gaps as '·'."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return "·" * len(values)
+    low, high = min(known), max(known)
+    span = high - low
+    out = []
+    for value in values:
+        if value is None:
+            out.append("·")
+        elif span == 0:
+            out.append(BLOCKS[3])
+        else:
+            out.append(BLOCKS[min(7, int((value - low) / span * 7 + 0.5))])
+    return "".join(out)
+
+
+def order_lines(commitments: list[dict]) -> list[dict]:
+    """Red first (longest red streak first), then amber, no data, green; stable otherwise."""
+    return sorted(commitments, key=lambda c: (STATUS_ORDER.get(c["status"], 9),
+                                              -int(c.get("red_streak") or 0)))
+
+
+def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tuple[str, str, dict]:
+    """Title, detail and evidence of an issue raised from a scorecard line."""
+    unit = line.get("unit", "count")
+    actual = format_value(line.get("actual"), unit, currency)
+    target = f"{COMPARISON.get(line['comparison'], line['comparison'])} " \
+             f"{format_value(line.get('target'), unit, currency)}"
+    judged = (line.get("judged_period") or {}).get("label", period_label)
+    title = f"{line['description']}: {actual} against {target} ({judged})"
+    counts = ", ".join(f"{k} {v}" for k, v in (line.get("counts") or {}).items())
+    streak = int(line.get("red_streak") or 0)
+    detail = f"SLA line {line['id']} is {line['status']}" + (
+        f" ({streak} periods red in a row)" if streak > 1 else "") + (
+        f". Counts: {counts}." if counts else ".")
+    evidence = {
+        "commitment": line["id"], "team": line.get("team"), "metric": line.get("metric"),
+        "params": line.get("params"), "period": judged, "comparison": line["comparison"],
+        "target": line.get("target"), "amber": line.get("amber"), "unit": unit,
+        "actual": line.get("actual"), "status": line["status"], "counts": line.get("counts"),
+        "red_streak": streak,
+        "trend": {p["label"]: p["actual"] for p in line.get("trend") or []},
+    }
+    return title, detail, evidence
+
+
+def drill_cell(key: str, value, tz: str, currency: str):
+    """One drill-down value for the table: local times, money, hours with a decimal."""
+    if value is None:
+        return Text("–", style="dim")
+    if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
+        try:
+            return Text(format_datetime(value, tz))
+        except ValueError:
+            return safe(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if key in _MONEY_KEYS:
+            return Text(format_money(value, currency), justify="right")
+        decimals = 0 if float(value).is_integer() else 1
+        return Text(format_number(value, decimals), justify="right")
+    return safe(one_line(value, 40))
+
+
+class ScorecardView(SectionView):
+    """Every SLA commitment for the period: Enter drills into the leads, ``I`` raises an issue."""
+
+    SECTION_TYPE = "scorecard"
+    DEFAULT_CSS = """
+    ScorecardView { height: 1fr; }
+    ScorecardView DataTable { height: 1fr; min-height: 4; }
+    ScorecardView #scorecard-detail {
+        height: auto;
+        max-height: 9;
+        border-top: solid $primary 30%;
+        padding: 0 1;
+    }
+    ScorecardView #scorecard-trend-row { height: 1; }
+    ScorecardView #scorecard-trend-label { width: auto; color: $text-muted; }
+    ScorecardView Sparkline { width: 1fr; max-width: 40; margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "drill", "Leads behind", id="scorecard.drill",
+                tooltip="Show the leads behind the highlighted line"),
+        Binding("I", "raise_issue", "Line → issue", id="scorecard.issue",
+                tooltip="Put the highlighted red line on the issues list, numbers attached"),
+        Binding("r", "reload", "Reload", id="scorecard.reload",
+                tooltip="Judge the SLA again from the store"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SectionHeader(Text("Judging the SLA…", style="italic"), id="scorecard-summary")
+        yield SectionHeader(key_hint(("Enter", "leads behind a line"), ("I", "red line → issue"),
+                                     ("r", "reload")), id="scorecard-keys")
+        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="scorecard-table")
+        table.add_column("Status", key="status")
+        table.add_column("Commitment", key="description")
+        table.add_column("Actual", key="actual")
+        table.add_column("Target", key="target")
+        table.add_column("Trend", key="trend")
+        yield table
+        with VerticalScroll(id="scorecard-detail"):
+            yield Static(id="scorecard-detail-text")
+            with Horizontal(id="scorecard-trend-row"):
+                yield Static("trend", id="scorecard-trend-label")
+                yield Sparkline([], id="scorecard-sparkline")
+
+    def on_focus(self) -> None:
+        forward_focus(self)
+
+    def on_mount(self) -> None:
+        self.card: dict | None = None
+        self._lines: dict[str, dict] = {}
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.query_one(DataTable).loading = True
+        self._load()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="scorecard")
+    def _load(self) -> None:
+        from smarketing_tui.scorecard import build_scorecard
+        from smarketing_tui.sla import load_sla
+        from smarketing_tui.store import open_readonly
+
+        session = self.context.session
+        try:
+            sla = load_sla(self.context.agenda.sla_path, self.context.settings)
+            conn = open_readonly(session.db_path)
+            try:
+                card = build_scorecard(conn, sla, self.context.settings, session.period,
+                                       as_of_of(session)).to_json()
+            finally:
+                conn.close()
+        except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
+            self.app.call_from_thread(self._show_error, str(error))
+            return
+        self.app.call_from_thread(self._show, card)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one(DataTable).loading = False
+        self.query_one("#scorecard-summary", SectionHeader).update(
+            Text(f"No scorecard: {clean(message)}", style="bold"))
+
+    def _show(self, card: dict) -> None:
+        self.card = card
+        # What the meeting saw: the shell freezes it when the meeting ends.
+        self.context.extras["scorecard_snapshot"] = card
+        if hasattr(self.context.session, "scorecard_shown"):
+            self.context.session.scorecard_shown = card
+        lines = order_lines(card.get("commitments") or [])
+        self._lines = {line["id"]: line for line in lines}
+        currency = self.context.settings.currency
+        table = self.query_one(DataTable)
+        table.loading = False
+        current = highlighted_key(table)
+        table.clear()
+        # Status, actual, target and trend take about 50 columns; the description the rest.
+        width = text_budget(self, 50, minimum=20, maximum=60)
+        for line in lines:
+            unit = line.get("unit", "count")
+            status = line["status"]
+            style = status_style(self.app, status)
+            label = STATUS_LABEL.get(status, status)
+            if status == "red" and int(line.get("red_streak") or 0) > 1:
+                label += f" ×{line['red_streak']}"
+            actual = Text(format_value(line.get("actual"), unit, currency), style=style,
+                          justify="right")
+            if (line.get("judged_period") or {}).get("running"):
+                actual.append(" so far", style="dim")
+            target = Text(f"{COMPARISON.get(line['comparison'], line['comparison'])} "
+                          f"{format_value(line.get('target'), unit, currency)}", justify="right")
+            trend = Text()
+            points = line.get("trend") or []
+            for char, point in zip(sparkline([p.get("actual") for p in points]), points):
+                trend.append(char, style=status_style(self.app, point.get("status", "no_data")))
+            table.add_row(Text(label, style=style), safe(one_line(line["description"], width)),
+                          actual, target, trend, key=line["id"])
+        if current is None and lines:
+            table.move_cursor(row=0)
+        keep_cursor(table, current)
+        self._update_summary(card, lines)
+        self._show_detail()
+
+    def _update_summary(self, card: dict, lines: list[dict]) -> None:
+        counts = {s: sum(1 for line in lines if line["status"] == s) for s in STATUS_ORDER}
+        text = Text()
+        period = card.get("period") or {}
+        text.append(f"{period.get('label', '')}: ", style="bold")
+        for status in ("red", "amber", "green", "no_data"):
+            if counts[status]:
+                text.append(f"{counts[status]} {STATUS_LABEL[status].split(' ', 1)[1]}",
+                            style=status_style(self.app, status))
+                text.append("  ")
+        if not lines:
+            text.append("the SLA has no commitments", style="italic")
+        fresh = card.get("freshness") or {}
+        newest = fresh.get("newest_import") or {}
+        if fresh.get("stale"):
+            label = newest.get("source_label") or "data"
+            text.append(f"⚠ {clean(label)} older than the period",
+                        style=status_style(self.app, "amber"))
+        self.query_one("#scorecard-summary", SectionHeader).update(text)
+
+    # -- the highlighted line ---------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        if getattr(self, "card", None) is not None:
+            self._show(self.card)  # the description column follows the width
+
+    def _current(self) -> dict | None:
+        key = highlighted_key(self.query_one(DataTable))
+        return self._lines.get(key) if key else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        line = self._current()
+        detail = self.query_one("#scorecard-detail-text", Static)
+        spark = self.query_one("#scorecard-sparkline", Sparkline)
+        if line is None:
+            detail.update("")
+            spark.data = []
+            return
+        currency = self.context.settings.currency
+        unit = line.get("unit", "count")
+        text = Text()
+        text.append(clean(line["description"]), style="bold")
+        judged = line.get("judged_period") or {}
+        text.append(clean(f"\n{line.get('team') or 'both teams'} · {line['id']} · judged over "
+                          f"{judged.get('label', '?')}{' (running)' if judged.get('running') else ''}"
+                          f" · amber from {format_value(line.get('amber'), unit, currency)}"),
+                    style="dim")
+        counts = line.get("counts") or {}
+        if counts:
+            text.append("\n" + clean(" · ".join(
+                f"{k.replace('_', ' ')} {format_number(v, 0 if float(v).is_integer() else 1)}"
+                if isinstance(v, (int, float)) and v is not None else f"{k.replace('_', ' ')} –"
+                for k, v in counts.items())))
+        pace = line.get("pace")
+        if pace and pace.get("text"):
+            text.append("\n" + clean(pace["text"]), style="italic")
+        points = line.get("trend") or []
+        if points:
+            text.append("\n" + clean("  ".join(
+                f"{short_period(p['label'])} {format_value(p.get('actual'), unit, currency)}"
+                for p in points[-4:])), style="dim")
+        detail.update(text)
+        # The widget draws the periods that have a value (a gap is not a zero).
+        spark.data = [float(p["actual"]) for p in points if p.get("actual") is not None]
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_drill()
+
+    def action_drill(self) -> None:
+        line = self._current()
+        if line is None:
+            return
+        self.notify("Finding the leads behind the line…", timeout=2, markup=False)
+        self._drill(line["id"])
+
+    @work(thread=True, exclusive=True, group="scorecard-drill")
+    def _drill(self, commitment_id: str) -> None:
+        from smarketing_tui.scorecard import drill
+        from smarketing_tui.sla import load_sla
+        from smarketing_tui.store import open_readonly
+
+        session = self.context.session
+        try:
+            sla = load_sla(self.context.agenda.sla_path, self.context.settings)
+            conn = open_readonly(session.db_path)
+            try:
+                commitment, judged, result = drill(conn, sla, self.context.settings,
+                                                   commitment_id, session.period,
+                                                   as_of_of(session), limit=200)
+            finally:
+                conn.close()
+        except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_drill, commitment.description, judged.label, result)
+
+    def _show_drill(self, description: str, period_label: str, result) -> None:
+        tz, currency = self.context.settings.timezone, self.context.settings.currency
+        keys = [key for key, _ in result.columns]
+        rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
+                for row in result.rows]
+        shown = f"{len(rows)} of {result.total}" if result.total > len(rows) else f"{result.total}"
+        self.app.push_screen(TableModal(
+            f"{clean(description)} — {period_label}", [heading for _, heading in result.columns],
+            rows, summary=f"{clean(result.title)}: {shown} lead(s)",
+            empty="No leads behind this line: nothing was missed."))
+
+    def action_raise_issue(self) -> None:
+        line = self._current()
+        if line is None:
+            return
+        if line["status"] not in ("red", "amber"):
+            self.notify("Only red or amber lines go on the issues list; i raises any issue.",
+                        markup=False)
+            return
+        conn = self.context.session.conn
+        for issue in records.list_issues(conn, "open"):
+            if issue.origin == "scorecard" and (issue.evidence or {}).get("commitment") == line["id"]:
+                self.notify(f"Already on the list as issue #{issue.id}.", markup=False)
+                return
+        title, detail, evidence = issue_from_line(line, (self.card or {}).get("period", {})
+                                                  .get("label", ""), self.context.settings.currency)
+        try:
+            issue_id = self.context.session.raise_issue(title, detail=detail,
+                                                        team=line.get("team"),
+                                                        origin="scorecard", evidence=evidence)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.post_message(SectionDataChanged())
+        self.notify(f"Issue #{issue_id} raised with the numbers attached.", markup=False)
+
+    def decision_context(self) -> dict | None:
+        line = self._current()
+        if line is None:
+            return None
+        return {"section": "scorecard", "commitment": line["id"],
+                "description": line["description"], "status": line["status"],
+                "actual": line.get("actual"), "target": line.get("target"),
+                "comparison": line["comparison"], "unit": line.get("unit"),
+                "period": (line.get("judged_period") or {}).get("label"),
+                "counts": line.get("counts")}

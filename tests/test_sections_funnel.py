@@ -1,0 +1,56 @@
+"""Funnel view: the hand-made cohort of the domain test on screen, b and w switch the view."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sections_harness import SectionTestApp, make_context
+from smarketing_tui.tui.sections.funnel import FunnelView, long_window
+from smarketing_tui.periods import parse_period
+from test_sections_funnel_domain import _seed
+
+
+def test_long_window_by_hand():
+    week = parse_period("2026-W47", "Europe/Oslo")
+    # 12 weeks ending with W47: W36 starts Monday 31.08.2026.
+    window = long_window(week)
+    assert (window.first_day.isoformat(), window.last_day.isoformat()) == ("2026-08-31",
+                                                                            "2026-11-22")
+    month = long_window(parse_period("2026-11", "Europe/Oslo"))
+    assert (month.first_day.isoformat(), month.last_day.isoformat()) == ("2026-09-01",
+                                                                         "2026-11-30")
+
+
+def test_rows_and_toggles(workspace):
+    context = make_context(workspace, "funnel", options={"by": "source"},
+                           now="2026-11-23T08:00:00Z")
+    _seed(context.session.conn)
+
+    async def run():
+        app = SectionTestApp(FunnelView, context)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = app.section_view.query_one("DataTable")
+            rows = [[c.plain for c in table.get_row_at(r)] for r in range(table.row_count)]
+            await pilot.press("b")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            header = [str(c.label) for c in table.columns.values()][0]
+            by_campaign = [table.get_row_at(r)[0].plain for r in range(table.row_count)]
+            await pilot.press("w")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            summary = str(app.section_view.query_one("#funnel-summary").render())
+        return rows, header, by_campaign, summary
+
+    rows, header, by_campaign, summary = asyncio.run(run())
+    # webinar: 3 MQLs, 2 accepted (67 %), 1 meeting (50 %), 1 won (100 %), 1/3 = 33,3 % overall.
+    assert rows[0] == ["webinar", "3", "2   67\u00a0%", "1   50\u00a0%", "1  100\u00a0%",
+                       "33,3\u00a0%", "40\u00a0000"]
+    assert rows[-1][:2] == ["Total", "5"]
+    assert header == "Campaign"
+    # Two MQLs each: ties go by name.
+    assert by_campaign == ["Ads Q4", "Webinar Nov", "(no campaign)", "Total"]
+    # The 12-week window also holds F (W46), won: 6 MQLs, 2 won.
+    assert "MQLs of 31.08.–22.11.2026" in summary and "6 → " in summary and "2 won" in summary
