@@ -253,7 +253,7 @@ def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) 
         section_for(position, item.section_title).action_items.append(item)
     for note in records.list_notes(conn, meeting_id):
         section_for(note["section_position"], note["section_title"]).notes.append(note)
-    for point in records.list_talking_points(conn, meeting_id=meeting_id):
+    for point in _talking_points(conn, meeting_id, Path(agenda_path).name, held_from, ended_at):
         target = section_for(None, point.section_title, point.section_type)
         if target is other:
             target = section_for(None, None, "talking_points")
@@ -342,6 +342,16 @@ def _actions_with_positions(conn: sqlite3.Connection, meeting_id: int):
     items = records.list_action_items(conn, status=None, meeting_id=meeting_id)
     items.sort(key=lambda i: (i.created_at, i.id))
     return [(i, positions.get(i.id)) for i in items]
+
+
+def _talking_points(conn: sqlite3.Connection, meeting_id: int, agenda: str, held_from: str,
+                    ended_at: str | None) -> list[records.TalkingPoint]:
+    """Points the meeting took up, plus those added for its agenda while it ran (the meeting
+    screen shows these too; the next meeting claims them)."""
+    taken = records.list_talking_points(conn, meeting_id=meeting_id)
+    during = [p for p in records.list_talking_points(conn, agenda=agenda, pending=True)
+              if p.created_at >= held_from and (ended_at is None or p.created_at <= ended_at)]
+    return taken + during
 
 
 def _previous_meeting_start(conn: sqlite3.Connection, meeting_id: int,

@@ -128,6 +128,22 @@ def test_unfinished_meeting_is_flagged_and_its_running_clock_counted(db, workspa
                                              "was frozen yet.")
 
 
+def test_points_added_while_the_meeting_runs_are_in_its_minutes(db, workspace, monkeypatch):
+    meeting = insert_meeting(db.conn, title="Weekly", started_at="2026-11-23T08:00:00Z",
+                             ended_at=None, period_label="2026-W47", status="running",
+                             period_start="2026-11-15T23:00:00Z", period_end="2026-11-22T23:00:00Z")
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-23T07:59:59Z")  # before it started: not its
+    records.add_talking_point(db.conn, "monthly.yaml", "Other agenda", section_type="issues")
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-23T08:10:00Z")
+    records.add_talking_point(db.conn, "weekly.yaml", "Added from prep during the meeting",
+                              section_type="issues", author="Ola Hansen")
+    records.add_talking_point(db.conn, "monthly.yaml", "For the monthly", section_type="issues")
+    minutes = _minutes(db, workspace, meeting)
+    by_title = {s.title: s for s in minutes.sections}
+    assert [p.text for p in by_title["Issues"].talking_points] == [
+        "Added from prep during the meeting"]
+
+
 def test_a_missing_snapshot_is_reported_not_recomputed(db, workspace, monkeypatch):
     meeting = insert_meeting(db.conn, title="Weekly", started_at="2026-11-23T08:00:00Z",
                              ended_at="2026-11-23T08:40:00Z", period_label="2026-W47",
