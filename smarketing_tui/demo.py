@@ -112,21 +112,21 @@ class _Source:
 _QUICK_REASONS = ("Duplicate", "Student", "Competitor")
 
 SOURCES = {
-    "Organic search": _Source("Organic search", 0.42, 0.095, 0.72, 0.30, 0.40, 110_000,
+    "Organic search": _Source("Organic search", 0.42, 0.095, 0.72, 0.30, 0.50, 110_000,
                               (("No budget", 3), ("Wrong company size", 3), ("Student", 2),
                                ("Duplicate", 1), ("Competitor", 1))),
-    "Paid search": _Source("Paid search", 0.27, 0.13, 0.68, 0.30, 0.36, 95_000,
+    "Paid search": _Source("Paid search", 0.27, 0.13, 0.68, 0.30, 0.45, 95_000,
                            (("No budget", 3), ("Wrong company size", 3), ("Student", 1),
                             ("Duplicate", 1), ("Competitor", 1))),
-    "LinkedIn": _Source("LinkedIn", 0.23, 0.10, 0.55, 0.30, 0.30, 140_000,
+    "LinkedIn": _Source("LinkedIn", 0.23, 0.10, 0.55, 0.30, 0.38, 140_000,
                         (("Wrong company size", 5), ("No budget", 2), ("Duplicate", 1),
                          ("Competitor", 1))),
-    "Referral": _Source("Referral", 0.08, 0.42, 0.85, 0.34, 0.50, 180_000,
+    "Referral": _Source("Referral", 0.08, 0.42, 0.85, 0.34, 0.60, 180_000,
                         (("No budget", 2), ("Wrong company size", 1), ("Duplicate", 1))),
-    "Webinar": _Source("Webinar", 0.0, 0.24, 0.52, 0.20, 0.22, 85_000,
+    "Webinar": _Source("Webinar", 0.0, 0.24, 0.52, 0.20, 0.30, 85_000,
                        (("Student", 3), ("No budget", 3), ("Wrong company size", 2),
                         ("Competitor", 1))),
-    "Events": _Source("Events", 0.0, 0.26, 0.55, 0.30, 0.30, 120_000,
+    "Events": _Source("Events", 0.0, 0.26, 0.55, 0.30, 0.38, 120_000,
                       (("Wrong company size", 3), ("No budget", 2), ("Competitor", 2),
                        ("Duplicate", 2))),
 }
@@ -736,21 +736,21 @@ class _DemoBuilder:
             return
         lead.meeting, lead.stage = meeting, "sql"
         lead.touches.append((meeting, "meeting", "connected"))
-        if rng.random() >= 0.65:
+        if rng.random() >= 0.75:
             return
-        lead.opportunity = self.add_business_hours(meeting, rng.uniform(2, 30))
+        lead.opportunity = self.add_business_hours(meeting, rng.uniform(1, 16))
         if lead.opportunity > self.cutoff:
             lead.opportunity = None
             return
         lead.stage = "opportunity"
         lead.amount = float(round(self.lognormal_hours(profile.amount_median, 0.55), -3))
-        close = self.add_business_hours(lead.opportunity, self.lognormal_hours(150, 0.5))
+        close = self.add_business_hours(lead.opportunity, self.lognormal_hours(70, 0.6))
         if close > self.cutoff:
             return
         outcome = rng.random()
         if outcome < profile.win:
             lead.won, lead.stage = close, "customer"
-        elif outcome < profile.win + 0.4:
+        elif outcome < profile.win + 0.35:
             lead.lost, lead.lost_reason, lead.stage = close, self.pick(_LOST_REASONS), "lost"
 
     def add_hostile_leads(self) -> None:
