@@ -165,13 +165,14 @@ class Minutes:
 # -- loading --------------------------------------------------------------------------------
 
 
-def resolve_meeting(conn: sqlite3.Connection, ref: str | int | None, tz: str = "Europe/Oslo") -> int:
+def resolve_meeting(conn: sqlite3.Connection, ref: str | int | None,
+                    tz: str = "Europe/Oslo") -> int:
     """The meeting id that MEETING names: an id, a date (dd.mm.yyyy or yyyy-mm-dd, in
     the workspace time zone) or ``last`` (the most recent meeting, finished or not)."""
     text = "last" if ref is None else str(ref).strip()
     if text.lower() == "last":
-        row = conn.execute("SELECT id FROM meetings ORDER BY COALESCE(started_at, created_at) DESC, "
-                           "id DESC LIMIT 1").fetchone()
+        row = conn.execute("SELECT id FROM meetings ORDER BY COALESCE(started_at, created_at) "
+                           "DESC, id DESC LIMIT 1").fetchone()
         if row is None:
             raise UserError("no meetings yet; run one with 'smarketing run'")
         return row[0]
@@ -218,8 +219,8 @@ def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) 
     """Gather one meeting's record from the store (see :class:`Minutes`)."""
     row = conn.execute(
         "SELECT id, agenda_path, title, cadence, period_label, period_start, period_end, "
-        "planned_minutes, status, created_at, started_at, ended_at, facilitator, scorecard_snapshot "
-        "FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        "planned_minutes, status, created_at, started_at, ended_at, facilitator, "
+        "scorecard_snapshot FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
     if row is None:
         raise UserError(f"no meeting #{meeting_id}")
     (_, agenda_path, title, cadence, period_label, period_start, period_end, planned, status,
@@ -358,7 +359,8 @@ def _previous_meeting_start(conn: sqlite3.Connection, meeting_id: int,
                             held_from: str) -> str | None:
     row = conn.execute(
         "SELECT COALESCE(started_at, created_at) FROM meetings WHERE id != ? AND "
-        "COALESCE(started_at, created_at) < ? ORDER BY COALESCE(started_at, created_at) DESC LIMIT 1",
+        "COALESCE(started_at, created_at) < ? "
+        "ORDER BY COALESCE(started_at, created_at) DESC LIMIT 1",
         (meeting_id, held_from)).fetchone()
     return row[0] if row else None
 
@@ -368,8 +370,8 @@ def _reviewed_actions(conn: sqlite3.Connection, meeting_id: int, since: str,
     """Items the action review settled: updated in this meeting, or closed in prep since the
     previous meeting began (the review starts from what people marked before)."""
     rows = conn.execute(
-        "SELECT u.action_item_id, u.kind, u.new_due, u.comment, u.meeting_id FROM action_item_updates u "
-        "JOIN action_items a ON a.id = u.action_item_id "
+        "SELECT u.action_item_id, u.kind, u.new_due, u.comment, u.meeting_id "
+        "FROM action_item_updates u JOIN action_items a ON a.id = u.action_item_id "
         "WHERE (u.meeting_id = ? OR (u.meeting_id IS NULL AND u.kind IN ('done', 'dropped') "
         "AND u.at >= ? AND u.at <= ?)) AND (a.meeting_id IS NULL OR a.meeting_id != ?) "
         "ORDER BY u.at, u.id", (meeting_id, since, until, meeting_id)).fetchall()
@@ -412,7 +414,8 @@ def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
 
 
 _COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "=",
-                "at_least": "≥", "at_most": "≤", "min": "≥", "max": "≤", "gte": "≥", "lte": "≤",
+                "at_least": "≥", "at_most": "≤", "min": "≥", "max": "≤",
+                "gte": "≥", "lte": "≤",
                 "ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
 STATUS_LABELS = {"green": "on track", "amber": "at risk", "red": "off track", "no_data": "no data"}
 STATUS_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
@@ -479,11 +482,23 @@ def freshness_text(card: dict) -> str | None:
         parts.append(str(label))
     if isinstance(age, (int, float)):
         days = round(age)
-        parts.append("less than a day old" if age < 1 else f"{days} day{'s' if days != 1 else ''} old")
+        plural = "s" if days != 1 else ""
+        parts.append("less than a day old" if age < 1 else f"{days} day{plural} old")
     text = ", ".join(parts)
     if freshness.get("stale"):
         text = f"{text} (stale: older than the period reviewed)" if text else "no data imported"
     return text or None
+
+
+def commitment_text(line: dict, card: dict) -> str:
+    """A commitment's description, with the period it is judged over when that is not the
+    reviewed one (a monthly commitment in a weekly meeting: ``… (2026-11, running)``)."""
+    text = str(line.get("description") or line.get("metric") or line.get("id") or "")
+    judged = line.get("judged_period")
+    reviewed = (card.get("period") or {}).get("label")
+    if isinstance(judged, dict) and judged.get("label") and judged.get("label") != reviewed:
+        text += f" ({judged['label']}{', running' if judged.get('running') else ''})"
+    return text
 
 
 def actual_text(line: dict, currency: str = "NOK") -> str:

@@ -80,8 +80,8 @@ def person_or_error(settings: Settings, name: str) -> Person:
     person = settings.person(name)
     if person is None:
         names = [p.name for p in settings.people]
-        raise UserError(f"unknown person {name!r}{suggest(name, names)}; people in smarketing.yaml: "
-                        + (", ".join(names) or "none"))
+        raise UserError(f"unknown person {name!r}{suggest(name, names)}; people in "
+                        f"smarketing.yaml: {', '.join(names) or 'none'}")
     return person
 
 

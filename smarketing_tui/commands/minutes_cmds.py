@@ -355,8 +355,9 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
             "id": e.decision.id, "text": e.decision.text, "created_at": e.decision.created_at,
             "meeting": {"id": e.decision.meeting_id, "title": e.meeting_title,
                         "cadence": e.meeting_cadence, "date": meeting_date(e).isoformat()},
-            "section": e.decision.section_title, "issue": (
-                {"id": e.decision.issue_id, "title": e.issue_title} if e.decision.issue_id else None),
+            "section": e.decision.section_title,
+            "issue": ({"id": e.decision.issue_id, "title": e.issue_title}
+                      if e.decision.issue_id else None),
             "context": e.decision.context} for e in entries]}), nl=False)
         return
     if fmt == "csv":
@@ -380,7 +381,8 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
                  "| ---: | --- | --- | --- | --- | --- |"]
         for e in entries:
             lines.append(f"| {e.decision.id} | {format_date(meeting_date(e))} | "
-                         f"{md_escape(e.meeting_title)} | {md_escape(e.decision.section_title or '–')} "
+                         f"{md_escape(e.meeting_title)} | "
+                         f"{md_escape(e.decision.section_title or '–')} "
                          f"| {md_escape(e.decision.text)} | {md_escape(numbers(e)) or ' '} |")
         click.echo("\n".join(lines) + "\n")
         return

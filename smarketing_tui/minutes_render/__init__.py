@@ -19,7 +19,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def clean(text: object) -> str:
     """Data as text without control characters (escape sequences, NULs) that no format
     should carry; line breaks and tabs are kept."""
-    return _CONTROL.sub("", "" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = "" if text is None else str(text)
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def render(minutes: Minutes, fmt: str) -> str:

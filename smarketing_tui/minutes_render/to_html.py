@@ -15,9 +15,9 @@ from html import escape
 
 from smarketing_tui import records
 from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
-                                    completion_text, context_pairs, due_text, format_duration,
-                                    format_target, freshness_text, outcome_text, period_text,
-                                    rating_text, status_label)
+                                    commitment_text, completion_text, context_pairs, due_text,
+                                    format_duration, format_target, freshness_text, outcome_text,
+                                    period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.timeutil import format_date, format_datetime
 
@@ -30,16 +30,19 @@ CSS = """
 body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; padding-bottom: .25rem; border-bottom: 1px solid var(--line); }
+h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; padding-bottom: .25rem;
+  border-bottom: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; color: var(--muted); }
 p.sub { margin: 0 0 1rem; color: var(--muted); }
-.banner { border: 2px solid var(--amber); background: #fff4e5; padding: .6rem .9rem; border-radius: 6px;
-  font-weight: 600; margin: 1rem 0; }
+.banner { border: 2px solid var(--amber); background: #fff4e5; padding: .6rem .9rem;
+  border-radius: 6px; font-weight: 600; margin: 1rem 0; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; }
-th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 1rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem;
+  margin: 1rem 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 .status { font-weight: 600; white-space: nowrap; }
@@ -125,7 +128,8 @@ def _facts(minutes: Minutes) -> list[str]:
     facts += [
         ("Started", clock_text(minutes, minutes.started_at)),
         ("Ended", clock_text(minutes, minutes.ended_at) if minutes.ended_at else "not ended"),
-        ("Time used", f"{format_duration(minutes.used_seconds)} of {format_duration(planned)} planned"),
+        ("Time used",
+         f"{format_duration(minutes.used_seconds)} of {format_duration(planned)} planned"),
         ("Attendees", present),
         ("Absent", absent),
         ("Average rating", h(rating_text(minutes.average_rating))),
@@ -165,7 +169,8 @@ def time_bar(used: float, timebox: float, scale: float, width: int = 160) -> str
             f"aria-label=\"{h(label)}\">"
             f"<rect x=\"0\" y=\"3\" width=\"{width}\" height=\"8\" fill=\"#eef1f4\"/>"
             f"<rect x=\"0\" y=\"3\" width=\"{w_fit:.1f}\" height=\"8\" fill=\"#4a77b4\"/>"
-            f"<rect x=\"{w_fit:.1f}\" y=\"3\" width=\"{w_over:.1f}\" height=\"8\" fill=\"{COLORS['red']}\"/>"
+            f"<rect x=\"{w_fit:.1f}\" y=\"3\" width=\"{w_over:.1f}\" height=\"8\" "
+            f"fill=\"{COLORS['red']}\"/>"
             f"<line x1=\"{tick:.1f}\" y1=\"0\" x2=\"{tick:.1f}\" y2=\"14\" stroke=\"#1f2328\" "
             "stroke-width=\"1.5\"/></svg>")
 
@@ -193,7 +198,8 @@ def sparkline_svg(points: list[dict], width: int = 96, height: int = 22) -> str:
                     f"<title>{h(title)}</title></circle>")
     labels = ", ".join(f"{p.get('label', '')} {v}" for p, v in zip(points, values)
                        if isinstance(p, dict))
-    return (f"<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" "
+    return (f"<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" "
+            "role=\"img\" "
             f"aria-label=\"{h('Trend: ' + labels)}\">"
             f"<polyline points=\"{' '.join(coords)}\" fill=\"none\" stroke=\"#59636e\" "
             f"stroke-width=\"1.5\"/>{''.join(dots)}</svg>")
@@ -229,7 +235,7 @@ def _scorecard(minutes: Minutes) -> list[str]:
             streak = line.get("red_streak") or ""
             out.append(
                 f"<tr><td class=\"status status-{css}\">{h(status_label(status))}</td>"
-                f"<td>{h(line.get('description') or line.get('metric') or line.get('id'))}</td>"
+                f"<td>{h(commitment_text(line, card))}</td>"
                 f"<td>{h(line.get('team') or '')}</td>"
                 f"<td class=\"num\">{h(format_target(line, minutes.currency))}</td>"
                 f"<td class=\"num\">{h(actual_text(line, minutes.currency))}</td>"
@@ -262,7 +268,8 @@ def _section(section: SectionMinutes) -> list[str]:
             if point.issue_id:
                 extra.append(f"issue #{point.issue_id}")
             suffix = f" <span class=\"muted\">({'; '.join(extra)})</span>" if extra else ""
-            out.append(f"<li>{h(point.text)} — <em>{h(point.author or 'anonymous')}</em>{suffix}</li>")
+            author = h(point.author or "anonymous")
+            out.append(f"<li>{h(point.text)} — <em>{author}</em>{suffix}</li>")
         out.append("</ul>")
     if section.reviewed_actions:
         out += ["<h3>Action review</h3>", "<table>",
@@ -321,8 +328,8 @@ def _issues(minutes: Minutes) -> list[str]:
         for issue in minutes.issues_solved:
             how = f": {h(issue.resolution)}" if issue.resolution else ""
             plural = "s" if issue.meetings_open != 1 else ""
-            out.append(f"<li>#{issue.id} {h(issue.title)} — {h(issue.status)}{how} "
-                       f"<span class=\"muted\">(open {issue.meetings_open} meeting{plural})</span></li>")
+            out.append(f"<li>#{issue.id} {h(issue.title)} — {h(issue.status)}{how} <span "
+                       f"class=\"muted\">(open {issue.meetings_open} meeting{plural})</span></li>")
         out.append("</ul>")
     return out
 

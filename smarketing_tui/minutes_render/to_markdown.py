@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from smarketing_tui import records
 from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
-                                    completion_text, context_pairs, due_text, format_duration,
-                                    format_target, freshness_text, outcome_text, period_text,
-                                    rating_text, status_label)
+                                    commitment_text, completion_text, context_pairs, due_text,
+                                    format_duration, format_target, freshness_text, outcome_text,
+                                    period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.timeutil import format_date, format_datetime
 
@@ -54,9 +54,9 @@ def render_markdown(minutes: Minutes) -> str:
     out: list[str] = []
     out += [f"# {md_escape(minutes.title)} — {format_date(minutes.date)}", ""]
     if not minutes.finished:
+        upto = format_datetime(minutes.generated_at, minutes.timezone)
         out += [f"> **Unfinished meeting:** this meeting is still {minutes.status}; these minutes "
-                f"show what was recorded up to {format_datetime(minutes.generated_at, minutes.timezone)}.",
-                ""]
+                f"show what was recorded up to {upto}.", ""]
     out += _header(minutes)
     out += _sections_overview(minutes)
     out += _scorecard(minutes)
@@ -78,7 +78,8 @@ def _header(minutes: Minutes) -> list[str]:
         ["Period reviewed", md_escape(period_text(minutes))],
         ["Started", clock_text(minutes, minutes.started_at)],
         ["Ended", clock_text(minutes, minutes.ended_at) if minutes.ended_at else "not ended"],
-        ["Time used", f"{format_duration(minutes.used_seconds)} of {format_duration(planned)} planned"],
+        ["Time used",
+         f"{format_duration(minutes.used_seconds)} of {format_duration(planned)} planned"],
         ["Attendees", present],
         ["Absent", absent],
         ["Average rating", rating_text(minutes.average_rating)
@@ -125,7 +126,7 @@ def _scorecard(minutes: Minutes) -> list[str]:
         trend = line.get("trend") or []
         rows.append([
             md_escape(f"{status_label(status)}"),
-            md_escape(line.get("description") or line.get("metric") or line.get("id")),
+            md_escape(commitment_text(line, card)),
             md_escape(line.get("team") or ""),
             md_escape(format_target(line, minutes.currency)),
             md_escape(actual_text(line, minutes.currency)),
@@ -157,7 +158,8 @@ def sparkline(values: list) -> str:
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             chars.append("·")
         else:
-            chars.append(SPARK[round((v - low) / span * (len(SPARK) - 1))] if high != low else SPARK[3])
+            level = round((v - low) / span * (len(SPARK) - 1)) if high != low else 3
+            chars.append(SPARK[level])
     return "".join(chars)
 
 
@@ -180,7 +182,8 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
             if point.issue_id:
                 extra.append(f"issue \\#{point.issue_id}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
-            out.append(f"- {md_item(point.text)} — *{md_escape(point.author or 'anonymous')}*{suffix}")
+            author = md_escape(point.author or "anonymous")
+            out.append(f"- {md_item(point.text)} — *{author}*{suffix}")
         out.append("")
     if section.reviewed_actions:
         rows = [[str(r.item.id), md_escape(r.item.text), md_escape(r.item.owner or "–"),
@@ -238,8 +241,9 @@ def _issues(minutes: Minutes) -> list[str]:
         for issue in minutes.issues_solved:
             verb = "solved" if issue.status == "solved" else issue.status
             how = f": {md_escape(issue.resolution)}" if issue.resolution else ""
+            plural = "s" if issue.meetings_open != 1 else ""
             out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
-                       f"(open {issue.meetings_open} meeting{'s' if issue.meetings_open != 1 else ''})")
+                       f"(open {issue.meetings_open} meeting{plural})")
         out.append("")
     return out
 

@@ -49,8 +49,9 @@ class TalkingPointDialog(_Dialog["TalkingPointDraft | None"]):
         self.sections, self.metrics, self.issues = sections, metrics, issues
 
     def compose_fields(self) -> ComposeResult:
-        yield field("Point", Input(placeholder="e.g. Webinar leads convert at half the rate — why?",
-                                   id="text", compact=True))
+        yield field("Point", Input(
+            placeholder="e.g. Webinar leads convert at half the rate — why?", id="text",
+            compact=True))
         yield field("Section", Select([("No particular section", -1), *self.sections],
                                       value=-1, allow_blank=False, id="section", compact=True))
         yield field("Metric", Input(placeholder="optional, e.g. mql_to_won_rate", id="metric",
@@ -137,7 +138,8 @@ class PrepScreen(Screen):
 
     def __init__(self, workspace, settings, agenda, person) -> None:
         super().__init__()
-        self.workspace, self.settings, self.agenda, self.person = workspace, settings, agenda, person
+        self.workspace, self.settings = workspace, settings
+        self.agenda, self.person = agenda, person
         from smarketing_tui.store import open_store
 
         self.db = open_store(workspace.db_path, settings)
@@ -200,15 +202,15 @@ class PrepScreen(Screen):
             link = " · ".join(bit for bit in (point.metric or "",
                                               f"issue #{point.issue_id}" if point.issue_id else "")
                               if bit)
-            points.add_row(_t(point.section_title or "General"), _t(point.author or "–"), _t(link),
-                           _t(point.text), key=str(point.id))
+            points.add_row(_t(point.section_title or "General"), _t(point.author or "–"),
+                           _t(link), _t(point.text), key=str(point.id))
         self._restore(points, keep)
         issues = self.query_one("#issues", DataTable)
         keep = self._highlighted_key(issues)
         issues.clear()
         for issue in records.list_issues(conn):
-            issues.add_row(_t(issue.id),
-                           _t(f"{issue.meetings_open} meeting{'s' if issue.meetings_open != 1 else ''}"),
+            plural = "s" if issue.meetings_open != 1 else ""
+            issues.add_row(_t(issue.id), _t(f"{issue.meetings_open} meeting{plural}"),
                            _t(issue.raised_by or "–"), _t(issue.title), key=str(issue.id))
         self._restore(issues, keep)
 
@@ -362,7 +364,8 @@ def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
             how = "not contacted" if lead.first_contact is None else "contacted"
             out.append(f" · {how}, {late}\n", style="red")
         if numbers.late_total > len(numbers.late_leads):
-            out.append(f"… and {numbers.late_total - len(numbers.late_leads)} more\n", style="dim")
+            more = numbers.late_total - len(numbers.late_leads)
+            out.append(f"… and {more} more\n", style="dim")
     if numbers.campaigns:
         out.append("\nMy campaigns\n", style="bold underline")
         for campaign in numbers.campaigns:
@@ -381,7 +384,8 @@ def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
             out.append(f" · {lead.touches} touch{'es' if lead.touches != 1 else ''} since MQL "
                        f"{format_datetime(lead.mql_at, tz)}\n", style="dim")
         if numbers.thin_total > len(numbers.thin_leads):
-            out.append(f"… and {numbers.thin_total - len(numbers.thin_leads)} more\n", style="dim")
+            more = numbers.thin_total - len(numbers.thin_leads)
+            out.append(f"… and {more} more\n", style="dim")
     for problem in numbers.problems:
         out.append(f"\n{problem}\n", style="yellow")
     return out
