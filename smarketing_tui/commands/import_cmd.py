@@ -1,0 +1,123 @@
+"""``smarketing import``: bring CRM and marketing-automation exports into the store."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+KIND_CHOICES = ("leads", "events", "campaigns", "activities")
+PRESET_CHOICES = ("hubspot", "salesforce", "pipedrive")
+PROGRESS_AFTER_SECONDS = 0.5
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(KIND_CHOICES))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--preset", type=click.Choice(PRESET_CHOICES),
+              help="The export's source: hubspot contacts, salesforce leads report, "
+                   "pipedrive deals.")
+@click.option("--mapping", "mapping_path", metavar="MAP.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A mapping file (on top of --preset when both are given).")
+@click.option("--dry-run", is_flag=True, help="Check the file and report counts; write nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the good rows; write bad ones to FILE's <stem>.rejects.csv.")
+@click.pass_obj
+def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path | None,
+            dry_run: bool, skip_invalid: bool) -> None:
+    """Import KIND (leads, events, campaigns, activities) from the CSV export FILE.
+
+    All or nothing: one bad row and nothing is written (unless --skip-invalid).
+    Re-importing a newer export updates rows by their id; empty cells keep
+    the values already in the store.
+    """
+    from smarketing_tui.importing import ImportRejected, choose_mapping, run_import
+    from smarketing_tui.store import open_store
+
+    workspace = state.workspace()
+    settings = workspace.settings()
+    mapping, note = choose_mapping(kind, file, preset=preset, mapping_path=mapping_path)
+    if note:
+        click.echo(note, err=True)
+    db = open_store(workspace.db_path, settings)
+    progress = _ProgressBar(file) if sys.stderr.isatty() else None
+    try:
+        report = run_import(db.conn, mapping, file, workspace_tz=settings.timezone,
+                            dry_run=dry_run, skip_invalid=skip_invalid,
+                            progress=progress.update if progress else None, label=str(file))
+    except ImportRejected as rejected:
+        if progress:
+            progress.close()
+        for line in rejected.report.problem_lines():
+            click.echo(line, err=True)
+        more = rejected.report.bad_rows - len({p.line for p in rejected.report.problems})
+        if more > 0:
+            click.echo(f"... and {more} more bad row{'s' if more != 1 else ''}", err=True)
+        raise
+    finally:
+        if progress:
+            progress.close()
+        db.close()
+    for line in report.problem_lines():
+        click.echo(line, err=True)
+    _print_report(report, settings.timezone)
+
+
+def _print_report(report, tz: str) -> None:
+    from smarketing_tui.timeutil import format_datetime
+
+    how = f"preset {report.preset}" if report.preset else (
+        f"mapping {report.mapping}" if report.mapping else "columns named after the fields")
+    if report.dry_run:
+        click.echo(f"Dry run: {report.file} checked, nothing written.")
+        verb = "would be "
+    else:
+        click.echo(f"Imported {report.file} into {report.kind} ({report.source_label}, {how}).")
+        verb = ""
+    click.echo(f"  read as {report.read_as}; {report.rows} row{'s' if report.rows != 1 else ''}")
+    click.echo(f"  {verb}inserted {report.inserted}, {verb}updated {report.updated}, "
+               f"unchanged {report.unchanged}, skipped {report.skipped}")
+    if report.newest_at:
+        click.echo(f"  newest timestamp in the file: {format_datetime(report.newest_at, tz)} ({tz})")
+    if report.first_contacts_derived:
+        click.echo(f"  first contact derived from the events for {report.first_contacts_derived} "
+                   f"lead{'s' if report.first_contacts_derived != 1 else ''}")
+    if report.missing_columns:
+        click.echo("  not in the file (left as they were): " + ", ".join(report.missing_columns))
+    if report.rejects_path:
+        click.echo(f"  {report.skipped} bad row{'s' if report.skipped != 1 else ''} written to "
+                   f"{report.rejects_path}")
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only once an import takes a moment."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.started = time.monotonic()
+        self.bar = None
+        self.task = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < PROGRESS_AFTER_SECONDS or done >= total:
+                return
+            from rich.console import Console
+            from rich.markup import escape
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                       TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                TimeRemainingColumn(), console=Console(stderr=True),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(f"importing {escape(self.file.name)}", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None

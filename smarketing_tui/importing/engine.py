@@ -1,0 +1,500 @@
+"""Running one import: stream, validate, stage, upsert — all or nothing.
+
+Rows are converted in Python and written in batches to a TEMP staging table;
+the checks that need the whole file (duplicate ids, events whose lead is
+unknown) and the upsert into the store are then set-based SQL. Everything
+happens inside one transaction, so a failed, interrupted or killed import
+leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+import time
+from datetime import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.importing.csvsource import CsvSource, open_csv
+from smarketing_tui.importing.fields import FIELDS, FIRST_CONTACT_TYPES
+from smarketing_tui.importing.mapping import Mapping
+from smarketing_tui.importing.plan import Output, RowPlan, build_plan
+from smarketing_tui.importing.values import BadValue
+from smarketing_tui.timeutil import now_utc, utc_iso, zone
+
+MAX_PROBLEMS = 10
+CACHE_KIB = 48 * 1024        # page cache per database while importing (main and temp)
+BULK_ROWS = 50_000           # inserting more than this (and more than the table holds):
+                             # drop the table's indexes and build them again afterwards
+BATCH_ROWS = 5_000
+PROGRESS_EVERY = 20_000
+STAGING = "temp.import_staging"
+REJECTS = "temp.import_rejects"
+_TABLES = {"leads": "leads", "events": "lead_events", "campaigns": "campaigns",
+           "activities": "activities"}
+_NOT_NULL_DEFAULTS = {("campaigns", "spend"): "0", ("activities", "quantity"): "1"}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell (or row): where, what, and what was expected."""
+
+    line: int
+    column: str | None
+    reason: str
+    expected: str | None = None
+
+    def render(self, label: str) -> str:
+        """``FILE:LINE: column 'X': reason, expected what`` (one line)."""
+        text = f"{label}:{self.line}: "
+        if self.column:
+            text += f"column '{self.column}': "
+        text += self.reason
+        if self.expected:
+            text += f", expected {self.expected}"
+        return text.replace("\n", " ")
+
+    def short(self) -> str:
+        """The same without the file, for the rejects file's reason column."""
+        return self.render("line").replace("line:", "line ", 1)
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run or failure, would have done)."""
+
+    kind: str
+    file: str
+    source_label: str
+    preset: str | None
+    mapping: str | None
+    read_as: str = ""
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    bad_rows: int = 0
+    newest_at: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    first_contacts_derived: int = 0
+    rejects_path: Path | None = None
+    dry_run: bool = False
+    import_id: int | None = None
+    seconds: float = 0.0
+
+    def problem_lines(self) -> list[str]:
+        return [p.render(self.file) for p in self.problems]
+
+
+class ImportRejected(UserError):
+    """Bad rows and no ``--skip-invalid``: nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        good = report.rows - report.bad_rows
+        rows = "row" if report.bad_rows == 1 else "rows"
+        super().__init__(
+            f"{report.bad_rows} bad {rows} in {report.file}; nothing imported (fix the file, or "
+            f"use --skip-invalid to import the {good} good row{'s' if good != 1 else ''} and "
+            "write the bad ones to a rejects file)")
+
+
+def rejects_path_for(path: Path) -> Path:
+    """Where ``--skip-invalid`` writes bad rows: ``<stem>.rejects.csv`` beside the input."""
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
+               workspace_tz: str, dry_run: bool = False, skip_invalid: bool = False,
+               progress: Progress | None = None, label: str | None = None) -> ImportReport:
+    """Import one file into the store (see the module docstring).
+
+    Raises :class:`ImportRejected` when rows are bad and ``skip_invalid`` is off,
+    and :class:`~smarketing_tui.errors.InputError` for a file or mapping that
+    cannot be read at all. Both leave the store untouched.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    label = label or str(path)
+    zone(workspace_tz)
+    source = open_csv(path, label)
+    report = ImportReport(kind=mapping.kind, file=label, source_label=mapping.source_label,
+                          preset=mapping.preset, mapping=mapping.path, read_as=source.describe(),
+                          dry_run=dry_run)
+    previous_isolation = conn.isolation_level
+    conn.isolation_level = None
+    cache_sizes = [conn.execute(f"PRAGMA {db}.cache_size").fetchone()[0] for db in ("main", "temp")]
+    conn.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
+    conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+    committed = False
+    try:
+        plan = build_plan(mapping, source.header, conn, workspace_tz, label)
+        report.missing_columns = plan.missing
+        _create_temp_tables(conn, plan)
+        _stage(conn, source, plan, mapping, report, skip_invalid, progress)
+        _whole_file_checks(conn, mapping, plan, report, skip_invalid)
+        if report.bad_rows and not skip_invalid:
+            raise ImportRejected(report)
+        report.skipped = report.bad_rows
+        _count(conn, mapping, plan, report)
+        report.newest_at = _newest(conn, plan, workspace_tz)
+        if not dry_run:
+            report.import_id = _record_import(conn, report, label)
+            _write(conn, mapping, plan, report)
+            if mapping.kind == "events":
+                report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
+            _finish_record(conn, report)
+            temp_rejects = None
+            if report.skipped:
+                report.rejects_path = rejects_path_for(path)
+                temp_rejects = _write_rejects(conn, path, label, report.rejects_path)
+            conn.execute("COMMIT")
+            committed = True
+            if temp_rejects is not None:
+                os.replace(temp_rejects, report.rejects_path)
+    finally:
+        source.close()
+        if not committed:
+            conn.execute("ROLLBACK")
+        for table in (STAGING, REJECTS):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for db, size in zip(("main", "temp"), cache_sizes):
+            conn.execute(f"PRAGMA {db}.cache_size = {size}")
+        conn.isolation_level = previous_isolation
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ----------------------------------------------------------------------------- staging
+
+def _create_temp_tables(conn: sqlite3.Connection, plan: RowPlan) -> None:
+    conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    conn.execute(f"DROP TABLE IF EXISTS {REJECTS}")
+    columns = ", ".join(f'"{c}"' for o in plan.outputs for c in o.staged)
+    extra = ", lead_id INTEGER" if any(o.name == "lead" for o in plan.outputs) else ""
+    conn.execute(f"CREATE TABLE {STAGING} (line INTEGER PRIMARY KEY, {columns}{extra})")
+    conn.execute(f"CREATE TABLE {REJECTS} (line INTEGER PRIMARY KEY, reason TEXT NOT NULL)")
+
+
+def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: Mapping,
+           report: ImportReport, skip_invalid: bool, progress: Progress | None) -> None:
+    staged = [f'"{c}"' for o in plan.outputs for c in o.staged]
+    insert = (f"INSERT INTO {STAGING} (line, {', '.join(staged)}) "
+              f"VALUES ({', '.join('?' * (len(staged) + 1))})")
+    convert, width = plan.convert, plan.width
+    batch: list[tuple] = []
+    rows = 0
+    executemany = conn.executemany
+    for line, row in source.rows():
+        if not row:
+            if mapping.stop_at_blank_line:
+                break
+            continue
+        if len(row) != width:
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            elif any(cell.strip() for cell in row[width:]):
+                rows += 1
+                _bad(conn, report, skip_invalid, [Problem(
+                    line, None, f"has {len(row)} cells but the header has {width}",
+                    "one cell per column (a value with the delimiter in it must be quoted)")])
+                continue
+        try:
+            batch.append(convert(line, row))
+        except BadValue:
+            if not any(cell.strip() for cell in row):
+                if mapping.stop_at_blank_line:
+                    break
+                continue  # a row of empty cells (Excel writes ";;;;") is a blank line
+            rows += 1
+            problems = [Problem(line, column, bad.reason, bad.expected)
+                        for column, bad in plan.diagnose(row)]
+            _bad(conn, report, skip_invalid, problems)
+            continue
+        rows += 1
+        if len(batch) >= BATCH_ROWS:
+            executemany(insert, batch)
+            batch.clear()
+            if progress is not None and rows % PROGRESS_EVERY < BATCH_ROWS:
+                progress(source.position(), source.size)
+    if batch:
+        executemany(insert, batch)
+    report.rows = rows
+    if progress is not None:
+        progress(source.size, source.size)
+
+
+def _bad(conn: sqlite3.Connection, report: ImportReport, skip_invalid: bool,
+         problems: list[Problem]) -> None:
+    report.bad_rows += 1
+    room = MAX_PROBLEMS - len(report.problems)
+    if room > 0:
+        report.problems.extend(problems[:room])
+    if skip_invalid:
+        conn.execute(f"INSERT OR REPLACE INTO {REJECTS} (line, reason) VALUES (?, ?)",
+                     (problems[0].line, "; ".join(p.short() for p in problems)))
+
+
+def _whole_file_checks(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
+                       report: ImportReport, skip_invalid: bool) -> None:
+    """Checks that need every row: duplicate keys, unknown leads, activity teams."""
+    names = {o.name for o in plan.outputs}
+    found: list[Problem] = []
+    total = 0
+    key = _key(mapping, plan)
+    if key is not None:
+        column = plan.labels.get(key, key)
+        query = (f"SELECT line, value, first FROM (SELECT line, \"{key}\" AS value, "
+                 f"min(line) OVER (PARTITION BY \"{key}\") AS first FROM {STAGING} "
+                 f"WHERE \"{key}\" IS NOT NULL) WHERE line > first ORDER BY line")
+        duplicates = conn.execute(query).fetchall()
+        total += len(duplicates)
+        found += [Problem(line, column, f"{value!r} is already on line {first}",
+                          f"each {key.replace('_', ' ')} once per file")
+                  for line, value, first in duplicates]
+    if "lead" in names:
+        conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
+                     f"WHERE l.external_id = {STAGING}.lead)")
+        column = plan.labels.get("lead", "lead")
+        rows = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
+                            "ORDER BY line").fetchall()
+        total += len(rows)
+        found += [Problem(line, column, f"no lead has the id {value!r}",
+                          "the id of a lead already imported (import the leads first)")
+                  for line, value in rows]
+    if mapping.kind == "activities":
+        if "person_id" in names and "team" in names:
+            conn.execute(f"UPDATE {STAGING} SET team = (SELECT team FROM main.people p "
+                         f"WHERE p.id = {STAGING}.person_id) WHERE team IS NULL")
+        if "team" in names:
+            column = plan.labels.get("team", "team")
+            rows = conn.execute(f"SELECT line FROM {STAGING} WHERE team IS NULL "
+                                "ORDER BY line").fetchall()
+            total += len(rows)
+            found += [Problem(line, column, "empty, and the person is not in smarketing.yaml",
+                              "marketing or sales") for (line,) in rows]
+    if not total:
+        return
+    found.sort(key=lambda p: p.line)
+    lines = sorted({p.line for p in found})
+    report.bad_rows += len(lines)
+    report.problems = sorted(report.problems + found, key=lambda p: p.line)[:MAX_PROBLEMS]
+    if skip_invalid:
+        reasons: dict[int, list[str]] = {}
+        for problem in found:
+            reasons.setdefault(problem.line, []).append(problem.short())
+        conn.executemany(f"INSERT OR REPLACE INTO {REJECTS} (line, reason) VALUES (?, ?)",
+                         [(line, "; ".join(texts)) for line, texts in reasons.items()])
+        conn.executemany(f"DELETE FROM {STAGING} WHERE line = ?", [(line,) for line in lines])
+
+
+def _key(mapping: Mapping, plan: RowPlan) -> str | None:
+    names = {o.name for o in plan.outputs}
+    if mapping.kind == "campaigns":
+        return "name"
+    return "external_id" if "external_id" in names else None
+
+
+# ----------------------------------------------------------------------------- writing
+
+@dataclass
+class _Sql:
+    table: str
+    match: str                   # join condition between staging s and table t
+    columns: list[Output]        # staging columns written to the table
+    updatable: list[Output]      # columns an existing row takes from the file
+
+
+def _sql(mapping: Mapping, plan: RowPlan) -> _Sql:
+    table = _TABLES[mapping.kind]
+    key = _key(mapping, plan)
+    outputs = [o for o in plan.outputs if o.name != "lead"]
+    if mapping.kind == "events":
+        outputs.append(Output("lead_id", None))
+    if key is not None:
+        key_output = next(o for o in outputs if o.name == key)
+        match = f"t.\"{key}\" = {key_output.sql}"
+        updatable = [o for o in outputs if o.name != key]
+    elif mapping.kind == "events":
+        by_name = {o.name: o for o in outputs}
+        match = ("t.lead_id = s.lead_id AND t.type = s.type AND t.at = s.at AND "
+                 f"t.outcome IS {by_name['outcome'].sql if 'outcome' in by_name else 'NULL'} AND "
+                 f"t.person IS {by_name['person'].sql if 'person' in by_name else 'NULL'}")
+        updatable = [o for o in outputs if o.name == "note"]
+    else:  # activities without ids: one row per team, person, date, kind and title
+        by_name = {o.name: o for o in outputs}
+        match = " AND ".join(
+            f"t.\"{name}\" IS {by_name[name].sql if name in by_name else 'NULL'}"
+            for name in ("team", "date", "kind", "title", "person"))
+        updatable = [o for o in outputs if o.name == "quantity"]
+    return _Sql(table, match, outputs, updatable)
+
+
+def _changed(sql: _Sql) -> str:
+    """SQL true when a staged row would change its matched row t (empty cells keep old values)."""
+    tests = []
+    for output in sql.updatable:
+        if output.name.endswith("_id") and output.name not in ("external_id", "lead_id"):
+            continue  # person ids change together with the person's name, below
+        value = output.sql
+        test = f"({value} IS NOT NULL AND {value} IS NOT t.\"{output.name}\")"
+        id_name = f"{output.name}_id"
+        if any(o.name == id_name for o in sql.updatable):
+            test = (f"({value} IS NOT NULL AND ({value} IS NOT t.\"{output.name}\" "
+                    f"OR s.\"{id_name}\" IS NOT t.\"{id_name}\"))")
+        tests.append(test)
+    return " OR ".join(tests) or "0"
+
+
+def _count(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
+           report: ImportReport) -> None:
+    sql = _sql(mapping, plan)
+    inserted, updated, total = conn.execute(
+        f"SELECT count(*) FILTER (WHERE t.rowid IS NULL), "
+        f"count(*) FILTER (WHERE t.rowid IS NOT NULL AND ({_changed(sql)})), count(*) "
+        f"FROM {STAGING} s LEFT JOIN main.{sql.table} t ON {sql.match}").fetchone()
+    report.inserted, report.updated = inserted, updated
+    report.unchanged = total - inserted - updated
+
+
+def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
+           report: ImportReport) -> None:
+    sql = _sql(mapping, plan)
+    import_id = report.import_id
+    stamp = utc_iso(now_utc())
+    leads = mapping.kind == "leads"
+    first_contact = leads and any(o.name == "first_contact_at" for o in plan.outputs)
+
+    if report.updated:
+        sets = []
+        for output in sql.updatable:
+            name = output.name
+            if name.endswith("_id") and any(o.name == name[:-3] for o in sql.updatable) \
+                    and name not in ("external_id", "lead_id"):
+                base = next(o for o in sql.updatable if o.name == name[:-3])
+                sets.append(f"\"{name}\" = CASE WHEN {base.sql} IS NOT NULL THEN s.\"{name}\" "
+                            f"ELSE t.\"{name}\" END")
+            else:
+                sets.append(f"\"{name}\" = coalesce({output.sql}, t.\"{name}\")")
+        sets.append(f"import_id = {int(import_id)}")
+        if leads:
+            sets.append(f"updated_at = '{stamp}'")
+        if first_contact:
+            sets.append("first_contact_imported = max(t.first_contact_imported, "
+                        "s.first_contact_at IS NOT NULL)")
+        conn.execute(f"UPDATE main.{sql.table} AS t SET {', '.join(sets)} "
+                     f"FROM {STAGING} AS s WHERE {sql.match} AND ({_changed(sql)})")
+    if report.inserted:
+        rebuild = []
+        if report.inserted > BULK_ROWS:
+            existing = conn.execute(f"SELECT count(*) FROM main.{sql.table}").fetchone()[0]
+            if report.inserted > existing:
+                rebuild = conn.execute(
+                    "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = ? AND sql IS NOT NULL", (sql.table,)).fetchall()
+                for name, _ in rebuild:
+                    conn.execute(f'DROP INDEX main."{name}"')
+        names = [f"\"{o.name}\"" for o in sql.columns] + ["import_id"]
+        values = []
+        for output in sql.columns:
+            default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
+            values.append(f"coalesce({output.sql}, {default})" if default else output.sql)
+        values.append(str(int(import_id)))
+        if leads:
+            names.append("updated_at")
+            values.append(f"'{stamp}'")
+        if first_contact:
+            names.append("first_contact_imported")
+            values.append("s.first_contact_at IS NOT NULL")
+        conn.execute(f"INSERT INTO main.{sql.table} ({', '.join(names)}) "
+                     f"SELECT {', '.join(values)} FROM {STAGING} AS s "
+                     f"WHERE NOT EXISTS (SELECT 1 FROM main.{sql.table} AS t WHERE {sql.match}) "
+                     "ORDER BY s.line")
+        for _, create in rebuild:  # same transaction: a kill before COMMIT undoes it all
+            conn.execute(create)
+
+
+def derive_first_contacts(conn: sqlite3.Connection, *, from_staging: bool = False) -> int:
+    """Set leads.first_contact_at from lead_events where the export did not give it.
+
+    The first touch of a contact type (call, email, meeting, linkedin, sms; any
+    outcome) counts. Only leads whose first contact was not imported change;
+    with ``from_staging`` only the leads of the events being imported.
+    Returns how many leads changed.
+    """
+    types = ", ".join(f"'{t}'" for t in FIRST_CONTACT_TYPES)
+    first = (f"(SELECT min(e.at) FROM main.lead_events e WHERE e.lead_id = leads.id "
+             f"AND e.type IN ({types}))")
+    scope = f" AND id IN (SELECT lead_id FROM {STAGING})" if from_staging else ""
+    cursor = conn.execute(f"UPDATE main.leads SET first_contact_at = {first} "
+                          f"WHERE first_contact_imported = 0{scope} "
+                          f"AND first_contact_at IS NOT {first}")
+    return cursor.rowcount
+
+
+def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str) -> str | None:
+    """The newest timestamp (or date, as local midnight) among the staged rows."""
+    known = FIELDS_BY_NAME
+    newest = None
+    for name in plan.newest_fields:
+        value = conn.execute(f"SELECT max(\"{name}\") FROM {STAGING}").fetchone()[0]
+        if value is None:
+            continue
+        if known.get(name) == "date":
+            local = datetime.fromisoformat(value).replace(tzinfo=zone(workspace_tz))
+            value = utc_iso(local)
+        if newest is None or value > newest:
+            newest = value
+    return newest
+
+
+FIELDS_BY_NAME = {name: f.type for kind in FIELDS.values() for name, f in kind.items()}
+
+
+def _record_import(conn: sqlite3.Connection, report: ImportReport, label: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO main.imports (kind, file, preset, mapping, source_label, started_at, rows) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (report.kind, label, report.preset, report.mapping, report.source_label,
+         utc_iso(now_utc()), report.rows))
+    return cursor.lastrowid
+
+
+def _finish_record(conn: sqlite3.Connection, report: ImportReport) -> None:
+    conn.execute(
+        "UPDATE main.imports SET finished_at = ?, inserted = ?, updated = ?, unchanged = ?, "
+        "skipped = ?, newest_at = ? WHERE id = ?",
+        (utc_iso(now_utc()), report.inserted, report.updated, report.unchanged, report.skipped,
+         report.newest_at, report.import_id))
+
+
+def _write_rejects(conn: sqlite3.Connection, path: Path, label: str, target: Path) -> Path:
+    """Stream the input again and copy the rejected rows, with their reason, beside it."""
+    temporary = target.with_name(target.name + ".part")
+    source = open_csv(path, label)
+    reasons = conn.execute(f"SELECT line, reason FROM {REJECTS} ORDER BY line")
+    pending = reasons.fetchone()
+    try:
+        with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=source.delimiter)
+            writer.writerow([*source.header, "reject_reason"])
+            for line, row in source.rows():
+                if pending is None:
+                    break
+                if line == pending[0]:
+                    writer.writerow([*row, pending[1]])
+                    pending = reasons.fetchone()
+    except OSError as exc:
+        raise UserError(f"cannot write the rejects file {target}: {exc.strerror}") from None
+    finally:
+        source.close()
+    return temporary

@@ -1,0 +1,309 @@
+"""The mapping format: how the columns of an export feed the store's fields.
+
+A mapping is a YAML file (the presets in ``smarketing_tui/presets/`` are
+mappings too). Every problem is reported as ``file:line:col: what, expected``.
+See the README section "Importing exports" for the format with an example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from smarketing_tui.errors import InputError, UserError
+from smarketing_tui.importing.fields import FIELDS, KINDS, MAPPING_REQUIRED, STAGES
+from smarketing_tui.importing.values import DATE_FAMILIES, date_family
+from smarketing_tui.timeutil import zone
+from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
+                                     require_mapping, suggest)
+
+PRESETS = ("hubspot", "salesforce", "pipedrive")
+
+_TOP_KEYS = ("kind", "source_label", "description", "signature", "timezone", "date_format",
+             "decimal", "external_id", "fields", "constants", "stage_implies", "implied_from",
+             "stop_at_blank_line")
+_FIELD_KEYS = ("column", "also_named", "join", "date_format", "decimal", "values", "default",
+               "prefix", "optional", "required")
+_TIMESTAMP_FIELDS = {name for kind in FIELDS.values() for name, f in kind.items()
+                     if f.type == "timestamp"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Where one field's value comes from."""
+
+    field: str
+    columns: tuple[str, ...]                   # more than one: joined with ``join``
+    also_named: tuple[str, ...] = ()           # other header names for a single column
+    join: str = " "
+    date_format: str | None = None             # a family from values.DATE_FAMILIES
+    decimal: str | None = None
+    values: dict[str, str | None] | None = None  # casefolded cell text -> value
+    fallback: str | None = None                # the value map's "*" entry
+    has_fallback: bool = False
+    default: Any = None
+    prefix: str = ""
+    optional: bool = False
+    required: bool = False
+    where: tuple[str, int, int] = ("?", 0, 0)  # mapping file, line, column
+
+    def error(self, message: str) -> InputError:
+        file, line, column = self.where
+        return InputError(message, file=file, line=line or None, column=column or None)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A whole mapping: one kind of import from one kind of export."""
+
+    kind: str
+    source_label: str
+    fields: dict[str, FieldSpec]
+    constants: dict[str, Any] = field(default_factory=dict)
+    timezone: str | None = None                # None: the workspace's
+    date_format: str = "auto"
+    decimal: str = "auto"
+    stage_implies: dict[str, str] = field(default_factory=dict)
+    implied_from: FieldSpec | None = None
+    stop_at_blank_line: bool = False
+    signature: tuple[str, ...] = ()
+    preset: str | None = None
+    path: str | None = None
+
+
+def preset_path(name: str) -> Path:
+    """The YAML file of a shipped preset."""
+    return Path(str(resources.files("smarketing_tui") / "presets" / f"{name}.yaml"))
+
+
+def load_preset(name: str, kind: str) -> Mapping:
+    """A shipped preset, checked against the import kind."""
+    if name not in PRESETS:
+        raise UserError(f"unknown preset {name!r}{suggest(name, PRESETS)}; "
+                        f"expected one of: {', '.join(PRESETS)}")
+    if kind != "leads":
+        raise UserError(f"preset {name} imports leads only; import {kind} with --mapping MAP.yaml "
+                        "(or a file whose columns are named after the fields)")
+    mapping = _load(preset_path(name), kind, optional_by_default=True)
+    return replace(mapping, preset=name, path=None)
+
+
+def load_mapping(path: Path | str, kind: str, base: Mapping | None = None) -> Mapping:
+    """A mapping file; on top of ``base`` (a preset) when given."""
+    return _load(Path(path), kind, base=base)
+
+
+def _load(path: Path, kind: str, *, base: Mapping | None = None,
+          optional_by_default: bool = False) -> Mapping:
+    data = load_yaml(path)
+    data = require_mapping(data, None, f"{path}: a mapping file")
+    check_keys(data, _TOP_KEYS, "a mapping")
+    declared = data.get("kind")
+    if declared is not None:
+        if declared not in KINDS:
+            raise data.error(f"kind {declared!r} is not one of: {', '.join(KINDS)}", "kind")
+        if declared != kind:
+            raise data.error(f"this mapping is for importing {declared}, not {kind}; use "
+                             f"'smarketing import {declared}'", "kind")
+    known = FIELDS[kind]
+    label = _text(data, "source_label") or (base.source_label if base else None)
+    if label is None:
+        label = f"{path.stem} export"
+
+    tz = _text(data, "timezone")
+    if tz is not None:
+        try:
+            zone(tz)
+        except UserError:
+            raise data.error(f"unknown time zone {tz!r}, expected an IANA name such as "
+                             "Europe/Oslo or America/New_York", "timezone") from None
+    date_format = _date_format(data, "date_format")
+    decimal = _decimal(data, "decimal")
+
+    fields: dict[str, FieldSpec] = dict(base.fields) if base else {}
+    if "external_id" in data:
+        if "external_id" not in known:
+            raise data.error(f"{kind} have no external_id", "external_id", value=False)
+        fields["external_id"] = _field_spec("external_id", data["external_id"], data,
+                                            "external_id", kind, optional_by_default)
+    if data.get("fields") is not None:
+        raw_fields = require_mapping(data["fields"], data, "fields", "fields")
+        for name, raw in raw_fields.items():
+            if name not in known:
+                raise raw_fields.error(
+                    f"{kind} have no field {name!r}{suggest(name, known)}; expected one of: "
+                    + ", ".join(known), name, value=False)
+            if name == "external_id" and "external_id" in data:
+                raise raw_fields.error("external_id is given twice (here and at the top)", name,
+                                       value=False)
+            if raw is None:  # `field: null` removes a field the preset maps
+                fields.pop(name, None)
+                continue
+            fields[name] = _field_spec(name, raw, raw_fields, name, kind, optional_by_default)
+
+    constants: dict[str, Any] = dict(base.constants) if base else {}
+    if data.get("constants") is not None:
+        raw_constants = require_mapping(data["constants"], data, "constants", "constants")
+        for name, value in raw_constants.items():
+            if name not in known:
+                raise raw_constants.error(f"{kind} have no field {name!r}{suggest(name, known)}",
+                                          name, value=False)
+            spec = known[name]
+            if spec.type == "choice" and str(value) not in spec.choices:
+                raise raw_constants.error(f"{value!r} is not a valid {name}, expected one of: "
+                                          + ", ".join(spec.choices), name)
+            if spec.type == "number" and not isinstance(value, (int, float)):
+                raise raw_constants.error(f"{name} must be a number", name)
+            if isinstance(data.get("fields"), YamlDict) and name in data["fields"]:
+                raise raw_constants.error(f"{name} is both a constant and read from a column "
+                                          "(under fields:); keep one", name, value=False)
+            constants[name] = value
+            fields.pop(name, None)
+
+    stage_implies = dict(base.stage_implies) if base else {}
+    if data.get("stage_implies") is not None:
+        if "stage" not in known:
+            raise data.error(f"{kind} have no stage", "stage_implies", value=False)
+        raw_implies = require_mapping(data["stage_implies"], data, "stage_implies",
+                                      "stage_implies")
+        for stage, target in raw_implies.items():
+            if stage not in STAGES:
+                raise raw_implies.error(f"{stage!r} is not a stage{suggest(stage, STAGES)}, "
+                                        f"expected one of: {', '.join(STAGES)}", stage, value=False)
+            if target not in _TIMESTAMP_FIELDS or target not in known:
+                stamps = [n for n in known if n in _TIMESTAMP_FIELDS]
+                raise raw_implies.error(f"{target!r} is not a timestamp field of {kind}"
+                                        f"{suggest(str(target), stamps)}, expected one of: "
+                                        + ", ".join(stamps), stage)
+            stage_implies[stage] = target
+    implied_from = base.implied_from if base else None
+    if data.get("implied_from") is not None:
+        implied_from = _field_spec("implied_from", data["implied_from"], data, "implied_from",
+                                   kind, optional_by_default)
+
+    for name in MAPPING_REQUIRED[kind]:
+        if name not in fields and name not in constants:
+            raise data.error(f"the mapping does not say which column holds {name} "
+                             f"(needed to import {kind}); add it under fields:")
+    signature = tuple(str(c) for c in require_list(data["signature"], data, "signature",
+                                                   "signature")) if "signature" in data else ()
+    stop = data.get("stop_at_blank_line", base.stop_at_blank_line if base else False)
+    if not isinstance(stop, bool):
+        raise data.error("stop_at_blank_line must be true or false", "stop_at_blank_line")
+    return Mapping(
+        kind=kind, source_label=label, fields=fields, constants=constants,
+        timezone=tz if tz is not None else (base.timezone if base else None),
+        date_format=date_format or (base.date_format if base else "auto"),
+        decimal=decimal or (base.decimal if base else "auto"),
+        stage_implies=stage_implies, implied_from=implied_from, stop_at_blank_line=stop,
+        signature=signature or (base.signature if base else ()),
+        preset=base.preset if base else None, path=str(path))
+
+
+def _text(data: YamlDict, key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise data.error(f"{key} must be text", key)
+    return str(value)
+
+
+def _date_format(data: YamlDict, key: str) -> str | None:
+    value = _text(data, key)
+    if value is None:
+        return None
+    family = date_family(value)
+    if family is None:
+        raise data.error(f"unknown date_format {value!r}, expected one of: "
+                         + ", ".join(DATE_FAMILIES) + " (or a pattern such as %d.%m.%Y %H:%M)", key)
+    return family
+
+
+def _decimal(data: YamlDict, key: str) -> str | None:
+    value = _text(data, key)
+    if value is None:
+        return None
+    if value not in (",", ".", "auto"):
+        raise data.error(f"decimal {value!r} must be \",\", \".\" or auto", key)
+    return value
+
+
+def _columns(value: Any, parent: YamlDict | YamlList, key: Any, what: str) -> tuple[str, ...]:
+    if isinstance(value, YamlList):
+        if not value:
+            raise value.error(f"{what} lists no columns")
+        for index, item in enumerate(value):
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                raise value.error("a column name must be text", index)
+        return tuple(str(item) for item in value)
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return (str(value),)
+    raise _error_at(parent, key, f"{what} must be a column name or a list of column names")
+
+
+def _error_at(parent: YamlDict | YamlList, key: Any, message: str) -> InputError:
+    return parent.error(message, key)
+
+
+def _field_spec(name: str, raw: Any, parent: YamlDict, key: str, kind: str,
+                optional_by_default: bool) -> FieldSpec:
+    line, column = parent.where(key)
+    where = (parent.file, line, column)
+    if not isinstance(raw, YamlDict):
+        return FieldSpec(field=name, columns=_columns(raw, parent, key, name), where=where,
+                         optional=optional_by_default)
+    check_keys(raw, _FIELD_KEYS, f"field {name}")
+    if "column" not in raw:
+        raise raw.error(f"field {name} needs column: (the column's name in the export)")
+    spec = FieldSpec(field=name, columns=_columns(raw["column"], raw, "column", name),
+                     where=where, optional=optional_by_default)
+    known = FIELDS[kind].get(name)
+    changes: dict[str, Any] = {}
+    if "also_named" in raw:
+        changes["also_named"] = _columns(raw["also_named"], raw, "also_named", "also_named")
+    if "join" in raw:
+        changes["join"] = str(raw["join"])
+    if "date_format" in raw:
+        changes["date_format"] = _date_format(raw, "date_format")
+    if "decimal" in raw:
+        changes["decimal"] = _decimal(raw, "decimal")
+    if "prefix" in raw:
+        changes["prefix"] = str(raw["prefix"])
+    for flag in ("optional", "required"):
+        if flag in raw:
+            if not isinstance(raw[flag], bool):
+                raise raw.error(f"{flag} must be true or false", flag)
+            changes[flag] = raw[flag]
+    if "default" in raw:
+        changes["default"] = raw["default"]
+    if raw.get("values") is not None:
+        table = require_mapping(raw["values"], raw, "values", "values")
+        values: dict[str, str | None] = {}
+        for source, target in table.items():
+            if target is not None:
+                target = str(target)
+                if known is not None and known.type == "choice" and target not in known.choices:
+                    raise table.error(f"{target!r} is not a valid {name}"
+                                      f"{suggest(target, known.choices)}, expected one of: "
+                                      + ", ".join(known.choices), source)
+            if source == "*":
+                changes["fallback"], changes["has_fallback"] = target, True
+                continue
+            for text in _key_texts(source):
+                values[text] = target
+        changes["values"] = values
+    return replace(spec, **changes)
+
+
+def _key_texts(key: Any) -> tuple[str, ...]:
+    """YAML reads Yes/No/true as booleans; a value map means the cell texts."""
+    if key is True:
+        return ("true", "yes", "on", "1", "ja", "sann")
+    if key is False:
+        return ("false", "no", "off", "0", "nei", "usann")
+    if isinstance(key, float) and key.is_integer():
+        return (str(int(key)), str(key))
+    return (str(key).strip().casefold(),)

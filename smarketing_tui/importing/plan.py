@@ -1,0 +1,351 @@
+"""From a mapping and a file's header to a fast per-row converter.
+
+The converter is generated once per import as one small function (the way
+``collections.namedtuple`` builds its classes), so each row costs one call
+plus one call per cell that needs parsing; plain text cells are passed
+through untouched and trimmed in SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from smarketing_tui.errors import InputError
+from smarketing_tui.importing.fields import FIELDS, Field
+from smarketing_tui.importing.mapping import FieldSpec, Mapping
+from smarketing_tui.importing.values import (NUMBER_EXPECTED, BadValue, date_expected,
+                                             date_parser, number_parser, timestamp_parser)
+from smarketing_tui.store import resolve_person
+from smarketing_tui.yamlfile import suggest
+
+#: Characters trimmed from text cells (space, tab, CR, LF, no-break space).
+TRIM_SQL = "' ' || char(9) || char(13) || char(10) || char(160)"
+
+
+@dataclass
+class Output:
+    """One field as staged: its staging column(s) and the SQL that reads its value."""
+
+    name: str
+    label: str | None          # the export column it comes from (for error messages)
+    passthrough: bool = False  # raw cell text, trimmed and NULL-ed in SQL
+    joined: int = 0            # raw cells joined with spaces in SQL (first + last name)
+
+    @property
+    def staged(self) -> list[str]:
+        """The staging table's columns for this field."""
+        return [f"{self.name}__{i}" for i in range(self.joined)] if self.joined else [self.name]
+
+    @property
+    def sql(self) -> str:
+        """SQL for the field's value, reading staging row ``s``."""
+        if self.joined:
+            cells = " || ' ' || ".join(f'TRIM(s."{c}", {TRIM_SQL})' for c in self.staged)
+            return f"NULLIF(REPLACE(TRIM({cells}), '  ', ' '), '')"
+        quoted = f's."{self.name}"'
+        return f"NULLIF(TRIM({quoted}, {TRIM_SQL}), '')" if self.passthrough else quoted
+
+
+@dataclass
+class _Part:
+    """How one field is produced: code for the generated function, and a checker."""
+
+    field: str
+    label: str
+    code: str
+    check: Callable[[list[str]], Any]
+    outputs: list[Output]
+
+
+@dataclass
+class RowPlan:
+    """Everything needed to turn rows of one file into staging rows."""
+
+    outputs: list[Output]
+    convert: Callable[[int, list[str]], tuple]
+    parts: list[_Part]
+    width: int
+    missing: list[str] = field(default_factory=list)      # optional columns not in the file
+    labels: dict[str, str] = field(default_factory=dict)  # field -> export column
+    newest_fields: list[str] = field(default_factory=list)
+
+    def diagnose(self, row: list[str]) -> list[tuple[str, BadValue]]:
+        """Every bad cell of a row that failed conversion: (column, problem)."""
+        found = []
+        for part in self.parts:
+            try:
+                part.check(row)
+            except BadValue as problem:
+                found.append((part.label, problem))
+        return found
+
+
+def _find_column(header: list[str], spec: FieldSpec, column: str) -> int | None:
+    for name in (column, *(spec.also_named if len(spec.columns) == 1 else ())):
+        if name in header:
+            return header.index(name)
+        folded = [h.casefold() for h in header]
+        if name.casefold() in folded:
+            return folded.index(name.casefold())
+    return None
+
+
+def _cell_function(spec: FieldSpec, known: Field, parse: Callable[[str], Any],
+                   expected: str) -> Callable[[str], Any]:
+    """Wrap a type parser with the mapping's value map, default, prefix and required."""
+    values, fallback, has_fallback = spec.values, spec.fallback, spec.has_fallback
+    default = None if spec.default is None else str(spec.default)
+    prefix = spec.prefix
+    required = spec.required or known.required
+    plain = not values and not has_fallback and default is None and not prefix and not required
+    if plain:
+        return parse
+
+    def cell(text: str) -> Any:
+        text = text.strip()
+        if values is not None or has_fallback:
+            key = text.casefold()
+            if values is not None and key in values:
+                text = values[key] or ""
+            elif text and has_fallback:
+                if fallback is None:
+                    return None
+                text = fallback
+        if not text:
+            if default is not None:
+                text = default
+            elif required:
+                raise BadValue("empty", expected)
+            else:
+                return None
+        if prefix:
+            text = prefix + text
+        return parse(text)
+
+    return cell
+
+
+def _memoized(cell: Callable[[str], Any], limit: int = 10_000) -> Callable[[str], Any]:
+    """Remember results by exact cell text (stages, owners: few distinct values)."""
+    memo: dict[str, Any] = {}
+
+    def run(text: str) -> Any:
+        try:
+            return memo[text]
+        except KeyError:
+            pass
+        value = cell(text)
+        if len(memo) < limit:
+            memo[text] = value
+        return value
+
+    return run
+
+
+def _choice_parser(known: Field, spec: FieldSpec) -> Callable[[str], str | None]:
+    choices = set(known.choices)
+    synonyms = known.synonyms()
+    mapped = sorted(k for k in (spec.values or {}))
+    hint = ", ".join(known.choices)
+    if mapped:
+        hint += " (or a value the mapping maps: " + ", ".join(repr(m) for m in mapped[:8]) + \
+                (", ..." if len(mapped) > 8 else "") + ")"
+
+    def parse(text: str) -> str | None:
+        text = text.strip()
+        if not text:
+            return None
+        if text in choices:
+            return text
+        folded = text.casefold()
+        if folded in choices:
+            return folded
+        if folded in synonyms:
+            return synonyms[folded]
+        raise BadValue(f"{text!r} is not a known {known.name}"
+                       f"{suggest(folded, list(choices) + list(synonyms))}", hint)
+
+    return parse
+
+
+def _text_parser(text: str) -> str | None:
+    text = text.strip()
+    return text or None
+
+
+def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
+               workspace_tz: str, label: str) -> RowPlan:
+    """Resolve the mapping's columns in ``header`` and generate the row converter."""
+    known_fields = FIELDS[mapping.kind]
+    tz = mapping.timezone or workspace_tz
+    namespace: dict[str, Any] = {}
+    parts: list[_Part] = []
+    missing: list[str] = []
+    labels: dict[str, str] = {}
+    people: dict[str, tuple[str | None, int | None]] = {}
+
+    def person(text: str) -> tuple[str | None, int | None]:
+        hit = people.get(text)
+        if hit is None:
+            person_id, name = resolve_person(conn, text)
+            hit = people[text] = (name, person_id)
+        return hit
+
+    def type_parser(spec: FieldSpec, known: Field) -> tuple[Callable[[str], Any], str]:
+        family = spec.date_format or mapping.date_format
+        if known.type == "timestamp":
+            return timestamp_parser(family, tz), date_expected(family)
+        if known.type == "date":
+            return date_parser(family, tz, workspace_tz), date_expected(family)
+        if known.type == "number":
+            return number_parser(spec.decimal or mapping.decimal), NUMBER_EXPECTED
+        if known.type == "choice":
+            return _choice_parser(known, spec), "one of: " + ", ".join(known.choices)
+        if known.type == "person":
+            def parse_person(text: str) -> tuple[str | None, int | None]:
+                text = text.strip()
+                return person(text) if text else (None, None)
+            return parse_person, "a person"
+        return _text_parser, known.expected
+
+    for name, spec in mapping.fields.items():
+        known = known_fields[name]
+        indexes = []
+        for column in spec.columns:
+            index = _find_column(header, spec, column)
+            if index is None:
+                break
+            indexes.append(index)
+        if len(indexes) < len(spec.columns):
+            absent = [c for c in spec.columns if _find_column(header, spec, c) is None]
+            if spec.optional and not known.required:
+                missing.extend(absent)
+                continue
+            where = f" ({mapping.preset} preset)" if mapping.preset else ""
+            raise InputError(
+                f"column {absent[0]!r} for {name}{where} is not in the file"
+                f"{suggest(absent[0], header)}; its columns are: " + ", ".join(header),
+                file=label) if mapping.preset else spec.error(
+                f"column {absent[0]!r} (for {name}) is not in {label}"
+                f"{suggest(absent[0], header)}; its columns are: " + ", ".join(header))
+        column_label = header[indexes[0]] if len(indexes) == 1 else " + ".join(header[i] for i in indexes)
+        labels[name] = column_label
+        parse, expected = type_parser(spec, known)
+        cell = _cell_function(spec, known, parse, expected)
+        if known.type in ("choice", "person") or (known.type == "text" and cell is not parse
+                                                  and not known.required):
+            cell = _memoized(cell)
+        slot = f"p{len(parts)}"
+        if len(indexes) > 1 and cell is _text_parser and spec.join == " " and len(indexes) <= 3:
+            code = ", ".join(f"row[{i}]" for i in indexes)
+            parts.append(_Part(name, column_label, code, lambda row: None,
+                               [Output(name, column_label, joined=len(indexes))]))
+            continue
+        if len(indexes) > 1:
+            joiner = spec.join
+            picks = tuple(indexes)
+
+            def joined(row: list[str], picks=picks, joiner=joiner, cell=cell) -> Any:
+                return cell(joiner.join(t for t in (row[i].strip() for i in picks) if t))
+            namespace[slot] = joined
+            code = f"{slot}(row)"
+            check = joined
+        else:
+            index = indexes[0]
+            passthrough = cell is _text_parser
+            namespace[slot] = cell
+            code = f"row[{index}]" if passthrough else f"{slot}(row[{index}])"
+
+            def check(row: list[str], index=index, cell=cell) -> Any:
+                return cell(row[index])
+        if known.type == "person":
+            outputs = [Output(name, column_label), Output(f"{name}_id", column_label)]
+            code = f"*{code}"
+        else:
+            outputs = [Output(name, column_label, passthrough=code.startswith("row["))]
+        parts.append(_Part(name, column_label, code, check, outputs))
+
+    # Constants: converted once, then the same value on every row.
+    for name, value in mapping.constants.items():
+        known = known_fields[name]
+        parse, _ = type_parser(FieldSpec(field=name, columns=()), known)
+        converted = parse(str(value))
+        slot = f"k{len(parts)}"
+        if known.type == "person":
+            namespace[slot] = converted
+            parts.append(_Part(name, f"constant {name}", f"*{slot}", lambda row: None,
+                               [Output(name, None), Output(f"{name}_id", None)]))
+        else:
+            namespace[slot] = converted
+            parts.append(_Part(name, f"constant {name}", slot, lambda row: None,
+                               [Output(name, None)]))
+
+    # Stage implications need their target fields as columns, even when no column feeds them;
+    # activities need a team column, filled from the person's team when the file has none.
+    needed = set(mapping.stage_implies.values()) if any(p.field == "stage" for p in parts) else set()
+    if mapping.kind == "activities":
+        needed.add("team")
+    for target in sorted(needed):
+        if not any(p.field == target for p in parts):
+            slot = f"n{len(parts)}"
+            namespace[slot] = None
+            parts.append(_Part(target, target, slot, lambda row: None, [Output(target, None)]))
+
+    outputs = [o for p in parts for o in p.outputs]
+    body = ", ".join(p.code for p in parts)
+    source = f"def convert(line, row):\n    return (line, {body})\n"
+    exec(compile(source, f"<import plan for {label}>", "exec"), namespace)
+    convert = namespace["convert"]
+
+    timestamp_fields = [o.name for o in outputs
+                        if known_fields.get(o.name) and known_fields[o.name].type == "timestamp"]
+    if mapping.stage_implies and any(o.name == "stage" for o in outputs):
+        convert = _with_implications(convert, mapping, outputs, timestamp_fields, header, tz,
+                                     label, parts)
+    return RowPlan(outputs=outputs, convert=convert, parts=parts, width=len(header),
+                   missing=missing, labels=labels, newest_fields=timestamp_fields
+                   + [o.name for o in outputs  # an end date is a plan, not news
+                      if known_fields.get(o.name) and known_fields[o.name].type == "date"
+                      and o.name != "ends"])
+
+
+def _with_implications(convert, mapping: Mapping, outputs: list[Output],
+                       timestamp_fields: list[str], header: list[str], tz: str, label: str,
+                       parts: list[_Part]):
+    """Fill the timestamp a stage implies (e.g. won -> won_at) when the row lacks it."""
+    names = [column for o in outputs for column in o.staged]
+    stage_at = names.index("stage") + 1  # +1: the line number leads each staging row
+    targets = {stage: names.index(target) + 1 for stage, target in mapping.stage_implies.items()}
+    stamps = [names.index(n) + 1 for n in timestamp_fields]
+    implied_cell = None
+    spec = mapping.implied_from
+    if spec is not None:
+        index = _find_column(header, spec, spec.columns[0])
+        if index is None and not spec.optional:
+            raise spec.error(f"column {spec.columns[0]!r} (implied_from) is not in {label}"
+                             f"{suggest(spec.columns[0], header)}")
+        if index is not None:
+            parse = timestamp_parser(spec.date_format or mapping.date_format, tz)
+
+            def implied_cell(row: list[str], index=index, parse=parse):
+                return parse(row[index])
+            parts.append(_Part("implied_from", header[index], "", implied_cell, []))
+
+    def convert_with_implications(line: int, row: list[str]) -> tuple:
+        values = convert(line, row)
+        target = targets.get(values[stage_at])
+        if target is None or values[target] is not None:
+            return values
+        moment = implied_cell(row) if implied_cell else None
+        if moment is None:
+            present = [values[i] for i in stamps if values[i] is not None]
+            moment = max(present) if present else None
+        if moment is None:
+            return values
+        changed = list(values)
+        changed[target] = moment
+        return tuple(changed)
+
+    return convert_with_implications
