@@ -90,15 +90,13 @@ FROM months m LEFT JOIN leads l ON l.mql_at >= m.s AND l.mql_at < m.e GROUP BY m
 -- speed_to_lead: first touch within 24 business hours of mql_at, per ISO week
 WITH b AS MATERIALIZED (
   SELECT w.label AS label, unixepoch(l.mql_at) AS mql_s,
-         unixepoch(min(
-           coalesce((SELECT e.at FROM lead_events e WHERE e.lead_id = l.id AND e.at >= l.mql_at
-                     AND e.at <= '{as_of}' AND e.{TOUCH} ORDER BY e.at LIMIT 1),
-                    CASE WHEN l.first_contact_imported = 1 AND l.first_contact_at >= l.mql_at
-                         AND l.first_contact_at <= '{as_of}' THEN l.first_contact_at END),
-           coalesce(CASE WHEN l.first_contact_imported = 1 AND l.first_contact_at >= l.mql_at
-                         AND l.first_contact_at <= '{as_of}' THEN l.first_contact_at END,
-                    (SELECT e.at FROM lead_events e WHERE e.lead_id = l.id AND e.at >= l.mql_at
-                     AND e.at <= '{as_of}' AND e.{TOUCH} ORDER BY e.at LIMIT 1)))) AS fc_s
+         unixepoch(CASE WHEN l.first_contact_imported = 1 AND l.first_contact_at >= l.mql_at
+                             AND l.first_contact_at <= '{as_of}'
+           THEN min(l.first_contact_at, coalesce(
+                 (SELECT e.at FROM lead_events e WHERE e.lead_id = l.id AND e.at >= l.mql_at
+                  AND e.at <= '{as_of}' AND e.{TOUCH} ORDER BY e.at LIMIT 1), l.first_contact_at))
+           ELSE (SELECT e.at FROM lead_events e WHERE e.lead_id = l.id AND e.at >= l.mql_at
+                 AND e.at <= '{as_of}' AND e.{TOUCH} ORDER BY e.at LIMIT 1) END) AS fc_s
   FROM weeks w JOIN leads l ON l.mql_at >= w.s AND l.mql_at < w.e),
 pos AS MATERIALIZED (
   SELECT label, fc_s,

@@ -408,10 +408,11 @@ class MetricsEngine:
                        "ORDER BY e.at LIMIT 1)")
         if self.first_contact == "connected":
             return from_events
-        imported = (f"(CASE WHEN {lead}.first_contact_imported = 1 AND {lead}.first_contact_at "
-                    f">= {lead}.mql_at AND {lead}.first_contact_at <= :as_of "
-                    f"THEN {lead}.first_contact_at END)")
-        return f"min(coalesce({from_events}, {imported}), coalesce({imported}, {from_events}))"
+        # One branch runs per lead, so the events subquery is evaluated once.
+        return (f"(CASE WHEN {lead}.first_contact_imported = 1 AND {lead}.first_contact_at "
+                f">= {lead}.mql_at AND {lead}.first_contact_at <= :as_of "
+                f"THEN min({lead}.first_contact_at, coalesce({from_events}, "
+                f"{lead}.first_contact_at)) ELSE {from_events} END)")
 
     def ensure_calendar(self, first: date, last: date) -> str:
         """Make the TEMP business calendar cover local days ``first..last``; returns its name."""
