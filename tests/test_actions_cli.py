@@ -31,7 +31,7 @@ def test_listing_shows_open_items_carry_overs_and_the_completion_rate(workspace,
     rows = [line for line in lines if line.startswith("│")]
     # Open: A2 (carried once, due 30.11), B1 (30.11), B2 (07.12); by due date then id.
     assert [row.split("│")[1].strip() for row in rows] == [str(built[k]) for k in ("a2", "b1", "b2")]
-    assert "carried over 1×" in rows[0]
+    assert rows[0].split("│")[5].strip() == "1×"  # carried over once
     assert "Fix lead routing for Vipps" in rows[0] and "Kari Nordmann" in rows[0]
     # 2 of 3 items due 16.11-23.11 were done by their due date (see test_minutes_support).
     assert lines[-1] == ("Completion rate: 67\u00a0% (2 of 3) done by the due date over the last 4 "
@@ -60,7 +60,7 @@ def test_overdue_items_are_marked(workspace, built, monkeypatch):
     assert [(int(r["id"]), r["overdue"]) for r in rows] == [
         (built["a2"], "yes"), (built["b1"], "yes"), (built["b2"], "no")]
     table = _invoke(workspace).stdout
-    assert "30.11.2026 (overdue)" in table
+    assert "30.11.2026 overdue" in table
 
 
 def test_unknown_owner_is_one_line_with_a_suggestion(workspace, built):

@@ -141,7 +141,7 @@ def _action_rows(conn, items):
 
 def _list_actions(state, owner: str | None, status_filter: str, fmt: str) -> None:
     from smarketing_tui import records
-    from smarketing_tui.minutes import carried_text, completion_text, due_text
+    from smarketing_tui.minutes import completion_text, due_text
     from smarketing_tui.timeutil import format_date, now_utc, to_local
 
     db, settings = _open_db(state)
@@ -194,23 +194,25 @@ def _list_actions(state, owner: str | None, status_filter: str, fmt: str) -> Non
         console.print(f"No {scope} action items{escape(who)}.")
     else:
         table = Table(title=f"Action items{escape(who)} ({scope})", title_justify="left")
-        table.add_column("#", justify="right")
+        table.add_column("#", justify="right", no_wrap=True)
         table.add_column("Action item", overflow="fold")
         table.add_column("Owner")
         table.add_column("Due")
-        table.add_column("Status")
-        table.add_column("Carried over")
-        table.add_column("From meeting")
+        if status is None:
+            table.add_column("Status")
+        table.add_column("Carried", justify="right")
+        table.add_column("Meeting")
         for item, meeting in rows:
-            due = due_text(item)
+            due = escape(due_text(item))
             if item.is_overdue(today):
-                due = f"[red]{escape(due)} (overdue)[/red]"
-            else:
-                due = escape(due)
-            origin = (f"{escape(meeting[0])} {format_date(to_local(meeting[1], settings.timezone))}"
+                due = f"[red]{due} overdue[/red]"
+            origin = (f"#{item.meeting_id} {format_date(to_local(meeting[1], settings.timezone))}"
                       if meeting else "–")
-            table.add_row(str(item.id), escape(item.text), escape(item.owner or "–"), due,
-                          item.status, escape(carried_text(item)), origin)
+            cells = [str(item.id), escape(item.text), escape(item.owner or "–"), due]
+            if status is None:
+                cells.append(item.status)
+            cells += [f"{item.carried_over}×" if item.carried_over else "", origin]
+            table.add_row(*cells)
         console.print(table)
     console.print(f"Completion rate: {escape(completion_text(rate))}")
 
@@ -396,11 +398,11 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
         console.print(escape(f"No decisions{what}{when}."))
         return
     table = Table(title=f"Decisions ({len(entries)})", title_justify="left")
-    table.add_column("#", justify="right")
+    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Date")
     table.add_column("Meeting")
     table.add_column("Section")
-    table.add_column("Decision", overflow="fold")
+    table.add_column("Decision", overflow="fold", min_width=16)
     table.add_column("Numbers on screen", overflow="fold")
     for e in entries:
         decision_text = escape(e.decision.text)
