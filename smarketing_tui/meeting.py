@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -93,9 +93,17 @@ def describe_meeting(conn: sqlite3.Connection, meeting_id: int, tz: str) -> str:
             f"{status}, at '{section}': {decisions} decision(s), {actions} action item(s)")
 
 
+STALE_GRACE = timedelta(days=1)  # as the scorecard's freshness: a day short of the end is fine
+
+
 def data_freshness(conn: sqlite3.Connection, period_end: datetime | None,
                    now: datetime) -> list[Freshness]:
-    """The newest finished import of each source label, newest first."""
+    """The newest finished import of each source label, newest first.
+
+    An import is stale when it finished more than a day before the end of the
+    period under review (or before now, while the period still runs): its
+    numbers miss part of what the meeting looks at.
+    """
     rows = conn.execute(
         "SELECT source_label, MAX(COALESCE(finished_at, started_at)) FROM imports "
         "GROUP BY source_label ORDER BY 2 DESC").fetchall()
@@ -104,7 +112,8 @@ def data_freshness(conn: sqlite3.Connection, period_end: datetime | None,
         if not finished:
             continue
         moment = parse_utc(finished)
-        stale = period_end is not None and moment < period_end
+        horizon = None if period_end is None else min(period_end, now)
+        stale = horizon is not None and moment < horizon - STALE_GRACE
         result.append(Freshness(label, finished, describe_age(moment, now), stale))
     return result
 

@@ -206,15 +206,18 @@ def test_previous_meeting_is_the_one_started_before(workspace, clock):
 
 def test_freshness_warns_when_the_newest_import_is_older_than_the_period(session, workspace):
     conn = sqlite3.connect(workspace.db_path)
-    # Period under review ends 2026-11-22T23:00Z; HubSpot finished before it, Pipedrive after.
+    # Period under review ends 2026-11-22T23:00Z; a day's grace puts the line at 21T23:00Z.
+    # HubSpot finished before it (stale), Salesforce 13 h before the end (fine), Pipedrive after.
     conn.executemany("INSERT INTO imports (kind, file, source_label, started_at, finished_at) "
                      "VALUES ('leads', 'x.csv', ?, ?, ?)",
                      [("HubSpot export", "2026-11-21T08:00:00Z", "2026-11-21T08:00:00Z"),
+                      ("Salesforce export", "2026-11-22T10:00:00Z", "2026-11-22T10:00:00Z"),
                       ("Pipedrive export", "2026-11-23T06:00:00Z", "2026-11-23T06:00:00Z")])
     conn.commit()
     found = {f.source_label: (f.age, f.stale) for f in session.freshness()}
-    # now 2026-11-23T08:00Z: HubSpot 48 h = 2 days old, Pipedrive 2 hours old
+    # now 2026-11-23T08:00Z: HubSpot 48 h = 2 days old, Salesforce 22 h, Pipedrive 2 hours old
     assert found == {"HubSpot export": ("2 days old", True),
+                     "Salesforce export": ("22 hours old", False),
                      "Pipedrive export": ("2 hours old", False)}
     # Without a period nothing is stale.
-    assert [f.stale for f in data_freshness(conn, None, session.clock())] == [False, False]
+    assert [f.stale for f in data_freshness(conn, None, session.clock())] == [False] * 3

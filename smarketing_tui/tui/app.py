@@ -65,11 +65,30 @@ class SmarketingApp(App[MeetingOutcome]):
         return LobbyScreen("smarketing — opening the meeting…")
 
     def on_mount(self) -> None:
+        self._catch_hangup()
         try:
             self._begin()
         except UserError as error:
             self.error = str(error)
             self.exit(MeetingOutcome("error", summary=str(error)), return_code=2)
+
+    def _catch_hangup(self) -> None:
+        """Closing the terminal window (SIGHUP) or SIGTERM leaves the meeting paused, as q does."""
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._hang_up)
+        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
+            pass  # not on this platform, or not in the main thread (tests): the heartbeat covers it
+
+    def _hang_up(self) -> None:
+        session = self.session
+        if session is not None and not session.is_ended and not session.is_paused:
+            session.leave()
+        self.exit(MeetingOutcome("left", session.meeting_id if session else None))
 
     def _clock_kwargs(self) -> dict:
         return {} if self.clock is None else {"clock": self.clock}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -49,6 +50,16 @@ def period_text(period) -> str:
     first, last = period.first_day, period.last_day
     start = first.strftime("%d.%m.") if first.year == last.year else format_date(first)
     return f"{period.label} ({start}–{format_date(last)})"
+
+
+def _row(left: Text, right: Text, right_max: int) -> Table:
+    """One line: ``left`` takes what ``right`` (at most ``right_max`` wide) leaves."""
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True, overflow="ellipsis",
+                    width=min(len(right.plain), right_max))
+    grid.add_row(left, right)
+    return grid
 
 
 class TopBar(Static):
@@ -220,9 +231,6 @@ class MeetingScreen(Screen[str]):
         agenda.replace_option_prompt_at_index(session.current,
                                               self._agenda_prompt(session.current))
         error, warning = self._theme("error", "red"), self._theme("warning", "yellow")
-        grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(justify="right", no_wrap=True)
         left = Text()
         left.append(session.agenda.title, style="bold")
         left.append(" · ")
@@ -240,7 +248,6 @@ class MeetingScreen(Screen[str]):
         right.append(" · ")
         right.append(f"{clock_text(abs(left_seconds))} {'left' if left_seconds >= 0 else 'over'}",
                      style=f"bold {error}" if left_seconds < 0 else "bold")
-        grid.add_row(left, right)
         state = session.current_section
         section = Text()
         section.append(f"{session.current + 1}/{len(session.sections)} ", style="dim")
@@ -251,10 +258,12 @@ class MeetingScreen(Screen[str]):
                        style=f"bold {error}" if used > state.timebox_seconds else "")
         if used > state.timebox_seconds:
             section.append(" over the timebox", style=f"bold {error}")
-        grid.add_row(section, self._freshness_text(warning))
-        self.query_one(TopBar).update(grid)
+        width = self.size.width or 120
+        self.query_one(TopBar).update(Group(
+            _row(left, right, width // 2),
+            _row(section, self._freshness_text(warning, short=width < 100), width // 2)))
 
-    def _freshness_text(self, warning: str) -> Text:
+    def _freshness_text(self, warning: str, *, short: bool = False) -> Text:
         text = Text()
         if self.freshness is None:
             return Text("checking data…", style="dim")
@@ -262,11 +271,12 @@ class MeetingScreen(Screen[str]):
             return Text("no data imported yet", style=f"bold {warning}")
         newest = self.freshness[0]
         if newest.stale:
-            text.append(f"⚠ {newest.describe()}: older than {self.session.period.label}",
-                        style=f"bold {warning}")
+            text.append(f"⚠ {newest.describe()}", style=f"bold {warning}")
+            if not short:
+                text.append(f": older than {self.session.period.label}", style=f"bold {warning}")
         else:
             text.append(newest.describe(), style="dim")
-        if len(self.freshness) > 1:
+        if len(self.freshness) > 1 and not short:
             stale = [f for f in self.freshness[1:] if f.stale]
             text.append(f" (+{len(self.freshness) - 1} more{', ' + str(len(stale)) + ' stale' if stale else ''})",
                         style=f"{warning}" if stale else "dim")
@@ -489,7 +499,7 @@ class MeetingScreen(Screen[str]):
     def _binding_rows(node) -> list[tuple[str, str, str]]:
         rows: dict[str, tuple[str, str, str]] = {}
         for _key, binding in node._bindings:  # noqa: SLF001 - the resolved keys, with keymaps
-            if binding.system:
+            if binding.system or binding.id is None:  # Textual's own (tab, copy) are elsewhere
                 continue
             key = binding.key_display or node.app.get_key_display(binding)
             name = binding.id or binding.action
@@ -502,17 +512,23 @@ class MeetingScreen(Screen[str]):
 
 
 def scorecard_snapshot(session: MeetingSession) -> dict | None:
-    """The scorecard of the meeting's period, computed now (when no view showed one)."""
+    """The scorecard of the meeting's period, computed now (when no view showed one).
+
+    Runs in a worker thread with its own read-only connection.
+    """
     if not any(s.type == "scorecard" for s in session.agenda.sections):
         return None
+    from smarketing_tui.scorecard import build_scorecard
+    from smarketing_tui.sla import load_sla
+    from smarketing_tui.store import open_readonly
+
     try:
-        from smarketing_tui import scorecard
-    except ImportError:
-        return None
-    builder = getattr(scorecard, "snapshot_for_meeting", None)
-    if builder is None:
-        return None
+        sla = load_sla(session.agenda.sla_path, session.settings)
+        conn = open_readonly(session.db_path)
+    except UserError:
+        return None  # a broken SLA file must not stop the meeting from ending
     try:
-        return builder(session.workspace, session.agenda.sla_path, session.period)
-    except Exception:  # noqa: BLE001 - ending must never fail on the numbers
-        return None
+        return build_scorecard(conn, sla, session.settings, session.period,
+                               session.clock().replace(microsecond=0)).to_json()
+    finally:
+        conn.close()
