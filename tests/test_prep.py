@@ -166,6 +166,27 @@ def test_comment_and_raise_an_issue(workspace, db, monkeypatch):
     asyncio.run(run())
 
 
+def test_undo_reopens_the_item_marked_done_by_mistake(workspace, db, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-27T12:00:00Z")
+    item = records.add_action_item(db.conn, "Call the webinar leads", owner="Ola Hansen",
+                                   due=date(2026, 11, 30))
+
+    async def run():
+        app = PrepApp(workspace, person="Ola Hansen")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("x")
+            await pilot.pause()
+            assert records.get_action_item(db.conn, item).status == "done"
+            await pilot.press("u")
+            await pilot.pause()
+            assert app.screen.query_one("#actions", DataTable).row_count == 1
+
+    asyncio.run(run())
+    assert records.get_action_item(db.conn, item).status == "open"
+    assert [h["kind"] for h in records.action_history(db.conn, item)] == ["done", "reopened"]
+
+
 def test_without_a_name_a_picker_asks_who_is_prepping(workspace, db):
     async def run():
         app = PrepApp(workspace)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -126,6 +126,8 @@ class PrepScreen(Screen):
     """
     BINDINGS = [
         Binding("x", "done", "Done", id="prep.done", tooltip="Mark the highlighted item done"),
+        Binding("u", "undo_done", "Undo done", id="prep.undo_done",
+                tooltip="Reopen the item you last marked done here"),
         Binding("c", "comment", "Comment", id="prep.comment",
                 tooltip="Comment on the highlighted action item"),
         Binding("t", "talking_point", "Talking point", id="prep.talking_point",
@@ -143,6 +145,7 @@ class PrepScreen(Screen):
         from smarketing_tui.store import open_store
 
         self.db = open_store(workspace.db_path, settings)
+        self.done_here: list[int] = []  # items marked done in this session, for undo
 
     # -- layout -------------------------------------------------------------------------
 
@@ -152,7 +155,8 @@ class PrepScreen(Screen):
             with VerticalScroll(id="numbers-box"):
                 yield Static(Text("My numbers — loading…", style="bold"), id="numbers")
             with VerticalScroll(id="lists"):
-                yield Label("My open action items  (x done · c comment)", classes="list-title")
+                yield Label("My open action items  (x done · u undo · c comment)",
+                            classes="list-title")
                 yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
                 yield Label("Talking points for the meeting  (t add)", classes="list-title")
                 yield DataTable(id="points", cursor_type="row", zebra_stripes=True)
@@ -266,7 +270,21 @@ class PrepScreen(Screen):
         except UserError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.notify(f"Done: #{item.id} {item.text}", markup=False)
+        self.done_here.append(item.id)
+        self.notify(f"Done: #{item.id} {item.text} (u undoes)", markup=False)
+        self.refresh_lists()
+
+    def action_undo_done(self) -> None:
+        if not self.done_here:
+            self.notify("Nothing marked done here to undo.", severity="warning")
+            return
+        item_id = self.done_here.pop()
+        try:
+            item = records.reopen_action_item(self.db.conn, item_id, by=self.person.name)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(f"Open again: #{item.id} {item.text}", markup=False)
         self.refresh_lists()
 
     def action_comment(self) -> None:
@@ -409,6 +427,20 @@ class PrepApp(App[None]):
         self.person = prep.person_or_error(self.settings, person) if person else None
         if not self.settings.people:
             raise UserError(f"no people in {workspace.settings_path}; add the team first")
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, PrepScreen):
+            return
+        for title, help_text, action in (
+                ("prep: mark action item done", "Mark the highlighted action item done (x)", "done"),
+                ("prep: undo done", "Reopen the item last marked done here (u)", "undo_done"),
+                ("prep: comment on action item", "Comment on the highlighted item (c)", "comment"),
+                ("prep: add talking point", "Add a point to a section of the meeting (t)",
+                 "talking_point"),
+                ("prep: raise issue", "Put an issue on the meeting's list (i)", "issue"),
+                ("prep: refresh", "Re-read numbers and lists (r)", "refresh")):
+            yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
 
     def on_mount(self) -> None:
         if self.person is not None:
