@@ -177,7 +177,8 @@ _BLOG_TITLES = (
     "Fem tegn på at fakturaflyten din er moden for automatisering",
     "Slik leser du en kontantstrømoppstilling", "EHF-krav for private virksomheter",
     "Hva koster en manuell faktura egentlig?", "Sjekkliste for månedsavslutningen",
-    "Bilagsregistrering med KI: erfaringer fra 40 kunder", "Merverdiavgift på tjenestekjøp fra utlandet",
+    "Bilagsregistrering med KI: erfaringer fra 40 kunder",
+    "Merverdiavgift på tjenestekjøp fra utlandet",
     "Attesteringsflyt som revisor liker", "Slik får du økonomisjefen med på nytt system",
     "Avstemming av bank uten regneark", "Periodisering forklart på fem minutter",
     "Hvordan regnskapsbyråer skalerer uten å ansette", "Budsjettprosessen: fra 8 uker til 3",
@@ -299,7 +300,8 @@ def _settings_yaml(holidays: list[date]) -> str:
         return (f"  - name: {name}\n    team: {team}\n    email: {email}\n"
                 f"    aliases: [{alias_text}]\n")
 
-    holiday_lines = "".join(f"    - {day.isoformat()}  # {_holiday_name(day)}\n" for day in holidays)
+    holiday_lines = "".join(f"    - {day.isoformat()}  # {_holiday_name(day)}\n"
+                            for day in holidays)
     people = "".join(person(m.name, "marketing", m.email, m.aliases) for m in MARKETERS)
     people += "".join(person(s.name, "sales", s.email, s.aliases) for s in SELLERS)
     return (
@@ -430,14 +432,7 @@ class _DemoBuilder:
 
     def stamp(self, moment: datetime | None) -> str | None:
         """Store form (UTC) of a local naive moment."""
-        if moment is None:
-            return None
-        utc = moment.replace(tzinfo=self.tz).astimezone(UTC)
-        if utc.astimezone(self.tz).replace(tzinfo=None) != moment:
-            # A wall time skipped by the spring DST change: the clocks jumped to the next hour.
-            moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
-            utc = moment.replace(tzinfo=self.tz).astimezone(UTC)
-        return utc.strftime(STORE_FORMAT)
+        return None if moment is None else local_to_store(moment, self.tz)
 
     def local_at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute))
@@ -822,8 +817,9 @@ class _DemoBuilder:
             started = finished - timedelta(seconds=3 + count // 400)
             inserted, updated, unchanged = count, 0, 0
             if kind == "leads":
+                deals_file = key == "deals"
                 inserted, updated, unchanged = self.upsert_counts(
-                    finished, previous_export if key != "deals" else None, deals_only=key == "deals")
+                    finished, None if deals_file else previous_export, deals_only=deals_file)
                 if key != "deals":
                     previous_export = finished
             self.conn.execute(
@@ -1005,8 +1001,8 @@ class _DemoBuilder:
             used = [max(60.0, s["seconds"] * rng.uniform(0.7, 1.35)) for s in sections]
             end = start + timedelta(seconds=sum(used) + rng.randint(30, 120))
             conn.execute(
-                "INSERT INTO meetings (id, agenda_path, title, cadence, period_label, period_start, "
-                "period_end, planned_minutes, status, current_section, created_at, started_at, "
+                "INSERT INTO meetings (id, agenda_path, title, cadence, period_label, "
+                "period_start, period_end, planned_minutes, status, current_section, created_at, started_at, "
                 "ended_at, facilitator, scorecard_snapshot, agenda_snapshot) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, NULL, ?)",
                 (meeting_id, agenda_ref(self.workspace, agenda), agenda.title, agenda.cadence,
@@ -1030,8 +1026,8 @@ class _DemoBuilder:
                         "Fine, a bit behind on the queue", "Ready", "Good week",
                         "Tired but happy", "Looking forward to Friday", "All good", "Focused"]
             conn.executemany(
-                "INSERT INTO attendance (meeting_id, person_id, present, rating, checkin, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO attendance (meeting_id, person_id, present, rating, checkin, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [(meeting_id, person[name], int(name != absent),
                   None if name == absent else rng.randint(6, 9),
                   None if name == absent else checkins[index], self.stamp(end))
@@ -1193,7 +1189,8 @@ class _DemoBuilder:
             "VALUES (?, ?, ?, ?, ?)", notes)
         talking_points = [
             ("scorecard", score_title, "My queue waited while I was on the course Monday and "
-             "Tuesday: can re-routing start after 8 business hours, not 24?", person["Erlend Mørk"], "first_contact_within", 3,
+             "Tuesday: can re-routing start after 8 business hours, not 24?",
+             person["Erlend Mørk"], "first_contact_within", None,
              datetime.combine(yesterday, time(16, 2))),
             ("activity", section("activity", "marketing")[1], "New e-invoicing guide on LinkedIn: "
              "are its leads any good? | size | accepted | (see *funnel* by source) #linkedin",
@@ -1220,6 +1217,16 @@ class _DemoBuilder:
             return str(text).strip() if text else None
         except (OSError, yaml.YAMLError, AttributeError):
             return None
+
+
+def local_to_store(moment: datetime, tz) -> str:
+    """Store form (UTC) of a naive wall-clock time in ``tz``, keeping order across DST:
+    a wall time the spring change skips counts as the moment the clocks jumped to."""
+    utc = moment.replace(tzinfo=tz).astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != moment:
+        moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
+        utc = moment.replace(tzinfo=tz).astimezone(UTC)
+    return utc.strftime(STORE_FORMAT)
 
 
 _COMPARISON = {">=": "≥", "<=": "≤"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -92,15 +92,15 @@ def test_another_seed_gives_other_leads(tmp_path: Path) -> None:
     assert first["lead_events"] != other["lead_events"]
 
 
-def test_default_day_is_today_in_oslo_from_the_frozen_clock(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_day_is_today_in_oslo_from_the_frozen_clock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 23:30 UTC on 30.11 is 00:30 on 01.12 in Oslo, so "today" is Tuesday 01.12 and the
     # exports were taken two days earlier: Sunday 29.11, 18:04 local = 17:04 UTC.
     monkeypatch.setenv("SMARKETING_NOW", "2026-11-30T23:30:00Z")
     workspace = build_demo(tmp_path / "ws")
     conn = sqlite3.connect(workspace.db_path)
-    finished = conn.execute("SELECT max(finished_at) FROM imports WHERE file LIKE 'hubspot-contacts%'"
-                            ).fetchone()[0]
+    finished = conn.execute("SELECT max(finished_at) FROM imports "
+                            "WHERE file LIKE 'hubspot-contacts%'").fetchone()[0]
     assert finished == "2026-11-29T17:04:00Z"
 
 
@@ -162,7 +162,8 @@ def test_every_timestamp_is_in_store_format(built) -> None:
     _, conn = built
     for table, columns in STAMP_COLUMNS.items():
         for column in columns:
-            for (value,) in conn.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
+            sql = f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
+            for (value,) in conn.execute(sql):
                 assert STAMP.match(value), (table, column, value)
     for table, column in (("campaigns", "starts"), ("campaigns", "ends"), ("activities", "date"),
                           ("action_items", "due"), ("action_items", "original_due")):
@@ -173,7 +174,23 @@ def test_every_timestamp_is_in_store_format(built) -> None:
 # ---------------------------------------------------------------- internal consistency
 
 def test_lead_lifecycles_are_consistent(built) -> None:
-    _, conn = built
+    check_lifecycles(built[1])
+
+
+@pytest.mark.parametrize("today", [date(2027, 4, 14), date(2027, 1, 6)],
+                         ids=["spring-dst-change", "new-year"])
+def test_consistent_across_a_spring_dst_change_and_a_new_year(tmp_path: Path, today: date) -> None:
+    # 28.03.2027 skips 02:00-03:00 in Oslo; the Christmas holidays cross into 2027.
+    workspace = build_demo(tmp_path / "ws", today=today)
+    conn = sqlite3.connect(workspace.db_path)
+    try:
+        check_lifecycles(conn)
+        check_first_contacts(conn)
+    finally:
+        conn.close()
+
+
+def check_lifecycles(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT id, created_at, mql_at, assigned_at, accepted_at, rejected_at, rejected_reason, "
         "meeting_at, opportunity_at, won_at, lost_at, amount, owner_id FROM leads").fetchall()
@@ -199,7 +216,10 @@ def test_lead_lifecycles_are_consistent(built) -> None:
 
 
 def test_first_contact_is_the_first_touch_in_the_events(built) -> None:
-    _, conn = built
+    check_first_contacts(built[1])
+
+
+def check_first_contacts(conn: sqlite3.Connection) -> None:
     mismatches = conn.execute(
         "SELECT count(*) FROM leads l WHERE l.first_contact_at IS NOT "
         "(SELECT min(e.at) FROM lead_events e WHERE e.lead_id = l.id "
@@ -350,6 +370,18 @@ def test_mqls_rise_and_webinar_leads_convert_at_about_half_the_search_rate(built
         "SELECT CASE WHEN source LIKE '%search' THEN 'search' ELSE source END, "
         "1.0 * count(meeting_at) / count(*) FROM leads WHERE mql_at IS NOT NULL GROUP BY 1"))
     assert 0.3 < rates["Webinar"] / rates["search"] < 0.7
+
+
+def test_wall_times_keep_their_order_across_dst_changes() -> None:
+    oslo = zone("Europe/Oslo")
+    stamp = lambda *args: demo.local_to_store(datetime(*args), oslo)  # noqa: E731
+    # 28.03.2027: clocks jump from 02:00 (UTC+1) to 03:00 (UTC+2); 02:00-02:59 never happen.
+    assert stamp(2027, 3, 28, 1, 59) == "2027-03-28T00:59:00Z"
+    assert stamp(2027, 3, 28, 2, 30) == "2027-03-28T01:00:00Z"   # as if 03:00
+    assert stamp(2027, 3, 28, 3, 10) == "2027-03-28T01:10:00Z"
+    # 25.10.2026: 02:00-02:59 happen twice; wall times read as the first time (UTC+2).
+    assert stamp(2026, 10, 25, 2, 30) == "2026-10-25T00:30:00Z"
+    assert stamp(2026, 10, 25, 3, 30) == "2026-10-25T02:30:00Z"
 
 
 def test_norwegian_holidays_of_2026_by_hand() -> None:

@@ -68,8 +68,10 @@ def _print_summary(workspace, summary) -> None:
 
     settings = workspace.settings()
     where = shlex.quote(str(workspace.root))
-    exported = (f", {summary.export_label} of {format_datetime(summary.export_finished_at, settings.timezone)}"
-                if summary.export_finished_at else "")
+    exported = ""
+    if summary.export_finished_at:
+        finished = format_datetime(summary.export_finished_at, settings.timezone)
+        exported = f", {summary.export_label} of {finished}"
     lines = [
         f"Built a demo workspace for {summary.company} in {workspace.root}",
         f"  people      {summary.people} ({summary.marketers} marketing, {summary.sellers} sales)",
