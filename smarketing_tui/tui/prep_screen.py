@@ -433,7 +433,7 @@ class PrepApp(App[None]):
         if not isinstance(screen, PrepScreen):
             return
         for title, help_text, action in (
-                ("prep: mark action item done", "Mark the highlighted action item done (x)", "done"),
+                ("prep: mark action item done", "Mark the highlighted item done (x)", "done"),
                 ("prep: undo done", "Reopen the item last marked done here (u)", "undo_done"),
                 ("prep: comment on action item", "Comment on the highlighted item (c)", "comment"),
                 ("prep: add talking point", "Add a point to a section of the meeting (t)",
