@@ -98,7 +98,10 @@ def load_mapping(path: Path | str, kind: str, base: Mapping | None = None) -> Ma
 def _load(path: Path, kind: str, *, base: Mapping | None = None,
           optional_by_default: bool = False) -> Mapping:
     data = load_yaml(path)
-    data = require_mapping(data, None, f"{path}: a mapping file")
+    if not isinstance(data, YamlDict):
+        line, column = (data.line, data.column) if isinstance(data, YamlList) else (None, None)
+        raise InputError("a mapping file must be a YAML mapping of keys such as kind:, fields:",
+                         file=str(path), line=line, column=column)
     check_keys(data, _TOP_KEYS, "a mapping")
     declared = data.get("kind")
     if declared is not None:

@@ -148,7 +148,7 @@ def _choice_parser(known: Field, spec: FieldSpec) -> Callable[[str], str | None]
     choices = set(known.choices)
     synonyms = known.synonyms()
     mapped = sorted(k for k in (spec.values or {}))
-    hint = ", ".join(known.choices)
+    hint = "one of: " + ", ".join(known.choices)
     if mapped:
         hint += " (or a value the mapping maps: " + ", ".join(repr(m) for m in mapped[:8]) + \
                 (", ..." if len(mapped) > 8 else "") + ")"

@@ -1,0 +1,251 @@
+"""`smarketing import`: upsert counts, all or nothing, --skip-invalid, --dry-run."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from smarketing_tui.cli import cli
+
+HEADER = "Record ID,First Name,Last Name,Lifecycle Stage,Create Date,Became a Customer Date,Contact owner\n"
+EXPECTED_DATE = "a date such as 29.11.2026 14:05, 2026-11-29T14:05 or 11/29/2026 2:05 PM"
+
+
+@pytest.fixture
+def here(workspace, tmp_path, monkeypatch):
+    """Run from a folder of CSV files, so messages show short relative paths."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def csv_file(folder, name, body, header=HEADER):
+    path = folder / name
+    path.write_text(header + textwrap.dedent(body), encoding="utf-8")
+    return name
+
+
+def smarketing(workspace, *args):
+    return CliRunner().invoke(cli, ["--workspace", str(workspace.root), *args])
+
+
+def import_leads(workspace, name, *extra):
+    return smarketing(workspace, "import", "leads", name, "--preset", "hubspot", *extra)
+
+
+def table(db, sql):
+    return db.conn.execute(sql).fetchall()
+
+
+FIRST = """\
+    1,Kari,Aas,Lead,2026-11-02 09:00,,
+    2,Ola,Berg,Marketing Qualified Lead,2026-11-02 10:00,,Ola Hansen
+    3,Pål,Dahl,Lead,2026-11-03 11:00,,
+    """
+# Row 1 is as before; row 2 became a customer (stage and won date change, owner cell empty);
+# row 3 has only its id and stage, and empty cells keep what the store has; row 4 is new.
+SECOND = """\
+    1,Kari,Aas,Lead,2026-11-02 09:00,,
+    2,Ola,Berg,Customer,2026-11-02 10:00,2026-11-20 12:00,
+    3,,,Lead,,,
+    4,Siri,Lie,Lead,2026-11-21 08:00,,
+    """
+
+
+def test_reimport_upserts_by_external_id(workspace, here, db):
+    first = import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    assert first.exit_code == 0, first.output
+    assert "  inserted 3, updated 0, unchanged 0, skipped 0" in first.stdout.splitlines()
+    second = import_leads(workspace, csv_file(here, "second.csv", SECOND))
+    assert second.exit_code == 0, second.output
+    # By hand: 1 unchanged, 2 updated, 3 unchanged (nothing new in it), 4 inserted.
+    assert second.stdout.splitlines()[2] == "  inserted 1, updated 1, unchanged 2, skipped 0"
+    assert table(db, "SELECT external_id, name, stage, owner, created_at, won_at FROM leads "
+                     "ORDER BY external_id") == [
+        ("1", "Kari Aas", "lead", None, "2026-11-02T08:00:00Z", None),
+        ("2", "Ola Berg", "won", "Ola Hansen", "2026-11-02T09:00:00Z", "2026-11-20T11:00:00Z"),
+        ("3", "Pål Dahl", "lead", None, "2026-11-03T10:00:00Z", None),
+        ("4", "Siri Lie", "lead", None, "2026-11-21T07:00:00Z", None)]
+    assert table(db, "SELECT inserted, updated, unchanged, skipped FROM imports ORDER BY id") == [
+        (3, 0, 0, 0), (1, 1, 2, 0)]
+    # The same file a third time changes nothing.
+    third = import_leads(workspace, "second.csv")
+    assert third.stdout.splitlines()[2] == "  inserted 0, updated 0, unchanged 4, skipped 0"
+
+
+def test_a_new_owner_replaces_the_person_id(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    result = import_leads(workspace, csv_file(here, "moved.csv", """\
+        2,Ola,Berg,Marketing Qualified Lead,2026-11-02 10:00,,Ukjent Selger
+        """))
+    assert result.stdout.splitlines()[2] == "  inserted 0, updated 1, unchanged 0, skipped 0"
+    assert table(db, "SELECT owner, owner_id FROM leads WHERE external_id = '2'") == [
+        ("Ukjent Selger", None)]
+
+
+BAD = """\
+    1,Kari,Aas,Lead,2026-11-02 09:00,,
+    2,Ola,Berg,Lead,31.02.2026,,
+    3,Pål,"Dahl
+    Dahl",Lead,2026-11-03 11:00,,
+    4,Siri,Lie,Lead,i går,i morgen,
+    5,Nils,Vik,Lead,2026-11-05 10:00,,
+    """
+
+
+def test_one_bad_row_and_nothing_is_written(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    before = table(db, "SELECT * FROM leads ORDER BY id")
+    result = import_leads(workspace, csv_file(here, "bad.csv", BAD))
+    assert result.exit_code == 2
+    # Row 4 starts on line 6: row 3 spans lines 4-5 (a quoted newline).
+    assert result.stderr.splitlines() == [
+        f"bad.csv:3: column 'Create Date': '31.02.2026' is not a day of the calendar, "
+        f"expected {EXPECTED_DATE}",
+        f"bad.csv:6: column 'Create Date': 'i går' is not a date, expected {EXPECTED_DATE}",
+        f"bad.csv:6: column 'Became a Customer Date': 'i morgen' is not a date, "
+        f"expected {EXPECTED_DATE}",
+        "Error: 2 bad rows in bad.csv; nothing imported (fix the file, or use --skip-invalid "
+        "to import the 3 good rows and write the bad ones to a rejects file)"]
+    assert result.stdout == ""
+    assert table(db, "SELECT * FROM leads ORDER BY id") == before
+    assert table(db, "SELECT count(*) FROM imports") == [(1,)]
+    assert not (here / "bad.rejects.csv").exists()
+
+
+def test_skip_invalid_imports_the_good_rows_and_writes_rejects(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    result = import_leads(workspace, csv_file(here, "bad.csv", BAD), "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    # Good rows: 1 (unchanged), 3 (name now "Pål Dahl Dahl": updated), 5 (new).
+    assert result.stdout.splitlines()[2] == "  inserted 1, updated 1, unchanged 1, skipped 2"
+    assert result.stdout.splitlines()[-1] == "  2 bad rows written to bad.rejects.csv"
+    with open(here / "bad.rejects.csv", encoding="utf-8-sig", newline="") as handle:
+        rejects = list(csv.reader(handle))
+    assert rejects == [
+        ["Record ID", "First Name", "Last Name", "Lifecycle Stage", "Create Date",
+         "Became a Customer Date", "Contact owner", "reject_reason"],
+        ["2", "Ola", "Berg", "Lead", "31.02.2026", "", "",
+         f"line 3: column 'Create Date': '31.02.2026' is not a day of the calendar, "
+         f"expected {EXPECTED_DATE}"],
+        ["4", "Siri", "Lie", "Lead", "i går", "i morgen", "",
+         f"line 6: column 'Create Date': 'i går' is not a date, expected {EXPECTED_DATE}; "
+         f"line 6: column 'Became a Customer Date': 'i morgen' is not a date, "
+         f"expected {EXPECTED_DATE}"]]
+    assert table(db, "SELECT external_id FROM leads ORDER BY id") == [("1",), ("2",), ("3",),
+                                                                     ("5",)]
+    assert table(db, "SELECT rows, inserted, updated, unchanged, skipped FROM imports "
+                     "ORDER BY id DESC LIMIT 1") == [(5, 1, 1, 1, 2)]
+
+
+def test_dry_run_reports_and_writes_nothing(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    before = table(db, "SELECT * FROM leads ORDER BY id")
+    result = import_leads(workspace, csv_file(here, "second.csv", SECOND), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "Dry run: second.csv checked, nothing written.",
+        "  read as UTF-8, comma-separated; 4 rows",
+        "  would be inserted 1, would be updated 1, unchanged 2, skipped 0"]
+    assert table(db, "SELECT * FROM leads ORDER BY id") == before
+    assert table(db, "SELECT count(*) FROM imports") == [(1,)]
+
+
+def test_dry_run_with_bad_rows_fails_the_same_way(workspace, here, db):
+    result = import_leads(workspace, csv_file(here, "bad.csv", BAD), "--dry-run")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].startswith("Error: 2 bad rows in bad.csv")
+    assert table(db, "SELECT count(*) FROM leads") == [(0,)]
+
+
+def test_a_repeated_id_in_one_file_is_a_bad_row(workspace, here, db):
+    result = import_leads(workspace, csv_file(here, "dup.csv", """\
+        7,Kari,Aas,Lead,2026-11-02 09:00,,
+        8,Ola,Berg,Lead,2026-11-02 10:00,,
+        7,Kari,Aas,Lead,2026-11-04 09:00,,
+        """))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "dup.csv:4: column 'Record ID': '7' is already on line 2, expected each external id "
+        "once per file")
+    assert table(db, "SELECT count(*) FROM leads") == [(0,)]
+
+
+def test_a_row_with_extra_cells(workspace, here, db):
+    result = import_leads(workspace, csv_file(here, "wide.csv", """\
+        7,Kari,Aas,Lead,2026-11-02 09:00,,,1 234,50
+        """))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "wide.csv:2: has 9 cells but the header has 7, expected one cell per column (a value "
+        "with the delimiter in it must be quoted)")
+
+
+def test_events_for_unknown_leads_are_bad_rows(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    events = csv_file(here, "events.csv", """\
+        1,call,attempted,2026-11-02 09:30,Kari Nordmann
+        999,call,connected,2026-11-02 09:40,Kari Nordmann
+        2,fax,,2026-11-02 09:50,2002
+        """, header="lead,type,outcome,at,person\n")
+    result = smarketing(workspace, "import", "events", events)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "events.csv:3: column 'lead': no lead has the id '999', expected the id of a lead "
+        "already imported (import the leads first)",
+        "events.csv:4: column 'type': 'fax' is not a known type, expected one of: call, email, "
+        "meeting, note, stage, linkedin, sms",
+        "Error: 2 bad rows in events.csv; nothing imported (fix the file, or use "
+        "--skip-invalid to import the 1 good row and write the bad ones to a rejects file)"]
+    assert table(db, "SELECT count(*) FROM lead_events") == [(0,)]
+
+    result = smarketing(workspace, "import", "events", events, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "  first contact derived from the events for 1 lead" in result.stdout.splitlines()
+    assert table(db, "SELECT external_id, first_contact_at FROM leads WHERE "
+                     "first_contact_at IS NOT NULL") == [("1", "2026-11-02T08:30:00Z")]
+    rejects = (here / "events.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in rejects] == ["lead", "999", "2"]
+
+
+def test_events_without_ids_are_not_duplicated_on_reimport(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    events = csv_file(here, "events.csv", """\
+        1,call,attempted,2026-11-02 09:30,Kari Nordmann
+        1,email,,2026-11-02 09:35,Kari Nordmann
+        """, header="lead,type,outcome,at,person\n")
+    smarketing(workspace, "import", "events", events)
+    again = smarketing(workspace, "import", "events", events)
+    assert again.stdout.splitlines()[2] == "  inserted 0, updated 0, unchanged 2, skipped 0"
+    assert table(db, "SELECT count(*) FROM lead_events") == [(2,)]
+
+
+def test_no_preset_and_unknown_columns(workspace, here):
+    name = csv_file(here, "odd.csv", "1,2\n", header="Kolonne A,Kolonne B\n")
+    result = smarketing(workspace, "import", "leads", name)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: odd.csv: say how to read this file: --preset "
+                             "hubspot|salesforce|pipedrive or --mapping MAP.yaml (or name its "
+                             "columns after the fields: external_id, ...)\n")
+
+
+def test_a_preset_on_the_wrong_file_names_the_missing_id_column(workspace, here):
+    name = csv_file(here, "odd.csv", "1,2\n", header="Lead ID,Navn\n")
+    result = smarketing(workspace, "import", "leads", name, "--preset", "hubspot")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: odd.csv: column 'Record ID' for external_id (hubspot "
+                             "preset) is not in the file (did you mean 'Lead ID'?); its columns "
+                             "are: Lead ID, Navn\n")
+
+
+def test_a_mapping_column_missing_from_the_file_points_at_the_mapping(workspace, here):
+    (here / "map.yaml").write_text("external_id: ID\nfields:\n  name: Navn\n", encoding="utf-8")
+    name = csv_file(here, "x.csv", "1,Kari\n", header="ID,Fullt navn\n")
+    result = smarketing(workspace, "import", "leads", name, "--mapping", "map.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: map.yaml:3:9: column 'Navn' (for name) is not in x.csv; "
+                             "its columns are: ID, Fullt navn\n")

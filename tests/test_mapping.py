@@ -1,0 +1,164 @@
+"""The mapping format: what it accepts, and file:line:col for what it does not."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from smarketing_tui.errors import UserError
+from smarketing_tui.importing import load_mapping, load_preset
+from smarketing_tui.importing.mapping import PRESETS, preset_path
+from smarketing_tui.yamlfile import load_yaml
+
+
+def write(tmp_path, text, name="map.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_every_form_of_a_field(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, """\
+        kind: leads
+        source_label: Webinar tool
+        timezone: America/New_York
+        date_format: "%m/%d/%Y %I:%M %p"
+        decimal: ","
+        external_id: {column: ID, prefix: "web-"}
+        fields:
+          name: [Fornavn, Etternavn]
+          email: {column: E-post, also_named: [Email]}
+          stage:
+            column: Status
+            values: {Kunde: won, Yes: mql, "*": other}
+          amount: {column: Beløp, decimal: "."}
+          created_at: {column: Registrert, date_format: iso}
+        constants:
+          currency: NOK
+          source: webinar
+        stage_implies: {won: won_at}
+        implied_from: Sist endret
+        """)
+    mapping = load_mapping("map.yaml", "leads")
+    assert (mapping.kind, mapping.source_label, mapping.timezone, mapping.date_format,
+            mapping.decimal) == ("leads", "Webinar tool", "America/New_York", "month-first", ",")
+    fields = mapping.fields
+    assert fields["external_id"].columns == ("ID",) and fields["external_id"].prefix == "web-"
+    assert fields["name"].columns == ("Fornavn", "Etternavn")
+    assert fields["email"].also_named == ("Email",)
+    # YAML reads the key Yes as a boolean; the map means the cell texts.
+    assert fields["stage"].values == {"kunde": "won", "true": "mql", "yes": "mql", "on": "mql",
+                                      "1": "mql", "ja": "mql", "sann": "mql"}
+    assert (fields["stage"].has_fallback, fields["stage"].fallback) == (True, "other")
+    assert fields["amount"].decimal == "."
+    assert fields["created_at"].date_format == "iso"
+    assert mapping.constants == {"currency": "NOK", "source": "webinar"}
+    assert mapping.stage_implies == {"won": "won_at"}
+    assert mapping.implied_from.columns == ("Sist endret",)
+    # Where the field was written, for errors about it later.
+    assert fields["email"].where == ("map.yaml", 9, 10)
+
+
+def test_a_mapping_on_top_of_a_preset(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, """\
+        timezone: America/New_York
+        fields:
+          source: {column: Kilde}
+          rejected_reason: null      # drop what the preset maps
+        constants:
+          currency: USD
+        """)
+    mapping = load_mapping("map.yaml", "leads", base=load_preset("hubspot", "leads"))
+    assert mapping.source_label == "HubSpot export"
+    assert mapping.timezone == "America/New_York"
+    assert mapping.fields["source"].columns == ("Kilde",)
+    assert mapping.fields["external_id"].columns == ("Record ID",)  # kept from the preset
+    assert "rejected_reason" not in mapping.fields
+    assert mapping.constants == {"currency": "USD"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("kind: leads\nexternal_id: ID\nfeilds:\n  name: Navn\n",
+     "map.yaml:3:1: unknown key 'feilds' in a mapping (did you mean 'fields'?); expected one "
+     "of: kind, source_label, description, signature, timezone, date_format, decimal, "
+     "external_id, fields, constants, stage_implies, implied_from, stop_at_blank_line"),
+    ("external_id: ID\nfields:\n  nmae: Navn\n",
+     "map.yaml:3:3: leads have no field 'nmae' (did you mean 'name'?); expected one of: "
+     "external_id, name, company, email, source, campaign, stage, owner, created_at, mql_at, "
+     "assigned_at, accepted_at, rejected_at, rejected_reason, first_contact_at, meeting_at, "
+     "opportunity_at, won_at, lost_at, lost_reason, amount, currency"),
+    ("external_id: ID\nfields:\n  stage:\n    column: Status\n    values: {Kunde: customer}\n",
+     "map.yaml:5:21: 'customer' is not a valid stage, expected one of: subscriber, lead, mql, "
+     "accepted, rejected, opportunity, won, lost, other"),
+    ("kind: events\nfields:\n  lead: L\n",
+     "map.yaml:1:7: this mapping is for importing events, not leads; use 'smarketing import "
+     "events'"),
+    ("fields:\n  name: Navn\n",
+     "map.yaml:1:1: the mapping does not say which column holds external_id (needed to import "
+     "leads); add it under fields:"),
+    ("external_id: ID\nfields:\n  name: [Navn\n",
+     "map.yaml:4:1: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+    ("timezone: Europe/Olso\nexternal_id: ID\n",
+     "map.yaml:1:11: unknown time zone 'Europe/Olso', expected an IANA name such as "
+     "Europe/Oslo or America/New_York"),
+    ("date_format: dd-mm\nexternal_id: ID\n",
+     "map.yaml:1:14: unknown date_format 'dd-mm', expected one of: auto, iso, day-first, "
+     "month-first (or a pattern such as %d.%m.%Y %H:%M)"),
+    ("external_id: ID\nfields:\n  created_at: {column: Dato, fromat: day-first}\n",
+     "map.yaml:3:30: unknown key 'fromat' in field created_at; expected one of: column, "
+     "also_named, join, date_format, decimal, values, default, prefix, optional, required"),
+    ("external_id: ID\nfields:\n  stage: Status\nstage_implies:\n  won: won_date\n",
+     "map.yaml:5:8: 'won_date' is not a timestamp field of leads (did you mean 'won_at'?), "
+     "expected one of: created_at, mql_at, assigned_at, accepted_at, rejected_at, "
+     "first_contact_at, meeting_at, opportunity_at, won_at, lost_at"),
+    ("external_id: ID\nfields:\n  currency: Valuta\nconstants:\n  currency: NOK\n",
+     "map.yaml:5:3: currency is both a constant and read from a column (under fields:); "
+     "keep one"),
+    ("external_id: ID\ndecimal: comma\n",
+     "map.yaml:2:10: decimal 'comma' must be \",\", \".\" or auto"),
+    ("- a\n- b\n",
+     "map.yaml:1:1: a mapping file must be a YAML mapping of keys such as kind:, fields:"),
+])
+def test_bad_mappings_point_at_file_line_column(tmp_path, monkeypatch, text, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "map.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_mapping("map.yaml", "leads")
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_presets_load_and_carry_their_signature(name):
+    mapping = load_preset(name, "leads")
+    assert mapping.preset == name and mapping.kind == "leads"
+    assert mapping.signature and "external_id" in mapping.fields
+    # Every preset column is optional except the id, so trimmed exports still import.
+    assert all(spec.optional for field, spec in mapping.fields.items())
+    assert isinstance(load_yaml(preset_path(name)), dict)
+
+
+def test_presets_import_leads_only():
+    with pytest.raises(UserError) as caught:
+        load_preset("hubspot", "events")
+    assert str(caught.value) == ("preset hubspot imports leads only; import events with "
+                                 "--mapping MAP.yaml (or a file whose columns are named after "
+                                 "the fields)")
+
+
+def test_unknown_preset():
+    with pytest.raises(UserError) as caught:
+        load_preset("hubspt", "leads")
+    assert str(caught.value) == ("unknown preset 'hubspt' (did you mean 'hubspot'?); expected "
+                                 "one of: hubspot, salesforce, pipedrive")
+
+
+def test_the_shipped_example_mapping_loads():
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "data" / "example-mapping.yaml"
+    mapping = load_mapping(example, "activities")
+    assert mapping.source_label == "Aktivitetslogg (Excel)"
+    assert mapping.fields["kind"].values["telefonrunde"] == "calls"
