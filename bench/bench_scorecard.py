@@ -117,8 +117,9 @@ FROM weeks w LEFT JOIN dl ON dl.label = w.label GROUP BY w.label;
 -- min_touches: of MQLs disqualified or lost in the month, the share with 3+ touches before
 WITH c AS MATERIALIZED (
   SELECT m.label AS label, l.id AS id, l.mql_at AS mql_at,
-         CASE WHEN l.rejected_at <= '{as_of}' AND (l.accepted_at IS NULL OR l.accepted_at > '{as_of}'
-                   OR l.rejected_at > l.accepted_at) THEN l.rejected_at END AS rej_at,
+         CASE WHEN l.rejected_at <= '{as_of}' AND (l.accepted_at IS NULL
+                   OR l.accepted_at > '{as_of}' OR l.rejected_at > l.accepted_at)
+              THEN l.rejected_at END AS rej_at,
          CASE WHEN l.lost_at <= '{as_of}' AND (l.won_at IS NULL OR l.won_at > '{as_of}'
                    OR l.lost_at >= l.won_at) THEN l.lost_at END AS lost_at,
          m.s AS s, m.e AS e

@@ -77,8 +77,9 @@ def build(out: Path, leads: int) -> None:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -400000")
     conn.execute("PRAGMA temp_store = MEMORY")
-    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                           "AND tbl_name IN ('leads', 'lead_events') AND sql IS NOT NULL").fetchall()
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+        "AND tbl_name IN ('leads', 'lead_events') AND sql IS NOT NULL").fetchall()
     for name, _sql in indexes:
         conn.execute(f"DROP INDEX {name}")
     sellers = [r[0] for r in conn.execute(
@@ -109,40 +110,44 @@ def build(out: Path, leads: int) -> None:
                    {h('i', 8)} % {len(REASONS)} AS reason, {h('i', 9)} AS r9
             FROM n),
         staged AS (
-            SELECT *, CASE WHEN r_mql < 70 THEN created_s + r9 % (5 * 86400) END AS mql_s FROM base)
+            SELECT *, CASE WHEN r_mql < 70 THEN created_s + r9 % (5 * 86400) END AS mql_s
+            FROM base),
+        flagged AS (
+            SELECT *, mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 20 AS deal FROM staged)
         INSERT INTO leads (id, external_id, name, company, email, source, campaign, stage, owner,
                            owner_id, created_at, mql_at, assigned_at, accepted_at, rejected_at,
                            rejected_reason, meeting_at, opportunity_at, won_at, lost_at,
                            lost_reason, amount, currency, import_id, updated_at)
         SELECT i, 'L' || i, 'Lead ' || i, 'Company ' || (i % 50000), 'lead' || i || '@example.no',
                {_pick('src', SOURCES)},
-               'Campaign ' || (src * 50 + (created_s - unixepoch('{SPAN_START}')) / (21 * 86400) % 50),
+               'Campaign ' || (src * 50
+                               + (created_s - unixepoch('{SPAN_START}')) / (21 * 86400) % 50),
                CASE WHEN mql_s IS NULL THEN 'lead' ELSE 'mql' END,
                'Seller ' || printf('%02d', seller + 1), {seller_case},
-               strftime('%Y-%m-%dT%H:%M:%SZ', created_s, 'unixepoch'),
-               strftime('%Y-%m-%dT%H:%M:%SZ', mql_s, 'unixepoch'),
+               {ts('created_s')},
+               {ts('mql_s')},
                CASE WHEN mql_s IS NOT NULL AND r9 % 10 <> 0
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + r9 % 7200, 'unixepoch') END,
+                    THEN {ts('mql_s + r9 % 7200')} END,
                CASE WHEN mql_s IS NOT NULL AND r_decision < 50
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + 86400 + r9 % 345600, 'unixepoch') END,
+                    THEN {ts('mql_s + 86400 + r9 % 345600')} END,
                CASE WHEN mql_s IS NOT NULL AND r_decision >= 50 AND r_decision < 80
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + 86400 + r9 % 345600, 'unixepoch') END,
+                    THEN {ts('mql_s + 86400 + r9 % 345600')} END,
                CASE WHEN mql_s IS NOT NULL AND r_decision >= 50 AND r_decision < 80
                     THEN {_pick('reason', REASONS)} END,
                CASE WHEN mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 40
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + 3 * 86400 + r9 % 604800, 'unixepoch') END,
-               CASE WHEN mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 20
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + 10 * 86400 + r9 % 604800, 'unixepoch') END,
-               CASE WHEN mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 20 AND r_outcome < 35
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + 30 * 86400 + r9 % 3888000, 'unixepoch') END,
-               CASE WHEN mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 20 AND r_outcome >= 60
-                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', mql_s + 30 * 86400 + r9 % 3888000, 'unixepoch') END,
-               CASE WHEN mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 20 AND r_outcome >= 60
+                    THEN {ts('mql_s + 3 * 86400 + r9 % 604800')} END,
+               CASE WHEN deal
+                    THEN {ts('mql_s + 10 * 86400 + r9 % 604800')} END,
+               CASE WHEN deal AND r_outcome < 35
+                    THEN {ts('mql_s + 30 * 86400 + r9 % 3888000')} END,
+               CASE WHEN deal AND r_outcome >= 60
+                    THEN {ts('mql_s + 30 * 86400 + r9 % 3888000')} END,
+               CASE WHEN deal AND r_outcome >= 60
                     THEN 'Chose competitor' END,
-               CASE WHEN mql_s IS NOT NULL AND r_decision < 50 AND r_meeting < 20
+               CASE WHEN deal
                     THEN 20000 + r9 % 480000 END,
                'NOK', 1, '2026-11-28T06:00:00Z'
-        FROM staged""")
+        FROM flagged""")
     print(f"leads: {time.perf_counter() - started:.1f} s", flush=True)
     # events: 2..8 per lead (5 on average), the first 0-48 h after mql_at (or created_at).
     conn.execute(f"""
@@ -165,7 +170,8 @@ def build(out: Path, leads: int) -> None:
         FROM ev ORDER BY lead_id, j""")
     print(f"events: {time.perf_counter() - started:.1f} s", flush=True)
     conn.execute(f"""
-        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {len(SOURCES) * 50 - 1})
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL
+                                SELECT i + 1 FROM n WHERE i < {len(SOURCES) * 50 - 1})
         INSERT INTO campaigns (name, channel, source, owner, starts, ends, spend, currency)
         SELECT 'Campaign ' || i, 'paid', {_pick('i / 50', SOURCES)}, 'Marketer ' || (i % 4 + 1),
                date('2024-01-01', '+' || (i % 50) * 21 || ' days'),
@@ -184,6 +190,11 @@ def build(out: Path, leads: int) -> None:
     size = workspace.db_path.stat().st_size / 1e6
     print(f"{out}: {counts[0]:,} leads, {counts[1]:,} events, {size:,.0f} MB, "
           f"{time.perf_counter() - started:.1f} s")
+
+
+def ts(seconds_sql: str) -> str:
+    """SQL turning Unix seconds into the store's UTC text form."""
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {seconds_sql}, 'unixepoch')"
 
 
 def _pick(index_sql: str, values: list[str]) -> str:

@@ -100,7 +100,8 @@ def _acceptance_rate(engine, p, w):
                    CASE WHEN l.rejected_at <= :as_of THEN l.rejected_at END AS rejected_at
             FROM leads l WHERE {engine._COHORT})
         WHERE accepted = 0"""
-    sql = f"SELECT *, CASE WHEN rejected = 1 THEN 'rejected' ELSE 'undecided' END AS status FROM ({sql})"
+    sql = (f"SELECT *, CASE WHEN rejected = 1 THEN 'rejected' ELSE 'undecided' END AS status "
+           f"FROM ({sql})")
     columns = [*LEAD_COLUMNS, ("mql_at", "MQL at"), ("status", "Status"),
                ("rejected_at", "Rejected at"), ("reason", "Reason")]
     return sql, columns, "status, reason, mql_at"
@@ -171,7 +172,8 @@ def _pipeline_amount(engine, p, w):
 def _mql_to_won_rate(engine, p, w):
     sql = f"""
         SELECT {_LEAD_SELECT},
-               CASE WHEN l.won_at <= :as_of AND NOT coalesce(l.lost_at > l.won_at AND l.lost_at <= :as_of, 0)
+               CASE WHEN l.won_at <= :as_of
+                         AND NOT coalesce(l.lost_at > l.won_at AND l.lost_at <= :as_of, 0)
                     THEN 'won' WHEN l.lost_at <= :as_of THEN 'lost' ELSE 'open' END AS outcome
         FROM leads l WHERE {engine._COHORT}"""
     return sql, [*LEAD_COLUMNS, ("mql_at", "MQL at"), ("outcome", "Outcome")], \

@@ -118,7 +118,7 @@ class MetricDef:
 
 
 _CLOCK = Param("clock", "choice", "business", CLOCKS,
-               "business: hours counted on the business clock of smarketing.yaml; calendar: wall hours")
+               "business: hours on the business clock of smarketing.yaml; calendar: wall hours")
 
 CATALOGUE: dict[str, MetricDef] = {m.name: m for m in (
     MetricDef("mqls", "count", "Leads whose mql_at falls in the period.", additive=True),
@@ -416,7 +416,8 @@ class MetricsEngine:
 
     def ensure_calendar(self, first: date, last: date) -> str:
         """Make the TEMP business calendar cover local days ``first..last``; returns its name."""
-        if self._calendar_range and self._calendar_range[0] <= first and last <= self._calendar_range[1]:
+        covered = self._calendar_range
+        if covered and covered[0] <= first and last <= covered[1]:
             return self._calendar
         if self._calendar_range:
             first = min(first, self._calendar_range[0])
@@ -684,7 +685,8 @@ class MetricsEngine:
 
     def _m_mql_to_won_rate(self, w: Window, p: dict, by: str | None):
         sql = (f"SELECT {{g}}, COUNT(*), TOTAL(l.won_at <= :as_of AND NOT coalesce(l.lost_at > "
-               f"l.won_at AND l.lost_at <= :as_of, 0)) FROM leads l WHERE {self._COHORT} GROUP BY 1")
+               f"l.won_at AND l.lost_at <= :as_of, 0)) FROM leads l WHERE {self._COHORT} "
+               "GROUP BY 1")
         return _collect(self._rows(sql, w.params(), by), by, ("mqls", "won"),
                         lambda c: _share(c["won"], c["mqls"]))
 

@@ -22,7 +22,8 @@ def utc(text: str) -> datetime:
 def test_deadline_within_the_week():
     # Mon 2 Nov 10:00 local (09:00Z) + 24 h: Mon 10-16 = 6, Tue 8 (14), Wed 8 (22),
     # Thu 08-10 = 2 (24) -> Thu 5 Nov 10:00 local = 09:00Z.
-    assert add_business_hours(utc("2026-11-02T09:00:00Z"), 24, HOURS, TZ) == utc("2026-11-05T09:00:00Z")
+    assert (add_business_hours(utc("2026-11-02T09:00:00Z"), 24, HOURS, TZ)
+            == utc("2026-11-05T09:00:00Z"))
 
 
 def test_deadline_across_a_weekend():
@@ -56,19 +57,23 @@ def test_holidays_stop_the_clock():
     # Wed 23 Dec 15:00 local (14:00Z) + 2 h with 24 and 25 Dec off: 1 h Wednesday, the
     # weekend, 1 h on Monday 28 Dec -> 09:00 local = 08:00Z.
     hours = BusinessHours(holidays=("2026-12-24", "2026-12-25"))
-    assert add_business_hours(utc("2026-12-23T14:00:00Z"), 2, hours, TZ) == utc("2026-12-28T08:00:00Z")
+    assert (add_business_hours(utc("2026-12-23T14:00:00Z"), 2, hours, TZ)
+            == utc("2026-12-28T08:00:00Z"))
 
 
 def test_a_deadline_that_fills_a_day_falls_at_closing_time():
     # Mon 08:00 local + 8 h = Mon 16:00 local (15:00Z), not Tuesday 08:00.
-    assert add_business_hours(utc("2026-11-02T07:00:00Z"), 8, HOURS, TZ) == utc("2026-11-02T15:00:00Z")
+    assert (add_business_hours(utc("2026-11-02T07:00:00Z"), 8, HOURS, TZ)
+            == utc("2026-11-02T15:00:00Z"))
 
 
 def test_clock_starts_at_the_next_opening():
     # Saturday 28 Nov 12:00 local + 1 h -> Mon 30 Nov 09:00 local (08:00Z).
-    assert add_business_hours(utc("2026-11-28T11:00:00Z"), 1, HOURS, TZ) == utc("2026-11-30T08:00:00Z")
+    assert (add_business_hours(utc("2026-11-28T11:00:00Z"), 1, HOURS, TZ)
+            == utc("2026-11-30T08:00:00Z"))
     # Mon 06:00 local (before opening) + 1 h -> Mon 09:00 local.
-    assert add_business_hours(utc("2026-11-30T05:00:00Z"), 1, HOURS, TZ) == utc("2026-11-30T08:00:00Z")
+    assert (add_business_hours(utc("2026-11-30T05:00:00Z"), 1, HOURS, TZ)
+            == utc("2026-11-30T08:00:00Z"))
     # A whole weekend holds no business time.
     assert business_hours_between(utc("2026-11-27T15:00:00Z"), utc("2026-11-30T07:00:00Z"),
                                   HOURS, TZ) == 0.0
@@ -98,4 +103,5 @@ def test_calendar_rows_accumulate_business_seconds():
 def test_custom_hours():
     # 09:30-15:00 on Mon-Thu: Thu 14:00 local + 2 h -> 1 h Thu, Fri off, weekend, Mon 10:30.
     hours = BusinessHours(days=(0, 1, 2, 3), start=time(9, 30), end=time(15, 0))
-    assert add_business_hours(utc("2026-11-26T13:00:00Z"), 2, hours, TZ) == utc("2026-11-30T09:30:00Z")
+    assert (add_business_hours(utc("2026-11-26T13:00:00Z"), 2, hours, TZ)
+            == utc("2026-11-30T09:30:00Z"))

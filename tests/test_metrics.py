@@ -217,7 +217,8 @@ def test_rejection_reasons(conn):
          accepted_at="2026-11-05T09:00:00Z")
     result = compute(conn, "rejection_reasons")
     assert (result.value, result.by) == (4, "reason")
-    assert [(g.key, g.value) for g in result.groups] == [("Bad fit", 2), ("No budget", 1), (None, 1)]
+    assert [(g.key, g.value) for g in result.groups] == [("Bad fit", 2), ("No budget", 1),
+                                                         (None, 1)]
     assert result.groups[0].counts["share"] == pytest.approx(0.5)
 
 

@@ -44,7 +44,8 @@ def test_custom_metric_value_is_the_first_column_without_a_value_column(conn):
 
 
 def test_custom_metric_null_is_no_data_and_text_is_an_error(conn):
-    assert engine(conn, "SELECT NULL").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z")).value is None
+    later = utc("2026-12-10T00:00:00Z")
+    assert engine(conn, "SELECT NULL").compute("demo", NOVEMBER, later).value is None
     with pytest.raises(UserError) as error:
         engine(conn, "SELECT 'many'").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
     assert str(error.value) == ("custom metric demo: its SQL returned 'many'; expected a number "
@@ -74,14 +75,17 @@ def test_the_schema_table_cannot_be_changed_either(conn):
     with pytest.raises(UserError) as error:
         engine(conn, "DELETE FROM sqlite_master").compute("demo", NOVEMBER,
                                                          utc("2026-12-10T00:00:00Z"))
-    assert str(error.value) == "custom metric demo: SQL error: table sqlite_master may not be modified"
-    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'leads'").fetchone() == (1,)
+    assert str(error.value) == ("custom metric demo: SQL error: table sqlite_master may not be "
+                                "modified")
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'leads'").fetchone() \
+        == (1,)
 
 
 def test_guard_is_lifted_after_the_custom_query(conn):
     with pytest.raises(UserError):
         engine(conn, "DELETE FROM leads").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
-    conn.execute("UPDATE leads SET source = 'web' WHERE id = 1")  # the store's own writes still work
+    # The store's own writes still work.
+    conn.execute("UPDATE leads SET source = 'web' WHERE id = 1")
 
 
 def test_read_only_connection_also_refuses(tmp_path, conn):
@@ -93,7 +97,8 @@ def test_read_only_connection_also_refuses(tmp_path, conn):
 
 def test_sql_errors_and_parameters_are_reported(conn):
     with pytest.raises(UserError) as error:
-        engine(conn, "SELECT nope FROM leads").compute("demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+        engine(conn, "SELECT nope FROM leads").compute("demo", NOVEMBER,
+                                                      utc("2026-12-10T00:00:00Z"))
     assert str(error.value) == "custom metric demo: SQL error: no such column: nope"
     # Parameters inside string literals are not parameters.
     assert sql_parameters("SELECT ':x', :start, :end -- :comment\n") == ["end", "start"]

@@ -71,7 +71,8 @@ def test_scorecard_records_the_lead_definition_once(ws):
 def test_scorecard_table_shows_every_commitment(ws):
     result = run(ws, "scorecard", "--period", "2026-11")
     assert result.exit_code == 0, result.output
-    for text in ("SLA scorecard – 2026-11 (01.11.2026–30.11.2026), running, as of 18.11.2026 12:00",
+    for text in ("SLA scorecard – 2026-11 (01.11.2026–30.11.2026), running, "
+                 "as of 18.11.2026 12:00",
                  "mql_volume", "speed_to_lead", "on pace for 3 of 120", "met 1 · missed 1",
                  "Lead definition:"):
         assert text in result.output
@@ -94,7 +95,8 @@ def test_fail_on_red_exits_1(ws):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["scorecard", "--period", "2026-W60"], "Error: period '2026-W60': 2026 has ISO weeks 1 to 53\n"),
+    (["scorecard", "--period", "2026-W60"],
+     "Error: period '2026-W60': 2026 has ISO weeks 1 to 53\n"),
     (["scorecard", "--as-of", "tomorrow"],
      "Error: moment 'tomorrow' not understood; expected an ISO date or date-time such as "
      "2026-11-20 or 2026-11-20T14:00\n"),

@@ -209,8 +209,9 @@ def test_drill_lists_the_leads_behind_a_miss(setup):
     assert (commitment.id, judged.label, result.total) == ("speed", "2026-W46", 2)
     rows = [(r["lead"], r["owner"], r["status"], r["hours_late"], r["deadline"])
             for r in result.rows]
-    assert rows == [("SILENT", "Pia Sales", "not contacted", pytest.approx(34), "2026-11-12T09:00:00Z"),
-                    ("LATE", "Pia Sales", "late", pytest.approx(2), "2026-11-13T09:00:00Z")]
+    assert rows == [
+        ("SILENT", "Pia Sales", "not contacted", pytest.approx(34), "2026-11-12T09:00:00Z"),
+        ("LATE", "Pia Sales", "late", pytest.approx(2), "2026-11-13T09:00:00Z")]
 
 
 def test_drill_acceptance_and_limit(setup):

@@ -71,7 +71,8 @@ def test_unknown_metric_lists_the_known_ones(tmp_path):
     ("target: 120", 'target: "95%"', "8:13",
      "target '95%' is a percentage, but the metric is a count; expected a plain number"),
     ("id: mql_volume", "id: MQL volume", "2:9",
-     "commitment id 'MQL volume' must be lower_snake_case (letters, digits, _), e.g. speed_to_lead"),
+     "commitment id 'MQL volume' must be lower_snake_case (letters, digits, _), "
+     "e.g. speed_to_lead"),
     ("    target: 120\n", "    target: 120\n    amber: 130\n", "9:12",
      "amber 130 must be below the target for a '>=' commitment (the amber band lies between "
      "amber and target)"),
@@ -106,7 +107,8 @@ def test_bad_params_are_placed_at_params(tmp_path):
 def test_duplicate_ids_and_first_contact_rule(tmp_path):
     body = GOOD_COMMITMENT + GOOD_COMMITMENT.split("\n", 1)[1]
     path = write(tmp_path, body)
-    assert error_of(path) == f"{path}:9:9: commitment id 'mql_volume' is used twice; ids must be unique"
+    assert error_of(path) == (f"{path}:9:9: commitment id 'mql_volume' is used twice; ids must "
+                              "be unique")
     path = write(tmp_path, "first_contact: reply\n" + GOOD_COMMITMENT)
     assert error_of(path) == (f"{path}:1:16: first_contact 'reply' is not one of: attempt, "
                               "connected (attempt: any touch counts; connected: only a touch "

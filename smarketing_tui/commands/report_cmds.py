@@ -91,11 +91,16 @@ def _record_lead_definition(ctx: _Context) -> None:
     row = ctx.conn.execute("SELECT text FROM lead_definitions ORDER BY id DESC LIMIT 1").fetchone()
     if row is not None and row[0] == text:
         return
-    conn = store.connect(ctx.workspace.db_path)
+    import sqlite3
+
     try:
-        record_lead_definition(conn, text)
-    finally:
-        conn.close()
+        conn = store.connect(ctx.workspace.db_path)
+        try:
+            record_lead_definition(conn, text)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # best effort: a read-only or busy store still gets its scorecard
 
 
 # ---------------------------------------------------------------------------
