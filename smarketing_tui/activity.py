@@ -68,6 +68,32 @@ class LoggedActivity:
     quantity: float
 
 
+@dataclass(frozen=True)
+class ActivitySummary:
+    """Logged activities of one kind and title taken together (e.g. five days of call blitz)."""
+
+    kind: str
+    title: str | None
+    entries: int
+    quantity: float
+    people: tuple[str, ...]
+    first: str
+    last: str
+
+
+def summarize_activities(activities: list[LoggedActivity]) -> list[ActivitySummary]:
+    """Group logged activities by kind and title; the biggest quantity first."""
+    groups: dict[tuple[str, str | None], list[LoggedActivity]] = {}
+    for activity in activities:
+        groups.setdefault((activity.kind, activity.title), []).append(activity)
+    result = [ActivitySummary(kind, title, len(items), sum(a.quantity for a in items),
+                              tuple(sorted({a.person for a in items if a.person})),
+                              min(a.date for a in items), max(a.date for a in items))
+              for (kind, title), items in groups.items()]
+    result.sort(key=lambda s: (-s.quantity, -s.entries, s.kind, s.title or ""))
+    return result
+
+
 @dataclass
 class MarketingWeek:
     period: Period

@@ -40,7 +40,8 @@ def test_marketing_week_on_screen(workspace):
     summary, report, numbers = _run(context)
     assert "3 MQLs" in summary and "week before 3" in summary
     assert "spend 10\u00a0000\u00a0NOK" in summary           # 7000 + 3000, Norwegian format
-    assert "7\u00a0000\u00a0NOK" in report and "3\u00a0500\u00a0NOK" in report
+    # Webinar Nov: 7 000 NOK in the period, 2 MQLs -> 3 500 NOK per MQL.
+    assert "7\u00a0000" in report and "3\u00a0500" in report and "NOK/MQL" in report
     assert "[bold]Ads[/] \u241b[2J Q4" in report                 # literal, ESC neutralised
     assert "Year-end webinar" in report
     assert numbers["mqls_by_source"] == {"webinar": 2, "(no source)": 1, "ads": 0}
@@ -53,6 +54,6 @@ def test_sales_week_on_screen(workspace):
     assert "5 touches · 3 first contacts · 1 meetings booked" in summary
     assert "1 won (50\u00a0000\u00a0NOK)" in summary and "1 lost (20\u00a0000\u00a0NOK)" in summary
     lines = [line for line in report.splitlines() if "Ola Hansen" in line]
-    # Ola: 3 touches, 2 calls, 1 e-mail, 0 reached, 1 first contact, 1 meeting, 0 won.
-    assert lines[0].split()[2:9] == ["3", "2", "1", "0", "1", "1", "0"]
+    # Ola: 3 touches, 0 reached, 1 first contact, 1 meeting, 0 won, 0 NOK, 1 lost.
+    assert lines[0].split()[2:9] == ["3", "0", "1", "1", "0", "0", "1"]
     assert (numbers["won_amount"], numbers["lost_amount"]) == (50000, 20000)

@@ -6,7 +6,8 @@ so [2026-11-15T23:00Z, 2026-11-22T23:00Z). The week before, W46, is 09.11-15.11.
 
 from __future__ import annotations
 
-from smarketing_tui.activity import marketing_week, sales_week
+from smarketing_tui.activity import (ActivitySummary, LoggedActivity, marketing_week, sales_week,
+                                     summarize_activities)
 from smarketing_tui.periods import parse_period
 from smarketing_tui.timeutil import parse_utc
 
@@ -102,3 +103,16 @@ def test_sales_week_by_hand(db, workspace):
         ("won", "L2", "Pål Sørensen", 50000, None), ("lost", "L3", "Ola Hansen", 20000, "Price")]
     assert (week.won_amount, week.lost_amount) == (50000, 20000)
     assert [(a.kind, a.quantity) for a in week.activities] == [("calls", 12)]
+
+
+def test_summarize_activities_by_hand():
+    logged = [LoggedActivity("2026-11-16", "calls", "Blitz", "Ola", 10),
+              LoggedActivity("2026-11-17", "calls", "Blitz", "Pål", 15),
+              LoggedActivity("2026-11-18", "calls", "Blitz", "Ola", 5),
+              LoggedActivity("2026-11-18", "event", "Fair", "Kari", 1)]
+    # Blitz: 3 entries, 10 + 15 + 5 = 30 calls by Ola and Pål from 16.11 to 18.11.
+    assert summarize_activities(logged) == [
+        ActivitySummary(
+            "calls", "Blitz", 3, 30, ("Ola", "Pål"), "2026-11-16", "2026-11-18"),
+        ActivitySummary(
+            "event", "Fair", 1, 1, ("Kari",), "2026-11-18", "2026-11-18")]

@@ -16,7 +16,7 @@ from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, local_today, text_budget, one_line, safe, short_date,
                                                 theme_color)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
@@ -62,7 +62,7 @@ class ActionReviewView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="action-summary")
         yield SectionHeader(key_hint(("x", "done"), ("c", "carry over"), ("D", "drop"),
-                                     ("u", "undo")), id="action-keys")
+                                     ("u", "undo")), id="action-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="action-table")
         table.add_column("Status", key="status")
         table.add_column("Action item", key="text")
@@ -128,6 +128,7 @@ class ActionReviewView(SectionView):
         self._show_detail()
 
     def on_resize(self) -> None:
+        show_key_line(self)
         if getattr(self, "_items", None):
             self.reload()  # the text column follows the width
 

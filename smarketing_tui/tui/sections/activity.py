@@ -12,12 +12,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from smarketing_tui.activity import MarketingWeek, SalesWeek, marketing_week, sales_week
+from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, sales_week,
+                                     summarize_activities)
 from smarketing_tui.errors import UserError
-from smarketing_tui.timeutil import format_money, format_number
+from smarketing_tui.timeutil import format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
-                                                key_hint, one_line, short_date, theme_color)
+                                                is_narrow, key_hint, one_line, pack, short_date,
+                                                theme_color, view_width)
 
 
 def change_text(change: int, good_when_up: bool = True, *, up: str = "green",
@@ -30,15 +32,36 @@ def change_text(change: int, good_when_up: bool = True, *, up: str = "green",
     return Text(f"{sign}{format_number(abs(change))}", style=up if good else down)
 
 
-def _table(title: str, *columns: tuple[str, str] | tuple[str, str, int]) -> Table:
-    """A plain report table; text columns are cut with '…', never wrapped (a third value in a
-    column gives its minimum width)."""
-    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
-                  expand=False, padding=(0, 1), show_edge=False)
-    for heading, justify, *minimum in columns:
-        table.add_column(heading, justify=justify, no_wrap=True, overflow="ellipsis",
-                         min_width=minimum[0] if minimum else None)
-    return table
+class Report:
+    """A plain report table: text cut with '…', never wrapped. Columns marked ``wide`` are left
+    out when the view is narrow (80×24 with the agenda beside it)."""
+
+    def __init__(self, title: str, columns: list[tuple], narrow: bool) -> None:
+        # Each column: (heading, justify[, min_width[, wide]]).
+        self.keep = [not (narrow and len(c) > 3 and c[3]) for c in columns]
+        self.table = Table(title=title, title_justify="left", title_style="bold",
+                           box=box.SIMPLE_HEAD, expand=False, padding=(0, 1), show_edge=False)
+        for column, kept in zip(columns, self.keep):
+            if kept:
+                heading, justify, *rest = column
+                minimum = rest[0] if rest else None
+                if justify == "right":  # numbers are never cut, nor their headings
+                    minimum = max(minimum or 0, len(heading))
+                elif narrow and minimum:
+                    minimum = min(minimum, 10)
+                self.table.add_column(heading, justify=justify, no_wrap=True,
+                                      overflow="ellipsis", min_width=minimum)
+
+    def add(self, *cells, **options) -> None:
+        kept_cells = [c for c, kept in zip(cells, self.keep) if kept]
+        for column, cell in zip(self.table.columns, kept_cells):
+            if column.justify == "right":  # a number is never cut
+                length = cell.cell_len if isinstance(cell, Text) else len(str(cell))
+                column.min_width = max(column.min_width or 0, length)
+        self.table.add_row(*kept_cells, **options)
+
+    def empty(self, message: str) -> None:
+        self.add(Text(message, style="italic"), *([""] * (len(self.keep) - 1)))
 
 
 class ActivityView(SectionView):
@@ -48,6 +71,7 @@ class ActivityView(SectionView):
     DEFAULT_CSS = """
     ActivityView { height: 1fr; }
     ActivityView #activity-body { height: 1fr; padding: 0 1; }
+    ActivityView #activity-report { width: 1fr; }
     """
     BINDINGS = [Binding("r", "reload", "Reload", id="activity.reload",
                         tooltip="Load the numbers again from the store")]
@@ -96,127 +120,135 @@ class ActivityView(SectionView):
         self.query_one("#activity-summary", SectionHeader).update(
             Text(f"Could not load the numbers: {clean(message)}", style="bold"))
 
+    def on_resize(self) -> None:
+        if getattr(self, "week", None) is not None:
+            self._show(self.week)  # columns follow the width
+
     def _show(self, week: MarketingWeek | SalesWeek) -> None:
         self.week = week
         self.query_one("#activity-body").loading = False
+        narrow = is_narrow(self)
         if isinstance(week, MarketingWeek):
-            summary, report = self._marketing(week)
+            segments, report = self._marketing(week, narrow)
         else:
-            summary, report = self._sales(week)
+            segments, report = self._sales(week, narrow)
+        summary = pack(segments, view_width(self) - 2)
+        if not narrow:
+            summary.append("\n")
+            summary.append_text(key_hint(("r", "reload"), ("d", "decision"), ("i", "issue")))
         self.query_one("#activity-summary", SectionHeader).update(summary)
         self.query_one("#activity-report", Static).update(report)
 
     # -- marketing --------------------------------------------------------------------------
 
-    def _marketing(self, week: MarketingWeek):
+    def _marketing(self, week: MarketingWeek, narrow: bool):
         currency = self.context.settings.currency
         good, bad = theme_color(self.app, "success", "green"), theme_color(self.app, "error", "red")
-        summary = Text()
-        summary.append(f"{week.period.label}: ", style="bold")
+        headline = Text(f"{week.period.label}: ", style="bold")
         if week.mqls is None:
-            summary.append("no lead data for this period yet", style="italic")
+            headline.append("no lead data for this period yet", style="italic")
         else:
-            summary.append(f"{format_number(week.mqls)} MQLs", style="bold")
             previous = week.mqls_previous or 0
-            summary.append(f" (week before {format_number(previous)}, ")
-            summary.append_text(change_text(week.mqls - previous, up=good, down=bad))
-            summary.append(")")
-        summary.append(f" · spend {format_money(week.spend, currency)}")
-        summary.append(f" · {len(week.campaigns)} campaign{'s' if len(week.campaigns) != 1 else ''}"
-                       f" running · {len(week.activities)} activities logged")
-        summary.append("\n")
-        summary.append_text(key_hint(("r", "reload"), ("d", "decision"), ("i", "issue")))
+            headline.append(f"{format_number(week.mqls)} MQLs", style="bold")
+            headline.append(f" (week before {format_number(previous)}, ")
+            headline.append_text(change_text(week.mqls - previous, up=good, down=bad))
+            headline.append(")")
+        count = len(week.campaigns)
+        segments = [headline, Text(f"spend {format_money(week.spend, currency)}"),
+                    Text(f"{count} campaign{'s' if count != 1 else ''} running"),
+                    Text(f"{len(week.activities)} activities logged")]
 
-        sources = _table(f"MQLs by source, {week.period.label} against {week.previous.label}",
-                         ("Source", "left", 12), (week.period.label, "right"),
-                         (week.previous.label, "right"), ("Change", "right"))
+        sources = Report(f"MQLs by source, {week.period.label} against {week.previous.label}",
+                         [("Source", "left", 12), (week.period.label, "right"),
+                          (week.previous.label, "right"), ("Change", "right")], narrow)
         for row in week.sources:
-            sources.add_row(Text(clean(row.source or "(no source)")), format_number(row.mqls),
-                            format_number(row.previous),
-                            change_text(row.change, up=good, down=bad))
+            sources.add(Text(one_line(row.source or "(no source)", 28)), format_number(row.mqls),
+                        format_number(row.previous), change_text(row.change, up=good, down=bad))
         if not week.sources:
-            sources.add_row(Text("no MQLs in either week", style="italic"), "", "", "")
+            sources.empty("no MQLs in either week")
 
-        campaigns = _table("Campaigns running", ("Campaign", "left", 16), ("Channel", "left"),
-                           ("Dates", "left"), ("Spend", "right"), ("MQLs", "right"),
-                           ("Per MQL", "right"))
+        campaigns = Report("Campaigns running, spend in the period",
+                           [("Campaign", "left", 16), ("Channel", "left", None, True),
+                            ("Dates", "left", None, True), (f"Spend {currency}", "right"),
+                            ("MQLs", "right"), (f"{currency}/MQL", "right")], narrow)
         for c in week.campaigns:
-            campaigns.add_row(Text(one_line(c.name, 34)), Text(one_line(c.channel or "–", 14)),
-                              f"{short_date(c.starts)[:5]}–{short_date(c.ends)[:5]}",
-                              format_money(c.spend_in_period, currency),
-                              format_number(c.mqls), format_money(c.cost_per_mql, currency))
+            campaigns.add(Text(one_line(c.name, 18 if narrow else 34)),
+                          Text(one_line(c.channel or "–", 14)),
+                          f"{short_date(c.starts)[:5]}–{short_date(c.ends)[:5]}",
+                          format_number(c.spend_in_period), format_number(c.mqls),
+                          format_number(c.cost_per_mql))
         if not week.campaigns:
-            campaigns.add_row(Text("no campaign ran in this period", style="italic"),
-                              "", "", "", "", "")
+            campaigns.empty("no campaign ran in this period")
+        return segments, Group(sources.table, Text(""), campaigns.table, Text(""),
+                               self._activities(week.activities, "Activities logged", narrow))
 
-        return summary, Group(sources, Text(""), campaigns, Text(""),
-                              self._activities(week.activities, "Activities logged"))
-
-    def _activities(self, activities, title: str) -> Table:
-        table = _table(title, ("Date", "left"), ("Kind", "left"), ("What", "left", 16),
-                       ("Who", "left"), ("Qty", "right"))
-        for a in activities:
-            table.add_row(short_date(a.date)[:5], Text(clean(a.kind)), Text(one_line(a.title or "", 40)),
-                          Text(one_line(a.person or "–", 20)),
-                          format_number(a.quantity, 0 if float(a.quantity).is_integer() else 1))
+    def _activities(self, activities, title: str, narrow: bool) -> Table:
+        report = Report(f"{title} ({len(activities)})",
+                        [("Kind", "left"), ("What", "left", 16), ("Days", "left", None, True),
+                         ("Entries", "right", None, True), ("Qty", "right"),
+                         ("Who", "left", 10, True)], narrow)
+        for group in summarize_activities(activities):
+            days = short_date(group.first)[:5] + (
+                f"–{short_date(group.last)[:5]}" if group.last != group.first else "")
+            people = ", ".join(p.split()[0] for p in group.people)
+            report.add(Text(one_line(group.kind.replace("_", " "), 14 if narrow else 18)),
+                       Text(one_line(group.title or "", 26 if narrow else 40)), days,
+                       format_number(group.entries),
+                       format_number(group.quantity, 0 if float(group.quantity).is_integer() else 1),
+                       Text(one_line(people, 30)))
         if not activities:
-            table.add_row(Text("nothing logged in this period", style="italic"), "", "", "", "")
-        return table
+            report.empty("nothing logged in this period")
+        return report.table
 
     # -- sales ------------------------------------------------------------------------------
 
-    def _sales(self, week: SalesWeek):
+    def _sales(self, week: SalesWeek, narrow: bool):
         currency = self.context.settings.currency
-        t = week.totals
-        summary = Text()
-        summary.append(f"{week.period.label}: ", style="bold")
-        summary.append(f"{format_number(t.touches)} touches · {format_number(t.first_contacts)} "
-                       f"first contacts · {format_number(t.meetings_booked)} meetings booked · ")
-        summary.append(f"{format_number(t.won)} won ({format_money(week.won_amount, currency)})",
-                       style=f"bold {theme_color(self.app, 'success', 'green')}")
-        summary.append(f" · {format_number(t.lost)} lost ({format_money(week.lost_amount, currency)})")
-        summary.append("\n")
-        summary.append_text(key_hint(("r", "reload"), ("d", "decision"), ("i", "issue")))
-
-        people = _table("By person: touches (calls, e-mails, reached), first contacts, meetings "
-                        "booked, deals", ("Person", "left", 14), ("Touches", "right"),
-                        ("Calls", "right"), ("Mails", "right"), ("Reached", "right"),
-                        ("1st", "right"), ("Mtgs", "right"), ("Won", "right"),
-                        ("Won NOK" if currency == "NOK" else f"Won {currency}", "right"),
-                        ("Lost", "right"))
-        for row in [*week.people, t]:
-            style = "bold" if row is t else ""
-            people.add_row(Text(one_line(row.person, 24), style=style),
-                           *(Text(format_number(v), style=style) for v in (
-                               row.touches, row.calls, row.emails, row.connected,
-                               row.first_contacts, row.meetings_booked, row.won)),
-                           Text(format_number(row.won_amount), style=style),
-                           Text(format_number(row.lost), style=style),
-                           end_section=row is week.people[-1] if week.people else False)
-        if not week.people:
-            people.add_row(Text("no sales activity in this period", style="italic"),
-                           *([""] * 9))
-
-        deals = _table("Deals won and lost", ("", "left"), ("Date", "left"), ("Lead", "left", 14),
-                       ("Owner", "left"), ("Amount", "right"), ("Reason", "left"))
         success = theme_color(self.app, "success", "green")
         error = theme_color(self.app, "error", "red")
-        tz = self.context.settings.timezone
-        from smarketing_tui.timeutil import to_local
+        t = week.totals
+        segments = [Text(f"{week.period.label}: {format_number(t.touches)} touches", style="bold"),
+                    Text(f"{format_number(t.first_contacts)} first contacts"),
+                    Text(f"{format_number(t.meetings_booked)} meetings booked"),
+                    Text(f"{format_number(t.won)} won ({format_money(week.won_amount, currency)})",
+                         style=f"bold {success}"),
+                    Text(f"{format_number(t.lost)} lost "
+                         f"({format_money(week.lost_amount, currency)})")]
 
+        people = Report("By person: touches, reached (connected), first contacts, meetings "
+                        "booked, deals",
+                        [("Person", "left", 14), ("Touch" if narrow else "Touches", "right"),
+                         ("Reached", "right", None, True), ("1st" if narrow else "First", "right"),
+                         ("Mtgs" if narrow else "Meetings", "right"), ("Won", "right"),
+                         ("Won NOK" if currency == "NOK" else f"Won {currency}", "right", None, True),
+                         ("Lost", "right")], narrow)
+        for row in [*week.people, t]:
+            style = "bold" if row is t else ""
+            people.add(Text(one_line(row.person, 12 if narrow else 24), style=style),
+                       *(Text(format_number(v), style=style) for v in (
+                           row.touches, row.connected, row.first_contacts, row.meetings_booked,
+                           row.won, row.won_amount, row.lost)),
+                       end_section=bool(week.people) and row is week.people[-1])
+        if not week.people:
+            people.empty("no sales activity in this period")
+
+        deals = Report("Deals won and lost",
+                       [("", "left", 4), ("Date", "left", None, True), ("Lead", "left", 14),
+                        ("Owner", "left"), (currency, "right"), ("Reason", "left", None, True)],
+                       narrow)
+        tz = self.context.settings.timezone
         for deal in week.deals:
-            deals.add_row(Text("won" if deal.outcome == "won" else "lost",
-                               style=success if deal.outcome == "won" else error),
-                          to_local(deal.at, tz).strftime("%d.%m."),
-                          Text(one_line(deal.name or deal.lead, 30)),
-                          Text(one_line(deal.owner or "–", 20)),
-                          format_money(deal.amount, currency),
-                          Text(one_line(deal.reason or "", 24)))
+            won = deal.outcome == "won"
+            deals.add(Text("won" if won else "lost", style=success if won else error),
+                      to_local(deal.at, tz).strftime("%d.%m."),
+                      Text(one_line(deal.name or deal.lead, 14 if narrow else 30)),
+                      Text(one_line(deal.owner or "–", 11 if narrow else 20)),
+                      format_number(deal.amount), Text(one_line(deal.reason or "", 24)))
         if not week.deals:
-            deals.add_row("", "", Text("no deals closed in this period", style="italic"),
-                          "", "", "")
-        return summary, Group(people, Text(""), deals, Text(""),
-                              self._activities(week.activities, "Activities logged by sales"))
+            deals.empty("no deals closed in this period")
+        return segments, Group(people.table, Text(""), deals.table, Text(""),
+                               self._activities(week.activities, "Activities logged by sales",
+                                                narrow))
 
     def decision_context(self) -> dict | None:
         week = getattr(self, "week", None)

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, pack, view_width, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe)
 from smarketing_tui.tui.sections.dialogs import TextPrompt
 
@@ -44,7 +44,7 @@ class CheckinView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="checkin-summary")
         yield SectionHeader(key_hint(("p", "here/away"), ("A", "everyone not marked is here"),
-                                     ("Enter", "check-in line")), id="checkin-keys")
+                                     ("Enter", "check-in line")), id="checkin-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="checkin-table")
         table.add_column("Team", key="team")
         table.add_column("Name", key="name")
@@ -75,18 +75,22 @@ class CheckinView(SectionView):
         keep_cursor(table, current)
         self._update_summary(rows)
 
+    def on_resize(self) -> None:
+        show_key_line(self)
+
     def _update_summary(self, rows) -> None:
         here = sum(1 for r in rows if r.present)
         unmarked = sum(1 for r in rows if r.present is None)
-        text = Text()
-        text.append(f"{here} of {len(rows)} here", style="bold")
+        segments = [Text(f"{here} of {len(rows)} here", style="bold")]
         for team in ("marketing", "sales"):
             members = [r for r in rows if r.team == team]
             if members:
-                text.append(f" · {team} {sum(1 for r in members if r.present)}/{len(members)}")
+                segments.append(Text(f"{team} {sum(1 for r in members if r.present)}/"
+                                     f"{len(members)}"))
         if unmarked:
-            text.append(f" · {unmarked} not marked yet", style="italic")
-        self.query_one("#checkin-summary", SectionHeader).update(text)
+            segments.append(Text(f"{unmarked} not marked yet", style="italic"))
+        self.query_one("#checkin-summary", SectionHeader).update(
+            pack(segments, view_width(self) - 2))
 
     def _current_row(self):
         key = highlighted_key(self.query_one(DataTable))

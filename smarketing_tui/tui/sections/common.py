@@ -154,3 +154,39 @@ def short_period(label: str) -> str:
     if len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         return NO_MONTHS[int(parts[1]) - 1]
     return label
+
+
+NARROW = 76  # below this many columns a view drops secondary columns and the key line
+
+
+def view_width(view) -> int:
+    """The view's width (the app's less the agenda column before the first layout)."""
+    return view.size.width or max(view.app.size.width - 30, 40)
+
+
+def is_narrow(view) -> bool:
+    return view_width(view) < NARROW
+
+
+def pack(segments: list[Text], width: int, separator: str = " · ") -> Text:
+    """Segments joined by `` · `` on as few lines as fit ``width``, breaking only between them
+    (so ``36 269 NOK`` never splits at its no-break space)."""
+    text = Text()
+    used = 0
+    for segment in segments:
+        length = segment.cell_len
+        if used and used + len(separator) + length > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append(separator)
+            used += len(separator)
+        text.append_text(segment)
+        used += length
+    return text
+
+
+def show_key_line(view) -> None:
+    """Hide the line of key hints when the view is narrow (the footer lists the keys)."""
+    for header in view.query(".keys"):
+        header.display = not is_narrow(view)

@@ -12,7 +12,7 @@ from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, as_of_of, clean, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
                                                 theme_color)
 
@@ -54,7 +54,7 @@ class FunnelView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Following the MQLs…", style="italic"), id="funnel-summary")
         yield SectionHeader(key_hint(("b", "by source/campaign"), ("w", "longer window"),
-                                     ("r", "reload")), id="funnel-keys")
+                                     ("r", "reload")), id="funnel-keys", classes="keys")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="funnel-table")
 
     def on_focus(self) -> None:
@@ -67,6 +67,9 @@ class FunnelView(SectionView):
         self.long = False
         self.funnel: Funnel | None = None
         self.reload()
+
+    def on_resize(self) -> None:
+        show_key_line(self)
 
     def action_toggle_by(self) -> None:
         self.by = "campaign" if self.by == "source" else "source"

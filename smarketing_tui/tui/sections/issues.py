@@ -20,7 +20,7 @@ from smarketing_tui.records import Issue
 from smarketing_tui.timeutil import format_datetime, format_number
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, local_today, one_line, text_budget, safe, theme_color)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm, parse_due
 
@@ -273,6 +273,7 @@ class IssuesView(SectionView):
         return rank, title, safe(issue.team or "both"), age, state
 
     def on_resize(self) -> None:
+        show_key_line(self)
         if getattr(self, "_issues", None):
             self.reload()  # the title column follows the width
 

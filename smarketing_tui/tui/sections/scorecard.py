@@ -14,7 +14,8 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import (format_datetime, format_money, format_number, format_percent)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
+from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, is_narrow, pack,
+                                                view_width, show_key_line, as_of_of, clean,
                                                 forward_focus, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe, short_period, status_style,
                                                 text_budget)
@@ -122,7 +123,7 @@ class ScorecardView(SectionView):
     }
     ScorecardView #scorecard-trend-row { height: 1; }
     ScorecardView #scorecard-trend-label { width: auto; color: $text-muted; }
-    ScorecardView Sparkline { width: 1fr; max-width: 40; margin-left: 1; }
+    ScorecardView Sparkline { width: 32; margin-left: 1; }
     """
     BINDINGS = [
         Binding("enter", "drill", "Leads behind", id="scorecard.drill",
@@ -136,7 +137,7 @@ class ScorecardView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Judging the SLA…", style="italic"), id="scorecard-summary")
         yield SectionHeader(key_hint(("Enter", "leads behind a line"), ("I", "red line → issue"),
-                                     ("r", "reload")), id="scorecard-keys")
+                                     ("r", "reload")), id="scorecard-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="scorecard-table")
         table.add_column("Status", key="status")
         table.add_column("Commitment", key="description")
@@ -206,17 +207,20 @@ class ScorecardView(SectionView):
         current = highlighted_key(table)
         table.clear()
         # Status, actual, target and trend take about 50 columns; the description the rest.
-        width = text_budget(self, 50, minimum=20, maximum=60)
+        narrow = is_narrow(self)
+        width = text_budget(self, 40 if narrow else 50, minimum=16, maximum=60)
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
             style = status_style(self.app, status)
             label = STATUS_LABEL.get(status, status)
+            if narrow:  # the dot alone; the colour and the summary say which
+                label = label.split(" ", 1)[0]
             if status == "red" and int(line.get("red_streak") or 0) > 1:
                 label += f" ×{line['red_streak']}"
             actual = Text(format_value(line.get("actual"), unit, currency), style=style,
                           justify="right")
-            if (line.get("judged_period") or {}).get("running"):
+            if (line.get("judged_period") or {}).get("running") and not narrow:
                 actual.append(" so far", style="dim")
             target = Text(f"{COMPARISON.get(line['comparison'], line['comparison'])} "
                           f"{format_value(line.get('target'), unit, currency)}", justify="right")
@@ -234,27 +238,32 @@ class ScorecardView(SectionView):
 
     def _update_summary(self, card: dict, lines: list[dict]) -> None:
         counts = {s: sum(1 for line in lines if line["status"] == s) for s in STATUS_ORDER}
-        text = Text()
         period = card.get("period") or {}
-        text.append(f"{period.get('label', '')}: ", style="bold")
+        headline = Text(f"{period.get('label', '')}: ", style="bold")
+        first = True
         for status in ("red", "amber", "green", "no_data"):
             if counts[status]:
-                text.append(f"{counts[status]} {STATUS_LABEL[status].split(' ', 1)[1]}",
-                            style=status_style(self.app, status))
-                text.append("  ")
+                if not first:
+                    headline.append("  ")
+                headline.append(f"{counts[status]} {STATUS_LABEL[status].split(' ', 1)[1]}",
+                                style=status_style(self.app, status))
+                first = False
         if not lines:
-            text.append("the SLA has no commitments", style="italic")
+            headline.append("the SLA has no commitments", style="italic")
+        segments = [headline]
         fresh = card.get("freshness") or {}
         newest = fresh.get("newest_import") or {}
         if fresh.get("stale"):
             label = newest.get("source_label") or "data"
-            text.append(f"⚠ {clean(label)} older than the period",
-                        style=status_style(self.app, "amber"))
-        self.query_one("#scorecard-summary", SectionHeader).update(text)
+            segments.append(Text(f"⚠ {clean(label)} older than the period",
+                                 style=status_style(self.app, "amber")))
+        self.query_one("#scorecard-summary", SectionHeader).update(
+            pack(segments, view_width(self) - 2))
 
     # -- the highlighted line ---------------------------------------------------------------
 
     def on_resize(self) -> None:
+        show_key_line(self)
         if getattr(self, "card", None) is not None:
             self._show(self.card)  # the description column follows the width
 
@@ -298,7 +307,9 @@ class ScorecardView(SectionView):
                 for p in points[-4:])), style="dim")
         detail.update(text)
         # The widget draws the periods that have a value (a gap is not a zero).
-        spark.data = [float(p["actual"]) for p in points if p.get("actual") is not None]
+        values = [float(p["actual"]) for p in points if p.get("actual") is not None]
+        spark.styles.width = max(4, min(32, 4 * len(values)))  # a few cells per period
+        spark.data = values
 
     # -- keys -------------------------------------------------------------------------------
 

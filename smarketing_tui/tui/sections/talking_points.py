@@ -15,7 +15,7 @@ from smarketing_tui.records import TalkingPoint
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe, text_budget)
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
@@ -57,7 +57,7 @@ class TalkingPointsView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="points-summary")
         yield SectionHeader(key_hint(("I", "make it an issue"), ("d", "decision"),
-                                     ("a", "action item")), id="points-keys")
+                                     ("a", "action item")), id="points-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="points-table")
         table.add_column("Section", key="section")
         table.add_column("Talking point", key="text")
@@ -110,6 +110,7 @@ class TalkingPointsView(SectionView):
         self._show_detail()
 
     def on_resize(self) -> None:
+        show_key_line(self)
         if getattr(self, "_points", None):
             self.reload()  # the text column follows the width
 

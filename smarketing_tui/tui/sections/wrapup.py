@@ -16,7 +16,7 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
                                          SectionDataChanged)
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
-from smarketing_tui.tui.sections.common import (SectionHeader, forward_focus, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, pack, view_width, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, safe, short_date, theme_color)
 
 
@@ -97,22 +97,22 @@ class WrapupView(SectionView):
         conn = self.context.session.conn
         rate = records.action_completion_rate(conn, tz=settings.timezone,
                                               goal=settings.action_completion_goal)
-        text = Text()
         average = average_rating([r.rating for r in rows])
         rated = sum(1 for r in rows if r.rating)
-        text.append("Rating ", style="bold")
-        text.append(f"{format_number(average, 1)} ({rated} of {len(rows)} rated)"
-                    if average is not None else f"– (0 of {len(rows)} rated)")
-        text.append(" · Action items done on time ", style="bold")
+        rating = Text("Rating ", style="bold")
+        rating.append(f"{format_number(average, 1)} ({rated} of {len(rows)} rated)"
+                      if average is not None else f"– (0 of {len(rows)} rated)")
+        done = Text("Action items done on time ", style="bold")
         if rate.rate is None:
-            text.append("– (none due yet)")
+            done.append("– (none due yet)")
         else:
             color = theme_color(self.app, "success" if rate.meets_goal else "error",
                                 "green" if rate.meets_goal else "red")
-            text.append(f"{format_percent(rate.rate)}", style=f"bold {color}")
-            text.append(f" ({rate.done_on_time} of {rate.total}), goal "
+            done.append(f"{format_percent(rate.rate)}", style=f"bold {color}")
+            done.append(f" ({rate.done_on_time} of {rate.total}), goal "
                         f"{format_percent(rate.goal)}")
-        self.query_one("#wrapup-summary", SectionHeader).update(text)
+        self.query_one("#wrapup-summary", SectionHeader).update(
+            pack([rating, done], view_width(self) - 2))
 
     def _update_readback(self) -> None:
         session = self.context.session
