@@ -417,19 +417,6 @@ class _DemoBuilder:
             remaining -= available
             moment = self.next_open(datetime.combine(moment.date() + timedelta(days=1), _OPEN))
 
-    def business_hours_between(self, start: datetime, end: datetime) -> float:
-        """Business hours from ``start`` to ``end`` (0 when end is not later)."""
-        total, moment = 0.0, start
-        while moment < end:
-            day = moment.date()
-            if self.is_workday(day):
-                lo = max(moment, datetime.combine(day, _OPEN))
-                hi = min(end, datetime.combine(day, _CLOSE))
-                if hi > lo:
-                    total += (hi - lo).total_seconds()
-            moment = datetime.combine(day + timedelta(days=1), time(0, 0))
-        return total / 3600
-
     def stamp(self, moment: datetime | None) -> str | None:
         """Store form (UTC) of a local naive moment."""
         return None if moment is None else local_to_store(moment, self.tz)
@@ -793,7 +780,8 @@ class _DemoBuilder:
         rows = [
             # (key, kind, file, preset, mapping, label, finished local, rows, newest local)
             earlier[2],
-            ("campaigns", "campaigns", "kampanjer-q4.csv", None, "mappings/campaigns.yaml",
+            ("campaigns", "campaigns",
+             f"kampanjer-{day.year}-q{(day.month - 1) // 3 + 1}.csv", None, "mappings/campaigns.yaml",
              "Campaign budget sheet", datetime.combine(day - timedelta(days=7), time(14, 12)),
              len(self.campaigns), None),
             earlier[1],
