@@ -23,7 +23,7 @@ from smarketing_tui.timeutil import (format_date, format_money, format_number, f
                                      now_utc, parse_utc, to_local, utc_iso)
 
 if TYPE_CHECKING:
-    from smarketing_tui.workspace import Settings
+    from smarketing_tui.workspace import Settings, Workspace
 
 SCHEMA = "smarketing.minutes/1"
 SCORECARD_SCHEMA = "smarketing.scorecard/1"
@@ -601,6 +601,46 @@ def carried_text(item: records.ActionItem) -> str:
     if not item.carried_over:
         return ""
     return f"carried over {item.carried_over}×"
+
+
+def minutes_file_name(conn: sqlite3.Connection, minutes: Minutes) -> str:
+    """``2026-11-23-weekly``; meetings of one agenda on the same day get ``-<id>`` added."""
+    same_day = sum(
+        1 for agenda_path, stamp in conn.execute(
+            "SELECT agenda_path, COALESCE(started_at, created_at) FROM meetings WHERE id != ?",
+            (minutes.meeting_id,))
+        if slug(Path(agenda_path).stem) == slug(Path(minutes.agenda).stem)
+        and to_local(stamp, minutes.timezone).date() == minutes.date)
+    return f"{minutes.file_stem}-{minutes.meeting_id}" if same_day else minutes.file_stem
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    # newline="" keeps the CRLF of iCalendar exactly as rendered.
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    temporary.replace(path)
+
+
+def export_minutes(workspace: Workspace, meeting_id: int, fmt: str = "md") -> Path:
+    """Write a meeting's minutes into the workspace's ``minutes/`` folder; returns the file
+    (e.g. ``minutes/2026-11-23-weekly.md``). The meeting screen's wrap-up calls this."""
+    from smarketing_tui.store import open_store
+
+    if fmt not in FORMATS:
+        raise UserError(f"unknown minutes format {fmt!r}; expected {', '.join(FORMATS)}")
+    settings = workspace.settings()
+    db = open_store(workspace.db_path, settings)
+    try:
+        minutes = load_minutes(db.conn, int(meeting_id), settings)
+        name = f"{minutes_file_name(db.conn, minutes)}.{EXTENSIONS[fmt]}"
+    finally:
+        db.close()
+    path = workspace.minutes_dir / name
+    write_atomically(path, render(minutes, fmt))
+    return path
 
 
 def render(minutes: Minutes, fmt: str) -> str:

@@ -252,6 +252,18 @@ def test_export_minutes_writes_into_the_minutes_folder(workspace, db, built):
     assert not list(workspace.minutes_dir.glob(".*.tmp"))
 
 
+def test_two_meetings_of_one_agenda_on_one_day_get_distinct_files(workspace, db, built):
+    from smarketing_tui.minutes import export_minutes
+
+    extra = insert_meeting(db.conn, title="Weekly (again)", started_at="2026-11-23T13:00:00Z",
+                           ended_at="2026-11-23T13:30:00Z", period_label="2026-W47",
+                           period_start="2026-11-15T23:00:00Z", period_end="2026-11-22T23:00:00Z")
+    assert export_minutes(workspace, built["m2"], "md").name == f"2026-11-23-weekly-{built['m2']}.md"
+    assert export_minutes(workspace, extra, "html").name == f"2026-11-23-weekly-{extra}.html"
+    with pytest.raises(UserError, match="unknown minutes format 'pdf'"):
+        export_minutes(workspace, extra, "pdf")
+
+
 def test_cli_errors_are_one_line_with_exit_2(workspace, db, built):
     result = _invoke(workspace, "minutes", "99")
     assert (result.exit_code, result.stderr) == (2, "Error: no meeting #99\n")

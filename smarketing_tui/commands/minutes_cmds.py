@@ -26,22 +26,8 @@ if TYPE_CHECKING:
 # -- minutes --------------------------------------------------------------------------------
 
 
-def minutes_file_name(conn, minutes) -> str:
-    """``2026-11-23-weekly``; meetings of one agenda on the same day get ``-<id>`` added."""
-    from smarketing_tui.minutes import slug
-    from smarketing_tui.timeutil import to_local
-
-    same_day = sum(
-        1 for agenda_path, stamp in conn.execute(
-            "SELECT agenda_path, COALESCE(started_at, created_at) FROM meetings WHERE id != ?",
-            (minutes.meeting_id,))
-        if slug(Path(agenda_path).stem) == slug(Path(minutes.agenda).stem)
-        and to_local(stamp, minutes.timezone).date() == minutes.date)
-    return f"{minutes.file_stem}-{minutes.meeting_id}" if same_day else minutes.file_stem
-
-
 def _render(workspace: Workspace, ref: str | int | None, fmt: str):
-    from smarketing_tui.minutes import load_minutes, render, resolve_meeting
+    from smarketing_tui.minutes import load_minutes, minutes_file_name, render, resolve_meeting
     from smarketing_tui.store import open_store
 
     settings = workspace.settings()
@@ -55,29 +41,15 @@ def _render(workspace: Workspace, ref: str | int | None, fmt: str):
     return minutes, render(minutes, fmt), name
 
 
-def _write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    # newline="" keeps the CRLF of iCalendar exactly as rendered.
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    temporary.replace(path)
-
-
 def export_minutes(workspace: Workspace, meeting_id: int, fmt: str = "md") -> Path:
     """Write a meeting's minutes into the workspace's ``minutes/`` folder; returns the file.
 
-    The meeting screen's wrap-up calls this; ``smarketing minutes --save`` does the same.
+    The same as :func:`smarketing_tui.minutes.export_minutes` (the meeting screen's wrap-up
+    may call either); ``smarketing minutes --save`` does the same.
     """
-    from smarketing_tui.minutes import FORMATS
+    from smarketing_tui.minutes import export_minutes as export
 
-    if fmt not in FORMATS:
-        raise UserError(f"unknown minutes format {fmt!r}; expected {', '.join(FORMATS)}")
-    _, text, name = _render(workspace, int(meeting_id), fmt)
-    path = workspace.minutes_dir / name
-    _write(path, text)
-    return path
+    return export(workspace, meeting_id, fmt)
 
 
 @click.command()
@@ -108,10 +80,12 @@ def minutes(state, meeting: str, fmt: str, output: Path | None, save: bool) -> N
             click.echo(f"Note: meeting #{minutes_value.meeting_id} is not finished "
                        f"({minutes_value.status}); the minutes say so at the top.", err=True)
         return
+    from smarketing_tui.minutes import write_atomically
+
     target = output / name if output.is_dir() else output
     if not target.parent.exists():
         raise UserError(f"folder {target.parent} does not exist")
-    _write(target, text)
+    write_atomically(target, text)
     click.echo(f"Wrote {target}")
 
 
@@ -223,11 +197,7 @@ def _csv_safe(text: str | None) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-class _ActionsGroup(click.Group):
-    """``actions`` lists on its own; its options work before a subcommand too."""
-
-
-@click.group(cls=_ActionsGroup, invoke_without_command=True)
+@click.group(invoke_without_command=True)
 @click.option("--owner", metavar="NAME", help="Only this person's items (name or alias).")
 @click.option("--open", "status_filter", flag_value="open", default=True,
               help="Only open items (the default).")
