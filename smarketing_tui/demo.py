@@ -670,8 +670,7 @@ class _DemoBuilder:
             if not lead.touches:
                 return
             # Unreachable: disqualified after the last attempt (too early, for some sellers).
-            last = lead.touches[-1][0] if lead.touches else at
-            when = self.add_business_hours(last, rng.uniform(2, 20))
+            when = self.add_business_hours(lead.touches[-1][0], rng.uniform(2, 20))
             self.decide(lead, when, accepted=False, reason=reason or "No response")
             return
         if not fit and reason not in _QUICK_REASONS:
@@ -741,7 +740,8 @@ class _DemoBuilder:
             lead.lost, lead.lost_reason, lead.stage = close, self.pick(_LOST_REASONS), "lost"
 
     def add_hostile_leads(self) -> None:
-        """Give three late-contacted MQLs of the last full week made-up hostile names."""
+        """Give three of Erlend's slowest MQLs of the last two weeks made-up hostile names,
+        so they show up in the speed-to-lead drill-down."""
         last_monday = self.today - timedelta(days=self.today.weekday() + 7)
         week = [lead for lead in self.leads
                 if lead.mql is not None and lead.mql.date() >= last_monday - timedelta(days=7)
