@@ -184,6 +184,45 @@ def test_dangerous_text_is_escaped_in_every_format(db, workspace, monkeypatch):
             "[link](http://e.vil) ` $5 \\\\ \\;\\,\\nsecond line\r\n") in unfolded
 
 
+def _plain_text(inline) -> str:
+    return "".join(child.content for child in inline.children
+                   if child.type in ("text", "code_inline"))
+
+
+def test_markdown_parses_as_intended_with_a_gfm_parser(db, workspace, monkeypatch):
+    """markdown-it-py with GFM tables (as GitHub/GitLab render): no HTML gets through, every
+    table row has as many cells as its header, and the text reads back exactly as typed."""
+    from markdown_it import MarkdownIt
+
+    ids = build_meetings(db.conn, monkeypatch, decision_text=NASTY)
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-23T08:45:00Z")
+    records.add_action_item(db.conn, "- starts | like a list", owner="Ola Hansen", due=None,
+                            meeting_id=ids["m2"], section_position=4, section_title="SLA scorecard")
+    monkeypatch.setenv("SMARKETING_NOW", RENDERED_AT)
+    text = render(_minutes(db, workspace, ids["m2"]), "md")
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text)
+    assert not [t for t in tokens if t.type == "html_block"]
+    assert not [c for t in tokens if t.children for c in t.children if c.type == "html_inline"]
+    header, row, rows_checked, in_body = 0, 0, 0, False
+    for token in tokens:
+        if token.type == "tr_open":
+            row = 0
+        elif token.type in ("th_open", "td_open"):
+            row += 1
+        elif token.type == "thead_close":
+            header = row
+        elif token.type in ("tbody_open", "tbody_close"):
+            in_body = token.type == "tbody_open"
+        elif token.type == "tr_close" and in_body:
+            assert row == header
+            rows_checked += 1
+    assert rows_checked > 20
+    inline_texts = [_plain_text(t) for t in tokens if t.type == "inline"]
+    assert NASTY in inline_texts  # the decision's list item, literally
+    assert "- starts | like a list" in inline_texts  # a table cell, not a list, not split
+    assert not [t for t in tokens if t.type in ("s_open", "em_open") and t.markup in ("~", "_")]
+
+
 def test_control_characters_never_reach_the_output(db, workspace, monkeypatch):
     ids = build_meetings(db.conn, monkeypatch)
     records.add_note(db.conn, ids["m2"], "clear\x1b[2J screen\x07", section_position=3)
