@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.importing.csvsource import CsvSource, open_csv
@@ -27,10 +27,10 @@ from smarketing_tui.importing.values import BadValue
 from smarketing_tui.timeutil import now_utc, utc_iso, zone
 
 MAX_PROBLEMS = 10
-CACHE_KIB = 48 * 1024        # page cache per database while importing (main and temp)
+CACHE_KIB = 32 * 1024        # page cache per database while importing (main and temp)
+SORT_THREADS = 2
 BULK_ROWS = 50_000           # inserting more than this (and more than the table holds):
                              # drop the table's indexes and build them again afterwards
-BATCH_ROWS = 5_000
 PROGRESS_EVERY = 20_000
 STAGING = "temp.import_staging"
 REJECTS = "temp.import_rejects"
@@ -134,22 +134,35 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     cache_sizes = [conn.execute(f"PRAGMA {db}.cache_size").fetchone()[0] for db in ("main", "temp")]
     conn.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
+    threads = conn.execute("PRAGMA threads").fetchone()[0]
+    conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
     conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
     committed = False
     try:
         plan = build_plan(mapping, source.header, conn, workspace_tz, label)
         report.missing_columns = plan.missing
         _create_temp_tables(conn, plan)
-        _stage(conn, source, plan, mapping, report, skip_invalid, progress)
-        _whole_file_checks(conn, mapping, plan, report, skip_invalid)
+        direct = not dry_run and _target_is_empty(conn, mapping)
+        if direct:
+            direct = _load_directly(conn, source, plan, mapping, report, skip_invalid, progress,
+                                    label, workspace_tz)
+            if not direct:  # a key twice in the file: the staging path finds and reports it
+                source.close()
+                source = open_csv(path, label)
+                report.rows, report.bad_rows, report.problems = 0, 0, []
+        if not direct:
+            _stage(conn, source, plan, mapping, report, skip_invalid, progress)
+            _whole_file_checks(conn, mapping, plan, report, skip_invalid)
         if report.bad_rows and not skip_invalid:
             raise ImportRejected(report)
         report.skipped = report.bad_rows
-        _count(conn, mapping, plan, report)
-        report.newest_at = _newest(conn, plan, workspace_tz)
+        if not direct:
+            _count(conn, mapping, plan, report)
+            report.newest_at = _newest(conn, plan, workspace_tz)
         if not dry_run:
-            report.import_id = _record_import(conn, report, label)
-            _write(conn, mapping, plan, report)
+            if not direct:
+                report.import_id = _record_import(conn, report, label)
+                _write(conn, mapping, plan, report)
             if mapping.kind == "events":
                 report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
             _finish_record(conn, report)
@@ -167,6 +180,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             conn.execute("ROLLBACK")
         for table in (STAGING, REJECTS):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"PRAGMA threads = {threads}")
         for db, size in zip(("main", "temp"), cache_sizes):
             conn.execute(f"PRAGMA {db}.cache_size = {size}")
         conn.isolation_level = previous_isolation
@@ -179,21 +193,18 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
 def _create_temp_tables(conn: sqlite3.Connection, plan: RowPlan) -> None:
     conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
     conn.execute(f"DROP TABLE IF EXISTS {REJECTS}")
-    columns = ", ".join(f'"{c}"' for o in plan.outputs for c in o.staged)
+    columns = ", ".join(f'"{o.name}"' for o in plan.outputs)
     extra = ", lead_id INTEGER" if any(o.name == "lead" for o in plan.outputs) else ""
     conn.execute(f"CREATE TABLE {STAGING} (line INTEGER PRIMARY KEY, {columns}{extra})")
     conn.execute(f"CREATE TABLE {REJECTS} (line INTEGER PRIMARY KEY, reason TEXT NOT NULL)")
 
 
-def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: Mapping,
-           report: ImportReport, skip_invalid: bool, progress: Progress | None) -> None:
-    staged = [f'"{c}"' for o in plan.outputs for c in o.staged]
-    insert = (f"INSERT INTO {STAGING} (line, {', '.join(staged)}) "
-              f"VALUES ({', '.join('?' * (len(staged) + 1))})")
+def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: Mapping,
+          report: ImportReport, skip_invalid: bool,
+          progress: Progress | None) -> Iterator[tuple]:
+    """Converted rows, ``(line, value, ...)``; bad rows are recorded, not yielded."""
     convert, width = plan.convert, plan.width
-    batch: list[tuple] = []
     rows = 0
-    executemany = conn.executemany
     for line, row in source.rows():
         if not row:
             if mapping.stop_at_blank_line:
@@ -209,7 +220,7 @@ def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: 
                     "one cell per column (a value with the delimiter in it must be quoted)")])
                 continue
         try:
-            batch.append(convert(line, row))
+            values = convert(line, row)
         except BadValue:
             if not any(cell.strip() for cell in row):
                 if mapping.stop_at_blank_line:
@@ -221,16 +232,21 @@ def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: 
             _bad(conn, report, skip_invalid, problems)
             continue
         rows += 1
-        if len(batch) >= BATCH_ROWS:
-            executemany(insert, batch)
-            batch.clear()
-            if progress is not None and rows % PROGRESS_EVERY < BATCH_ROWS:
-                progress(source.position(), source.size)
-    if batch:
-        executemany(insert, batch)
+        report.rows = rows
+        if progress is not None and not rows % PROGRESS_EVERY:
+            progress(source.position(), source.size)
+        yield values
     report.rows = rows
     if progress is not None:
         progress(source.size, source.size)
+
+
+def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: Mapping,
+           report: ImportReport, skip_invalid: bool, progress: Progress | None) -> None:
+    staged = [f'"{o.name}"' for o in plan.outputs]
+    conn.executemany(f"INSERT INTO {STAGING} (line, {', '.join(staged)}) "
+                     f"VALUES ({', '.join('?' * (len(staged) + 1))})",
+                     _rows(conn, source, plan, mapping, report, skip_invalid, progress))
 
 
 def _bad(conn: sqlite3.Connection, report: ImportReport, skip_invalid: bool,
@@ -302,6 +318,69 @@ def _key(mapping: Mapping, plan: RowPlan) -> str | None:
     if mapping.kind == "campaigns":
         return "name"
     return "external_id" if "external_id" in names else None
+
+
+# ------------------------------------------------------------------------ direct load
+
+def _target_is_empty(conn: sqlite3.Connection, mapping: Mapping) -> bool:
+    """A first import of leads or campaigns: every row is new, no staging needed."""
+    if mapping.kind not in ("leads", "campaigns"):
+        return False
+    table = _TABLES[mapping.kind]
+    return conn.execute(f"SELECT 1 FROM main.{table} LIMIT 1").fetchone() is None
+
+
+def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
+                   mapping: Mapping, report: ImportReport, skip_invalid: bool,
+                   progress: Progress | None, label: str, workspace_tz: str) -> bool:
+    """Insert straight into an empty table, its indexes built once at the end.
+
+    Returns False (with everything undone) when a key repeats in the file.
+    """
+    table = _TABLES[mapping.kind]
+    conn.execute("SAVEPOINT direct_load")
+    try:
+        report.import_id = _record_import(conn, report, label)
+        indexes = _secondary_indexes(conn, table)
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX main."{name}"')
+        names = [f'"{o.name}"' for o in plan.outputs] + ["import_id"]
+        values = []
+        for output in plan.outputs:
+            default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
+            values.append(f"coalesce(?, {default})" if default else "?")
+        values.append(str(int(report.import_id)))
+        if mapping.kind == "leads":
+            names.append("updated_at")
+            values.append(f"'{utc_iso(now_utc())}'")
+        rows = _rows(conn, source, plan, mapping, report, skip_invalid, progress)
+        conn.executemany(f"INSERT INTO main.{table} ({', '.join(names)}) "
+                         f"VALUES ({', '.join(values)})", (row[1:] for row in rows))
+        for _, create in indexes:
+            conn.execute(create)
+        if any(o.name == "first_contact_at" for o in plan.outputs):
+            conn.execute("UPDATE main.leads SET first_contact_imported = 1 "
+                         "WHERE first_contact_at IS NOT NULL")
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO direct_load")
+        conn.execute("RELEASE direct_load")
+        report.import_id = None
+        return False
+    except BaseException:
+        conn.execute("ROLLBACK TO direct_load")
+        conn.execute("RELEASE direct_load")
+        raise
+    conn.execute("RELEASE direct_load")
+    report.inserted = report.rows - report.bad_rows
+    report.newest_at = _newest(conn, plan, workspace_tz, f"main.{table}")
+    return True
+
+
+def _secondary_indexes(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """The indexes to drop before a bulk insert and build again after it: building an
+    index sorts once, where inserting a million keys lands them at random places."""
+    return conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
 
 
 # ----------------------------------------------------------------------------- writing
@@ -398,9 +477,7 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
         if report.inserted > BULK_ROWS:
             existing = conn.execute(f"SELECT count(*) FROM main.{sql.table}").fetchone()[0]
             if report.inserted > existing:
-                rebuild = conn.execute(
-                    "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
-                    "AND tbl_name = ? AND sql IS NOT NULL", (sql.table,)).fetchall()
+                rebuild = _secondary_indexes(conn, sql.table)
                 for name, _ in rebuild:
                     conn.execute(f'DROP INDEX main."{name}"')
         names = [f"\"{o.name}\"" for o in sql.columns] + ["import_id"]
@@ -441,12 +518,13 @@ def derive_first_contacts(conn: sqlite3.Connection, *, from_staging: bool = Fals
     return cursor.rowcount
 
 
-def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str) -> str | None:
-    """The newest timestamp (or date, as local midnight) among the staged rows."""
+def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str,
+            table: str = STAGING) -> str | None:
+    """The newest timestamp (or date, as local midnight) among the imported rows."""
     known = FIELDS_BY_NAME
     newest = None
     for name in plan.newest_fields:
-        value = conn.execute(f"SELECT max(\"{name}\") FROM {STAGING}").fetchone()[0]
+        value = conn.execute(f"SELECT max(\"{name}\") FROM {table}").fetchone()[0]
         if value is None:
             continue
         if known.get(name) == "date":
@@ -471,9 +549,9 @@ def _record_import(conn: sqlite3.Connection, report: ImportReport, label: str) -
 
 def _finish_record(conn: sqlite3.Connection, report: ImportReport) -> None:
     conn.execute(
-        "UPDATE main.imports SET finished_at = ?, inserted = ?, updated = ?, unchanged = ?, "
-        "skipped = ?, newest_at = ? WHERE id = ?",
-        (utc_iso(now_utc()), report.inserted, report.updated, report.unchanged, report.skipped,
+        "UPDATE main.imports SET finished_at = ?, rows = ?, inserted = ?, updated = ?, "
+        "unchanged = ?, skipped = ?, newest_at = ? WHERE id = ?",
+        (utc_iso(now_utc()), report.rows, report.inserted, report.updated, report.unchanged, report.skipped,
          report.newest_at, report.import_id))
 
 

@@ -20,32 +20,19 @@ from smarketing_tui.importing.values import (NUMBER_EXPECTED, BadValue, date_exp
 from smarketing_tui.store import resolve_person
 from smarketing_tui.yamlfile import suggest
 
-#: Characters trimmed from text cells (space, tab, CR, LF, no-break space).
-TRIM_SQL = "' ' || char(9) || char(13) || char(10) || char(160)"
 
 
 @dataclass
 class Output:
-    """One field as staged: its staging column(s) and the SQL that reads its value."""
+    """One field as staged: a column of the staging table."""
 
     name: str
     label: str | None          # the export column it comes from (for error messages)
-    passthrough: bool = False  # raw cell text, trimmed and NULL-ed in SQL
-    joined: int = 0            # raw cells joined with spaces in SQL (first + last name)
-
-    @property
-    def staged(self) -> list[str]:
-        """The staging table's columns for this field."""
-        return [f"{self.name}__{i}" for i in range(self.joined)] if self.joined else [self.name]
 
     @property
     def sql(self) -> str:
         """SQL for the field's value, reading staging row ``s``."""
-        if self.joined:
-            cells = " || ' ' || ".join(f'TRIM(s."{c}", {TRIM_SQL})' for c in self.staged)
-            return f"NULLIF(REPLACE(TRIM({cells}), '  ', ' '), '')"
-        quoted = f's."{self.name}"'
-        return f"NULLIF(TRIM({quoted}, {TRIM_SQL}), '')" if self.passthrough else quoted
+        return f's."{self.name}"'
 
 
 @dataclass
@@ -127,9 +114,14 @@ def _cell_function(spec: FieldSpec, known: Field, parse: Callable[[str], Any],
     return cell
 
 
-def _memoized(cell: Callable[[str], Any], limit: int = 10_000) -> Callable[[str], Any]:
-    """Remember results by exact cell text (stages, owners: few distinct values)."""
+def _memoized(cell: Callable[[str], Any], namespace: dict[str, Any], name: str,
+              limit: int = 10_000) -> Callable[[str], Any]:
+    """Remember results by exact cell text (stages, owners: few distinct values).
+
+    The memo is also put in ``namespace`` so generated code can look it up inline.
+    """
     memo: dict[str, Any] = {}
+    namespace[name] = memo
 
     def run(text: str) -> Any:
         try:
@@ -234,29 +226,39 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         labels[name] = column_label
         parse, expected = type_parser(spec, known)
         cell = _cell_function(spec, known, parse, expected)
-        if known.type in ("choice", "person") or (known.type == "text" and cell is not parse
-                                                  and not known.required):
-            cell = _memoized(cell)
         slot = f"p{len(parts)}"
-        if len(indexes) > 1 and cell is _text_parser and spec.join == " " and len(indexes) <= 3:
-            code = ", ".join(f"row[{i}]" for i in indexes)
-            parts.append(_Part(name, column_label, code, lambda row: None,
-                               [Output(name, column_label, joined=len(indexes))]))
-            continue
+        memo = known.type in ("choice", "person") or (known.type == "text" and cell is not parse
+                                                      and not known.required)
+        if memo:
+            cell = _memoized(cell, namespace, f"m{len(parts)}")
+        namespace[slot] = cell
         if len(indexes) > 1:
             joiner = spec.join
             picks = tuple(indexes)
 
             def joined(row: list[str], picks=picks, joiner=joiner, cell=cell) -> Any:
                 return cell(joiner.join(t for t in (row[i].strip() for i in picks) if t))
-            namespace[slot] = joined
+            namespace[slot] = check = joined
             code = f"{slot}(row)"
-            check = joined
+            if cell is _text_parser and joiner == " " and len(indexes) == 2:
+                # Inline for the common first + last name: no call per row.
+                first, last = (f"row[{i}]" for i in indexes)
+                code = f"(({first}.strip() + ' ' + {last}.strip()).strip() or None)"
         else:
             index = indexes[0]
-            passthrough = cell is _text_parser
-            namespace[slot] = cell
-            code = f"row[{index}]" if passthrough else f"{slot}(row[{index}])"
+            cell_code = f"row[{index}]"
+            if cell is _text_parser:    # plain text: strip inline, empty is NULL
+                code = f"({cell_code}.strip() or None)"
+            elif known.type == "text" and known.required and not (
+                    spec.values or spec.has_fallback or spec.prefix or spec.default is not None):
+                code = f"({cell_code}.strip() or {slot}({cell_code}))"  # the call reports empty
+            elif memo:                  # few distinct values: a dict lookup, no call
+                code = f"(m{len(parts)}[{cell_code}] if {cell_code} in m{len(parts)} " \
+                       f"else {slot}({cell_code}))"
+            elif known.type in ("timestamp", "date", "number") and cell is parse:
+                code = f"({slot}({cell_code}) if {cell_code} else None)"  # empty: no call
+            else:
+                code = f"{slot}({cell_code})"
 
             def check(row: list[str], index=index, cell=cell) -> Any:
                 return cell(row[index])
@@ -264,7 +266,7 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
             outputs = [Output(name, column_label), Output(f"{name}_id", column_label)]
             code = f"*{code}"
         else:
-            outputs = [Output(name, column_label, passthrough=code.startswith("row["))]
+            outputs = [Output(name, column_label)]
         parts.append(_Part(name, column_label, code, check, outputs))
 
     # Constants: converted once, then the same value on every row.
@@ -295,15 +297,19 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
 
     outputs = [o for p in parts for o in p.outputs]
     body = ", ".join(p.code for p in parts)
-    source = f"def convert(line, row):\n    return (line, {body})\n"
-    exec(compile(source, f"<import plan for {label}>", "exec"), namespace)
-    convert = namespace["convert"]
-
     timestamp_fields = [o.name for o in outputs
                         if known_fields.get(o.name) and known_fields[o.name].type == "timestamp"]
     if mapping.stage_implies and any(o.name == "stage" for o in outputs):
-        convert = _with_implications(convert, mapping, outputs, timestamp_fields, header, tz,
-                                     label, parts)
+        stage_at, namespace["implied"] = _implications(mapping, outputs, timestamp_fields,
+                                                       header, tz, label, parts)
+        namespace["implying"] = frozenset(mapping.stage_implies)
+        source = (f"def convert(line, row):\n    values = (line, {body})\n"
+                  f"    if values[{stage_at}] in implying:\n"
+                  f"        return implied(values, row)\n    return values\n")
+    else:
+        source = f"def convert(line, row):\n    return (line, {body})\n"
+    exec(compile(source, f"<import plan for {label}>", "exec"), namespace)
+    convert = namespace["convert"]
     return RowPlan(outputs=outputs, convert=convert, parts=parts, width=len(header),
                    missing=missing, labels=labels, newest_fields=timestamp_fields
                    + [o.name for o in outputs  # an end date is a plan, not news
@@ -311,11 +317,11 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
                       and o.name != "ends"])
 
 
-def _with_implications(convert, mapping: Mapping, outputs: list[Output],
-                       timestamp_fields: list[str], header: list[str], tz: str, label: str,
-                       parts: list[_Part]):
-    """Fill the timestamp a stage implies (e.g. won -> won_at) when the row lacks it."""
-    names = [column for o in outputs for column in o.staged]
+def _implications(mapping: Mapping, outputs: list[Output], timestamp_fields: list[str],
+                  header: list[str], tz: str, label: str, parts: list[_Part]):
+    """(position of stage in a staged row, a function filling the timestamp the stage
+    implies, e.g. won -> won_at, when the row lacks it)."""
+    names = [o.name for o in outputs]
     stage_at = names.index("stage") + 1  # +1: the line number leads each staging row
     targets = {stage: names.index(target) + 1 for stage, target in mapping.stage_implies.items()}
     stamps = [names.index(n) + 1 for n in timestamp_fields]
@@ -333,10 +339,9 @@ def _with_implications(convert, mapping: Mapping, outputs: list[Output],
                 return parse(row[index])
             parts.append(_Part("implied_from", header[index], "", implied_cell, []))
 
-    def convert_with_implications(line: int, row: list[str]) -> tuple:
-        values = convert(line, row)
-        target = targets.get(values[stage_at])
-        if target is None or values[target] is not None:
+    def implied(values: tuple, row: list[str]) -> tuple:
+        target = targets[values[stage_at]]
+        if values[target] is not None:
             return values
         moment = implied_cell(row) if implied_cell else None
         if moment is None:
@@ -348,4 +353,4 @@ def _with_implications(convert, mapping: Mapping, outputs: list[Output],
         changed[target] = moment
         return tuple(changed)
 
-    return convert_with_implications
+    return stage_at, implied
