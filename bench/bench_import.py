@@ -93,7 +93,8 @@ def main() -> None:
         "smarketing re-import (unchanged)": []}
     for run in range(args.runs):
         db = fresh(OUT / "floor.db")
-        results["sqlite3 .import"].append(timed([sqlite3, str(db), f".import --csv {csv_path} leads"]))
+        results["sqlite3 .import"].append(
+            timed([sqlite3, str(db), f".import --csv {csv_path} leads"]))
         workspace = fresh(OUT / "bench-ws")
         subprocess.run([smarketing, "init", str(workspace)], check=True, env=env,
                        stdout=subprocess.DEVNULL)

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from smarketing_tui.cli import cli
 
-HEADER = "Record ID,First Name,Last Name,Lifecycle Stage,Create Date,Became a Customer Date,Contact owner\n"
+HEADER = ("Record ID,First Name,Last Name,Lifecycle Stage,Create Date,Became a Customer Date,"
+          "Contact owner\n")
 EXPECTED_DATE = "a date such as 29.11.2026 14:05, 2026-11-29T14:05 or 11/29/2026 2:05 PM"
 
 

@@ -81,7 +81,8 @@ def _print_report(report, tz: str) -> None:
     click.echo(f"  {verb}inserted {report.inserted}, {verb}updated {report.updated}, "
                f"unchanged {report.unchanged}, skipped {report.skipped}")
     if report.newest_at:
-        click.echo(f"  newest timestamp in the file: {format_datetime(report.newest_at, tz)} ({tz})")
+        newest = format_datetime(report.newest_at, tz)
+        click.echo(f"  newest timestamp in the file: {newest} ({tz})")
     if report.first_contacts_derived:
         click.echo(f"  first contact derived from the events for {report.first_contacts_derived} "
                    f"lead{'s' if report.first_contacts_derived != 1 else ''}")

@@ -48,7 +48,8 @@ def choose_mapping(kind: str, path: Path | str, *, preset: str | None = None,
         candidate = load_preset(name, kind) if kind == "leads" else None
         if candidate and candidate.signature and all(c.casefold() in folded
                                                       for c in candidate.signature):
-            return candidate, f"the columns look like a {candidate.source_label}; using --preset {name}"
+            return candidate, (f"the columns look like a {candidate.source_label}; "
+                               f"using --preset {name}")
     native = {name: FieldSpec(field=name, columns=(name,), optional=True)
               for name in FIELDS[kind] if name in folded}
     if all(name in native for name in MAPPING_REQUIRED[kind]):

@@ -148,7 +148,8 @@ def open_csv(path: Path | str, label: str | None = None) -> CsvSource:
         delimiter = delimiter or sniff_delimiter(header_text)
         header = next(csv.reader(io.StringIO(header_text), delimiter=delimiter))
         header = [cell.strip() for cell in header]
-        rows_start = header_line + header_text.count("\n") - (1 if header_text.endswith("\n") else 0)
+        rows_start = (header_line + header_text.count("\n")
+                      - (1 if header_text.endswith("\n") else 0))
     except UnicodeDecodeError as exc:
         stream.close()
         raise InputError(f"not {ENCODING_NAMES.get(encoding, encoding)} text (byte {exc.start})",

@@ -551,7 +551,8 @@ def _finish_record(conn: sqlite3.Connection, report: ImportReport) -> None:
     conn.execute(
         "UPDATE main.imports SET finished_at = ?, rows = ?, inserted = ?, updated = ?, "
         "unchanged = ?, skipped = ?, newest_at = ? WHERE id = ?",
-        (utc_iso(now_utc()), report.rows, report.inserted, report.updated, report.unchanged, report.skipped,
+        (utc_iso(now_utc()), report.rows, report.inserted, report.updated, report.unchanged,
+         report.skipped,
          report.newest_at, report.import_id))
 
 

@@ -222,7 +222,7 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
                 file=label) if mapping.preset else spec.error(
                 f"column {absent[0]!r} (for {name}) is not in {label}"
                 f"{suggest(absent[0], header)}; its columns are: " + ", ".join(header))
-        column_label = header[indexes[0]] if len(indexes) == 1 else " + ".join(header[i] for i in indexes)
+        column_label = " + ".join(header[i] for i in indexes)
         labels[name] = column_label
         parse, expected = type_parser(spec, known)
         cell = _cell_function(spec, known, parse, expected)
@@ -286,7 +286,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
 
     # Stage implications need their target fields as columns, even when no column feeds them;
     # activities need a team column, filled from the person's team when the file has none.
-    needed = set(mapping.stage_implies.values()) if any(p.field == "stage" for p in parts) else set()
+    has_stage = any(p.field == "stage" for p in parts)
+    needed = set(mapping.stage_implies.values()) if has_stage else set()
     if mapping.kind == "activities":
         needed.add("team")
     for target in sorted(needed):

@@ -40,7 +40,8 @@ class BadValue(ValueError):
 
 # --------------------------------------------------------------------------- dates
 
-_TIME = r"(?:[T ,]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
+_TIME = (r"(?:[T ,]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?"
+         r"(?:\s*([AaPp])\.?[Mm]\.?)?)?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"
                   r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
                   r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
@@ -246,8 +247,8 @@ def date_expected(family: str) -> str:
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_CURRENCY = re.compile(r"^(?:kr\.?|nok|sek|dkk|eur|usd|gbp|[$€£])\s*|\s*(?:kr\.?|,-|nok|sek|dkk|eur|usd|gbp|[$€£])$",
-                       re.IGNORECASE)
+_CODES = r"kr\.?|nok|sek|dkk|eur|usd|gbp|[$€£]"
+_CURRENCY = re.compile(rf"^(?:{_CODES})\s*|\s*(?:{_CODES}|,-)$", re.IGNORECASE)
 _GROUPED = {",": re.compile(r"-?\d{1,3}(?:,\d{3})+"), ".": re.compile(r"-?\d{1,3}(?:\.\d{3})+")}
 
 
