@@ -142,10 +142,11 @@ class MeetingSession:
 
     @classmethod
     def start(cls, workspace: Workspace, agenda: Agenda, *, period_spec: str | None = None,
-              clock: Clock = now_utc, facilitator: str | None = None) -> MeetingSession:
+              clock: Clock = now_utc, facilitator: str | None = None,
+              settings: Settings | None = None) -> MeetingSession:
         """Start a new meeting of ``agenda``: its rows, the first section's clock running,
         and the agenda's pending talking points claimed."""
-        settings = workspace.settings()
+        settings = settings or workspace.settings()
         conn = open_store(workspace.db_path, settings).conn
         now = clock()
         period = parse_period(period_spec or agenda.period_spec, settings.timezone, now)
@@ -171,13 +172,13 @@ class MeetingSession:
 
     @classmethod
     def resume(cls, workspace: Workspace, meeting_id: int, *, clock: Clock = now_utc,
-               start_clock: bool = True) -> MeetingSession:
+               start_clock: bool = True, settings: Settings | None = None) -> MeetingSession:
         """Reopen an unfinished meeting where it was.
 
         A clock that was running when the process died counts up to its last
         banked moment only; then the current section's clock starts again.
         """
-        settings = workspace.settings()
+        settings = settings or workspace.settings()
         conn = open_store(workspace.db_path, settings).conn
         row = conn.execute("SELECT agenda_path, period_label, status FROM meetings WHERE id = ?",
                            (meeting_id,)).fetchone()

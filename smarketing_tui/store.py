@@ -12,11 +12,11 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 from smarketing_tui.errors import UserError
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from smarketing_tui.workspace import Settings
 
 BUSY_TIMEOUT_MS = 10_000
@@ -331,6 +331,8 @@ def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_uti
         migrate(conn, label=str(path))
     except sqlite3.DatabaseError as exc:
         raise UserError(f"{path}: not a usable smarketing store ({exc})") from None
+    import sqlite_utils  # here, not at the top: the meeting screen's start-up stays light
+
     db = sqlite_utils.Database(conn)
     if settings is not None:
         sync_people(db, settings)

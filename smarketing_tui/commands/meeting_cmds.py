@@ -26,25 +26,30 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
     workspace = state.workspace()
     if new_meeting and meeting_id is not None:
         raise UserError("--new and --resume exclude each other")
-    path = None
+    settings = workspace.settings()
+    loaded = None
     if meeting_id is None:
         from smarketing_tui.agenda import load_agenda
 
-        path = workspace.agenda_path(agenda)
-        load_agenda(path, workspace.settings())  # bad agenda: one line, exit 2, before any UI
-    open_meeting(workspace, path, meeting_id=meeting_id, new_meeting=new_meeting)
+        # A bad agenda is one line, exit 2, before any screen opens.
+        loaded = load_agenda(workspace.agenda_path(agenda), settings)
+    open_meeting(workspace, loaded, meeting_id=meeting_id, new_meeting=new_meeting,
+                 settings=settings)
 
 
-def open_meeting(workspace, agenda: Path | str | None = None, *, meeting_id: int | None = None,
-                 new_meeting: bool = False) -> None:
+def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
+                 new_meeting: bool = False, settings=None) -> None:
     """Open the meeting app on ``workspace`` (the demo command calls this) and print how the
-    meeting was left."""
+    meeting was left. ``agenda``: a loaded Agenda, a path or name, or None for weekly."""
+    from smarketing_tui.agenda import Agenda
     from smarketing_tui.tui.app import SmarketingApp
 
-    if agenda is not None and not Path(agenda).exists():
-        agenda = workspace.agenda_path(str(agenda))
-    app = SmarketingApp(workspace, agenda_path=agenda, meeting_id=meeting_id,
-                        new_meeting=new_meeting)
+    loaded = agenda if isinstance(agenda, Agenda) else None
+    path = None
+    if agenda is not None and loaded is None:
+        path = Path(agenda) if Path(agenda).exists() else workspace.agenda_path(str(agenda))
+    app = SmarketingApp(workspace, agenda_path=path, agenda=loaded, settings=settings,
+                        meeting_id=meeting_id, new_meeting=new_meeting)
     outcome = app.run()
     if app.error:
         raise UserError(app.error)

@@ -8,6 +8,7 @@ meeting was left, for the CLI to print.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,13 +46,15 @@ class LobbyScreen(Screen):
 class SmarketingApp(App[MeetingOutcome]):
     """Runs one meeting: start or resume, walk the agenda, leave or end."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere work too
     TITLE = "smarketing"
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, workspace: Workspace, *, agenda_path: Path | str | None = None,
                  meeting_id: int | None = None, clock: Callable[[], datetime] | None = None,
-                 new_meeting: bool = False) -> None:
+                 new_meeting: bool = False, agenda=None, settings=None) -> None:
+        """``agenda``/``settings``: already loaded and validated (the CLI passes them, so the
+        files are not read twice); otherwise they are read from ``agenda_path``."""
         super().__init__()
         self.workspace = workspace
         self.agenda_path = agenda_path
@@ -59,18 +62,31 @@ class SmarketingApp(App[MeetingOutcome]):
         self.new_meeting = new_meeting
         self.clock = clock
         self.session = None  # the MeetingSession once opened
+        self.settings = settings
         self.error: str | None = None
+        self._agenda = agenda
+        self._unfinished: int | None = None
+        self._resume_text = ("", "")
 
     def get_default_screen(self) -> Screen:
-        return LobbyScreen("smarketing — opening the meeting…")
+        """The meeting screen itself when there is nothing to ask (the quick path), else a
+        lobby under the resume question (or under an error, shown by exiting)."""
+        try:
+            self._prepare()
+        except UserError as error:
+            self.error = str(error)
+        if self.session is not None:
+            from smarketing_tui.tui.meeting_screen import MeetingScreen
+
+            return MeetingScreen(self.session, self.workspace)
+        return LobbyScreen("smarketing — an unfinished meeting is waiting")
 
     def on_mount(self) -> None:
         self._catch_hangup()
-        try:
-            self._begin()
-        except UserError as error:
-            self.error = str(error)
-            self.exit(MeetingOutcome("error", summary=str(error)), return_code=2)
+        if self.error is not None:
+            self.exit(MeetingOutcome("error", summary=self.error), return_code=2)
+        elif self.session is None and self._unfinished is not None:
+            self._ask_to_resume()
 
     def _catch_hangup(self) -> None:
         """Closing the terminal window (SIGHUP) or SIGTERM leaves the meeting paused, as q does."""
@@ -91,34 +107,51 @@ class SmarketingApp(App[MeetingOutcome]):
         self.exit(MeetingOutcome("left", session.meeting_id if session else None))
 
     def _clock_kwargs(self) -> dict:
-        return {} if self.clock is None else {"clock": self.clock}
+        kwargs = {"settings": self.settings}
+        if self.clock is not None:
+            kwargs["clock"] = self.clock
+        return kwargs
 
-    def _begin(self) -> None:
+    def _prepare(self) -> None:
+        """Open the meeting at once (resume by id, or start when none is unfinished);
+        otherwise remember the unfinished one to ask about."""
         from smarketing_tui.agenda import load_agenda
         from smarketing_tui.meeting import (MeetingSession, agenda_ref, describe_meeting,
                                             find_unfinished)
-        from smarketing_tui.store import open_store
+        from smarketing_tui.store import connect
 
+        self.settings = self.settings or self.workspace.settings()
         if self.meeting_id is not None:
-            self._open(MeetingSession.resume(self.workspace, self.meeting_id,
-                                             **self._clock_kwargs()))
+            self.session = MeetingSession.resume(self.workspace, self.meeting_id,
+                                                 **self._clock_kwargs())
             return
-        settings = self.workspace.settings()
-        path = Path(self.agenda_path) if self.agenda_path else self.workspace.agenda_path()
-        agenda = load_agenda(path, settings)
-        db = open_store(self.workspace.db_path, settings)
-        try:
-            unfinished = None if self.new_meeting else find_unfinished(
-                db.conn, agenda_ref(self.workspace, agenda))
-            description = (describe_meeting(db.conn, unfinished, settings.timezone)
-                           if unfinished else "")
-            warning = _still_open_warning(db.conn, unfinished) if unfinished else ""
-        finally:
-            db.close()
+        if self._agenda is None:
+            path = Path(self.agenda_path) if self.agenda_path else self.workspace.agenda_path()
+            self._agenda = load_agenda(path, self.settings)
+        unfinished = None
+        if not self.new_meeting and self.workspace.db_path.exists():
+            conn = connect(self.workspace.db_path)
+            try:
+                unfinished = find_unfinished(conn, agenda_ref(self.workspace, self._agenda))
+                if unfinished is not None:
+                    self._resume_text = (describe_meeting(conn, unfinished,
+                                                          self.settings.timezone),
+                                         _still_open_warning(conn, unfinished))
+            except sqlite3.Error:
+                unfinished = None  # an unmigrated store: start() migrates it
+            finally:
+                conn.close()
         if unfinished is None:
-            self._open(MeetingSession.start(self.workspace, agenda, **self._clock_kwargs()))
-            return
+            self.session = MeetingSession.start(self.workspace, self._agenda,
+                                                **self._clock_kwargs())
+        else:
+            self._unfinished = unfinished
+
+    def _ask_to_resume(self) -> None:
+        from smarketing_tui.meeting import MeetingSession
         from smarketing_tui.tui.modals import ResumeDialog
+
+        unfinished = self._unfinished
 
         def chosen(choice: str | None) -> None:
             try:
@@ -126,7 +159,7 @@ class SmarketingApp(App[MeetingOutcome]):
                     self._open(MeetingSession.resume(self.workspace, unfinished,
                                                      **self._clock_kwargs()))
                 elif choice == "new":
-                    self._open(MeetingSession.start(self.workspace, agenda,
+                    self._open(MeetingSession.start(self.workspace, self._agenda,
                                                     **self._clock_kwargs()))
                 else:
                     self.exit(MeetingOutcome("quit", unfinished,
@@ -135,17 +168,19 @@ class SmarketingApp(App[MeetingOutcome]):
                 self.error = str(error)
                 self.exit(MeetingOutcome("error", summary=str(error)), return_code=2)
 
+        description, warning = self._resume_text
         self.push_screen(ResumeDialog(description, warning), chosen)
 
     def _open(self, session) -> None:
         from smarketing_tui.tui.meeting_screen import MeetingScreen
 
         self.session = session
-        self.push_screen(MeetingScreen(session, self.workspace), self._meeting_closed)
+        self.push_screen(MeetingScreen(session, self.workspace))
 
-    def _meeting_closed(self, how: str | None) -> None:
+    def on_meeting_closed(self, message) -> None:
+        """The meeting screen was left or the meeting ended: exit, saying how."""
         session = self.session
-        self.exit(MeetingOutcome(how or "left", session.meeting_id, _summary(session, how)))
+        self.exit(MeetingOutcome(message.how, session.meeting_id, _summary(session, message.how)))
 
     async def action_quit(self) -> None:
         """ctrl+q: leave a running meeting paused, then quit."""

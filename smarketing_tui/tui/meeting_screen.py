@@ -66,6 +66,29 @@ class TopBar(Static):
     """Meeting title, period, clock and time left; the section's own clock; data freshness."""
 
 
+class MeetingFooter(Footer):
+    """Textual's footer, recomposed once per refresh however many binding changes arrive.
+
+    Moving to a section changes focus two or three times (old view gone, new view,
+    its table); the stock footer rebuilds all its keys for each, which was the
+    largest cost of a move.
+    """
+
+    _recompose_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True  # as Footer.bindings_changed (textual 8.2, pinned)
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_once)
+
+    async def _recompose_once(self) -> None:
+        self._recompose_pending = False
+        await self.recompose()
+
+
 class AgendaList(OptionList):
     """The agenda: every section with its timebox and time used; click or Enter to go there."""
 
@@ -110,7 +133,7 @@ class FallbackSectionView(SectionView):
         self.reload()
 
 
-class MeetingScreen(Screen[str]):
+class MeetingScreen(Screen):
     """The main screen of a meeting in progress."""
 
     HELP = ("Walk the agenda with ] and [ (or click a section). The clock counts each section "
@@ -145,6 +168,7 @@ class MeetingScreen(Screen[str]):
         self.workspace = workspace
         self.freshness: list[Freshness] | None = None
         self.current_view: SectionView | None = None
+        self.mounting = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -153,7 +177,7 @@ class MeetingScreen(Screen[str]):
         with Horizontal(id="body"):
             yield AgendaList(id="agenda")
             yield Container(id="section-host")
-        yield Footer(compact=True)
+        yield MeetingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.session.agenda.title
@@ -304,7 +328,7 @@ class MeetingScreen(Screen[str]):
                                            classes="section-view")
         host = self.query_one("#section-host", Container)
         host.remove_children()
-        host.mount(view)
+        self.mounting = host.mount(view)  # awaitable: the view composed and mounted
         self.current_view = view
         self.call_after_refresh(self._focus_view, view)
         self.sub_title = spec.title
@@ -332,7 +356,6 @@ class MeetingScreen(Screen[str]):
         self._show_section()
         self._refresh_clock()
         self._tell_view(messages.SectionChanged(self.session.current, previous))
-        self.refresh_bindings()
 
     def go_to_section(self, position: int) -> None:
         self._go(lambda: self.session.go_to(position))
@@ -444,7 +467,7 @@ class MeetingScreen(Screen[str]):
     def action_leave(self) -> None:
         if not self.session.is_ended:
             self.session.leave()
-        self.dismiss("left" if not self.session.is_ended else "ended")
+        self.post_message(messages.MeetingClosed("left" if not self.session.is_ended else "ended"))
 
     def action_end_meeting(self) -> None:
         counts = self.session.counts()
@@ -478,7 +501,7 @@ class MeetingScreen(Screen[str]):
     def _finish(self, snapshot: dict | None) -> None:
         self.session.end(snapshot)
         self._refresh_clock()
-        self.dismiss("ended")
+        self.post_message(messages.MeetingClosed("ended"))
 
     def action_help(self) -> None:
         groups = [("Meeting", self._binding_rows(self))]

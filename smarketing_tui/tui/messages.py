@@ -73,3 +73,11 @@ class EndMeetingRequested(Message):
 @dataclass
 class MeetingEnded(Message, bubble=False):
     meeting_id: int
+
+
+@dataclass
+class MeetingClosed(Message):
+    """The meeting screen is done: ``how`` is 'left' (paused, resumable) or 'ended'.
+    Bubbles to the app, which exits."""
+
+    how: str
