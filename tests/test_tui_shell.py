@@ -364,3 +364,24 @@ async def test_the_screen_fits_80_by_24(workspace, agenda_path, clock):
         assert agenda.region.width == 24  # the narrow agenda column
         assert host.region.width == 80 - 24
         assert app.screen.query_one(Footer).region.y == 23
+
+
+def test_clock_text_reads_like_a_meeting_clock():
+    from smarketing_tui.tui.meeting_screen import clock_text
+
+    assert [clock_text(s) for s in (0, 65, 599.9, 3600, 5999, 6000, -30)] == [
+        "0:00", "1:05", "9:59", "60:00", "99:59", "1:40:00", "-0:30"]
+
+
+@run_async
+async def test_long_section_titles_are_cut_to_the_agenda_column(workspace, clock):
+    path = workspace.agendas_dir / "long.yaml"
+    path.write_text(SHELL_AGENDA.replace("title: Numbers", "title: " + "Campaign results " * 4),
+                    encoding="utf-8")
+    app = _app(workspace, path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        prompt = app.screen.query_one("#agenda").get_option_at_index(1).prompt
+        first_line = prompt.plain.splitlines()[0]
+        # The column is 24 wide; the list's content area 22: "  2. " + title + "…" fits in it.
+        assert first_line.endswith("…") and len(first_line) <= 22

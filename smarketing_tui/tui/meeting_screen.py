@@ -35,13 +35,15 @@ if TYPE_CHECKING:
 
 
 def clock_text(seconds: float) -> str:
-    """Minutes and seconds: ``7:05``; ``1:02:03`` past an hour; a minus sign when negative."""
+    """Minutes and seconds: ``7:05``, ``60:00``; ``1:42:03`` from 100 minutes on; a minus
+    sign when negative."""
     sign = "-" if seconds < 0 else ""
     total = int(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
+    if total >= 100 * 60:
+        hours, rest = divmod(total, 3600)
+        minutes, secs = divmod(rest, 60)
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    minutes, secs = divmod(total, 60)
     return f"{sign}{minutes}:{secs:02d}"
 
 
@@ -194,6 +196,7 @@ class MeetingScreen(Screen):
     def on_resize(self, event) -> None:
         """Below 100 columns the agenda column narrows (see app.tcss)."""
         self.set_class(event.size.width < 100, "-narrow")
+        self.call_after_refresh(self._redraw_agenda)  # titles cut to the new column width
 
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
@@ -230,6 +233,16 @@ class MeetingScreen(Screen):
         value = getattr(self.app.current_theme, name, None)
         return value or fallback
 
+    def _agenda_width(self) -> int:
+        width = self.query_one(AgendaList).content_region.width
+        return width or (24 if self.has_class("-narrow") else 30) - 2
+
+    def _redraw_agenda(self) -> None:
+        agenda = self.query_one(AgendaList)
+        for state in self.session.sections:
+            agenda.replace_option_prompt_at_index(state.position,
+                                                  self._agenda_prompt(state.position))
+
     def _agenda_prompt(self, position: int) -> Text:
         session = self.session
         state = session.sections[position]
@@ -238,8 +251,11 @@ class MeetingScreen(Screen):
         text = Text(no_wrap=True, overflow="ellipsis")
         marker = "▶ " if current else ("✓ " if used > 0 else "  ")
         text.append(marker, style=f"bold {self._theme('accent', 'cyan')}" if current else "")
-        text.append(f"{position + 1}. ", style="dim")
-        text.append(state.title, style="bold" if current else "")
+        number = f"{position + 1}. "
+        text.append(number, style="dim")
+        room = max(8, self._agenda_width() - len(marker) - len(number) - 1)
+        title = state.title if len(state.title) <= room else state.title[:room - 1] + "…"
+        text.append(title, style="bold" if current else "")
         text.append("\n    ")
         over = used > state.timebox_seconds
         timing = f"{clock_text(used)} / {clock_text(state.timebox_seconds)}"
