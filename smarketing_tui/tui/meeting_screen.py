@@ -313,7 +313,8 @@ class MeetingScreen(Screen):
         if newest.stale:
             text.append(f"⚠ {newest.describe()}", style=f"bold {warning}")
             if not short:
-                text.append(f": older than {self.session.period.label}", style=f"bold {warning}")
+                text.append(f", misses the end of {self.session.period.label}",
+                            style=f"bold {warning}")
         else:
             text.append(newest.describe(), style="dim")
         if len(self.freshness) > 1 and not short:
