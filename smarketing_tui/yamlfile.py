@@ -97,7 +97,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 def parse_yaml(text: str, label: str) -> Any:
     """Parse YAML text safely; syntax errors become one-line :class:`InputError`."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, raised before any parsing
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(f"invalid YAML: character U+{code:04X} is not allowed in YAML text",
+                         file=label, line=line, column=column) from None
     loader.file_label = label
     try:
         return loader.get_single_data()

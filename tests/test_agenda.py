@@ -147,3 +147,10 @@ def test_run_names_the_agendas_there_are_when_one_is_unknown(workspace):
     result = CliRunner().invoke(cli, ["--workspace", str(workspace.root), "run", "weekli"])
     assert result.exit_code == 2
     assert "no agenda 'weekli' (did you mean 'weekly'?)" in result.output
+
+
+def test_a_control_character_in_an_agenda_is_placed_not_a_traceback(tmp_path):
+    # Line 5 is "  - title: Check-in"; the ESC replaces the "C" at column 12.
+    path = _write(tmp_path, GOOD.replace("title: Check-in", "title: \x1bheck-in"))
+    with pytest.raises(InputError, match=r"agenda.yaml:5:12: invalid YAML: character U\+001B"):
+        load_agenda(path)

@@ -210,7 +210,7 @@ class MeetingScreen(Screen):
         try:
             self.session.tick()
         except sqlite3.Error as error:  # a locked store must not stop the meeting
-            self.notify(f"Could not save the clock: {error}", severity="warning")
+            self.notify(f"Could not save the clock: {error}", severity="warning", markup=False)
 
     @work(thread=True, exclusive=True, group="freshness")
     def _load_freshness(self) -> None:
@@ -363,7 +363,7 @@ class MeetingScreen(Screen):
         try:
             moved = move()
         except UserError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
         if moved is False or previous == self.session.current:
             return
@@ -419,9 +419,9 @@ class MeetingScreen(Screen):
             try:
                 decision_id = self.session.record_decision(text, context=self._decision_context())
             except UserError as error:
-                self.notify(str(error), severity="error")
+                self.notify(str(error), severity="error", markup=False)
                 return
-            self.notify(f"Decision recorded in {section}", title="Saved")
+            self.notify(f"Decision recorded in {section}", title="Saved", markup=False)
             self._tell_view(messages.DecisionRecorded(decision_id, self.session.current))
 
         self.app.push_screen(TextDialog(f"Decision — {section}", placeholder="What was decided"),
@@ -434,9 +434,10 @@ class MeetingScreen(Screen):
             try:
                 item_id = self.session.add_action_item(draft.text, draft.owner, draft.due)
             except UserError as error:
-                self.notify(str(error), severity="error")
+                self.notify(str(error), severity="error", markup=False)
                 return
-            self.notify(f"{draft.owner}, due {format_date(draft.due)}", title="Action item saved")
+            self.notify(f"{draft.owner}, due {format_date(draft.due)}",
+                        title="Action item saved", markup=False)
             self._tell_view(messages.ActionItemAdded(item_id, self.session.current))
 
         self.app.push_screen(ActionItemDialog(self.session.people_names(), self.session.today()),
@@ -451,9 +452,9 @@ class MeetingScreen(Screen):
             try:
                 note_id = self.session.add_note(text)
             except UserError as error:
-                self.notify(str(error), severity="error")
+                self.notify(str(error), severity="error", markup=False)
                 return
-            self.notify(f"Note added to {section}", title="Saved")
+            self.notify(f"Note added to {section}", title="Saved", markup=False)
             self._tell_view(messages.NoteAdded(note_id, self.session.current))
 
         self.app.push_screen(TextDialog(f"Note — {section}", placeholder="What was said"), save)
@@ -468,9 +469,9 @@ class MeetingScreen(Screen):
                 issue_id = self.session.raise_issue(draft.title, detail=draft.detail,
                                                     team=draft.team)
             except UserError as error:
-                self.notify(str(error), severity="error")
+                self.notify(str(error), severity="error", markup=False)
                 return
-            self.notify(f"Issue #{issue_id} is on the list", title="Saved")
+            self.notify(f"Issue #{issue_id} is on the list", title="Saved", markup=False)
             self._tell_view(messages.IssueRaised(issue_id))
 
         self.app.push_screen(IssueDialog(team=spec.team), save)
@@ -479,7 +480,7 @@ class MeetingScreen(Screen):
         paused = self.session.toggle_pause()
         self._refresh_clock()
         self._tell_view(messages.ClockToggled(paused))
-        self.notify("Clock paused" if paused else "Clock running", timeout=2)
+        self.notify("Clock paused" if paused else "Clock running", timeout=2, markup=False)
 
     def action_leave(self) -> None:
         if not self.session.is_ended:
