@@ -1,5 +1,14 @@
 """The contract between the meeting screen and the section views.
 
+Note from the meeting screen: after each write through a meeting-wide key the
+screen posts ``messages.SectionChanged`` / ``DecisionRecorded`` /
+``ActionItemAdded`` / ``NoteAdded`` / ``IssueRaised`` (all subclasses of
+``MeetingRecordsChanged`` except SectionChanged) to the mounted view, without
+bubbling: ``@on(messages.MeetingRecordsChanged)`` refreshes on any of them.
+``context.extras["period"]`` is ``session.period``; ``session.clock`` is the
+meeting's clock. Types ``discussion`` and ``lead_definition`` are drawn by
+``tui/free_sections.py`` unless SECTION_VIEWS names a view for them.
+
 The meeting screen (``tui/meeting_screen.py``) owns the layout, the clock and
 the meeting-wide keys (``d`` decision, ``a`` action item, ``n`` note, ``i``
 issue, ``[``/``]``, ``space``, ``q``). For the current agenda section it mounts
