@@ -7,7 +7,7 @@ from datetime import date
 
 from sections_harness import SectionTestApp, make_context
 from smarketing_tui import records
-from smarketing_tui.tui.sections.issues import IssuesView, demote, promote, rerank
+from smarketing_tui.tui.sections.issues import IssuesView, demote, match_person, promote, rerank
 
 
 def test_rerank_promote_demote_by_hand():
@@ -138,3 +138,11 @@ def test_hostile_issue_title_is_literal(workspace):
 
     cell = asyncio.run(run())
     assert cell.plain == "[red]Pricing[/] page \u241b[2J leads" and not cell.spans
+
+
+def test_match_person_by_hand():
+    people = ["Ola Hansen", "Ola Nordmann", "Pål Sørensen"]
+    assert match_person("pål", people) == "Pål Sørensen"        # the only name starting so
+    assert match_person("ola hansen", people) == "Ola Hansen"   # exact, any case
+    assert match_person("ola", people) is None                  # two names start with it
+    assert match_person("", people) is None

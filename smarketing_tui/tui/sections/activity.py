@@ -17,7 +17,7 @@ from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, s
 from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (refocus, SectionHeader, as_of_of, clean, forward_focus,
                                                 is_narrow, key_hint, one_line, pack, short_date,
                                                 theme_color, view_width)
 
@@ -138,6 +138,7 @@ class ActivityView(SectionView):
             summary.append_text(key_hint(("r", "reload"), ("d", "decision"), ("i", "issue")))
         self.query_one("#activity-summary", SectionHeader).update(summary)
         self.query_one("#activity-report", Static).update(report)
+        refocus(self, VerticalScroll)
 
     # -- marketing --------------------------------------------------------------------------
 

@@ -128,6 +128,14 @@ def forward_focus(view, target_type=DataTable) -> None:
         found.first().focus()
 
 
+def refocus(view, target_type=DataTable) -> None:
+    """After loading: if the view still holds the focus itself, hand it to its main widget
+    (a widget that is loading does not take focus)."""
+    focused = view.screen.focused if view.is_attached else None
+    if focused is None or focused is view:
+        forward_focus(view, target_type)
+
+
 def as_of_of(session) -> datetime:
     """The meeting's 'now' (its clock when it has one; honours SMARKETING_NOW)."""
     clock = getattr(session, "clock", None)

@@ -12,7 +12,7 @@ from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, as_of_of, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (refocus, SectionHeader, show_key_line, as_of_of, clean, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
                                                 theme_color)
 
@@ -135,6 +135,7 @@ class FunnelView(SectionView):
                           key="__total__" if is_total else f"row{index}")
         keep_cursor(table, current)
         self._update_summary(funnel)
+        refocus(self)
 
     def _cells(self, row: FunnelRow, currency: str, with_cost: bool) -> list[Text]:
         cells = [Text(format_number(row.mqls), justify="right"),

@@ -71,6 +71,18 @@ def evidence_lines(evidence: dict | None) -> list[str]:
     return lines
 
 
+def match_person(typed: str, people: list[str]) -> str | None:
+    """The person meant by ``typed``: an exact name, else the only name it starts (any case)."""
+    wanted = typed.strip().casefold()
+    if not wanted:
+        return None
+    exact = [p for p in people if p.casefold() == wanted]
+    if exact:
+        return exact[0]
+    starting = [p for p in people if p.casefold().startswith(wanted)]
+    return starting[0] if len(starting) == 1 else None
+
+
 @dataclass(frozen=True)
 class Solution:
     """What the solve dialog returns."""
@@ -86,10 +98,14 @@ class SolveIssue(ModalScreen[Solution | None]):
     """Solve an issue: a resolution, optionally a decision and an action item linked to it."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="SolveIssue") + """
-    SolveIssue > Vertical { width: 84; }
-    SolveIssue Label { margin-top: 1; }
-    SolveIssue #solve-owner-row { height: auto; margin-top: 0; align-horizontal: left; }
+    SolveIssue > Vertical { width: 84; padding: 0 2; }
+    SolveIssue .title { margin: 1 0 0 0; }
+    SolveIssue Label { margin-top: 1; color: $text-muted; }
+    SolveIssue Input { margin: 0; }
+    SolveIssue #solve-owner-row { height: auto; margin-top: 1; align-horizontal: left; }
     SolveIssue #solve-owner-row Input { width: 1fr; }
+    SolveIssue #solve-owner-row Input#solve-due { width: 16; margin-left: 1; }
+    SolveIssue Horizontal#solve-buttons { margin: 1 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("ctrl+s", "save", "Save", id="dialog.save")]
@@ -102,25 +118,26 @@ class SolveIssue(ModalScreen[Solution | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"Solve issue #{self.issue.id}: {one_line(self.issue.title, 60)}"),
+            yield Label(Text(f"Solve issue #{self.issue.id}: {one_line(self.issue.title, 54)}"),
                         classes="title")
             yield Label("How was it solved? (resolution)")
             yield Input(placeholder="e.g. Leads from the webinar go to the SDR queue",
-                        id="solve-resolution")
+                        id="solve-resolution", compact=True)
             yield Label("Decision (optional, recorded with the issue)")
-            yield Input(placeholder="the decision taken", id="solve-decision")
+            yield Input(placeholder="the decision taken", id="solve-decision", compact=True)
             yield Label("Action item (optional): text, owner, due")
-            yield Input(placeholder="who does what", id="solve-action")
+            yield Input(placeholder="who does what", id="solve-action", compact=True)
             with Horizontal(id="solve-owner-row"):
-                yield Input(placeholder="owner", id="solve-owner",
-                            suggester=SuggestFromList(self.people, case_sensitive=False))
-                yield Input(str(records.default_due(self.today).strftime("%d.%m.%Y")),
-                            id="solve-due")
+                yield Input(placeholder="owner (→ completes a name)", id="solve-owner",
+                            suggester=SuggestFromList(self.people, case_sensitive=False),
+                            compact=True)
+                yield Input(records.default_due(self.today).strftime("%d.%m.%Y"),
+                            id="solve-due", compact=True)
             yield Static("", classes="error", id="solve-error")
             yield Static("Enter next field · ctrl+s or Save solves · Escape cancels", classes="hint")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Solve", id="save", variant="primary")
+            with Horizontal(id="solve-buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Solve", id="save", variant="primary", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -151,7 +168,7 @@ class SolveIssue(ModalScreen[Solution | None]):
             return
         if action:
             typed = self._value("owner")
-            owner = next((p for p in self.people if p.casefold() == typed.casefold()), None)
+            owner = match_person(typed, self.people)
             if typed and owner is None:
                 self._error(f"Unknown owner {typed!r}; pick one of: {', '.join(self.people)}")
                 return

@@ -14,7 +14,7 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import (format_datetime, format_money, format_number, format_percent)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, is_narrow, pack,
+from smarketing_tui.tui.sections.common import (refocus, STATUS_LABEL, SectionHeader, is_narrow, pack,
                                                 view_width, show_key_line, as_of_of, clean,
                                                 forward_focus, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe, short_period, status_style,
@@ -235,6 +235,7 @@ class ScorecardView(SectionView):
         keep_cursor(table, current)
         self._update_summary(card, lines)
         self._show_detail()
+        refocus(self)
 
     def _update_summary(self, card: dict, lines: list[dict]) -> None:
         counts = {s: sum(1 for line in lines if line["status"] == s) for s in STATUS_ORDER}
