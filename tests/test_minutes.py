@@ -249,6 +249,15 @@ def test_ics_has_one_vtodo_per_open_item_folded_with_crlf(db, workspace, built):
     assert any(line.startswith(" ") for line in lines)
 
 
+def test_ics_of_a_meeting_without_open_items_is_refused(workspace, db, built):
+    for key in ("a2", "b1", "b2"):
+        records.complete_action_item(db.conn, built[key])
+    result = _invoke(workspace, "minutes", "--format", "ics")
+    assert (result.exit_code, result.stderr, result.stdout) == (
+        2, f"Error: meeting #{built['m2']} has no open action items; there is nothing to put "
+           "in a calendar\n", "")
+
+
 def test_ics_folding_never_splits_a_utf8_character():
     from smarketing_tui.minutes_render.to_ics import fold
 

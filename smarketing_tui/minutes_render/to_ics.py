@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from smarketing_tui import records
+from smarketing_tui.errors import UserError
 from smarketing_tui.minutes import Minutes, slug
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.timeutil import format_date
@@ -50,7 +51,14 @@ def _stamp(store_form: str) -> str:
 
 
 def render_ics(minutes: Minutes) -> str:
-    """A VCALENDAR with one VTODO per open action item of the minutes."""
+    """A VCALENDAR with one VTODO per open action item of the minutes.
+
+    RFC 5545 wants at least one component, so minutes without open items are refused
+    with a UserError rather than written as an empty calendar.
+    """
+    if not minutes.open_action_items:
+        raise UserError(f"meeting #{minutes.meeting_id} has no open action items; there is "
+                        "nothing to put in a calendar")
     name = f"Action items — {clean(minutes.title)} {format_date(minutes.date)}"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_text(name)}"]
