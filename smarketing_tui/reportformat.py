@@ -45,7 +45,7 @@ def format_value(value: float | None, unit: str, currency: str = "NOK") -> str:
     if value is None:
         return NO_DATA
     if unit == "share":
-        return format_percent(value, 0 if round(value * 100, 6).is_integer() else 1)
+        return format_percent(value, 0 if float(round(value * 100, 6)).is_integer() else 1)
     if unit == "hours":
         return f"{format_number(value, 1)} h"
     if unit == "days":
