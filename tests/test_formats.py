@@ -1,0 +1,59 @@
+"""Norwegian number, money, percent and date formats, and metric values for people."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from smarketing_tui.reportformat import format_value
+from smarketing_tui.timeutil import (describe_age, format_date, format_datetime, format_money,
+                                     format_number, format_percent, iso_week_label, utc_iso)
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize("value, decimals, expected", [
+    (1234.5, 2, f"1{NBSP}234,50"),
+    (1234567, 0, f"1{NBSP}234{NBSP}567"),
+    (-0.5, 1, "-0,5"),
+    (None, 0, "–"),
+])
+def test_format_number(value, decimals, expected):
+    assert format_number(value, decimals) == expected
+
+
+def test_money_percent_and_dates():
+    assert format_money(12500, "NOK") == f"12{NBSP}500{NBSP}NOK"
+    assert format_percent(0.425, 1) == f"42,5{NBSP}%"
+    assert format_date(date(2026, 11, 29)) == "29.11.2026"
+    # 13:05 UTC is 14:05 in Oslo in November (CET, UTC+1) ...
+    assert format_datetime("2026-11-29T13:05:00Z", "Europe/Oslo") == "29.11.2026 14:05"
+    # ... and 15:05 in June (CEST, UTC+2).
+    assert format_datetime("2026-06-29T13:05:00Z", "Europe/Oslo") == "29.06.2026 15:05"
+    assert iso_week_label(date(2026, 11, 29)) == "2026-W48"
+    assert iso_week_label(date(2027, 1, 1)) == "2026-W53"  # 2026 has 53 ISO weeks
+
+
+def test_stored_timestamps_are_fixed_width_utc():
+    assert utc_iso(datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)) == "2026-03-29T01:30:00Z"
+    with pytest.raises(ValueError):
+        utc_iso(datetime(2026, 3, 29, 1, 30))
+
+
+def test_describe_age():
+    now = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+    assert describe_age(datetime(2026, 11, 30, 7, 59, tzinfo=timezone.utc), now) == "just now"
+    assert describe_age(datetime(2026, 11, 30, 5, 0, tzinfo=timezone.utc), now) == "3 hours old"
+    assert describe_age(datetime(2026, 11, 28, 8, 0, tzinfo=timezone.utc), now) == "2 days old"
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    (1, "share", f"100{NBSP}%"),          # an int share (a 100 % target in JSON) must not crash
+    (0.955, "share", f"95,5{NBSP}%"),
+    (104, "count", "104"),
+    (2.5, "count", "2,50"),
+    (None, "count", "no data"),
+])
+def test_format_value(value, unit, expected):
+    assert format_value(value, unit) == expected
