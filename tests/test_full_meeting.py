@@ -21,7 +21,10 @@ NOW = "2026-11-23T08:00:00Z"
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    """Let the section view mount and its loading worker finish."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

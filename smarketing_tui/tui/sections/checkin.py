@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, pack, view_width, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
+from smarketing_tui.tui.sections.common import (SectionHeader, table_with_enter, pack, view_width, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe)
 from smarketing_tui.tui.sections.dialogs import TextPrompt
 
@@ -22,6 +22,9 @@ def presence_cell(present: bool | None) -> Text:
     if present is None:
         return Text("· not marked", style="dim")
     return Text("✓ here", style="bold") if present else Text("✗ away", style="dim strike")
+
+
+CheckinTable = table_with_enter("Check-in line", "Write the highlighted person's check-in")
 
 
 class CheckinView(SectionView):
@@ -37,15 +40,14 @@ class CheckinView(SectionView):
                 tooltip="Mark the highlighted person present or absent"),
         Binding("A", "all_present", "All here", id="checkin.all_present",
                 tooltip="Mark everyone not yet marked as present"),
-        Binding("enter", "edit_checkin", "Check-in line", id="checkin.edit", show=True,
-                tooltip="Write the highlighted person's short check-in"),
     ]
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="checkin-summary")
         yield SectionHeader(key_hint(("p", "here/away"), ("A", "everyone not marked is here"),
                                      ("Enter", "check-in line")), id="checkin-keys", classes="keys")
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="checkin-table")
+        table: DataTable = CheckinTable(cursor_type="row", zebra_stripes=True,
+                                        id="checkin-table")
         table.add_column("Team", key="team")
         table.add_column("Name", key="name")
         table.add_column("Here", key="present")

@@ -198,3 +198,18 @@ def show_key_line(view) -> None:
     """Hide the line of key hints when the view is narrow (the footer lists the keys)."""
     for header in view.query(".keys"):
         header.display = not is_narrow(view)
+
+
+def table_with_enter(description: str, tooltip: str = "") -> type[DataTable]:
+    """A DataTable class whose Enter is shown in the footer as ``description``.
+
+    DataTable binds Enter (hidden) itself; the focused table's binding is what the footer
+    shows, so a view whose Enter does something names it here.
+    """
+    from textual.binding import Binding
+
+    class EnterTable(DataTable):
+        BINDINGS = [Binding("enter", "select_cursor", description, show=True, key_display="⏎",
+                            tooltip=tooltip)]
+
+    return EnterTable

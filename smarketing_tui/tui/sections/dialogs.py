@@ -211,9 +211,11 @@ class TableModal(ModalScreen[None]):
                 yield Static(Text(self.summary))
             if self.rows:
                 table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
-                table.add_columns(*self.columns)
-                for row in self.rows:
-                    table.add_row(*(cell if isinstance(cell, Text) else safe(cell) for cell in row))
+                for index, heading in enumerate(self.columns):
+                    table.add_column(heading, key=f"c{index}")
+                for index, row in enumerate(self.rows):
+                    table.add_row(*(cell if isinstance(cell, Text) else safe(cell) for cell in row),
+                                  key=f"r{index}")
                 yield table
             else:
                 yield Static(Text(self.empty), classes="hint")

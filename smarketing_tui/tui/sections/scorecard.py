@@ -14,7 +14,7 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import (format_datetime, format_money, format_number, format_percent)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (refocus, STATUS_LABEL, SectionHeader, is_narrow, pack,
+from smarketing_tui.tui.sections.common import (refocus, table_with_enter, STATUS_LABEL, SectionHeader, is_narrow, pack,
                                                 view_width, show_key_line, as_of_of, clean,
                                                 forward_focus, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe, short_period, status_style,
@@ -108,6 +108,9 @@ def drill_cell(key: str, value, tz: str, currency: str):
     return safe(one_line(value, 40))
 
 
+ScorecardTable = table_with_enter("Leads behind", "Show the leads behind the highlighted line")
+
+
 class ScorecardView(SectionView):
     """Every SLA commitment for the period: Enter drills into the leads, ``I`` raises an issue."""
 
@@ -126,8 +129,6 @@ class ScorecardView(SectionView):
     ScorecardView Sparkline { width: 32; margin-left: 1; }
     """
     BINDINGS = [
-        Binding("enter", "drill", "Leads behind", id="scorecard.drill",
-                tooltip="Show the leads behind the highlighted line"),
         Binding("I", "raise_issue", "Line → issue", id="scorecard.issue",
                 tooltip="Put the highlighted red line on the issues list, numbers attached"),
         Binding("r", "reload", "Reload", id="scorecard.reload",
@@ -138,7 +139,8 @@ class ScorecardView(SectionView):
         yield SectionHeader(Text("Judging the SLA…", style="italic"), id="scorecard-summary")
         yield SectionHeader(key_hint(("Enter", "leads behind a line"), ("I", "red line → issue"),
                                      ("r", "reload")), id="scorecard-keys", classes="keys")
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="scorecard-table")
+        table: DataTable = ScorecardTable(cursor_type="row", zebra_stripes=True,
+                                          id="scorecard-table")
         table.add_column("Status", key="status")
         table.add_column("Commitment", key="description")
         table.add_column("Actual", key="actual")
@@ -322,7 +324,6 @@ class ScorecardView(SectionView):
         line = self._current()
         if line is None:
             return
-        self.notify("Finding the leads behind the line…", timeout=2, markup=False)
         self._drill(line["id"])
 
     @work(thread=True, exclusive=True, group="scorecard-drill")
