@@ -43,23 +43,32 @@ class CsvSource:
     _stream: io.TextIOWrapper
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line where the row starts, cells) for each non-blank row after the header.
+        """(line where the row starts, cells) for each row after the header.
 
         A blank line is yielded as ``(line, [])`` so callers can stop at it.
         """
-        reader = csv.reader(self._stream, delimiter=self.delimiter)
+        reader = self.reader()
         offset = self.header_line
         previous = 0
         try:
             for row in reader:
                 yield previous + 1 + offset, row
                 previous = reader.line_num
-        except csv.Error as exc:
-            raise InputError(f"cannot read the CSV here ({exc}); is a quote (\") left open "
-                             "above?", file=self.label, line=previous + 1 + offset) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not {ENCODING_NAMES.get(self.encoding, self.encoding)} text "
-                             f"(byte {exc.start})", file=self.label) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise self.failure(exc, previous + 1 + offset) from None
+
+    def reader(self):
+        """The underlying ``csv.reader``; ``reader.line_num + header_line`` is the line
+        where the last row read ends (for loops that cannot afford :meth:`rows`)."""
+        return csv.reader(self._stream, delimiter=self.delimiter)
+
+    def failure(self, exc: Exception, line: int) -> InputError:
+        """The error to raise when reading fails at ``line``."""
+        if isinstance(exc, UnicodeDecodeError):
+            return InputError(f"not {ENCODING_NAMES.get(self.encoding, self.encoding)} text "
+                              f"(byte {exc.start})", file=self.label)
+        return InputError(f"cannot read the CSV here ({exc}); is a quote (\") left open "
+                          "above?", file=self.label, line=line)
 
     def position(self) -> int:
         """Bytes read so far (for progress bars)."""

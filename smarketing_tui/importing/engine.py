@@ -205,37 +205,42 @@ def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: M
     """Converted rows, ``(line, value, ...)``; bad rows are recorded, not yielded."""
     convert, width = plan.convert, plan.width
     rows = 0
-    for line, row in source.rows():
-        if not row:
-            if mapping.stop_at_blank_line:
-                break
-            continue
-        if len(row) != width:
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            elif any(cell.strip() for cell in row[width:]):
-                rows += 1
-                _bad(conn, report, skip_invalid, [Problem(
-                    line, None, f"has {len(row)} cells but the header has {width}",
-                    "one cell per column (a value with the delimiter in it must be quoted)")])
-                continue
-        try:
-            values = convert(line, row)
-        except BadValue:
-            if not any(cell.strip() for cell in row):
+    reader, offset, previous = source.reader(), source.header_line, 0
+    try:
+        for row in reader:  # source.rows() inlined: this loop runs once per row
+            line = previous + 1 + offset
+            previous = reader.line_num
+            if not row:
                 if mapping.stop_at_blank_line:
                     break
-                continue  # a row of empty cells (Excel writes ";;;;") is a blank line
+                continue
+            if len(row) != width:
+                if len(row) < width:
+                    row = row + [""] * (width - len(row))
+                elif any(cell.strip() for cell in row[width:]):
+                    rows += 1
+                    _bad(conn, report, skip_invalid, [Problem(
+                        line, None, f"has {len(row)} cells but the header has {width}",
+                        "one cell per column (a value with the delimiter in it must be quoted)")])
+                    continue
+            try:
+                values = convert(line, row)
+            except BadValue:
+                if not any(cell.strip() for cell in row):
+                    if mapping.stop_at_blank_line:
+                        break
+                    continue  # a row of empty cells (Excel writes ";;;;") is a blank line
+                rows += 1
+                problems = [Problem(line, column, bad.reason, bad.expected)
+                            for column, bad in plan.diagnose(row)]
+                _bad(conn, report, skip_invalid, problems)
+                continue
             rows += 1
-            problems = [Problem(line, column, bad.reason, bad.expected)
-                        for column, bad in plan.diagnose(row)]
-            _bad(conn, report, skip_invalid, problems)
-            continue
-        rows += 1
-        report.rows = rows
-        if progress is not None and not rows % PROGRESS_EVERY:
-            progress(source.position(), source.size)
-        yield values
+            if progress is not None and not rows % PROGRESS_EVERY:
+                progress(source.position(), source.size)
+            yield values
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise source.failure(exc, previous + 1 + offset) from None
     report.rows = rows
     if progress is not None:
         progress(source.size, source.size)
@@ -345,17 +350,17 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
         for name, _ in indexes:
             conn.execute(f'DROP INDEX main."{name}"')
         names = [f'"{o.name}"' for o in plan.outputs] + ["import_id"]
-        values = []
-        for output in plan.outputs:
+        values = []  # ?1 is the line number, which the store does not keep
+        for number, output in enumerate(plan.outputs, start=2):
             default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
-            values.append(f"coalesce(?, {default})" if default else "?")
+            values.append(f"coalesce(?{number}, {default})" if default else f"?{number}")
         values.append(str(int(report.import_id)))
         if mapping.kind == "leads":
             names.append("updated_at")
             values.append(f"'{utc_iso(now_utc())}'")
         rows = _rows(conn, source, plan, mapping, report, skip_invalid, progress)
         conn.executemany(f"INSERT INTO main.{table} ({', '.join(names)}) "
-                         f"VALUES ({', '.join(values)})", (row[1:] for row in rows))
+                         f"VALUES ({', '.join(values)})", rows)
         for _, create in indexes:
             conn.execute(create)
         if any(o.name == "first_contact_at" for o in plan.outputs):
