@@ -252,8 +252,8 @@ def sales_week(conn: sqlite3.Connection, settings, period: Period, as_of: dateti
         for name in ("touches", "calls", "emails", "connected", "first_contacts",
                      "meetings_booked", "won", "won_amount", "lost"):
             setattr(totals, name, getattr(totals, name) + getattr(entry, name))
-    return SalesWeek(period, ordered, deals, logged_activities(conn, "sales", period, as_of, engine),
-                     totals)
+    activities = logged_activities(conn, "sales", period, as_of, engine)
+    return SalesWeek(period, ordered, deals, activities, totals)
 
 
 def _int(value) -> int | None:

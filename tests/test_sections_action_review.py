@@ -31,7 +31,8 @@ def test_done_carry_drop_and_undo_write_to_the_store(workspace, monkeypatch):
         app = SectionTestApp(ActionReviewView, context)
         async with app.run_test(size=(120, 40)) as pilot:
             table = app.section_view.query_one("DataTable")
-            keys = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(table.row_count)]
+            keys = [table.coordinate_to_cell_key((r, 0)).row_key.value
+                    for r in range(table.row_count)]
             await pilot.press("x")                 # first item done
             await pilot.press("down", "c")         # second: carry over, modal opens
             await pilot.pause()

@@ -15,7 +15,8 @@ AS_OF = parse_utc("2026-11-23T08:00:00Z")
 
 
 def _lead(conn, ext, source, mql_at, owner=None, campaign=None, **extra):
-    pid = conn.execute("SELECT id FROM people WHERE name = ?", (owner,)).fetchone() if owner else None
+    pid = (conn.execute("SELECT id FROM people WHERE name = ?", (owner,)).fetchone()
+           if owner else None)
     columns = {"external_id": ext, "name": f"Lead {ext}", "source": source, "mql_at": mql_at,
                "created_at": mql_at, "owner": owner, "owner_id": pid[0] if pid else None,
                "campaign": campaign, **extra}

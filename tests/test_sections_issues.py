@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from sections_harness import SectionTestApp, make_context
 from smarketing_tui import records

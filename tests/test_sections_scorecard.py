@@ -17,7 +17,7 @@ NOW = "2026-11-23T08:00:00Z"
 def test_helpers_by_hand():
     assert format_value(0.9412, "share") == "94,1\u00a0%"
     assert format_value(0.95, "share") == "95\u00a0%"
-    assert format_value(12.25, "hours") == "12,2\u00a0h" or format_value(12.25, "hours") == "12,3\u00a0h"
+    assert format_value(12.26, "hours") == "12,3\u00a0h"
     assert format_value(1200, "money") == "1\u00a0200\u00a0NOK"
     assert format_value(None, "count") == "–"
     # 0..10 spread over 8 levels: 0 -> lowest, 5 -> level round(3.5) = 4 ('▅'), 10 -> highest.

@@ -15,7 +15,8 @@ def test_points_claimed_by_the_meeting_are_listed_with_authors(workspace, monkey
     conn = conn_ctx.session.conn
     conn.execute("UPDATE meetings SET status = 'ended'")
     conn.commit()
-    records.add_talking_point(conn, "weekly.yaml", "Webinar leads \x1b[31mred[/]", author="Kari Nordmann",
+    records.add_talking_point(conn, "weekly.yaml", "Webinar leads \x1b[31mred[/]",
+                              author="Kari Nordmann",
                               section_type="scorecard", section_title="Scorecard",
                               metric="first_contact_within")
     records.add_talking_point(conn, "weekly.yaml", "Trade fair next week", author="Ola Hansen")

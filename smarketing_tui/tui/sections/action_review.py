@@ -1,4 +1,4 @@
-"""Action review: the action items due since the last meeting, each done, carried over or dropped."""
+"""Action review: the action items due since the last meeting: done, carried over or dropped."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
-                                                key_hint, local_today, text_budget, one_line, safe, short_date,
-                                                theme_color)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, local_today,
+                                                one_line, safe, short_date, show_key_line,
+                                                text_budget, theme_color)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
 
 HISTORY_WORDS = {"done": "done", "carried": "carried over", "dropped": "dropped",
@@ -179,7 +180,8 @@ class ActionReviewView(SectionView):
         if item.section_title:
             text.append(f" · from '{clean(item.section_title)}'")
         for entry in records.action_history(self._conn, item.id):
-            line = f"\n{format_datetime(entry['at'], tz)}  {HISTORY_WORDS.get(entry['kind'], entry['kind'])}"
+            what = HISTORY_WORDS.get(entry["kind"], entry["kind"])
+            line = f"\n{format_datetime(entry['at'], tz)}  {what}"
             if entry["kind"] == "carried":
                 line += f" {short_date(entry['old_due'])} → {short_date(entry['new_due'])}"
             if entry["by"]:

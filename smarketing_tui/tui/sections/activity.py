@@ -14,12 +14,11 @@ from textual.widgets import Static
 
 from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, sales_week,
                                      summarize_activities)
-from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (refocus, SectionHeader, as_of_of, clean, forward_focus,
-                                                is_narrow, key_hint, one_line, pack, short_date,
-                                                theme_color, view_width)
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
+                                                is_narrow, key_hint, one_line, pack, refocus,
+                                                short_date, theme_color, view_width)
 
 
 def change_text(change: int, good_when_up: bool = True, *, up: str = "green",
@@ -195,7 +194,8 @@ class ActivityView(SectionView):
             report.add(Text(one_line(group.kind.replace("_", " "), 14 if narrow else 18)),
                        Text(one_line(group.title or "", 26 if narrow else 40)), days,
                        format_number(group.entries),
-                       format_number(group.quantity, 0 if float(group.quantity).is_integer() else 1),
+                       format_number(group.quantity,
+                                     0 if float(group.quantity).is_integer() else 1),
                        Text(one_line(people, 30)))
         if not activities:
             report.empty("nothing logged in this period")
@@ -221,7 +221,7 @@ class ActivityView(SectionView):
                         [("Person", "left", 14), ("Touch" if narrow else "Touches", "right"),
                          ("Reached", "right", None, True), ("1st" if narrow else "First", "right"),
                          ("Mtgs" if narrow else "Meetings", "right"), ("Won", "right"),
-                         ("Won NOK" if currency == "NOK" else f"Won {currency}", "right", None, True),
+                         (f"Won {currency}", "right", None, True),
                          ("Lost", "right")], narrow)
         for row in [*week.people, t]:
             style = "bold" if row is t else ""

@@ -10,8 +10,10 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, table_with_enter, pack, view_width, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
-                                                key_hint, one_line, safe)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, one_line,
+                                                pack, safe, show_key_line, table_with_enter,
+                                                view_width)
 from smarketing_tui.tui.sections.dialogs import TextPrompt
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
@@ -70,7 +72,8 @@ class CheckinView(SectionView):
         table.clear()
         previous_team = None
         for row in rows:
-            team = Text(row.team.capitalize(), style="bold") if row.team != previous_team else Text("")
+            first_of_team = row.team != previous_team
+            team = Text(row.team.capitalize(), style="bold") if first_of_team else Text("")
             previous_team = row.team
             table.add_row(team, safe(row.name), presence_cell(row.present),
                           safe(one_line(row.checkin or "", 80)), key=str(row.person_id))

@@ -51,8 +51,10 @@ def theme_color(app: App, name: str, fallback: str) -> str:
 
 
 STATUS_FALLBACK = {"green": "green", "amber": "yellow", "red": "red", "no_data": "grey50"}
-STATUS_THEME = {"green": "success", "amber": "warning", "red": "error", "no_data": "foreground-muted"}
-STATUS_LABEL = {"green": "● green", "amber": "● amber", "red": "● red", "no_data": "○ no data"}
+STATUS_THEME = {"green": "success", "amber": "warning", "red": "error",
+                "no_data": "foreground-muted"}
+STATUS_LABEL = {"green": "● green", "amber": "● amber", "red": "● red",
+                "no_data": "○ no data"}
 
 
 def status_style(app: App, status: str) -> str:

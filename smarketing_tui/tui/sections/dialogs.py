@@ -128,7 +128,8 @@ class DatePrompt(ModalScreen[date | None]):
                 yield Static(Text(self.detail))
             yield Input(format_date(self.default), id="date-input")
             yield Static("", classes="error", id="date-error")
-            yield Static("dd.mm.yyyy, yyyy-mm-dd, +7 (days) or +2w · Enter saves · Escape cancels",
+            yield Static("dd.mm.yyyy, yyyy-mm-dd, +7 (days) or +2w · Enter saves · "
+                         "Escape cancels",
                          classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -153,7 +154,8 @@ class Confirm(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="dialog.no"),
     ]
 
-    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes",
+                 no: str = "No") -> None:
         super().__init__()
         self.question = question
         self.detail = detail

@@ -12,9 +12,9 @@ from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (refocus, SectionHeader, show_key_line, as_of_of, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
-                                                theme_color)
+                                                refocus, show_key_line, theme_color)
 
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
 

@@ -20,8 +20,10 @@ from smarketing_tui.records import Issue
 from smarketing_tui.timeutil import format_datetime, format_number
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
-                                                key_hint, local_today, one_line, text_budget, safe, theme_color)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, local_today,
+                                                one_line, safe, show_key_line, text_budget,
+                                                theme_color)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm, parse_due
 
 
@@ -61,7 +63,8 @@ def evidence_lines(evidence: dict | None) -> list[str]:
     lines = []
     for key, value in evidence.items():
         if isinstance(value, dict):
-            inner = ", ".join(f"{k} {v}" for k, v in value.items() if not isinstance(v, (dict, list)))
+            inner = ", ".join(f"{k} {v}" for k, v in value.items()
+                              if not isinstance(v, (dict, list)))
             lines.append(f"{key}: {inner}")
         elif isinstance(value, list):
             shown = ", ".join(str(v) for v in value[:8] if not isinstance(v, (dict, list)))
@@ -134,7 +137,8 @@ class SolveIssue(ModalScreen[Solution | None]):
                 yield Input(records.default_due(self.today).strftime("%d.%m.%Y"),
                             id="solve-due", compact=True)
             yield Static("", classes="error", id="solve-error")
-            yield Static("Enter next field · ctrl+s or Save solves · Escape cancels", classes="hint")
+            yield Static("Enter next field · ctrl+s or Save solves · Escape cancels",
+                         classes="hint")
             with Horizontal(id="solve-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Solve", id="save", variant="primary", compact=True)
@@ -278,7 +282,8 @@ class IssuesView(SectionView):
             title.append(" ▲", style=theme_color(self.app, "error", "red"))
         meetings = issue.meetings_open
         age = Text("new" if meetings <= 1 else f"{format_number(meetings)} meetings",
-                   style=f"bold {theme_color(self.app, 'warning', 'yellow')}" if meetings >= 4 else "")
+                   style=f"bold {theme_color(self.app, 'warning', 'yellow')}"
+                   if meetings >= 4 else "")
         if issue.status == "solved":
             state = Text("✓ solved", style=theme_color(self.app, "success", "green"))
         elif issue.status == "dropped":

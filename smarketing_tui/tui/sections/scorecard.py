@@ -1,4 +1,4 @@
-"""Scorecard: the SLA judged for the meeting's period, red lines first, with trend and drill-down."""
+"""Scorecard: the SLA judged for the meeting's period, red lines first, trend, drill-down."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import (format_datetime, format_money, format_number, format_percent)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (refocus, table_with_enter, STATUS_LABEL, SectionHeader, is_narrow, pack,
-                                                view_width, show_key_line, as_of_of, clean,
-                                                forward_focus, highlighted_key, keep_cursor,
-                                                key_hint, one_line, safe, short_period, status_style,
-                                                text_budget)
+from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
+                                                forward_focus, highlighted_key, is_narrow,
+                                                keep_cursor, key_hint, one_line, pack, refocus,
+                                                safe, short_period, show_key_line, status_style,
+                                                table_with_enter, text_budget, view_width)
 from smarketing_tui.tui.sections.dialogs import TableModal
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
@@ -291,7 +291,8 @@ class ScorecardView(SectionView):
         text.append(clean(line["description"]), style="bold")
         judged = line.get("judged_period") or {}
         text.append(clean(f"\n{line.get('team') or 'both teams'} · {line['id']} · judged over "
-                          f"{judged.get('label', '?')}{' (running)' if judged.get('running') else ''}"
+                          f"{judged.get('label', '?')}"
+                          f"{' (running)' if judged.get('running') else ''}"
                           f" · amber from {format_value(line.get('amber'), unit, currency)}"),
                     style="dim")
         counts = line.get("counts") or {}
@@ -368,7 +369,8 @@ class ScorecardView(SectionView):
             return
         conn = self.context.session.conn
         for issue in records.list_issues(conn, "open"):
-            if issue.origin == "scorecard" and (issue.evidence or {}).get("commitment") == line["id"]:
+            same_line = (issue.evidence or {}).get("commitment") == line["id"]
+            if issue.origin == "scorecard" and same_line:
                 self.notify(f"Already on the list as issue #{issue.id}.", markup=False)
                 return
         title, detail, evidence = issue_from_line(line, (self.card or {}).get("period", {})

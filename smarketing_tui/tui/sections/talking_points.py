@@ -15,8 +15,9 @@ from smarketing_tui.records import TalkingPoint
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, show_key_line, forward_focus, clean, highlighted_key, keep_cursor,
-                                                key_hint, one_line, safe, text_budget)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, one_line,
+                                                safe, show_key_line, text_budget)
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
                   "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
@@ -90,10 +91,11 @@ class TalkingPointsView(SectionView):
         current = highlighted_key(table)
         table.clear()
         previous = None
+        width = text_budget(self, 48, minimum=24, maximum=70)
         for point in points:
             label = section_label(point)
             table.add_row(Text(clean(label), style="bold") if label != previous else Text(""),
-                          safe(one_line(point.text, text_budget(self, 48, minimum=24, maximum=70))), safe(point.author or "–"),
+                          safe(one_line(point.text, width)), safe(point.author or "–"),
                           safe(point.metric or ""), key=str(point.id))
             previous = label
         keep_cursor(table, current)

@@ -16,8 +16,9 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
                                          SectionDataChanged)
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
-from smarketing_tui.tui.sections.common import (SectionHeader, pack, view_width, forward_focus, clean, highlighted_key, keep_cursor,
-                                                key_hint, safe, short_date, theme_color)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, pack, safe,
+                                                short_date, theme_color, view_width)
 
 
 def average_rating(ratings: list[int | None]) -> float | None:
