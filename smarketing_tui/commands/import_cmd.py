@@ -67,7 +67,7 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
 
 
 def _print_report(report, tz: str) -> None:
-    from smarketing_tui.timeutil import format_datetime
+    from smarketing_tui.timeutil import format_datetime, format_number
 
     how = f"preset {report.preset}" if report.preset else (
         f"mapping {report.mapping}" if report.mapping else "columns named after the fields")
@@ -77,20 +77,24 @@ def _print_report(report, tz: str) -> None:
     else:
         click.echo(f"Imported {report.file} into {report.kind} ({report.source_label}, {how}).")
         verb = ""
-    click.echo(f"  read as {report.read_as}; {report.rows} row{'s' if report.rows != 1 else ''}")
-    click.echo(f"  {verb}inserted {report.inserted}, {verb}updated {report.updated}, "
-               f"unchanged {report.unchanged}, skipped {report.skipped}")
+    rows = f"{format_number(report.rows)} row{'s' if report.rows != 1 else ''}"
+    click.echo(f"  read as {report.read_as}; {rows}")
+    counts = [format_number(c) for c in (report.inserted, report.updated, report.unchanged,
+                                         report.skipped)]
+    click.echo(f"  {verb}inserted {counts[0]}, {verb}updated {counts[1]}, "
+               f"unchanged {counts[2]}, skipped {counts[3]}")
     if report.newest_at:
         newest = format_datetime(report.newest_at, tz)
         click.echo(f"  newest timestamp in the file: {newest} ({tz})")
     if report.first_contacts_derived:
-        click.echo(f"  first contact derived from the events for {report.first_contacts_derived} "
-                   f"lead{'s' if report.first_contacts_derived != 1 else ''}")
+        derived = report.first_contacts_derived
+        click.echo(f"  first contact derived from the events for {format_number(derived)} "
+                   f"lead{'s' if derived != 1 else ''}")
     if report.missing_columns:
         click.echo("  not in the file (left as they were): " + ", ".join(report.missing_columns))
     if report.rejects_path:
-        click.echo(f"  {report.skipped} bad row{'s' if report.skipped != 1 else ''} written to "
-                   f"{report.rejects_path}")
+        bad = f"{counts[3]} bad row{'s' if report.skipped != 1 else ''}"
+        click.echo(f"  {bad} written to {report.rejects_path}")
 
 
 class _ProgressBar:
@@ -103,11 +107,12 @@ class _ProgressBar:
         self.task = None
 
     def update(self, done: int, total: int) -> None:
+        from rich.markup import escape
+
         if self.bar is None:
             if time.monotonic() - self.started < PROGRESS_AFTER_SECONDS or done >= total:
                 return
             from rich.console import Console
-            from rich.markup import escape
             from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
                                        TimeRemainingColumn)
 
@@ -116,7 +121,10 @@ class _ProgressBar:
                                 transient=True)
             self.bar.start()
             self.task = self.bar.add_task(f"importing {escape(self.file.name)}", total=total)
-        self.bar.update(self.task, completed=done)
+        finishing = done >= total  # the file is read; indexes and the commit remain
+        self.bar.update(self.task, completed=done,
+                        description=f"{'writing' if finishing else 'importing'} "
+                                    f"{escape(self.file.name)}")
 
     def close(self) -> None:
         if self.bar is not None:
