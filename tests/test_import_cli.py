@@ -250,3 +250,62 @@ def test_a_mapping_column_missing_from_the_file_points_at_the_mapping(workspace,
     assert result.exit_code == 2
     assert result.stderr == ("Error: map.yaml:3:9: column 'Navn' (for name) is not in x.csv; "
                              "its columns are: ID, Fullt navn\n")
+
+
+def test_campaigns_update_by_name_and_keep_what_is_empty(workspace, here, db):
+    header = "name;channel;starts;ends;spend\n"
+    first = csv_file(here, "c1.csv", """\
+        Høstwebinar;webinar;01.11.2026;30.11.2026;12 500,00
+        Messe;event;03.11.2026;05.11.2026;80 000
+        """, header=header)
+    assert smarketing(workspace, "import", "campaigns", first).exit_code == 0
+    # Høstwebinar: spend grows, channel cell empty (kept); Messe as before; one new.
+    second = csv_file(here, "c2.csv", """\
+        Høstwebinar;;01.11.2026;30.11.2026;14 000,50
+        Messe;event;03.11.2026;05.11.2026;80 000
+        LinkedIn;paid_social;15.11.2026;;
+        """, header=header)
+    result = smarketing(workspace, "import", "campaigns", second)
+    assert result.stdout.splitlines()[2] == "  inserted 1, updated 1, unchanged 1, skipped 0"
+    assert table(db, "SELECT name, channel, starts, ends, spend FROM campaigns ORDER BY id") == [
+        ("Høstwebinar", "webinar", "2026-11-01", "2026-11-30", 14000.5),
+        ("Messe", "event", "2026-11-03", "2026-11-05", 80000.0),
+        ("LinkedIn", "paid_social", "2026-11-15", None, 0.0)]  # no spend given: 0
+
+
+def test_activities_without_ids_update_their_quantity(workspace, here, db):
+    header = "date,team,person,kind,title,quantity\n"
+    first = csv_file(here, "a1.csv", """\
+        2026-11-02,sales,Ola Hansen,calls,Oppringing,40
+        2026-11-02,,Kari Nordmann,webinar,Høstwebinar,1
+        """, header=header)
+    assert smarketing(workspace, "import", "activities", first).exit_code == 0
+    # Same team, person, date, kind and title: the same activity, now 42 calls.
+    second = csv_file(here, "a2.csv", """\
+        2026-11-02,sales,Ola Hansen,calls,Oppringing,42
+        2026-11-02,,Kari Nordmann,webinar,Høstwebinar,1
+        """, header=header)
+    result = smarketing(workspace, "import", "activities", second)
+    assert result.stdout.splitlines()[2] == "  inserted 0, updated 1, unchanged 1, skipped 0"
+    assert table(db, "SELECT team, person, kind, quantity FROM activities ORDER BY id") == [
+        ("sales", "Ola Hansen", "calls", 42.0),
+        ("marketing", "Kari Nordmann", "webinar", 1.0)]  # team from Kari's team
+
+
+def test_events_with_ids_upsert_and_a_mapping_time_zone(workspace, here, db):
+    import_leads(workspace, csv_file(here, "first.csv", FIRST))
+    (here / "ev.yaml").write_text(
+        "kind: events\ntimezone: America/New_York\nexternal_id: Id\n"
+        "fields:\n  lead: Contact\n  type: {column: Kind, values: {Phone: call}}\n"
+        "  at: When\n  outcome: Result\n", encoding="utf-8")
+    header = "Id,Contact,Kind,When,Result\n"
+    events = csv_file(here, "ev1.csv", "e1,1,Phone,11/02/2026 9:00 AM,No answer\n",
+                      header=header)
+    assert smarketing(workspace, "import", "events", events, "--mapping", "ev.yaml").exit_code == 0
+    # 9:00 AM in New York (UTC-5 in November) is 14:00 UTC; "No answer" means attempted.
+    assert table(db, "SELECT external_id, type, outcome, at FROM lead_events") == [
+        ("e1", "call", "attempted", "2026-11-02T14:00:00Z")]
+    again = csv_file(here, "ev2.csv", "e1,1,Phone,11/02/2026 9:00 AM,Connected\n", header=header)
+    result = smarketing(workspace, "import", "events", again, "--mapping", "ev.yaml")
+    assert result.stdout.splitlines()[2] == "  inserted 0, updated 1, unchanged 0, skipped 0"
+    assert table(db, "SELECT external_id, outcome FROM lead_events") == [("e1", "connected")]
