@@ -401,3 +401,20 @@ async def test_markup_in_agenda_titles_is_shown_as_written(workspace, clock):
         assert [n.message for n in app._notifications] == [
             "Note added to [red]Open[/red] [b]"]
         assert [n.markup for n in app._notifications] == [False]
+
+
+@run_async
+async def test_running_over_a_timebox_warns_once(workspace, agenda_path, clock):
+    app = _app(workspace, agenda_path, clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        clock.advance(301)             # Opening's box is 5:00
+        app.screen._refresh_clock()
+        app.screen._refresh_clock()    # a second tick does not repeat it
+        clock.advance(20 * 60)         # and now the whole 20-minute meeting is over
+        app.screen._refresh_clock()
+        await pilot.pause()
+        assert [(n.message, n.severity) for n in app._notifications] == [
+            ("Opening is over its 5:00 timebox", "warning"),
+            ("The meeting is over its planned 20 minutes", "warning")]
+        assert app.screen.session.is_overrun(0)

@@ -171,6 +171,7 @@ class MeetingScreen(Screen):
         self.freshness: list[Freshness] | None = None
         self.current_view: SectionView | None = None
         self.mounting = None
+        self._warned: set[tuple[str, int]] = set()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -271,6 +272,7 @@ class MeetingScreen(Screen):
         agenda.replace_option_prompt_at_index(session.current,
                                               self._agenda_prompt(session.current))
         error, warning = self._theme("error", "red"), self._theme("warning", "yellow")
+        self._warn_once_over_time()
         left = Text()
         left.append(session.agenda.title, style="bold")
         left.append(" · ")
@@ -302,6 +304,21 @@ class MeetingScreen(Screen):
         self.query_one(TopBar).update(Group(
             _row(left, right, width // 2),
             _row(section, self._freshness_text(warning, short=width < 100), width // 2)))
+
+    def _warn_once_over_time(self) -> None:
+        """One calm toast when the current section, or the whole meeting, runs over."""
+        session = self.session
+        if session.is_ended or session.is_paused:
+            return
+        state = session.current_section
+        if session.is_overrun() and ("section", state.position) not in self._warned:
+            self._warned.add(("section", state.position))
+            self.notify(f"{state.title} is over its {clock_text(state.timebox_seconds)} timebox",
+                        severity="warning", markup=False)
+        if session.time_left() < 0 and ("meeting", 0) not in self._warned:
+            self._warned.add(("meeting", 0))
+            self.notify(f"The meeting is over its planned {session.agenda.planned_minutes} "
+                        "minutes", severity="warning", markup=False)
 
     def _freshness_text(self, warning: str, *, short: bool = False) -> Text:
         text = Text()
