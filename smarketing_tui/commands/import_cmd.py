@@ -14,7 +14,7 @@ PROGRESS_AFTER_SECONDS = 0.5
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(KIND_CHOICES))
+@click.argument("kind", type=click.Choice(KIND_CHOICES), metavar="KIND")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--preset", type=click.Choice(PRESET_CHOICES),
               help="The export's source: hubspot contacts, salesforce leads report, "
@@ -24,7 +24,7 @@ PROGRESS_AFTER_SECONDS = 0.5
               help="A mapping file (on top of --preset when both are given).")
 @click.option("--dry-run", is_flag=True, help="Check the file and report counts; write nothing.")
 @click.option("--skip-invalid", is_flag=True,
-              help="Import the good rows; write bad ones to FILE's <stem>.rejects.csv.")
+              help="Import the good rows; write the bad ones to <name>.rejects.csv beside FILE.")
 @click.pass_obj
 def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path | None,
             dry_run: bool, skip_invalid: bool) -> None:
