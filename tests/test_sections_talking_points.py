@@ -39,3 +39,22 @@ def test_points_claimed_by_the_meeting_are_listed_with_authors(workspace, monkey
     issue = records.list_issues(context.session.conn)[0]
     assert (issue.title, issue.origin, issue.evidence["author"]) == (
         "Trade fair next week", "prep", "Ola Hansen")
+
+
+def test_points_for_section_by_title_then_type():
+    from smarketing_tui.agenda import SectionSpec
+    from smarketing_tui.records import TalkingPoint
+    from smarketing_tui.tui.sections.talking_points import points_for_section
+
+    def point(pid, section_type, title):
+        return TalkingPoint(pid, "weekly.yaml", section_type, title, "x", None, None, None,
+                            "2026-11-22T10:00:00Z", None)
+
+    marketing = SectionSpec(2, "Marketing activity", "activity", 7, "marketing")
+    titles = {"Marketing activity", "Sales activity", "SLA scorecard"}
+    points = [point(1, "activity", "Marketing activity"),   # by title: yes
+              point(2, "activity", "Sales activity"),       # the other activity section: no
+              point(3, "activity", None),                   # by type, no title: yes
+              point(4, "activity", "Old title"),            # a title this agenda lacks: by type
+              point(5, "scorecard", "SLA scorecard")]       # another section: no
+    assert [p.id for p in points_for_section(points, marketing, titles)] == [1, 3, 4]

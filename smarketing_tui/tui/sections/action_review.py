@@ -21,6 +21,7 @@ from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_fo
                                                 one_line, safe, short_date, show_key_line,
                                                 text_budget, theme_color)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 HISTORY_WORDS = {"done": "done", "carried": "carried over", "dropped": "dropped",
                  "comment": "comment", "reopened": "reopened"}
@@ -62,6 +63,7 @@ class ActionReviewView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="action-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("x", "done"), ("c", "carry over"), ("D", "drop"),
                                      ("u", "undo")), id="action-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="action-table")

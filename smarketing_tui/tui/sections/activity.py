@@ -19,6 +19,7 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
                                                 is_narrow, key_hint, one_line, pack, refocus,
                                                 short_date, theme_color, view_width)
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
 def change_text(change: int, good_when_up: bool = True, *, up: str = "green",
@@ -77,6 +78,7 @@ class ActivityView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Loading the numbers…", style="italic"), id="activity-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         with VerticalScroll(id="activity-body", can_focus=True):
             yield Static(id="activity-report")
 

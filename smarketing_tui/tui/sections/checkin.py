@@ -15,6 +15,7 @@ from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_fo
                                                 pack, safe, show_key_line, table_with_enter,
                                                 view_width)
 from smarketing_tui.tui.sections.dialogs import TextPrompt
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
 
@@ -46,6 +47,7 @@ class CheckinView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="checkin-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("p", "here/away"), ("A", "everyone not marked is here"),
                                      ("Enter", "check-in line")), id="checkin-keys", classes="keys")
         table: DataTable = CheckinTable(cursor_type="row", zebra_stripes=True,

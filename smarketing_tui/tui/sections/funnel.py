@@ -15,6 +15,7 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
                                                 refocus, show_key_line, theme_color)
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
 
@@ -53,6 +54,7 @@ class FunnelView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Following the MQLs…", style="italic"), id="funnel-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("b", "by source/campaign"), ("w", "longer window"),
                                      ("r", "reload")), id="funnel-keys", classes="keys")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="funnel-table")

@@ -25,6 +25,7 @@ from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_fo
                                                 one_line, safe, show_key_line, text_budget,
                                                 theme_color)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm, parse_due
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
 def rerank(ranked: list[int], issue_id: int, place: int | None) -> list[int]:
@@ -219,6 +220,7 @@ class IssuesView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="issues-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("1-3", "rank"), ("+/-", "move"), ("0", "unrank"),
                                      ("s", "solve"), ("k", "keep open"), ("D", "drop")),
                             id="issues-keys")

@@ -20,6 +20,7 @@ from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_
                                                 safe, short_period, show_key_line, status_style,
                                                 table_with_enter, text_budget, view_width)
 from smarketing_tui.tui.sections.dialogs import TableModal
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -137,6 +138,7 @@ class ScorecardView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Judging the SLA…", style="italic"), id="scorecard-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("Enter", "leads behind a line"), ("I", "red line → issue"),
                                      ("r", "reload")), id="scorecard-keys", classes="keys")
         table: DataTable = ScorecardTable(cursor_type="row", zebra_stripes=True,

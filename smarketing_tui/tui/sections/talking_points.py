@@ -32,6 +32,59 @@ def meeting_talking_points(conn, meeting_id: int, agenda_name: str) -> list[Talk
     return taken + pending
 
 
+def points_for_section(points: list[TalkingPoint], section,
+                       titles: set[str]) -> list[TalkingPoint]:
+    """The points meant for ``section``: by its title, or by its type when the point names
+    no section title of this agenda."""
+    return [p for p in points if p.section_title == section.title
+            or (p.section_type == section.type and p.section_title not in titles)]
+
+
+class PrepPoints(Static):
+    """A few lines under a section's summary: the talking points people added for it in prep."""
+
+    DEFAULT_CSS = """
+    PrepPoints {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        color: $text;
+        background: $boost;
+    }
+    """
+    MAX_LINES = 3
+
+    def __init__(self, context, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+
+    def on_mount(self) -> None:
+        self.refresh_points()
+
+    def refresh_points(self) -> None:
+        session, section = self.context.session, self.context.section
+        titles = {s.title for s in self.context.agenda.sections}
+        points = points_for_section(
+            meeting_talking_points(session.conn, session.meeting_id, self.context.agenda.name),
+            section, titles)
+        self.display = bool(points)
+        text = Text()
+        for index, point in enumerate(points[: self.MAX_LINES]):
+            if index:
+                text.append("\n")
+            author = f" — {clean(point.author or 'someone')}"
+            text.append("✎ ", style="bold")
+            # One line each (two for a single point): the text gets what the name leaves.
+            lines = 2 if len(points) == 1 else 1
+            width = text_budget(self, 4, minimum=24, maximum=116) * lines - len(author) - 2
+            text.append(one_line(point.text, width))
+            text.append(author, style="italic")
+        if len(points) > self.MAX_LINES:
+            more = len(points) - self.MAX_LINES
+            text.append(f"\n… {more} more talking points for this section", style="italic")
+        self.update(text)
+
+
 def section_label(point: TalkingPoint) -> str:
     return point.section_title or SECTION_LABELS.get(point.section_type or "", "General")
 

@@ -19,6 +19,7 @@ from smarketing_tui.tui.sections.checkin import TEAM_ORDER
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, pack, safe,
                                                 short_date, theme_color, view_width)
+from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
 def average_rating(ratings: list[int | None]) -> float | None:
@@ -52,6 +53,7 @@ class WrapupView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="wrapup-summary")
+        yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("1-9", "rate"), ("0", "rate 10"), ("x", "clear"),
                                      ("E", "end meeting")), id="wrapup-keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="wrapup-ratings")
