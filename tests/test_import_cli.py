@@ -309,3 +309,22 @@ def test_events_with_ids_upsert_and_a_mapping_time_zone(workspace, here, db):
     result = smarketing(workspace, "import", "events", again, "--mapping", "ev.yaml")
     assert result.stdout.splitlines()[2] == "  inserted 0, updated 1, unchanged 0, skipped 0"
     assert table(db, "SELECT external_id, outcome FROM lead_events") == [("e1", "connected")]
+
+
+def test_a_busy_store_is_one_clear_line(workspace, here, monkeypatch):
+    import sqlite3
+
+    import smarketing_tui.store
+
+    monkeypatch.setattr(smarketing_tui.store, "BUSY_TIMEOUT_MS", 50)
+    name = csv_file(here, "first.csv", FIRST)
+    writer = sqlite3.connect(workspace.db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another session in the middle of a write
+    try:
+        result = import_leads(workspace, name)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: the store is busy (database is locked): another session is "
+                             "writing to it; try again in a moment\n")

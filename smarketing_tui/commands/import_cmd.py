@@ -34,6 +34,9 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
     Re-importing a newer export updates rows by their id; empty cells keep
     the values already in the store.
     """
+    import sqlite3
+
+    from smarketing_tui.errors import UserError
     from smarketing_tui.importing import ImportRejected, choose_mapping, run_import
     from smarketing_tui.store import open_store
 
@@ -48,6 +51,9 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
         report = run_import(db.conn, mapping, file, workspace_tz=settings.timezone,
                             dry_run=dry_run, skip_invalid=skip_invalid,
                             progress=progress.update if progress else None, label=str(file))
+    except sqlite3.OperationalError as exc:  # e.g. a full disk; the transaction is undone
+        raise UserError(f"{workspace.db_path}: the import could not be written ({exc}); "
+                        "nothing was imported") from None
     except ImportRejected as rejected:
         if progress:
             progress.close()

@@ -136,9 +136,13 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
-    conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
     committed = False
     try:
+        try:
+            conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"the store is busy ({exc}): another session is writing to it; "
+                            "try again in a moment") from None
         plan = build_plan(mapping, source.header, conn, workspace_tz, label)
         report.missing_columns = plan.missing
         _create_temp_tables(conn, plan)
@@ -176,7 +180,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
                 os.replace(temp_rejects, report.rejects_path)
     finally:
         source.close()
-        if not committed:
+        if not committed and conn.in_transaction:
             conn.execute("ROLLBACK")
         for table in (STAGING, REJECTS):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
