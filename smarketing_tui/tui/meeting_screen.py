@@ -69,14 +69,16 @@ class TopBar(Static):
 
 
 class MeetingFooter(Footer):
-    """Textual's footer, recomposed once per refresh however many binding changes arrive.
+    """Textual's footer, rebuilt only when the keys it shows have changed.
 
     Moving to a section changes focus two or three times (old view gone, new view,
     its table); the stock footer rebuilds all its keys for each, which was the
-    largest cost of a move.
+    largest cost of a move. This one compares what it would show and rebuilds at
+    most once per refresh, and only for a real change.
     """
 
     _recompose_pending = False
+    _shown: tuple | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True  # as Footer.bindings_changed (textual 8.2, pinned)
@@ -84,11 +86,19 @@ class MeetingFooter(Footer):
             return
         if not self._recompose_pending:
             self._recompose_pending = True
-            self.call_after_refresh(self._recompose_once)
+            self.call_after_refresh(self._recompose_if_changed)
 
-    async def _recompose_once(self) -> None:
+    def _signature(self) -> tuple:
+        return tuple((key, binding.action, binding.description, enabled, tooltip)
+                     for key, (_node, binding, enabled, tooltip)
+                     in self.screen.active_bindings.items() if binding.show)
+
+    async def _recompose_if_changed(self) -> None:
         self._recompose_pending = False
-        await self.recompose()
+        shown = self._signature()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
 
 
 class AgendaList(OptionList):
@@ -303,7 +313,8 @@ class MeetingScreen(Screen):
         width = self.size.width or 120
         self.query_one(TopBar).update(Group(
             _row(left, right, width // 2),
-            _row(section, self._freshness_text(warning, short=width < 100), width // 2)))
+            _row(section, self._freshness_text(warning, short=width < 100), width // 2)),
+            layout=False)  # two fixed lines: no re-layout of the screen every second
 
     def _warn_once_over_time(self) -> None:
         """One calm toast when the current section, or the whole meeting, runs over."""
