@@ -203,3 +203,47 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
                                        "meeting_id = ? ORDER BY position", (meeting_id,))]
     assert used == [240, 300, 420, 420, 480, 660, 180]
     db.close()
+
+
+def test_a_late_scorecard_for_a_section_already_left_is_dropped(tmp_path, monkeypatch):
+    """The scorecard is still being judged when the meeting moves on to the issues: when the
+    result comes, it is dropped quietly (not kept as "shown") and the meeting goes on."""
+    import threading
+
+    import smarketing_tui.scorecard as scorecard_module
+
+    monkeypatch.setenv("SMARKETING_NOW", NOW)
+    monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
+    workspace = build_demo(tmp_path / "demo", today=parse_utc(NOW).date())
+    release = threading.Event()
+    original = scorecard_module.build_scorecard
+
+    def slow_build(*args, **kwargs):
+        release.wait(timeout=20)  # held until the test has left the section
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(scorecard_module, "build_scorecard", slow_build)
+    state: dict = {}
+
+    async def race() -> None:
+        app = SmarketingApp(workspace, clock=FakeClock(NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _settle(pilot)
+            for _ in range(4):                       # to the scorecard (its worker waits)
+                await pilot.press("right_square_bracket")
+                await pilot.pause()
+            state["was"] = type(app.screen.current_view).__name__
+            await pilot.press("right_square_bracket")  # on to the issues
+            await pilot.pause()
+            release.set()
+            await _settle(pilot)
+            state["now"] = type(app.screen.current_view).__name__
+            state["shown"] = app.screen.session.scorecard_shown
+            state["running"] = app.is_running
+        state["return_code"] = app.return_code
+
+    asyncio.run(race())
+    assert (state["was"], state["now"], state["running"]) == ("ScorecardView", "IssuesView", True)
+    # The meeting never saw that scorecard, so it is not the one to freeze at the end.
+    assert state["shown"] is None
+    assert state["return_code"] in (None, 0)

@@ -117,6 +117,8 @@ class ActivityView(SectionView):
         self.app.call_from_thread(self._show, week)
 
     def _show_error(self, message: str) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         self.query_one("#activity-body").loading = False
         self.query_one("#activity-summary", SectionHeader).update(
             Text(f"Could not load the numbers: {clean(message)}", style="bold"))
@@ -126,6 +128,8 @@ class ActivityView(SectionView):
             self._show(self.week)  # columns follow the width
 
     def _show(self, week: MarketingWeek | SalesWeek) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         self.week = week
         self.query_one("#activity-body").loading = False
         narrow = is_narrow(self)

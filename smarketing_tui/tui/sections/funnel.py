@@ -111,11 +111,15 @@ class FunnelView(SectionView):
         self.app.call_from_thread(self._show, funnel)
 
     def _show_error(self, message: str) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         self.query_one(DataTable).loading = False
         self.query_one("#funnel-summary", SectionHeader).update(
             Text(f"Could not build the funnel: {clean(message)}", style="bold"))
 
     def _show(self, funnel: Funnel) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         self.funnel = funnel
         currency = self.context.settings.currency
         table = self.query_one(DataTable)

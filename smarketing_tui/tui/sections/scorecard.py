@@ -193,11 +193,15 @@ class ScorecardView(SectionView):
         self.app.call_from_thread(self._show, card)
 
     def _show_error(self, message: str) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         self.query_one(DataTable).loading = False
         self.query_one("#scorecard-summary", SectionHeader).update(
             Text(f"No scorecard: {clean(message)}", style="bold"))
 
     def _show(self, card: dict) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         self.card = card
         # What the meeting saw: the shell freezes it when the meeting ends.
         self.context.extras["scorecard_snapshot"] = card
@@ -351,6 +355,8 @@ class ScorecardView(SectionView):
         self.app.call_from_thread(self._show_drill, commitment.description, judged.label, result)
 
     def _show_drill(self, description: str, period_label: str, result) -> None:
+        if not self.is_attached:  # the meeting moved on while the worker ran
+            return
         tz, currency = self.context.settings.timezone, self.context.settings.currency
         keys = [key for key, _ in result.columns]
         rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
