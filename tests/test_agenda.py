@@ -154,3 +154,13 @@ def test_a_control_character_in_an_agenda_is_placed_not_a_traceback(tmp_path):
     path = _write(tmp_path, GOOD.replace("title: Check-in", "title: \x1bheck-in"))
     with pytest.raises(InputError, match=r"agenda.yaml:5:12: invalid YAML: character U\+001B"):
         load_agenda(path)
+
+
+def test_run_refuses_to_resume_what_cannot_be_resumed(workspace):
+    base = ["--workspace", str(workspace.root), "run"]
+    result = CliRunner().invoke(cli, [*base, "--resume", "999"])
+    assert (result.exit_code, result.output.strip()) == (
+        2, f"Error: no meeting #999 in {workspace.db_path}")
+    result = CliRunner().invoke(cli, [*base, "--new", "--resume", "1"])
+    assert (result.exit_code, result.output.strip()) == (
+        2, "Error: --new and --resume exclude each other")

@@ -28,7 +28,9 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
         raise UserError("--new and --resume exclude each other")
     settings = workspace.settings()
     loaded = None
-    if meeting_id is None:
+    if meeting_id is not None:
+        _check_resumable(workspace, settings, meeting_id)
+    else:
         from smarketing_tui.agenda import load_agenda
 
         # A bad agenda is one line, exit 2, before any screen opens.
@@ -55,3 +57,19 @@ def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
         raise UserError(app.error)
     if outcome is not None and outcome.summary:
         click.echo(outcome.summary)
+
+
+def _check_resumable(workspace, settings, meeting_id: int) -> None:
+    """--resume ID: refuse before any screen opens when there is nothing to resume."""
+    from smarketing_tui.store import open_store
+
+    db = open_store(workspace.db_path, settings)
+    try:
+        row = db.conn.execute("SELECT status FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        raise UserError(f"no meeting #{meeting_id} in {workspace.db_path}")
+    if row[0] == "ended":
+        raise UserError(f"meeting #{meeting_id} has ended; it cannot be resumed "
+                        f"(its minutes: smarketing minutes {meeting_id})")

@@ -253,9 +253,26 @@ def _summary(session, how: str | None) -> str:
     recorded = (f"{counts['decisions']} decision(s), {counts['actions']} action item(s), "
                 f"{counts['notes']} note(s), {counts['issues']} issue(s)")
     used = clock_text(session.total_elapsed())
+    command = "smarketing" + _workspace_option(session.workspace)
     if session.is_ended:
         return (f"Meeting #{session.meeting_id} ended after {used}: {recorded}. "
-                f"Minutes: smarketing minutes {session.meeting_id}")
+                f"Minutes: {command} minutes {session.meeting_id}")
     section = session.current_section.title
     return (f"Meeting #{session.meeting_id} paused at '{section}' after {used}: {recorded}. "
-            "Resume with: smarketing run " + session.agenda.name.removesuffix(".yaml"))
+            f"Resume with: {command} run " + session.agenda.name.removesuffix(".yaml"))
+
+
+def _workspace_option(workspace: Workspace) -> str:
+    """' -w DIR' when a command typed here would not find this workspace by itself."""
+    import os
+    import shlex
+
+    from smarketing_tui.workspace import ENV_VAR
+
+    root = workspace.root.resolve()
+    here = Path.cwd().resolve()
+    if os.environ.get(ENV_VAR) and Path(os.environ[ENV_VAR]).expanduser().resolve() == root:
+        return ""
+    if here == root or root in here.parents:
+        return ""
+    return f" -w {shlex.quote(str(root))}"
