@@ -155,10 +155,11 @@ class MeetingSession:
             cursor = conn.execute(
                 "INSERT INTO meetings (agenda_path, title, cadence, period_label, period_start, "
                 "period_end, planned_minutes, status, current_section, created_at, started_at, "
-                "facilitator, agenda_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', 0, ?, ?, ?, ?)",
+                "facilitator, agenda_snapshot) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', 0, ?, ?, ?, ?)",
                 (agenda_ref(workspace, agenda), agenda.title, agenda.cadence, period.label,
-                 period.start_iso, period.end_iso, agenda.planned_minutes, stamp, stamp, facilitator,
-                 agenda.snapshot()))
+                 period.start_iso, period.end_iso, agenda.planned_minutes, stamp, stamp,
+                 facilitator, agenda.snapshot()))
             meeting_id = cursor.lastrowid
             for spec in agenda.sections:
                 conn.execute(
@@ -431,20 +432,18 @@ class MeetingSession:
     def section_records(self, position: int | None = None) -> dict[str, list]:
         """Decisions, action items and notes recorded in a section, oldest first."""
         position, _ = self._where(position)
-        decisions = [d for d in records.list_decisions(self.conn, self.meeting_id)]
-        decision_rows = self.conn.execute(
-            "SELECT id FROM decisions WHERE meeting_id = ? AND section_position = ?",
-            (self.meeting_id, position)).fetchall()
-        wanted = {r[0] for r in decision_rows}
-        actions = self.conn.execute(
-            "SELECT id FROM action_items WHERE meeting_id = ? AND section_position = ?",
-            (self.meeting_id, position)).fetchall()
-        action_ids = {r[0] for r in actions}
+
+        def ids(table: str) -> set[int]:
+            return {row[0] for row in self.conn.execute(
+                f"SELECT id FROM {table} WHERE meeting_id = ? AND section_position = ?",
+                (self.meeting_id, position))}
+
+        decision_ids, action_ids = ids("decisions"), ids("action_items")
+        actions = records.list_action_items(self.conn, status=None, meeting_id=self.meeting_id)
         return {
-            "decisions": [d for d in decisions if d.id in wanted],
-            "actions": [a for a in records.list_action_items(self.conn, status=None,
-                                                             meeting_id=self.meeting_id)
-                        if a.id in action_ids],
+            "decisions": [d for d in records.list_decisions(self.conn, self.meeting_id)
+                          if d.id in decision_ids],
+            "actions": sorted((a for a in actions if a.id in action_ids), key=lambda a: a.id),
             "notes": [n for n in records.list_notes(self.conn, self.meeting_id)
                       if n["section_position"] == position],
         }

@@ -9,13 +9,15 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from smarketing_tui.agenda import SECTION_TYPES
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui import messages
 from smarketing_tui.tui.sections.base import SectionView
 
 
 class DiscussionView(SectionView):
-    """A free section: what was decided, to do and noted here, as it is recorded."""
+    """A free section: what was decided, to do and noted here, as it is recorded.
+    Also the view of any section type that has no view of its own."""
 
     SECTION_TYPE = "discussion"
 
@@ -31,6 +33,8 @@ class DiscussionView(SectionView):
         found = self.context.session.section_records(section.position)
         text = Text()
         text.append(section.title + "\n", style="bold")
+        if section.type not in ("discussion", "lead_definition"):
+            text.append(SECTION_TYPES.get(section.type, section.type) + "\n", style="dim")
         text.append("Talk it through; n adds a note, d a decision, a an action item.\n",
                     style="dim")
         for heading, items, show in (

@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from smarketing_tui.agenda import SECTION_TYPES
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.timeutil import format_date
@@ -103,46 +102,6 @@ class MeetingFooter(Footer):
 
 class AgendaList(OptionList):
     """The agenda: every section with its timebox and time used; click or Enter to go there."""
-
-
-class FallbackSectionView(SectionView):
-    """A section without a view of its own (and ``discussion``): title, purpose, and what was
-    recorded here so far."""
-
-    SECTION_TYPE = "discussion"
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="fallback-body")
-
-    def on_mount(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        section = self.context.section
-        found = self.context.session.section_records(section.position)
-        text = Text()
-        text.append(section.title, style="bold")
-        text.append(f"\n{SECTION_TYPES.get(section.type, section.type)}\n", style="dim")
-        if section.type == "discussion":
-            text.append("Record what was said with n (note) and d (decision); a (action item).\n",
-                        style="dim")
-        for heading, items, show in (
-                ("Decisions", found["decisions"], lambda d: d.text),
-                ("Action items", found["actions"],
-                 lambda a: f"{a.text} — {a.owner or 'no owner'}, due {a.due or '–'}"),
-                ("Notes", found["notes"], lambda n: n["text"])):
-            text.append(f"\n{heading}\n", style="bold")
-            if not items:
-                text.append("  none yet\n", style="dim")
-            for item in items:
-                text.append("  • ")
-                text.append(show(item))  # plain Text.append: data is never parsed as markup
-                text.append("\n")
-        self.query_one("#fallback-body", Static).update(text)
-
-    @on(messages.MeetingRecordsChanged)
-    def _records_changed(self) -> None:
-        self.reload()
 
 
 class MeetingScreen(Screen):
@@ -347,8 +306,10 @@ class MeetingScreen(Screen):
             text.append(newest.describe(), style="dim")
         if len(self.freshness) > 1 and not short:
             stale = [f for f in self.freshness[1:] if f.stale]
-            text.append(f" (+{len(self.freshness) - 1} more{', ' + str(len(stale)) + ' stale' if stale else ''})",
-                        style=f"{warning}" if stale else "dim")
+            more = f"+{len(self.freshness) - 1} more"
+            if stale:
+                more += f", {len(stale)} stale"
+            text.append(f" ({more})", style=warning if stale else "dim")
         return text
 
     # -- the section view ---------------------------------------------------------------
@@ -356,12 +317,11 @@ class MeetingScreen(Screen):
     def _view_class(self, kind: str) -> type[SectionView]:
         from smarketing_tui.tui.sections import SECTION_VIEWS
 
-        views: dict = dict(SECTION_VIEWS) if isinstance(SECTION_VIEWS, dict) else {}
-        if kind not in views:
-            from smarketing_tui.tui.free_sections import FREE_SECTION_VIEWS
+        if kind in SECTION_VIEWS:
+            return SECTION_VIEWS[kind]
+        from smarketing_tui.tui.free_sections import FREE_SECTION_VIEWS, DiscussionView
 
-            views = {**FREE_SECTION_VIEWS, **views}
-        return views.get(kind, FallbackSectionView)
+        return FREE_SECTION_VIEWS.get(kind, DiscussionView)  # a type without a view of its own
 
     def _show_section(self) -> None:
         session = self.session

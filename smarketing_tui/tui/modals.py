@@ -223,7 +223,8 @@ class IssueDialog(_Dialog["IssueDraft | None"]):
             return
         detail = self.query_one("#detail", Input).value.strip() or None
         team = self.query_one("#team", Select).value
-        self.dismiss(IssueDraft(title, detail, None if team in ("both", Select.NULL) else str(team)))
+        whose = None if team in ("both", Select.NULL) else str(team)
+        self.dismiss(IssueDraft(title, detail, whose))
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -234,7 +235,8 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes",
+                 no: str = "No") -> None:
         super().__init__(classes="dialog")
         self.question, self.detail, self.yes, self.no = question, detail, yes, no
 
