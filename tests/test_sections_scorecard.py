@@ -64,6 +64,7 @@ def test_red_first_drill_and_issue_with_evidence(tmp_path, monkeypatch):
             await pilot.press("I")
             await pilot.press("I")            # a second press does not raise it twice
             await pilot.pause()
+            marked = table.get_row(first["id"])[1].plain
             await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -73,15 +74,16 @@ def test_red_first_drill_and_issue_with_evidence(tmp_path, monkeypatch):
                 drill_rows = modal.rows
             await pilot.press("escape")
             context_numbers = view.decision_context()
-        return statuses, first, modal, drill_rows, context_numbers
+        return statuses, first, modal, drill_rows, context_numbers, marked
 
-    statuses, first, modal, drill_rows, numbers = asyncio.run(run())
+    statuses, first, modal, drill_rows, numbers, marked = asyncio.run(run())
     # Red lines come first, green last.
     order = {"red": 0, "amber": 1, "no": 2, "green": 3}
     assert statuses == sorted(statuses, key=order.get) and statuses[0] == "red"
     issues = [i for i in records.list_issues(session.conn, "open") if i.origin == "scorecard"
               and i.evidence.get("commitment") == first["id"]]
     assert len(issues) == 1
+    assert marked.endswith(f" ▲#{issues[0].id}")   # the line shows the issue it became
     evidence = issues[0].evidence
     assert (evidence["status"], evidence["actual"], evidence["counts"]) == (
         "red", first["actual"], first["counts"])

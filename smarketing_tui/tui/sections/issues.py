@@ -383,6 +383,12 @@ class IssuesView(SectionView):
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
 
+    def _to_next_open(self) -> None:
+        """After solving or dropping: on to the first open issue (open ones are listed first)."""
+        table = self.query_one(DataTable)
+        if self._issues and any(i.status == "open" for i in self._issues.values()):
+            table.move_cursor(row=0)
+
     def action_keep_open(self) -> None:
         issue = self._open_current()
         if issue is not None:
@@ -419,6 +425,7 @@ class IssuesView(SectionView):
                 self.notify(str(error), severity="error", markup=False)
             self.post_message(SectionDataChanged())
             self.reload()
+            self._to_next_open()
             self.notify(f"Issue #{issue.id} solved.", markup=False)
 
         self.app.push_screen(SolveIssue(issue, people, local_today(self.context.settings)), solved)
@@ -434,6 +441,7 @@ class IssuesView(SectionView):
                                    resolution="dropped in the meeting")
                 self.post_message(SectionDataChanged())
                 self.reload()
+                self._to_next_open()
 
         self.app.push_screen(Confirm(f"Drop issue #{issue.id}?", one_line(issue.title, 70),
                                      yes="Drop"), answer)

@@ -216,7 +216,9 @@ class ScorecardView(SectionView):
         table.clear()
         # Status, actual, target and trend take about 50 columns; the description the rest.
         narrow = is_narrow(self)
-        width = text_budget(self, 40 if narrow else 50, minimum=16, maximum=60)
+        on_list = self._issues_on_list()
+        width = text_budget(self, 40 if narrow else 50 + (4 if on_list else 0), minimum=16,
+                            maximum=60)
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
@@ -236,7 +238,13 @@ class ScorecardView(SectionView):
             points = line.get("trend") or []
             for char, point in zip(sparkline([p.get("actual") for p in points]), points):
                 trend.append(char, style=status_style(self.app, point.get("status", "no_data")))
-            table.add_row(Text(label, style=style), safe(one_line(line["description"], width)),
+            description = safe(one_line(line["description"], width))
+            if line["id"] in on_list:  # on the issues list already
+                if narrow:
+                    label += "▲"
+                else:
+                    description.append(f" ▲#{on_list[line['id']]}", style="dim")
+            table.add_row(Text(label, style=style), description,
                           actual, target, trend, key=line["id"])
         if current is None and lines:
             table.move_cursor(row=0)
@@ -244,6 +252,15 @@ class ScorecardView(SectionView):
         self._update_summary(card, lines)
         self._show_detail()
         refocus(self)
+
+    def _issues_on_list(self) -> dict[str, int]:
+        """Commitment id -> the open issue raised from its line (shown as ``▲#3``)."""
+        found: dict[str, int] = {}
+        for issue in records.list_issues(self.context.session.conn, "open"):
+            commitment = (issue.evidence or {}).get("commitment")
+            if issue.origin == "scorecard" and commitment and commitment not in found:
+                found[commitment] = issue.id
+        return found
 
     def _update_summary(self, card: dict, lines: list[dict]) -> None:
         counts = {s: sum(1 for line in lines if line["status"] == s) for s in STATUS_ORDER}
@@ -375,12 +392,10 @@ class ScorecardView(SectionView):
             self.notify("Only red or amber lines go on the issues list; i raises any issue.",
                         markup=False)
             return
-        conn = self.context.session.conn
-        for issue in records.list_issues(conn, "open"):
-            same_line = (issue.evidence or {}).get("commitment") == line["id"]
-            if issue.origin == "scorecard" and same_line:
-                self.notify(f"Already on the list as issue #{issue.id}.", markup=False)
-                return
+        existing = self._issues_on_list().get(line["id"])
+        if existing is not None:
+            self.notify(f"Already on the list as issue #{existing}.", markup=False)
+            return
         title, detail, evidence = issue_from_line(line, (self.card or {}).get("period", {})
                                                   .get("label", ""), self.context.settings.currency)
         try:
@@ -391,6 +406,8 @@ class ScorecardView(SectionView):
             self.notify(str(error), severity="error", markup=False)
             return
         self.post_message(SectionDataChanged())
+        if self.card is not None:
+            self._show(self.card)  # the line now shows its issue
         self.notify(f"Issue #{issue_id} raised with the numbers attached.", markup=False)
 
     def decision_context(self) -> dict | None:
