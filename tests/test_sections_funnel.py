@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from sections_harness import SectionTestApp, make_context
-from smarketing_tui.tui.sections.funnel import FunnelView, long_window
 from smarketing_tui.periods import parse_period
+from smarketing_tui.tui.sections.funnel import FunnelView, long_window
 from test_sections_funnel_domain import _seed
 
 
@@ -54,3 +54,24 @@ def test_rows_and_toggles(workspace):
     assert by_campaign == ["Ads Q4", "Webinar Nov", "(no campaign)", "Total"]
     # The 12-week window also holds F (W46), won: 6 MQLs, 2 won.
     assert "MQLs of 31.08.–22.11.2026" in summary and "6 → " in summary and "2 won" in summary
+
+
+def test_hostile_source_name_is_literal(workspace):
+    context = make_context(workspace, "funnel", now="2026-11-23T08:00:00Z")
+    conn = context.session.conn
+    _seed(conn)
+    conn.execute("UPDATE leads SET source = '[bold]ads[/] \x1b[2J' WHERE source = 'ads'")
+    conn.commit()
+
+    async def run():
+        app = SectionTestApp(FunnelView, context)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = app.section_view.query_one("DataTable")
+            return [table.get_row_at(r)[0] for r in range(table.row_count)]
+
+    names = asyncio.run(run())
+    hostile = [cell for cell in names if "ads" in cell.plain]
+    assert [cell.plain for cell in hostile] == ["[bold]ads[/] \u241b[2J"]
+    assert not hostile[0].spans
