@@ -93,3 +93,28 @@ def test_red_first_drill_and_issue_with_evidence(tmp_path, monkeypatch):
     # What the meeting saw is kept for the end of the meeting.
     assert session.scorecard_shown is not None
     assert context.extras["scorecard_snapshot"] is session.scorecard_shown
+
+
+def test_status_colours_follow_the_theme(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", NOW)
+    context = demo_context(tmp_path, "scorecard", now=NOW)
+
+    async def run():
+        app = SectionTestApp(ScorecardView, context)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            table = app.section_view.query_one("DataTable")
+            before = str(table.get_row_at(0)[0].style)
+            red_before = app.get_css_variables()["error"]
+            app.theme = "gruvbox"
+            await pilot.pause()
+            await pilot.pause()
+            after = str(table.get_row_at(0)[0].style)
+            red_after = app.get_css_variables()["error"]
+        return before, after, red_before, red_after
+
+    before, after, red_before, red_after = asyncio.run(run())
+    # The red line is drawn in the theme's error colour, before and after the switch.
+    assert red_before != red_after
+    assert before == f"bold {red_before}" and after == f"bold {red_after}"

@@ -16,7 +16,7 @@ from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, local_today,
                                                 one_line, safe, short_date, show_key_line,
                                                 text_budget, theme_color)
@@ -84,6 +84,7 @@ class ActionReviewView(SectionView):
         self._items: dict[str, ActionItem] = {}
         self._carried_now: dict[int, str] = {}
         self.reload()
+        follow_theme(self, self.reload)
         self.query_one(DataTable).focus()
 
     @property

@@ -16,9 +16,9 @@ from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, s
                                      summarize_activities)
 from smarketing_tui.timeutil import format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
-                                                is_narrow, key_hint, one_line, pack, refocus,
-                                                short_date, theme_color, view_width)
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
+                                                forward_focus, is_narrow, key_hint, one_line, pack,
+                                                refocus, short_date, theme_color, view_width)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
@@ -91,6 +91,8 @@ class ActivityView(SectionView):
 
     def on_mount(self) -> None:
         self.reload()
+        follow_theme(self, lambda: getattr(self, "week", None) is not None
+                     and self._show(self.week))
 
     def action_reload(self) -> None:
         self.reload()

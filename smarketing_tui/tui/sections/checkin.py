@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
                                                 pack, safe, show_key_line, table_with_enter,
                                                 view_width)
@@ -63,6 +63,7 @@ class CheckinView(SectionView):
 
     def on_mount(self) -> None:
         self.reload()
+        follow_theme(self, self.reload)
         self.query_one(DataTable).focus()
 
     def reload(self) -> None:

@@ -215,3 +215,8 @@ def table_with_enter(description: str, tooltip: str = "") -> type[DataTable]:
                             tooltip=tooltip)]
 
     return EnterTable
+
+
+def follow_theme(view, redraw) -> None:
+    """Call ``redraw()`` when the app's theme changes: status colours come from the theme."""
+    view.app.theme_changed_signal.subscribe(view, lambda _theme: redraw())

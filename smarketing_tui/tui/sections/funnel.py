@@ -12,9 +12,10 @@ from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, one_line,
-                                                refocus, show_key_line, theme_color)
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
+                                                forward_focus, highlighted_key, keep_cursor,
+                                                key_hint, one_line, refocus, show_key_line,
+                                                theme_color)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
@@ -69,6 +70,7 @@ class FunnelView(SectionView):
         self.long = False
         self.funnel: Funnel | None = None
         self.reload()
+        follow_theme(self, lambda: self.funnel is not None and self._show(self.funnel))
 
     def on_resize(self) -> None:
         show_key_line(self)

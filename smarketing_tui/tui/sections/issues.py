@@ -20,7 +20,7 @@ from smarketing_tui.records import Issue
 from smarketing_tui.timeutil import format_datetime, format_number
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, local_today,
                                                 one_line, safe, show_key_line, text_budget,
                                                 theme_color)
@@ -252,6 +252,7 @@ class IssuesView(SectionView):
         self._issues: dict[str, Issue] = {}
         self._kept: set[int] = set()
         self.reload()
+        follow_theme(self, self.reload)
         self.query_one(DataTable).focus()
 
     @on(MeetingRecordsChanged)

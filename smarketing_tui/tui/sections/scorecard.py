@@ -15,10 +15,11 @@ from smarketing_tui.timeutil import (format_datetime, format_money, format_numbe
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
-                                                forward_focus, highlighted_key, is_narrow,
-                                                keep_cursor, key_hint, one_line, pack, refocus,
-                                                safe, short_period, show_key_line, status_style,
-                                                table_with_enter, text_budget, view_width)
+                                                follow_theme, forward_focus, highlighted_key,
+                                                is_narrow, keep_cursor, key_hint, one_line, pack,
+                                                refocus, safe, short_period, show_key_line,
+                                                status_style, table_with_enter, text_budget,
+                                                view_width)
 from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -162,6 +163,7 @@ class ScorecardView(SectionView):
         self.card: dict | None = None
         self._lines: dict[str, dict] = {}
         self.reload()
+        follow_theme(self, lambda: self.card is not None and self._show(self.card))
 
     def action_reload(self) -> None:
         self.reload()

@@ -16,7 +16,7 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
                                          SectionDataChanged)
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, pack, safe,
                                                 short_date, theme_color, view_width)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
@@ -70,6 +70,7 @@ class WrapupView(SectionView):
     def on_mount(self) -> None:
         self._people: dict[str, object] = {}
         self.reload()
+        follow_theme(self, self.reload)
         self.query_one(DataTable).focus()
 
     @on(MeetingRecordsChanged)
