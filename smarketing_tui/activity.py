@@ -210,22 +210,20 @@ def sales_week(conn: sqlite3.Connection, settings, period: Period, as_of: dateti
         return people.setdefault(key, PersonRow(key))
 
     who = f"coalesce(pe.name, e.person, '{UNKNOWN}')"
-    for name, touches, calls, emails, connected in conn.execute(
+    # One pass over the period's touches; a touch is a first contact when no earlier touch
+    # of the same lead since its mql_at exists (ties broken by id).
+    for name, touches, calls, emails, connected, firsts in conn.execute(
             f"SELECT {who}, COUNT(*), TOTAL(e.type = 'call'), TOTAL(e.type = 'email'), "
-            "TOTAL(e.outcome = 'connected') FROM lead_events e "
+            "TOTAL(e.outcome = 'connected'), "
+            "TOTAL(CASE WHEN e.at >= l.mql_at THEN NOT EXISTS (SELECT 1 FROM lead_events x "
+            "WHERE x.lead_id = e.lead_id AND x.type NOT IN ('note', 'stage') "
+            "AND x.at >= l.mql_at AND (x.at < e.at OR (x.at = e.at AND x.id < e.id))) END) "
+            "FROM lead_events e JOIN leads l ON l.id = e.lead_id "
             "LEFT JOIN people pe ON pe.id = e.person_id "
             f"WHERE e.at >= :start AND e.at < :cut AND {_TOUCH} GROUP BY 1", p):
         entry = row(name)
-        entry.touches, entry.calls, entry.emails, entry.connected = (
-            int(touches), int(calls), int(emails), int(connected))
-    for name, count in conn.execute(
-            f"SELECT {who}, COUNT(*) FROM lead_events e JOIN leads l ON l.id = e.lead_id "
-            "LEFT JOIN people pe ON pe.id = e.person_id "
-            f"WHERE e.at >= :start AND e.at < :cut AND {_TOUCH} AND e.at >= l.mql_at "
-            "AND NOT EXISTS (SELECT 1 FROM lead_events x WHERE x.lead_id = e.lead_id "
-            "AND x.type NOT IN ('note', 'stage') AND x.at >= l.mql_at "
-            "AND (x.at < e.at OR (x.at = e.at AND x.id < e.id))) GROUP BY 1", p):
-        row(name).first_contacts = int(count)
+        entry.touches, entry.calls, entry.emails, entry.connected, entry.first_contacts = (
+            int(touches), int(calls), int(emails), int(connected), int(firsts))
     for group in engine.compute("meetings_booked", period, as_of, by="owner").groups:
         row(group.key).meetings_booked = int(group.value or 0)
     for group in engine.compute("won", period, as_of, by="owner").groups:
