@@ -25,13 +25,14 @@ from smarketing_tui import records
 from smarketing_tui.agenda import Agenda, load_agenda
 from smarketing_tui.errors import UserError
 from smarketing_tui.periods import Period, parse_period
-from smarketing_tui.store import open_store
+from smarketing_tui.store import BUSY_TIMEOUT_MS, open_store
 from smarketing_tui.timeutil import describe_age, now_utc, parse_utc, to_local, utc_iso
 from smarketing_tui.workspace import Settings, Workspace
 
 Clock = Callable[[], datetime]
 UNFINISHED = ("running", "paused")
 TICK_SECONDS = 5  # how often the screen banks the running clock
+TICK_BUSY_TIMEOUT_MS = 200  # a heartbeat never makes the screen wait long for the store
 
 
 @dataclass
@@ -267,13 +268,25 @@ class MeetingSession:
             self.conn.execute("UPDATE meetings SET status = ?, current_section = ? WHERE id = ?",
                               (self.status, self.current, self.meeting_id))
 
-    def tick(self) -> None:
-        """Bank the running clock (the heartbeat: a crash loses at most one tick)."""
+    def tick(self) -> bool:
+        """Bank the running clock (the heartbeat: a crash loses at most one tick).
+
+        Waits only briefly for the store: while another process holds the write
+        lock (a long import), the tick is skipped, the time stays banked in memory
+        and the next successful write stores all of it. Returns whether it was saved.
+        """
         if self.is_paused or self.is_ended:
-            return
+            return True
         now = self._now()
         self._bank(now, keep_running=True)
-        self._write(now)
+        self.conn.execute(f"PRAGMA busy_timeout = {TICK_BUSY_TIMEOUT_MS}")
+        try:
+            self._write(now)
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return True
 
     def go_to(self, position: int) -> None:
         """Move to a section; its clock takes over from the current one unless paused."""

@@ -221,3 +221,20 @@ def test_freshness_warns_when_the_newest_import_is_older_than_the_period(session
                      "Pipedrive export": ("2 hours old", False)}
     # Without a period nothing is stale.
     assert [f.stale for f in data_freshness(conn, None, session.clock())] == [False] * 3
+
+
+def test_a_tick_while_another_process_holds_the_store_is_kept_for_later(session, workspace,
+                                                                        clock):
+    clock.advance(10)
+    assert session.tick()                                   # saved: 10 s
+    other = sqlite3.connect(workspace.db_path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")                        # e.g. a long import
+    clock.advance(5)
+    assert session.tick() is False                          # not saved, not lost
+    assert _sections(workspace, session.meeting_id)[0][1] == 10.0
+    other.rollback()
+    other.close()
+    clock.advance(5)
+    assert session.tick()                                   # 10 + 5 + 5 = 20 s stored
+    assert _sections(workspace, session.meeting_id)[0] == (0, 20.0, "2026-11-23T08:00:20Z")
+    assert session.elapsed(0) == 20

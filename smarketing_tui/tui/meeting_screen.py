@@ -178,8 +178,8 @@ class MeetingScreen(Screen):
 
     def _heartbeat(self) -> None:
         try:
-            self.session.tick()
-        except sqlite3.Error as error:  # a locked store must not stop the meeting
+            self.session.tick()  # skipped quietly while an import holds the store; retried
+        except sqlite3.Error as error:  # a broken store must not stop the meeting
             self.notify(f"Could not save the clock: {error}", severity="warning", markup=False)
 
     @work(thread=True, exclusive=True, group="freshness")
