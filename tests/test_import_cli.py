@@ -122,7 +122,7 @@ def test_skip_invalid_imports_the_good_rows_and_writes_rejects(workspace, here, 
     import_leads(workspace, csv_file(here, "first.csv", FIRST))
     result = import_leads(workspace, csv_file(here, "bad.csv", BAD), "--skip-invalid")
     assert result.exit_code == 0, result.output
-    # Good rows: 1 (unchanged), 3 (name now "Pål Dahl Dahl": updated), 5 (new).
+    # Good rows: 1 (unchanged), 3 (last name now "Dahl\\nDahl": updated), 5 (new).
     assert result.stdout.splitlines()[2] == "  inserted 1, updated 1, unchanged 1, skipped 2"
     assert result.stdout.splitlines()[-1] == "  2 bad rows written to bad.rejects.csv"
     with open(here / "bad.rejects.csv", encoding="utf-8-sig", newline="") as handle:
@@ -328,3 +328,31 @@ def test_a_busy_store_is_one_clear_line(workspace, here, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr == ("Error: the store is busy (database is locked): another session is "
                              "writing to it; try again in a moment\n")
+
+
+def test_a_first_import_into_an_empty_store_is_all_or_nothing_too(workspace, here, db):
+    # An empty table takes the direct path (no staging): same rules, same messages.
+    name = csv_file(here, "bad.csv", BAD)
+    result = import_leads(workspace, name)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: 2 bad rows in bad.csv; nothing imported (fix the file, or use --skip-invalid "
+        "to import the 3 good rows and write the bad ones to a rejects file)")
+    assert table(db, "SELECT count(*) FROM leads") == [(0,)]
+    assert table(db, "SELECT count(*) FROM imports") == [(0,)]
+    # The table's indexes, dropped for the bulk load, are back after the rollback.
+    indexes = {name for (name,) in table(db, "SELECT name FROM sqlite_master WHERE "
+                                             "type = 'index' AND tbl_name = 'leads'")}
+    assert {"leads_mql_at", "leads_created_at", "leads_owner_id"} <= indexes
+
+    result = import_leads(workspace, name, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    # Rows 1, 3 and 5 of BAD are good: three new leads.
+    assert result.stdout.splitlines()[2] == "  inserted 3, updated 0, unchanged 0, skipped 2"
+    assert table(db, "SELECT external_id, name FROM leads ORDER BY id") == [
+        ("1", "Kari Aas"), ("3", "Pål Dahl\nDahl"), ("5", "Nils Vik")]
+    assert table(db, "SELECT rows, inserted, skipped FROM imports") == [(5, 3, 2)]
+    assert (here / "bad.rejects.csv").read_text(encoding="utf-8-sig").count("\n") == 3
+    indexes = {name for (name,) in table(db, "SELECT name FROM sqlite_master WHERE "
+                                             "type = 'index' AND tbl_name = 'leads'")}
+    assert {"leads_mql_at", "leads_created_at", "leads_owner_id"} <= indexes
