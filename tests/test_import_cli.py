@@ -122,7 +122,7 @@ def test_skip_invalid_imports_the_good_rows_and_writes_rejects(workspace, here, 
     import_leads(workspace, csv_file(here, "first.csv", FIRST))
     result = import_leads(workspace, csv_file(here, "bad.csv", BAD), "--skip-invalid")
     assert result.exit_code == 0, result.output
-    # Good rows: 1 (unchanged), 3 (last name now "Dahl\\nDahl": updated), 5 (new).
+    # Good rows: 1 (unchanged), 3 (last name now "Dahl" + newline + "Dahl": updated), 5 (new).
     assert result.stdout.splitlines()[2] == "  inserted 1, updated 1, unchanged 1, skipped 2"
     assert result.stdout.splitlines()[-1] == "  2 bad rows written to bad.rejects.csv"
     with open(here / "bad.rejects.csv", encoding="utf-8-sig", newline="") as handle:
