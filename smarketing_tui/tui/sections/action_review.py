@@ -18,8 +18,8 @@ from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, local_today,
-                                                one_line, safe, short_date, show_key_line,
-                                                text_budget, theme_color)
+                                                one_line, reset_table, safe, short_date,
+                                                show_key_line, text_budget, theme_color)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -40,6 +40,8 @@ class ActionReviewView(SectionView):
     """Each item: ``x`` done, ``c`` carried over to a new date, ``D`` dropped, ``u`` undo."""
 
     SECTION_TYPE = "action_review"
+    COLUMNS = [("Status", "status"), ("Action item", "text"), ("Owner", "owner"), ("Due", "due"),
+               ("Carried", "carried"), ("Prep comment", "comment")]
     DEFAULT_CSS = """
     ActionReviewView { height: 1fr; }
     ActionReviewView DataTable { height: 1fr; min-height: 5; }
@@ -67,12 +69,6 @@ class ActionReviewView(SectionView):
         yield SectionHeader(key_hint(("x", "done"), ("c", "carry over"), ("D", "drop"),
                                      ("u", "undo")), id="action-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="action-table")
-        table.add_column("Status", key="status")
-        table.add_column("Action item", key="text")
-        table.add_column("Owner", key="owner")
-        table.add_column("Due", key="due")
-        table.add_column("Carried", key="carried")
-        table.add_column("Prep comment", key="comment")
         yield table
         with VerticalScroll(id="action-detail"):
             yield Static(id="action-detail-text")
@@ -117,7 +113,7 @@ class ActionReviewView(SectionView):
         self._items = {str(item.id): item for item in items}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        table.clear()
+        reset_table(table, self.COLUMNS)
         # Status, owner, due and carried take about 50 columns; the text gets what is left.
         width = text_budget(self, 52, minimum=24, maximum=60)
         for item in items:

@@ -12,8 +12,8 @@ from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
-                                                pack, safe, show_key_line, table_with_enter,
-                                                view_width)
+                                                pack, reset_table, safe, show_key_line,
+                                                table_with_enter, view_width)
 from smarketing_tui.tui.sections.dialogs import TextPrompt
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -34,6 +34,7 @@ class CheckinView(SectionView):
     """Attendance grouped by team: ``p`` toggles here/away, Enter edits the check-in line."""
 
     SECTION_TYPE = "checkin"
+    COLUMNS = [("Team", "team"), ("Name", "name"), ("Here", "present"), ("Check-in", "checkin")]
     DEFAULT_CSS = """
     CheckinView { height: 1fr; }
     CheckinView DataTable { height: 1fr; }
@@ -52,10 +53,6 @@ class CheckinView(SectionView):
                                      ("Enter", "check-in line")), id="checkin-keys", classes="keys")
         table: DataTable = CheckinTable(cursor_type="row", zebra_stripes=True,
                                         id="checkin-table")
-        table.add_column("Team", key="team")
-        table.add_column("Name", key="name")
-        table.add_column("Here", key="present")
-        table.add_column("Check-in", key="checkin")
         yield table
 
     def on_focus(self) -> None:
@@ -72,7 +69,7 @@ class CheckinView(SectionView):
         self._rows = {str(row.person_id): row for row in rows}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        table.clear()
+        reset_table(table, self.COLUMNS)
         previous_team = None
         for row in rows:
             first_of_team = row.team != previous_team

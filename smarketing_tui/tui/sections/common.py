@@ -220,3 +220,14 @@ def table_with_enter(description: str, tooltip: str = "") -> type[DataTable]:
 def follow_theme(view, redraw) -> None:
     """Call ``redraw()`` when the app's theme changes: status colours come from the theme."""
     view.app.theme_changed_signal.subscribe(view, lambda _theme: redraw())
+
+
+def reset_table(table: DataTable, columns: list[tuple[str, str]]) -> None:
+    """Empty a table, columns included, and add ``columns`` (label, key) again.
+
+    DataTable keeps a column as wide as the widest cell it ever held; rebuilding the
+    columns makes each redraw as wide as what it shows now (and the picture repeatable).
+    """
+    table.clear(columns=True)
+    for label, key in columns:
+        table.add_column(label, key=key)

@@ -18,21 +18,24 @@ from smarketing_tui.timeutil import format_date
 _NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _PLUS = re.compile(r"^\+(\d{1,3})([dw]?)$")
 
+# The same frame as the meeting screen's own dialogs (app.tcss, .dialog-box).
 MODAL_CSS = """
     {name} {{
         align: center middle;
+        background: $background 60%;
     }}
     {name} > Vertical {{
-        width: 70;
+        width: 72;
         max-width: 95%;
         height: auto;
-        max-height: 90%;
-        border: thick $primary 60%;
+        max-height: 95%;
+        border: thick $primary 70%;
         background: $surface;
         padding: 1 2;
     }}
     {name} .title {{
         text-style: bold;
+        color: $primary;
         margin-bottom: 1;
     }}
     {name} .error {{
@@ -92,7 +95,7 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self.title_text), classes="title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input", compact=True)
             yield Static("", classes="error", id="prompt-error")
             yield Static(Text(self.hint), classes="hint")
 
@@ -126,7 +129,7 @@ class DatePrompt(ModalScreen[date | None]):
             yield Label(Text(self.title_text), classes="title")
             if self.detail:
                 yield Static(Text(self.detail))
-            yield Input(format_date(self.default), id="date-input")
+            yield Input(format_date(self.default), id="date-input", compact=True)
             yield Static("", classes="error", id="date-error")
             yield Static("dd.mm.yyyy, yyyy-mm-dd, +7 (days) or +2w · Enter saves · "
                          "Escape cancels",
@@ -167,8 +170,8 @@ class Confirm(ModalScreen[bool]):
             if self.detail:
                 yield Static(Text(self.detail))
             with Horizontal():
-                yield Button(f"{self.no} (n)", id="no")
-                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
+                yield Button(f"{self.no} (n)", id="no", compact=True)
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()

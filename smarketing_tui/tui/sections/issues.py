@@ -22,8 +22,8 @@ from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChange
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, local_today,
-                                                one_line, safe, show_key_line, text_budget,
-                                                theme_color)
+                                                one_line, reset_table, safe, show_key_line,
+                                                text_budget, theme_color)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm, parse_due
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -192,6 +192,8 @@ class IssuesView(SectionView):
     """The open issues, ranked: pick the top three, then take them one by one."""
 
     SECTION_TYPE = "issues"
+    COLUMNS = [("#", "rank"), ("Issue", "title"), ("Team", "team"), ("Open for", "age"),
+               ("Now", "state")]
     DEFAULT_CSS = """
     IssuesView { height: 1fr; }
     IssuesView DataTable { height: 1fr; min-height: 5; }
@@ -225,11 +227,6 @@ class IssuesView(SectionView):
                                      ("s", "solve"), ("k", "keep open"), ("D", "drop")),
                             id="issues-keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="issues-table")
-        table.add_column("#", key="rank")
-        table.add_column("Issue", key="title")
-        table.add_column("Team", key="team")
-        table.add_column("Open for", key="age")
-        table.add_column("Now", key="state")
         yield table
         with VerticalScroll(id="issue-detail"):
             yield Static(id="issue-detail-text")
@@ -269,7 +266,7 @@ class IssuesView(SectionView):
         self._issues = {str(i.id): i for i in open_issues + done}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        table.clear()
+        reset_table(table, self.COLUMNS)
         for issue in open_issues + done:
             table.add_row(*self._cells(issue), key=str(issue.id))
         keep_cursor(table, current)

@@ -17,9 +17,9 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
                                                 follow_theme, forward_focus, highlighted_key,
                                                 is_narrow, keep_cursor, key_hint, one_line, pack,
-                                                refocus, safe, short_period, show_key_line,
-                                                status_style, table_with_enter, text_budget,
-                                                view_width)
+                                                refocus, reset_table, safe, short_period,
+                                                show_key_line, status_style, table_with_enter,
+                                                text_budget, view_width)
 from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -117,6 +117,8 @@ class ScorecardView(SectionView):
     """Every SLA commitment for the period: Enter drills into the leads, ``I`` raises an issue."""
 
     SECTION_TYPE = "scorecard"
+    COLUMNS = [("Status", "status"), ("Commitment", "description"), ("Actual", "actual"),
+               ("Target", "target"), ("Trend", "trend")]
     DEFAULT_CSS = """
     ScorecardView { height: 1fr; }
     ScorecardView DataTable { height: 1fr; min-height: 4; }
@@ -144,11 +146,6 @@ class ScorecardView(SectionView):
                                      ("r", "reload")), id="scorecard-keys", classes="keys")
         table: DataTable = ScorecardTable(cursor_type="row", zebra_stripes=True,
                                           id="scorecard-table")
-        table.add_column("Status", key="status")
-        table.add_column("Commitment", key="description")
-        table.add_column("Actual", key="actual")
-        table.add_column("Target", key="target")
-        table.add_column("Trend", key="trend")
         yield table
         with VerticalScroll(id="scorecard-detail"):
             yield Static(id="scorecard-detail-text")
@@ -215,7 +212,7 @@ class ScorecardView(SectionView):
         table = self.query_one(DataTable)
         table.loading = False
         current = highlighted_key(table)
-        table.clear()
+        reset_table(table, self.COLUMNS)
         # Status, actual, target and trend take about 50 columns; the description the rest.
         narrow = is_narrow(self)
         on_list = self._issues_on_list()

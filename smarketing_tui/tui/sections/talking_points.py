@@ -17,7 +17,7 @@ from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChange
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, one_line,
-                                                safe, show_key_line, text_budget)
+                                                reset_table, safe, show_key_line, text_budget)
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
                   "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
@@ -93,6 +93,8 @@ class TalkingPointsView(SectionView):
     """Every prep point for this meeting, by section; ``I`` turns one into an issue."""
 
     SECTION_TYPE = "talking_points"
+    COLUMNS = [("Section", "section"), ("Talking point", "text"), ("By", "author"),
+               ("Metric", "metric")]
     DEFAULT_CSS = """
     TalkingPointsView { height: 1fr; }
     TalkingPointsView DataTable { height: 1fr; min-height: 5; }
@@ -113,10 +115,6 @@ class TalkingPointsView(SectionView):
         yield SectionHeader(key_hint(("I", "make it an issue"), ("d", "decision"),
                                      ("a", "action item")), id="points-keys", classes="keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="points-table")
-        table.add_column("Section", key="section")
-        table.add_column("Talking point", key="text")
-        table.add_column("By", key="author")
-        table.add_column("Metric", key="metric")
         yield table
         with VerticalScroll(id="point-detail"):
             yield Static(id="point-detail-text")
@@ -142,7 +140,7 @@ class TalkingPointsView(SectionView):
         self._points = {str(p.id): p for p in points}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        table.clear()
+        reset_table(table, self.COLUMNS)
         previous = None
         width = text_budget(self, 48, minimum=24, maximum=70)
         for point in points:

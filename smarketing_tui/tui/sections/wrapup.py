@@ -17,8 +17,9 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, pack, safe,
-                                                short_date, theme_color, view_width)
+                                                highlighted_key, keep_cursor, key_hint, pack,
+                                                reset_table, safe, short_date, theme_color,
+                                                view_width)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
@@ -32,6 +33,7 @@ class WrapupView(SectionView):
     """Ratings on the highlighted person (1–9, 0 = 10), the read-back, and ``E`` to end."""
 
     SECTION_TYPE = "wrapup"
+    COLUMNS = [("Name", "name"), ("Team", "team"), ("Rating", "rating")]
     DEFAULT_CSS = """
     WrapupView { height: 1fr; }
     WrapupView #wrapup-ratings { height: auto; max-height: 45%; min-height: 4; }
@@ -57,9 +59,6 @@ class WrapupView(SectionView):
         yield SectionHeader(key_hint(("1-9", "rate"), ("0", "rate 10"), ("x", "clear"),
                                      ("E", "end meeting")), id="wrapup-keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="wrapup-ratings")
-        table.add_column("Name", key="name")
-        table.add_column("Team", key="team")
-        table.add_column("Rating", key="rating")
         yield table
         with VerticalScroll(id="wrapup-readback"):
             yield Static(id="wrapup-readback-text")
@@ -87,7 +86,7 @@ class WrapupView(SectionView):
         self._people = {str(r.person_id): r for r in rows}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        table.clear()
+        reset_table(table, self.COLUMNS)
         for row in rows:
             rating = Text(f"{row.rating:>2} " + "■" * row.rating, style="bold") \
                 if row.rating else Text("–", style="dim")
