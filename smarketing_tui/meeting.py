@@ -302,6 +302,9 @@ class MeetingSession:
         if was_running:
             self.sections[position].running_since = utc_iso(now)
         self._write(now)
+        # Points people add in prep while the meeting runs join it here, so the
+        # section about to be shown lists them and the next meeting won't take them again.
+        records.claim_talking_points(self.conn, self.agenda.name, self.meeting_id)
 
     def next_section(self) -> bool:
         """Go to the next section; False when already at the last one."""
@@ -354,6 +357,7 @@ class MeetingSession:
         self.status = "ended"
         snapshot = scorecard_snapshot if scorecard_snapshot is not None else self.scorecard_shown
         self._write(now)
+        records.claim_talking_points(self.conn, self.agenda.name, self.meeting_id)
         with self.conn:
             self.conn.execute(
                 "UPDATE meetings SET ended_at = ?, scorecard_snapshot = ? WHERE id = ?",

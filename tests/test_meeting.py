@@ -238,3 +238,18 @@ def test_a_tick_while_another_process_holds_the_store_is_kept_for_later(session,
     assert session.tick()                                   # 10 + 5 + 5 = 20 s stored
     assert _sections(workspace, session.meeting_id)[0] == (0, 20.0, "2026-11-23T08:00:20Z")
     assert session.elapsed(0) == 20
+
+
+def test_points_added_in_prep_during_the_meeting_join_it_not_the_next_one(session, workspace):
+    # Another process (a participant prepping) adds a point after the meeting started.
+    prep = sqlite3.connect(workspace.db_path)
+    records.add_talking_point(prep, "small.yaml", "Late point from prep", author="Ola Hansen")
+    assert records.list_talking_points(prep, meeting_id=session.meeting_id) == []
+    session.next_section()  # moving on picks it up for the section about to be shown
+    assert [p.text for p in records.list_talking_points(prep, meeting_id=session.meeting_id)] == [
+        "Late point from prep"]
+    records.add_talking_point(prep, "small.yaml", "Added during wrap-up")
+    session.end()
+    assert records.list_talking_points(prep, agenda="small.yaml", pending=True) == []
+    assert len(records.list_talking_points(prep, meeting_id=session.meeting_id)) == 2
+    prep.close()
