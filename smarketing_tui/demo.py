@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from smarketing_tui.scorecard_text import issue_from_line
 from smarketing_tui.timeutil import STORE_FORMAT, UTC, iso_week_label, now_utc, zone
 from smarketing_tui.workspace import SETTINGS_FILE, Workspace, init_workspace, load_settings
 
@@ -1046,8 +1047,8 @@ class _DemoBuilder:
                      key=lambda line: (line["status"] != "red", -(line.get("red_streak") or 0),
                                        line is not speed))
         raised = red[0] if red else (speed or lines[0])
-        title, detail, evidence = _issue_from_line(raised, card["period"]["label"])
-        speed_context = json.dumps(_issue_from_line(speed, card["period"]["label"])[2],
+        title, detail, evidence = issue_from_line(raised, card["period"]["label"])
+        speed_context = json.dumps(issue_from_line(speed, card["period"]["label"])[2],
                                    ensure_ascii=False) if speed else None
         missed = int((speed or {}).get("counts", {}).get("missed") or 0)
         call_back = (f"Call back the {missed} MQLs from {card['period']['label']} that missed the "
@@ -1215,39 +1216,6 @@ def local_to_store(moment: datetime, tz) -> str:
         moment = moment.replace(minute=0, second=0) + timedelta(hours=1)
         utc = moment.replace(tzinfo=tz).astimezone(UTC)
     return utc.strftime(STORE_FORMAT)
-
-
-_COMPARISON = {">=": "≥", "<=": "≤"}
-
-
-def _issue_from_line(line: dict, period_label: str) -> tuple[str, str, dict]:
-    """Title, detail and evidence of an issue raised from a scorecard line, worded as the
-    meeting screen words them."""
-    from smarketing_tui.reportformat import format_value as _format
-
-    def format_value(value, unit):  # reportformat wants floats for shares (1 is 100 %)
-        return _format(float(value) if isinstance(value, int) else value, unit)
-
-    unit = line.get("unit", "count")
-    judged = (line.get("judged_period") or {}).get("label", period_label)
-    target = f"{_COMPARISON.get(line['comparison'], line['comparison'])} " \
-             f"{format_value(line.get('target'), unit)}"
-    title = f"{line['description']}: {format_value(line.get('actual'), unit)} against {target} " \
-            f"({judged})"
-    counts = ", ".join(f"{k} {v}" for k, v in (line.get("counts") or {}).items())
-    streak = int(line.get("red_streak") or 0)
-    detail = f"SLA line {line['id']} is {line['status']}" + (
-        f" ({streak} periods red in a row)" if streak > 1 else "") + (
-        f". Counts: {counts}." if counts else ".")
-    evidence = {
-        "commitment": line["id"], "team": line.get("team"), "metric": line.get("metric"),
-        "params": line.get("params"), "period": judged, "comparison": line["comparison"],
-        "target": line.get("target"), "amber": line.get("amber"), "unit": unit,
-        "actual": line.get("actual"), "status": line["status"], "counts": line.get("counts"),
-        "red_streak": streak,
-        "trend": {point["label"]: point["actual"] for point in line.get("trend") or []},
-    }
-    return title, detail, evidence
 
 
 _ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})

@@ -8,8 +8,8 @@ from sections_harness import demo_context
 from sections_harness import SectionTestApp
 from smarketing_tui import records
 from smarketing_tui.tui.sections.dialogs import TableModal
-from smarketing_tui.tui.sections.scorecard import (ScorecardView, format_value, issue_from_line,
-                                                   order_lines, sparkline)
+from smarketing_tui.scorecard_text import format_value, issue_from_line
+from smarketing_tui.tui.sections.scorecard import ScorecardView, order_lines, sparkline
 
 NOW = "2026-11-23T08:00:00Z"
 

@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
-from smarketing_tui.timeutil import (format_datetime, format_money, format_number, format_percent)
+from smarketing_tui.scorecard_text import COMPARISON, format_value, issue_from_line
+from smarketing_tui.timeutil import (format_datetime, format_money, format_number)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
@@ -25,24 +26,8 @@ from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
 BLOCKS = "▁▂▃▄▅▆▇█"
-COMPARISON = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 _STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
 _MONEY_KEYS = ("amount", "spend", "total_spend")
-
-
-def format_value(value: float | None, unit: str, currency: str = "NOK") -> str:
-    """A scorecard number in its unit, Norwegian style: ``94 %``, ``12,5 t``, ``1 200 NOK``."""
-    if value is None:
-        return "–"
-    if unit == "share":
-        return format_percent(value, 0 if abs(value * 100 - round(value * 100)) < 0.05 else 1)
-    if unit == "hours":
-        return f"{format_number(value, 1)}\u00a0h"
-    if unit == "days":
-        return f"{format_number(value, 1)}\u00a0d"
-    if unit == "money":
-        return format_money(value, currency)
-    return format_number(value, 0 if float(value).is_integer() else 1)
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -67,30 +52,6 @@ def order_lines(commitments: list[dict]) -> list[dict]:
     """Red first (longest red streak first), then amber, no data, green; stable otherwise."""
     return sorted(commitments, key=lambda c: (STATUS_ORDER.get(c["status"], 9),
                                               -int(c.get("red_streak") or 0)))
-
-
-def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tuple[str, str, dict]:
-    """Title, detail and evidence of an issue raised from a scorecard line."""
-    unit = line.get("unit", "count")
-    actual = format_value(line.get("actual"), unit, currency)
-    target = f"{COMPARISON.get(line['comparison'], line['comparison'])} " \
-             f"{format_value(line.get('target'), unit, currency)}"
-    judged = (line.get("judged_period") or {}).get("label", period_label)
-    title = f"{line['description']}: {actual} against {target} ({judged})"
-    counts = ", ".join(f"{k} {v}" for k, v in (line.get("counts") or {}).items())
-    streak = int(line.get("red_streak") or 0)
-    detail = f"SLA line {line['id']} is {line['status']}" + (
-        f" ({streak} periods red in a row)" if streak > 1 else "") + (
-        f". Counts: {counts}." if counts else ".")
-    evidence = {
-        "commitment": line["id"], "team": line.get("team"), "metric": line.get("metric"),
-        "params": line.get("params"), "period": judged, "comparison": line["comparison"],
-        "target": line.get("target"), "amber": line.get("amber"), "unit": unit,
-        "actual": line.get("actual"), "status": line["status"], "counts": line.get("counts"),
-        "red_streak": streak,
-        "trend": {p["label"]: p["actual"] for p in line.get("trend") or []},
-    }
-    return title, detail, evidence
 
 
 def drill_cell(key: str, value, tz: str, currency: str):
