@@ -204,6 +204,14 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
     assert used == [240, 300, 420, 420, 480, 660, 180]
     db.close()
 
+    # Ending wrote the minutes into the workspace, and they hold what the meeting decided.
+    written = sorted(p.name for p in workspace.minutes_dir.glob("*-weekly.*"))
+    assert [name.rsplit(".", 1)[1] for name in written] == ["html", "md"]
+    markdown = next(workspace.minutes_dir.glob("*-weekly.md")).read_text(encoding="utf-8")
+    for decision in decisions:  # plain words and digits: nothing for Markdown to escape
+        assert decision.text.split()[0] in markdown
+        assert decision.text in markdown.replace("\\", "")
+
 
 def test_a_late_scorecard_for_a_section_already_left_is_dropped(tmp_path, monkeypatch):
     """The scorecard is still being judged when the meeting moves on to the issues: when the

@@ -297,6 +297,31 @@ async def test_ctrl_e_ends_the_meeting_after_confirmation(workspace, agenda_path
 
 
 @run_async
+async def test_minutes_can_be_written_mid_meeting_and_are_written_at_the_end(workspace, agenda_path,
+                                                                           clock):
+    app = _app(workspace, agenda_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        meeting_id = app.screen.session.meeting_id
+        app.screen.session.record_decision("Publish the <script> & *ranking*")
+        await pilot.press("M")
+        await app.workers.wait_for_complete()
+        written = sorted(p.suffix for p in workspace.minutes_dir.glob("*.*") if p.suffix != "")
+        assert written == [".html", ".md"]
+        html = next(workspace.minutes_dir.glob("*.html")).read_text(encoding="utf-8")
+        assert "Publish the &lt;script&gt; &amp; *ranking*" in html
+        assert "not finished" in html.lower() or "unfinished" in html.lower()
+        await pilot.press("ctrl+e", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_value.how == "ended"
+    assert "Minutes written to minutes/" in app.return_value.summary
+    markdown = next(workspace.minutes_dir.glob("*.md")).read_text(encoding="utf-8")
+    assert "unfinished" not in markdown.lower() and "not finished" not in markdown.lower()
+    assert _store(workspace).execute("SELECT status FROM meetings WHERE id = ?",
+                                     (meeting_id,)).fetchone() == ("ended",)
+
+
+@run_async
 async def test_the_palette_offers_every_meeting_action(workspace, agenda_path, clock):
     app = _app(workspace, agenda_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -180,7 +180,10 @@ class SmarketingApp(App[MeetingOutcome]):
     def on_meeting_closed(self, message) -> None:
         """The meeting screen was left or the meeting ended: exit, saying how."""
         session = self.session
-        self.exit(MeetingOutcome(message.how, session.meeting_id, _summary(session, message.how)))
+        summary = _summary(session, message.how)
+        if message.minutes_files:
+            summary += "\nMinutes written to " + " and ".join(message.minutes_files)
+        self.exit(MeetingOutcome(message.how, session.meeting_id, summary))
 
     async def action_quit(self) -> None:
         """ctrl+q: leave a running meeting paused, then quit."""
@@ -212,6 +215,8 @@ class SmarketingApp(App[MeetingOutcome]):
             ("meeting: leave", "Leave now; the meeting is paused and can be resumed (q)",
              "leave"),
             ("meeting: end", "End the meeting and freeze the scorecard (ctrl+e)", "end_meeting"),
+            ("export: minutes", "Write the minutes so far to minutes/ as Markdown and HTML (M)",
+             "export_minutes"),
             ("help: keys", "Every key of this screen and section (?)", "help"),
         )
         for title, help_text, action in commands:

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
+from textual.widgets._footer import FooterKey
 from textual.widgets.option_list import Option
 
 from smarketing_tui.errors import UserError
@@ -92,6 +93,14 @@ class MeetingFooter(Footer):
                      for key, (_node, binding, enabled, tooltip)
                      in self.screen.active_bindings.items() if binding.show)
 
+    def compose(self) -> ComposeResult:
+        """Textual's keys, born with the footer's ``-compact`` class: otherwise each key
+        restyles itself once more when its ``compact`` watcher first runs."""
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+
     async def _recompose_if_changed(self) -> None:
         self._recompose_pending = False
         shown = self._signature()
@@ -131,6 +140,9 @@ class MeetingScreen(Screen):
         Binding("ctrl+e", "end_meeting", "End meeting", show=False, key_display="ctrl+e",
                 id="meeting.end",
                 tooltip="End the meeting and freeze the scorecard"),
+        Binding("M", "export_minutes", "Minutes", show=False, key_display="M",
+                id="meeting.minutes",
+                tooltip="Write the minutes so far to minutes/ (Markdown and HTML)"),
     ]
 
     def __init__(self, session: MeetingSession, workspace: Workspace) -> None:
@@ -315,10 +327,11 @@ class MeetingScreen(Screen):
     # -- the section view ---------------------------------------------------------------
 
     def _view_class(self, kind: str) -> type[SectionView]:
-        from smarketing_tui.tui.sections import SECTION_VIEWS
+        from smarketing_tui.tui.sections import view_class
 
-        if kind in SECTION_VIEWS:
-            return SECTION_VIEWS[kind]
+        found = view_class(kind)  # imports that one view's module only
+        if found is not None:
+            return found
         from smarketing_tui.tui.free_sections import FREE_SECTION_VIEWS, DiscussionView
 
         return FREE_SECTION_VIEWS.get(kind, DiscussionView)  # a type without a view of its own
@@ -503,11 +516,30 @@ class MeetingScreen(Screen):
         if snapshot is None:
             snapshot = scorecard_snapshot(self.session)
         self.app.call_from_thread(self._finish, snapshot)
+        files, problem = write_minutes(self.workspace, self.session.meeting_id)
+        self.app.call_from_thread(self._announce_end, files, problem)
 
     def _finish(self, snapshot: dict | None) -> None:
         self.session.end(snapshot)
         self._refresh_clock()
-        self.post_message(messages.MeetingClosed("ended"))
+
+    def _announce_end(self, files: tuple[str, ...], problem: str | None) -> None:
+        if problem:
+            self.notify(problem, title="Minutes not written", severity="error", markup=False)
+        self.post_message(messages.MeetingClosed("ended", files))
+
+    def action_export_minutes(self) -> None:
+        self._export_minutes()
+
+    @work(thread=True, exclusive=True, group="minutes")
+    def _export_minutes(self) -> None:
+        files, problem = write_minutes(self.workspace, self.session.meeting_id)
+        if problem:
+            self.app.call_from_thread(self.notify, problem, title="Minutes not written",
+                                      severity="error", markup=False)
+        else:
+            self.app.call_from_thread(self.notify, "Minutes written to " + " and ".join(files),
+                                      timeout=6, markup=False)
 
     def action_help(self) -> None:
         groups = [("Meeting", self._binding_rows(self))]
@@ -538,6 +570,24 @@ class MeetingScreen(Screen):
             else:
                 rows[name] = (key, binding.description or binding.action, binding.tooltip)
         return list(rows.values())
+
+
+def write_minutes(workspace: Workspace, meeting_id: int) -> tuple[tuple[str, ...], str | None]:
+    """Write the meeting's minutes (Markdown and HTML) into ``minutes/``, from a worker thread.
+
+    Returns the files written (relative to the workspace) and a problem, if any: a failed
+    export must never stop the meeting from ending.
+    """
+    from smarketing_tui.minutes import export_minutes
+
+    files = []
+    try:
+        for fmt in ("md", "html"):
+            path = export_minutes(workspace, meeting_id, fmt)
+            files.append(str(path.relative_to(workspace.root)))
+    except (UserError, OSError) as error:
+        return tuple(files), str(error)
+    return tuple(files), None
 
 
 def scorecard_snapshot(session: MeetingSession) -> dict | None:

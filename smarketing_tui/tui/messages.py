@@ -81,3 +81,4 @@ class MeetingClosed(Message):
     Bubbles to the app, which exits."""
 
     how: str
+    minutes_files: tuple[str, ...] = ()
