@@ -93,16 +93,19 @@ CREATE TABLE leads (
     import_id INTEGER REFERENCES imports(id),
     updated_at TEXT
 );
-CREATE INDEX leads_mql_at ON leads(mql_at);
+-- Indexes for the range scans the metrics run (col >= :start AND col < :cut). Sparse
+-- columns get partial indexes: any comparison on the column implies IS NOT NULL, so the
+-- planner still uses them, and an import builds only the keys that exist. No index on
+-- source or campaign: queries group by them but never look rows up by them (an index
+-- there only tempts the planner away from a date range).
 CREATE INDEX leads_created_at ON leads(created_at);
-CREATE INDEX leads_won_at ON leads(won_at);
-CREATE INDEX leads_lost_at ON leads(lost_at);
-CREATE INDEX leads_meeting_at ON leads(meeting_at);
-CREATE INDEX leads_rejected_at ON leads(rejected_at);
-CREATE INDEX leads_opportunity_at ON leads(opportunity_at);
-CREATE INDEX leads_owner_id ON leads(owner_id);
-CREATE INDEX leads_source ON leads(source);
-CREATE INDEX leads_campaign ON leads(campaign);
+CREATE INDEX leads_mql_at ON leads(mql_at) WHERE mql_at IS NOT NULL;
+CREATE INDEX leads_won_at ON leads(won_at) WHERE won_at IS NOT NULL;
+CREATE INDEX leads_lost_at ON leads(lost_at) WHERE lost_at IS NOT NULL;
+CREATE INDEX leads_meeting_at ON leads(meeting_at) WHERE meeting_at IS NOT NULL;
+CREATE INDEX leads_rejected_at ON leads(rejected_at) WHERE rejected_at IS NOT NULL;
+CREATE INDEX leads_opportunity_at ON leads(opportunity_at) WHERE opportunity_at IS NOT NULL;
+CREATE INDEX leads_owner_id ON leads(owner_id) WHERE owner_id IS NOT NULL;
 -- Append-only log of touches; first contact and attempts per lead derive from it.
 CREATE TABLE lead_events (
     id INTEGER PRIMARY KEY,
