@@ -25,7 +25,7 @@ from smarketing_tui import records
 from smarketing_tui.agenda import Agenda, load_agenda
 from smarketing_tui.errors import UserError
 from smarketing_tui.periods import Period, parse_period
-from smarketing_tui.store import BUSY_TIMEOUT_MS, open_store
+from smarketing_tui.store import BUSY_TIMEOUT_MS, open_connection
 from smarketing_tui.timeutil import describe_age, now_utc, parse_utc, to_local, utc_iso
 from smarketing_tui.workspace import Settings, Workspace
 
@@ -148,7 +148,7 @@ class MeetingSession:
         """Start a new meeting of ``agenda``: its rows, the first section's clock running,
         and the agenda's pending talking points claimed."""
         settings = settings or workspace.settings()
-        conn = open_store(workspace.db_path, settings).conn
+        conn = open_connection(workspace.db_path, settings)
         now = clock()
         period = parse_period(period_spec or agenda.period_spec, settings.timezone, now)
         stamp = utc_iso(now)
@@ -181,7 +181,7 @@ class MeetingSession:
         banked moment only; then the current section's clock starts again.
         """
         settings = settings or workspace.settings()
-        conn = open_store(workspace.db_path, settings).conn
+        conn = open_connection(workspace.db_path, settings)
         row = conn.execute("SELECT agenda_path, period_label, status FROM meetings WHERE id = ?",
                            (meeting_id,)).fetchone()
         if row is None:

@@ -9,8 +9,9 @@ a store written by a newer smarketing-tui. Timestamps are UTC ISO 8601 text
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from smarketing_tui.errors import UserError
 
@@ -324,8 +325,13 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the store; sync people from settings."""
+def open_connection(path: Path | str, settings: Settings | None = None) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the store; sync people from settings.
+
+    The raw connection, without the sqlite-utils wrapper: the meeting screen opens
+    the store this way (importing sqlite-utils and its plugins cost a tenth of its
+    start-up).
+    """
     path = Path(path)
     if not path.parent.exists():
         raise UserError(f"store folder {path.parent} does not exist")
@@ -334,12 +340,17 @@ def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_uti
         migrate(conn, label=str(path))
     except sqlite3.DatabaseError as exc:
         raise UserError(f"{path}: not a usable smarketing store ({exc})") from None
-    import sqlite_utils  # here, not at the top: the meeting screen's start-up stays light
-
-    db = sqlite_utils.Database(conn)
     if settings is not None:
-        sync_people(db, settings)
-    return db
+        sync_people(conn, settings)
+    return conn
+
+
+def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the store; sync people from settings."""
+    conn = open_connection(path, settings)
+    import sqlite_utils  # here, not at the top: commands that don't need it stay light
+
+    return sqlite_utils.Database(conn)
 
 
 def open_readonly(path: Path | str) -> sqlite3.Connection:
@@ -354,9 +365,11 @@ def open_readonly(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-def sync_people(db: sqlite_utils.Database, settings: Settings) -> None:
-    """Make the people tables match ``smarketing.yaml`` (one row per person, aliases folded)."""
-    conn = db.conn
+def sync_people(db: sqlite_utils.Database | sqlite3.Connection, settings: Settings) -> None:
+    """Make the people tables match ``smarketing.yaml`` (one row per person, aliases folded).
+
+    ``db``: a sqlite-utils Database or a raw connection."""
+    conn: sqlite3.Connection = getattr(db, "conn", db)
     wanted = {p.name.casefold(): p for p in settings.people}
     rows = conn.execute("SELECT id, name, team, email, active FROM people").fetchall()
     current = {name.casefold(): (pid, team, email, active) for pid, name, team, email, active in rows}
@@ -371,7 +384,7 @@ def sync_people(db: sqlite_utils.Database, settings: Settings) -> None:
         and [tuple(r) for r in alias_rows] == desired_aliases)
     if up_to_date:
         return  # the common case: no write, so no lock taken on every open
-    with db.atomic():
+    with _atomic(conn):
         for key, person in wanted.items():
             if key in current:
                 conn.execute("UPDATE people SET name=?, team=?, email=?, active=1 WHERE id=?",
@@ -388,6 +401,29 @@ def sync_people(db: sqlite_utils.Database, settings: Settings) -> None:
             for alias in {person.name.casefold(), *(a.casefold() for a in person.aliases)}:
                 conn.execute("INSERT OR REPLACE INTO person_aliases (alias, person_id) VALUES (?, ?)",
                              (alias, pid))
+
+
+@contextmanager
+def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """One transaction (a savepoint inside an open one), as sqlite-utils' ``atomic()``."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT sync_people")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO SAVEPOINT sync_people")
+                conn.execute("RELEASE SAVEPOINT sync_people")
+            raise
+        conn.execute("RELEASE SAVEPOINT sync_people")
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def resolve_person(conn: sqlite3.Connection, text: str | None) -> tuple[int | None, str | None]:
