@@ -73,3 +73,38 @@ def test_people_sync_inside_an_open_transaction_is_undone_with_it(tmp_path):
     conn.rollback()
     assert conn.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
+
+
+def _positions(value):
+    """Every value with the positions the loader recorded, as plain data."""
+    if isinstance(value, dict):
+        return ("map", value.line, value.column, dict(value.key_pos), dict(value.value_pos),
+                {k: _positions(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return ("seq", value.line, value.column, list(value.item_pos),
+                [_positions(v) for v in value])
+    return value
+
+
+def test_libyaml_and_python_loaders_agree_on_values_and_positions():
+    from smarketing_tui import yamlfile
+
+    text = ("title: Ukemøte\npeople:\n  - name: Pål Sørensen\n    aliases: ['2003', \"P. S.\"]\n"
+            "  - {name: Åse, team: sales}\nnotes: |\n  æ\n  ø\nwhen: 2026-11-30\n")
+    python = yamlfile._Loader(text)
+    python.file_label = "t.yaml"
+    expected = _positions(python.get_single_data())
+    # Pål's mapping starts at line 3, column 5 (after "  - "); Åse's flow mapping at 5:5.
+    assert expected[5]["people"][4][0][1:3] == (3, 5)
+    assert expected[5]["people"][4][1][1:3] == (5, 5)
+    assert _positions(yamlfile.parse_yaml(text, "t.yaml")) == expected
+
+
+def test_a_yaml_error_is_worded_by_the_python_loader():
+    from smarketing_tui import yamlfile
+    from smarketing_tui.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        yamlfile.parse_yaml("a: [1, 2\n", "t.yaml")
+    # The unclosed flow sequence is found at the end of the text: line 2, column 1.
+    assert str(caught.value).startswith("t.yaml:2:1: invalid YAML: expected ',' or ']'")

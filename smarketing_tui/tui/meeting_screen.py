@@ -116,6 +116,8 @@ class AgendaList(OptionList):
 class MeetingScreen(Screen):
     """The main screen of a meeting in progress."""
 
+    AUTO_FOCUS = None  # the section view takes the focus (focusing the agenda first cost a restyle)
+
     HELP = ("Walk the agenda with ] and [ (or click a section). The clock counts each section "
             "against its timebox; space pauses it. Everything you record is saved at once; "
             "q leaves the meeting paused, and 'smarketing run' offers to resume it.")
@@ -353,6 +355,9 @@ class MeetingScreen(Screen):
 
     def _focus_view(self, view: SectionView) -> None:
         if view.is_attached and self.app.screen is self:
+            focused = self.focused
+            if focused is not None and (focused is view or view in focused.ancestors):
+                return  # the view already focused its own widget: no focus/blur round trip
             view.focus()
 
     def _tell_view(self, message) -> None:
