@@ -57,7 +57,8 @@ class WrapupView(SectionView):
         yield SectionHeader(id="wrapup-summary")
         yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("1-9", "rate"), ("0", "rate 10"), ("x", "clear"),
-                                     ("E", "end meeting")), id="wrapup-keys")
+                                     ("E", "end meeting"), ("M", "minutes")),
+                            id="wrapup-keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="wrapup-ratings")
         yield table
         with VerticalScroll(id="wrapup-readback"):
