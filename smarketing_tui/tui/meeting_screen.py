@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from smarketing_tui.workspace import Workspace
 
 
+COLLECT_AFTER_SECONDS = 1.0  # after a move, when the garbage collector may run (see below)
+
+
 def clock_text(seconds: float) -> str:
     """Minutes and seconds: ``7:05``, ``60:00``; ``1:42:03`` from 100 minutes on; a minus
     sign when negative."""
@@ -200,6 +203,7 @@ class MeetingScreen(Screen):
         self.mounting = None
         self._warned: set[tuple[str, int]] = set()
         self._agenda_drawn_width = 0
+        self._collect_timer = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -404,14 +408,24 @@ class MeetingScreen(Screen):
         self.mounting = host.mount(view)  # awaitable: the view composed and mounted
         self.current_view = view
         self.call_after_refresh(self._focus_view, view)
-        self.call_after_refresh(gc.freeze)
+        if self._collect_timer is not None:
+            self._collect_timer.stop()
+        self._collect_timer = self.set_timer(COLLECT_AFTER_SECONDS, self._collect_garbage)
         self.sub_title = spec.title
 
-    # Why gc.freeze() once a section is on screen: what the meeting has built so far (its
-    # views, their tables, Textual's caches) lives on, yet every full garbage collection
-    # scanned all of it again: 15 ms at first, over 100 ms after a few sections, landing in
-    # the middle of the next move. Frozen objects are never scanned (nor freed: a collection
-    # right after a move found nothing to free, so nothing worth freeing is kept).
+    def _collect_garbage(self) -> None:
+        """A full garbage collection while the room looks at the section, then everything
+        alive frozen (never scanned again until the next one).
+
+        Left to itself, Python ran its full collections at random: over everything the
+        meeting had built, 15 ms at first and over 100 ms after a few sections, in the
+        middle of the next move. Here the view that left is freed, and the collections
+        that come during a move only look at what is new since.
+        """
+        self._collect_timer = None
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _release(self, view) -> None:
         """Let a view that leaves go: a widget subscribed to the theme signal (views redraw
