@@ -8,7 +8,8 @@ order and SQLite's date functions read it directly.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+import re
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -112,3 +113,34 @@ def describe_age(then: datetime, now: datetime) -> str:
         return f"{round(hours)} hours old"
     days = round(hours / 24)
     return f"{days} day{'s' if days != 1 else ''} old"
+
+
+_NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_RELATIVE_DAYS = re.compile(r"^\+(\d{1,3})\s*([dwu]?)$", re.IGNORECASE)
+
+
+def parse_due_date(text: str, today: date) -> date:
+    """A due date as people type it: ``14.12.2026`` (or ``14.12.26``), ``2026-12-14``,
+    ``+7`` / ``+7d`` (days) or ``+2w`` / ``+2u`` (weeks, "uker").
+
+    Raises ValueError with a message fit to show under the field.
+    """
+    raw = text.strip()
+    if not raw:
+        raise ValueError("a due date is needed, such as 14.12.2026 (or +7 for a week ahead)")
+    if match := _NORWEGIAN_DATE.match(raw):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        year += 2000 if year < 100 else 0
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{raw} is not a real date") from None
+    if match := _RELATIVE_DAYS.match(raw):
+        count = int(match[1])
+        weeks = match[2].lower() in ("w", "u")
+        return today + (timedelta(weeks=count) if weeks else timedelta(days=count))
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"due date {raw!r} not understood; expected dd.mm.yyyy "
+                         "(such as 14.12.2026), 2026-12-14 or +7 (days)") from None

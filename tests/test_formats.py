@@ -57,3 +57,30 @@ def test_describe_age():
 ])
 def test_format_value(value, unit, expected):
     assert format_value(value, unit) == expected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("14.12.2026", date(2026, 12, 14)),
+    ("1.2.27", date(2027, 2, 1)),          # two-digit year: 2000s
+    ("2026-12-14", date(2026, 12, 14)),
+    ("+7", date(2026, 12, 7)),              # today is Monday 30.11.2026
+    ("+2w", date(2026, 12, 14)),
+    ("+2u", date(2026, 12, 14)),            # "uker"
+    (" +3d ", date(2026, 12, 3)),
+])
+def test_due_dates_as_people_type_them(typed, expected):
+    from smarketing_tui.timeutil import parse_due_date
+
+    assert parse_due_date(typed, date(2026, 11, 30)) == expected
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("", "a due date is needed"),
+    ("31.02.2026", "31.02.2026 is not a real date"),
+    ("next friday", "due date 'next friday' not understood; expected dd.mm.yyyy"),
+])
+def test_due_date_mistakes_say_what_was_expected(typed, message):
+    from smarketing_tui.timeutil import parse_due_date
+
+    with pytest.raises(ValueError, match=message):
+        parse_due_date(typed, date(2026, 11, 30))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, TypeVar
@@ -16,34 +15,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
-from smarketing_tui.timeutil import format_date
+from smarketing_tui.timeutil import format_date, parse_due_date
 
-_NORWEGIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
-_RELATIVE = re.compile(r"^\+(\d{1,3})\s*([dwu]?)$", re.IGNORECASE)
-
-
-def parse_due_date(text: str, today: date) -> date:
-    """A due date as people type it: ``14.12.2026`` (or ``14.12.26``), ``2026-12-14``,
-    ``+7`` / ``+7d`` (days) or ``+2w`` (weeks). ValueError says what was expected."""
-    raw = text.strip()
-    if not raw:
-        raise ValueError("a due date is needed, such as 14.12.2026 (or +7 for a week ahead)")
-    if match := _NORWEGIAN.match(raw):
-        day, month, year = int(match[1]), int(match[2]), int(match[3])
-        year += 2000 if year < 100 else 0
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{raw} is not a real date") from None
-    if match := _RELATIVE.match(raw):
-        count = int(match[1])
-        return today + timedelta(weeks=count) if match[2].lower() in ("w", "u") else \
-            today + timedelta(days=count)
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"due date {raw!r} not understood; expected dd.mm.yyyy "
-                         "(such as 14.12.2026), 2026-12-14 or +7 (days)") from None
 
 
 _R = TypeVar("_R")

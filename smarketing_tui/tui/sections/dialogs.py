@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Sequence
 
 from rich.text import Text
@@ -13,10 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from smarketing_tui.timeutil import format_date
+from smarketing_tui.timeutil import format_date, parse_due_date
 
-_NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_PLUS = re.compile(r"^\+(\d{1,3})([dw]?)$")
 
 # The same frame as the meeting screen's own dialogs (app.tcss, .dialog-box).
 MODAL_CSS = """
@@ -54,27 +51,6 @@ MODAL_CSS = """
         margin-left: 1;
     }}
 """
-
-
-def parse_due(text: str, today: date) -> date:
-    """A due date typed by a person: ``14.12.2026``, ``2026-12-14``, ``+7`` (days) or ``+2w``.
-
-    Raises ValueError with a message fit to show under the field.
-    """
-    text = text.strip()
-    if not text:
-        raise ValueError("type a date such as 14.12.2026")
-    match = _PLUS.match(text)
-    if match:
-        amount = int(match[1]) * (7 if match[2] == "w" else 1)
-        return today + timedelta(days=amount)
-    match = _NO_DATE.match(text)
-    try:
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date; use dd.mm.yyyy, yyyy-mm-dd or +7") from None
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -138,7 +114,7 @@ class DatePrompt(ModalScreen[date | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
-            chosen = parse_due(event.value, self.today)
+            chosen = parse_due_date(event.value, self.today)
         except ValueError as error:
             self.query_one("#date-error", Static).update(Text(str(error)))
             return

@@ -17,14 +17,14 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import Issue
-from smarketing_tui.timeutil import format_datetime, format_number
+from smarketing_tui.timeutil import format_datetime, format_number, parse_due_date
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_hint, local_today,
                                                 one_line, reset_table, safe, show_key_line,
                                                 text_budget, theme_color)
-from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm, parse_due
+from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
@@ -178,7 +178,7 @@ class SolveIssue(ModalScreen[Solution | None]):
                 self._error(f"Unknown owner {typed!r}; pick one of: {', '.join(self.people)}")
                 return
             try:
-                due = parse_due(self._value("due"), self.today)
+                due = parse_due_date(self._value("due"), self.today)
             except ValueError as error:
                 self._error(str(error))
                 return
