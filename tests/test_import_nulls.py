@@ -51,3 +51,21 @@ def test_the_bulk_load_rebuilds_the_partial_indexes_with_their_condition(workspa
     # Only row 2 has a won date, so the partial index holds one entry.
     assert db.conn.execute("SELECT count(*) FROM leads INDEXED BY leads_won_at "
                            "WHERE won_at IS NOT NULL").fetchone() == (1,)
+    # The file has no lost dates: leads_lost_at stayed in place (empty) and is still there.
+    indexes = {name for (name,) in db.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads' "
+        "AND name NOT LIKE 'sqlite_%'")}
+    assert indexes == {"leads_created_at", "leads_mql_at", "leads_won_at", "leads_lost_at",
+                       "leads_meeting_at", "leads_rejected_at", "leads_opportunity_at",
+                       "leads_owner_id"}
+    assert db.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_bulk_load_drops_only_the_indexes_its_rows_fill(db):
+    from smarketing_tui.importing.engine import _secondary_indexes
+
+    written = {"external_id", "name", "created_at", "won_at", "import_id"}
+    dropped = {name for name, _ in _secondary_indexes(db.conn, "leads", written)}
+    # leads_created_at is a full index (NULLs too): always rebuilt. leads_won_at is partial
+    # on a written column. The other partial indexes' columns stay NULL: no entries to add.
+    assert dropped == {"leads_created_at", "leads_won_at"}

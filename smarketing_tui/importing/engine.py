@@ -379,10 +379,7 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
     conn.execute("SAVEPOINT direct_load")
     try:
         report.import_id = _record_import(conn, report, label)
-        indexes = _secondary_indexes(conn, table)
-        for name, _ in indexes:
-            conn.execute(f'DROP INDEX main."{name}"')
-        names = [f'"{o.name}"' for o in plan.outputs] + ["import_id"]
+        names = [o.name for o in plan.outputs] + ["import_id"]
         values = []  # ?1 is the line number, which the store does not keep
         for number, output in enumerate(plan.outputs, start=2):
             default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
@@ -391,9 +388,12 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
         if mapping.kind == "leads":
             names.append("updated_at")
             values.append(f"'{utc_iso(now_utc())}'")
+        indexes = _secondary_indexes(conn, table, set(names))
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX main."{name}"')
         rows = _rows(conn, source, plan, mapping, report, skip_invalid, progress)
         with _null_binding():
-            conn.executemany(f"INSERT INTO main.{table} ({', '.join(names)}) "
+            conn.executemany(f"INSERT INTO main.{table} ({', '.join(map(_quoted, names))}) "
                              f"VALUES ({', '.join(values)})", rows)
         for _, create in indexes:
             conn.execute(create)
@@ -415,11 +415,26 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
     return True
 
 
-def _secondary_indexes(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+def _quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+def _secondary_indexes(conn: sqlite3.Connection, table: str,
+                       written: set[str]) -> list[tuple[str, str]]:
     """The indexes to drop before a bulk insert and build again after it: building an
-    index sorts once, where inserting a million keys lands them at random places."""
-    return conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
-                        "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+    index sorts once, where inserting a million keys lands them at random places.
+
+    A partial index on columns the insert does not write (``col IS NOT NULL`` on a
+    column the file lacks) stays: it gets no entries, and rebuilding it would scan
+    the whole table for nothing.
+    """
+    indexes = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
+                           "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+    partial = {name for name, in conn.execute(
+        "SELECT name FROM pragma_index_list(?) WHERE partial", (table,))}
+    return [(name, sql) for name, sql in indexes if name not in partial or any(
+        column in written for column, in conn.execute(
+            "SELECT name FROM pragma_index_info(?)", (name,)))]
 
 
 # ----------------------------------------------------------------------------- writing
@@ -512,14 +527,7 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
         conn.execute(f"UPDATE main.{sql.table} AS t SET {', '.join(sets)} "
                      f"FROM {STAGING} AS s WHERE {sql.match} AND ({_changed(sql)})")
     if report.inserted:
-        rebuild = []
-        if report.inserted > BULK_ROWS:
-            existing = conn.execute(f"SELECT count(*) FROM main.{sql.table}").fetchone()[0]
-            if report.inserted > existing:
-                rebuild = _secondary_indexes(conn, sql.table)
-                for name, _ in rebuild:
-                    conn.execute(f'DROP INDEX main."{name}"')
-        names = [f"\"{o.name}\"" for o in sql.columns] + ["import_id"]
+        names = [o.name for o in sql.columns] + ["import_id"]
         values = []
         for output in sql.columns:
             default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
@@ -531,7 +539,14 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
         if first_contact:
             names.append("first_contact_imported")
             values.append("s.first_contact_at IS NOT NULL")
-        conn.execute(f"INSERT INTO main.{sql.table} ({', '.join(names)}) "
+        rebuild = []
+        if report.inserted > BULK_ROWS:
+            existing = conn.execute(f"SELECT count(*) FROM main.{sql.table}").fetchone()[0]
+            if report.inserted > existing:
+                rebuild = _secondary_indexes(conn, sql.table, set(names))
+                for name, _ in rebuild:
+                    conn.execute(f'DROP INDEX main."{name}"')
+        conn.execute(f"INSERT INTO main.{sql.table} ({', '.join(map(_quoted, names))}) "
                      f"SELECT {', '.join(values)} FROM {STAGING} AS s "
                      f"WHERE NOT EXISTS (SELECT 1 FROM main.{sql.table} AS t WHERE {sql.match}) "
                      "ORDER BY s.line")
