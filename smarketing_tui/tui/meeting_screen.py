@@ -7,6 +7,7 @@ tells the section view (see :mod:`smarketing_tui.tui.messages`).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sqlite3
 from typing import TYPE_CHECKING
@@ -402,16 +403,35 @@ class MeetingScreen(Screen):
         view = self._view_class(spec.type)(context, id=f"section-{spec.position}",
                                            classes="section-view")
         host = self.query_one("#section-host", Container)
-        for old in host.children:
-            self._release(old)
-        host.remove_children()
-        self.mounting = host.mount(view)  # awaitable: the view composed and mounted
+        if host.children or isinstance(self.mounting, asyncio.Task):
+            # One paint for the whole swap: drawn as it went, a move laid out and painted
+            # the screen three or four times (the empty host, the view half-mounted...).
+            self.app._begin_batch()  # noqa: SLF001 - App.batch_update, across awaits
+            self.mounting = asyncio.ensure_future(self._swap(host, view, self.mounting))
+        else:
+            self.mounting = host.mount(view)  # awaitable: the view composed and mounted
+            self.call_after_refresh(self._focus_view, view)
         self.current_view = view
-        self.call_after_refresh(self._focus_view, view)
         if self._collect_timer is not None:
             self._collect_timer.stop()
         self._collect_timer = self.set_timer(COLLECT_AFTER_SECONDS, self._collect_garbage)
         self.sub_title = spec.title
+
+    async def _swap(self, host: Container, view: SectionView, previous) -> None:
+        """Remove the old view, mount the new one, then let the screen paint (see above).
+        Swaps run one after the other, so quick moves never leave two views mounted."""
+        try:
+            if isinstance(previous, asyncio.Task) and not previous.done():
+                await previous
+            for old in host.children:
+                self._release(old)
+            await host.remove_children()
+            await host.mount(view)
+        except Exception as error:  # noqa: BLE001 - as Textual does with a failing handler
+            self.app._handle_exception(error)  # noqa: SLF001
+        finally:
+            self.app._end_batch()  # noqa: SLF001
+        self.call_after_refresh(self._focus_view, view)
 
     def _collect_garbage(self) -> None:
         """A full garbage collection while the room looks at the section, then everything
