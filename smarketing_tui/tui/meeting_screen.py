@@ -85,6 +85,12 @@ class MeetingFooter(Footer):
     _recompose_pending = False
     _shown: tuple | None = None
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Keys from the first compose on (the screen's), relabelled once the focus settles,
+        # rather than an empty footer composed a second time after the first paint.
+        self.set_reactive(Footer._bindings_ready, True)
+
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True  # as Footer.bindings_changed (textual 8.2, pinned)
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
@@ -212,7 +218,10 @@ class MeetingScreen(Screen):
         yield TopBar(id="topbar")
         with Horizontal(id="body"):
             yield AgendaList(id="agenda")
-            yield Container(id="section-host")
+            with Container(id="section-host"):
+                # Composed with the screen, so that the first paint already shows it.
+                self.current_view = self._make_view()
+                yield self.current_view
         yield MeetingFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -222,7 +231,8 @@ class MeetingScreen(Screen):
                            for s in self.session.sections)
         self._agenda_drawn_width = self._agenda_width()
         agenda.highlighted = self.session.current
-        self._show_section()
+        self.call_after_refresh(self._focus_view, self.current_view)
+        self._section_shown()
         self._refresh_clock()
         self.set_interval(1, self._refresh_clock, name="clock")
         self.set_interval(TICK_SECONDS, self._heartbeat, name="heartbeat")
@@ -394,14 +404,18 @@ class MeetingScreen(Screen):
 
         return FREE_SECTION_VIEWS.get(kind, DiscussionView)  # a type without a view of its own
 
-    def _show_section(self) -> None:
+    def _make_view(self) -> SectionView:
+        """The view of the current section, not mounted yet."""
         session = self.session
         spec = session.agenda.sections[session.current]
         context = SectionContext(workspace=self.workspace, settings=session.settings,
                                  agenda=session.agenda, section=spec, session=session,
                                  extras={"period": session.period})
-        view = self._view_class(spec.type)(context, id=f"section-{spec.position}",
+        return self._view_class(spec.type)(context, id=f"section-{spec.position}",
                                            classes="section-view")
+
+    def _show_section(self) -> None:
+        view = self._make_view()
         host = self.query_one("#section-host", Container)
         if host.children or isinstance(self.mounting, asyncio.Task):
             # One paint for the whole swap: drawn as it went, a move laid out and painted
@@ -412,10 +426,13 @@ class MeetingScreen(Screen):
             self.mounting = host.mount(view)  # awaitable: the view composed and mounted
             self.call_after_refresh(self._focus_view, view)
         self.current_view = view
+        self._section_shown()
+
+    def _section_shown(self) -> None:
         if self._collect_timer is not None:
             self._collect_timer.stop()
         self._collect_timer = self.set_timer(COLLECT_AFTER_SECONDS, self._collect_garbage)
-        self.sub_title = spec.title
+        self.sub_title = self.session.agenda.sections[self.session.current].title
 
     async def _swap(self, host: Container, view: SectionView, previous) -> None:
         """Remove the old view, mount the new one, then let the screen paint (see above).
