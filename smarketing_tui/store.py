@@ -9,9 +9,10 @@ a store written by a newer smarketing-tui. Timestamps are UTC ISO 8601 text
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from smarketing_tui.errors import UserError
 

@@ -28,11 +28,10 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.timeutil import format_date
 from smarketing_tui.tui import messages
-from smarketing_tui.tui.modals import (ActionDraft, ActionItemDialog, ConfirmDialog, HelpScreen,
-                                       IssueDialog, IssueDraft, TextDialog)
 from smarketing_tui.tui.sections.base import SectionContext, SectionView
 
 if TYPE_CHECKING:
+    from smarketing_tui.tui.modals import ActionDraft, IssueDraft
     from smarketing_tui.workspace import Workspace
 
 
@@ -146,7 +145,7 @@ class MeetingFooter(Footer):
             key.key_display = self.app.get_key_display(binding)
             key.description = binding.description
             key.action = binding.action
-            key._disabled = not enabled  # noqa: SLF001 - as FooterKey.__init__ sets it
+            key._disabled = not enabled  # as FooterKey.__init__ sets it
             key.set_class(not enabled, "-disabled")
             key.tooltip = tooltip or None
             key.refresh(layout=True)
@@ -420,7 +419,7 @@ class MeetingScreen(Screen):
         if host.children or isinstance(self.mounting, asyncio.Task):
             # One paint for the whole swap: drawn as it went, a move laid out and painted
             # the screen three or four times (the empty host, the view half-mounted...).
-            self.app._begin_batch()  # noqa: SLF001 - App.batch_update, across awaits
+            self.app._begin_batch()  # App.batch_update, held across awaits
             self.mounting = asyncio.ensure_future(self._swap(host, view, self.mounting))
         else:
             self.mounting = host.mount(view)  # awaitable: the view composed and mounted
@@ -445,9 +444,9 @@ class MeetingScreen(Screen):
             await host.remove_children()
             await host.mount(view)
         except Exception as error:  # noqa: BLE001 - as Textual does with a failing handler
-            self.app._handle_exception(error)  # noqa: SLF001
+            self.app._handle_exception(error)
         finally:
-            self.app._end_batch()  # noqa: SLF001
+            self.app._end_batch()
         self.call_after_refresh(self._focus_view, view)
 
     def _collect_garbage(self) -> None:
@@ -537,6 +536,8 @@ class MeetingScreen(Screen):
             return None
 
     def action_decision(self) -> None:
+        from smarketing_tui.tui import modals  # only when a dialog opens
+
         section = self.session.current_section.title
 
         def save(text: str | None) -> None:
@@ -550,10 +551,12 @@ class MeetingScreen(Screen):
             self.notify(f"Decision recorded in {section}", title="Saved", markup=False)
             self._tell_view(messages.DecisionRecorded(decision_id, self.session.current))
 
-        self.app.push_screen(TextDialog(f"Decision — {section}", placeholder="What was decided"),
-                             save)
+        self.app.push_screen(
+            modals.TextDialog(f"Decision — {section}", placeholder="What was decided"), save)
 
     def action_action_item(self) -> None:
+        from smarketing_tui.tui import modals  # only when a dialog opens
+
         def save(draft: ActionDraft | None) -> None:
             if draft is None:
                 return
@@ -566,10 +569,12 @@ class MeetingScreen(Screen):
                         title="Action item saved", markup=False)
             self._tell_view(messages.ActionItemAdded(item_id, self.session.current))
 
-        self.app.push_screen(ActionItemDialog(self.session.people_names(), self.session.today()),
-                             save)
+        self.app.push_screen(
+            modals.ActionItemDialog(self.session.people_names(), self.session.today()), save)
 
     def action_note(self) -> None:
+        from smarketing_tui.tui import modals  # only when a dialog opens
+
         section = self.session.current_section.title
 
         def save(text: str | None) -> None:
@@ -583,9 +588,12 @@ class MeetingScreen(Screen):
             self.notify(f"Note added to {section}", title="Saved", markup=False)
             self._tell_view(messages.NoteAdded(note_id, self.session.current))
 
-        self.app.push_screen(TextDialog(f"Note — {section}", placeholder="What was said"), save)
+        self.app.push_screen(
+            modals.TextDialog(f"Note — {section}", placeholder="What was said"), save)
 
     def action_issue(self) -> None:
+        from smarketing_tui.tui import modals  # only when a dialog opens
+
         spec = self.session.agenda.sections[self.session.current]
 
         def save(draft: IssueDraft | None) -> None:
@@ -600,7 +608,7 @@ class MeetingScreen(Screen):
             self.notify(f"Issue #{issue_id} is on the list", title="Saved", markup=False)
             self._tell_view(messages.IssueRaised(issue_id))
 
-        self.app.push_screen(IssueDialog(team=spec.team), save)
+        self.app.push_screen(modals.IssueDialog(team=spec.team), save)
 
     def action_toggle_clock(self) -> None:
         paused = self.session.toggle_pause()
@@ -614,6 +622,8 @@ class MeetingScreen(Screen):
         self.post_message(messages.MeetingClosed("left" if not self.session.is_ended else "ended"))
 
     def action_end_meeting(self) -> None:
+        from smarketing_tui.tui import modals  # only when a dialog opens
+
         counts = self.session.counts()
         detail = (f"{counts['decisions']} decision(s), {counts['actions']} action item(s), "
                   f"{counts['issues']} issue(s) raised. The scorecard is frozen as the meeting "
@@ -623,7 +633,8 @@ class MeetingScreen(Screen):
             if yes:
                 self._end_meeting()
 
-        self.app.push_screen(ConfirmDialog("End the meeting?", detail, yes="End meeting"), answer)
+        self.app.push_screen(
+            modals.ConfirmDialog("End the meeting?", detail, yes="End meeting"), answer)
 
     @on(messages.EndMeetingRequested)
     def _end_requested(self, event: messages.EndMeetingRequested) -> None:
@@ -667,6 +678,8 @@ class MeetingScreen(Screen):
                                       timeout=6, markup=False)
 
     def action_help(self) -> None:
+        from smarketing_tui.tui import modals  # only when a dialog opens
+
         groups = [("Meeting", self._binding_rows(self))]
         if self.current_view is not None:
             spec = self.session.agenda.sections[self.session.current]
@@ -679,7 +692,8 @@ class MeetingScreen(Screen):
         groups.append(("Everywhere", [("ctrl+p", "Command palette", "Every action by name"),
                                       ("ctrl+q", "Quit", "Leaves a running meeting paused"),
                                       ("tab", "Next field or list", "")]))
-        self.app.push_screen(HelpScreen(f"Keys — {self.session.agenda.title}", self.HELP, groups))
+        self.app.push_screen(
+            modals.HelpScreen(f"Keys — {self.session.agenda.title}", self.HELP, groups))
 
     @staticmethod
     def _binding_rows(node) -> list[tuple[str, str, str]]:
