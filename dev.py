@@ -42,9 +42,8 @@ def ensure_venv(extras: str) -> None:
 
 
 def ensure_system_tools() -> None:
-    """Tests drive the app in tmux and render minutes in Chromium: install them if missing."""
-    missing = [pkg for pkg, exe in (("tmux", "tmux"), ("chromium", "chromium"))
-               if shutil.which(exe) is None]
+    """The minutes tests render HTML in headless Chromium: install it if missing."""
+    missing = [pkg for pkg, exe in (("chromium", "chromium"),) if shutil.which(exe) is None]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
