@@ -198,8 +198,10 @@ def pack(segments: list[Text], width: int, separator: str = " · ") -> Text:
 
 def show_key_line(view) -> None:
     """Hide the line of key hints when the view is narrow (the footer lists the keys)."""
+    wanted = not is_narrow(view)
     for header in view.query(".keys"):
-        header.display = not is_narrow(view)
+        if header.display != wanted:  # setting it, even unchanged, lays out the whole screen
+            header.display = wanted
 
 
 def table_with_enter(description: str, tooltip: str = "") -> type[DataTable]:
