@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
@@ -626,21 +626,31 @@ def write_atomically(path: Path, text: str) -> None:
 
 def export_minutes(workspace: Workspace, meeting_id: int, fmt: str = "md") -> Path:
     """Write a meeting's minutes into the workspace's ``minutes/`` folder; returns the file
-    (e.g. ``minutes/2026-11-23-weekly.md``). The meeting screen's wrap-up calls this."""
+    (e.g. ``minutes/2026-11-23-weekly.md``)."""
+    return next(export_minutes_formats(workspace, meeting_id, (fmt,)))
+
+
+def export_minutes_formats(workspace: Workspace, meeting_id: int,
+                           formats: Iterable[str]) -> Iterator[Path]:
+    """Write the minutes in several formats, reading the meeting once; yields each file
+    as it is written (the meeting screen writes Markdown and HTML when a meeting ends)."""
     from smarketing_tui.store import open_store
 
-    if fmt not in FORMATS:
-        raise UserError(f"unknown minutes format {fmt!r}; expected {', '.join(FORMATS)}")
+    formats = tuple(formats)
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UserError(f"unknown minutes format {fmt!r}; expected {', '.join(FORMATS)}")
     settings = workspace.settings()
     db = open_store(workspace.db_path, settings)
     try:
         minutes = load_minutes(db.conn, int(meeting_id), settings)
-        name = f"{minutes_file_name(db.conn, minutes)}.{EXTENSIONS[fmt]}"
+        stem = minutes_file_name(db.conn, minutes)
     finally:
         db.close()
-    path = workspace.minutes_dir / name
-    write_atomically(path, render(minutes, fmt))
-    return path
+    for fmt in formats:
+        path = workspace.minutes_dir / f"{stem}.{EXTENSIONS[fmt]}"
+        write_atomically(path, render(minutes, fmt))
+        yield path
 
 
 def render(minutes: Minutes, fmt: str) -> str:

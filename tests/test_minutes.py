@@ -292,7 +292,7 @@ def test_cli_prints_minutes_and_writes_files(workspace, db, built, tmp_path):
 
 
 def test_export_minutes_writes_into_the_minutes_folder(workspace, db, built):
-    from smarketing_tui.commands.minutes_cmds import export_minutes
+    from smarketing_tui.minutes import export_minutes
 
     path = export_minutes(workspace, built["m2"], "json")
     assert path == workspace.minutes_dir / "2026-11-23-weekly.json"

@@ -41,17 +41,6 @@ def _render(workspace: Workspace, ref: str | int | None, fmt: str):
     return minutes, render(minutes, fmt), name
 
 
-def export_minutes(workspace: Workspace, meeting_id: int, fmt: str = "md") -> Path:
-    """Write a meeting's minutes into the workspace's ``minutes/`` folder; returns the file.
-
-    The same as :func:`smarketing_tui.minutes.export_minutes` (the meeting screen's wrap-up
-    may call either); ``smarketing minutes --save`` does the same.
-    """
-    from smarketing_tui.minutes import export_minutes as export
-
-    return export(workspace, meeting_id, fmt)
-
-
 @click.command()
 @click.argument("meeting", required=False, default="last", metavar="[MEETING]")
 @click.option("--format", "-f", "fmt", type=click.Choice(["md", "html", "json", "ics"]),

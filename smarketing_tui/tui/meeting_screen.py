@@ -737,12 +737,11 @@ def write_minutes(workspace: Workspace, meeting_id: int) -> tuple[tuple[str, ...
     Returns the files written (relative to the workspace) and a problem, if any: a failed
     export must never stop the meeting from ending.
     """
-    from smarketing_tui.minutes import export_minutes
+    from smarketing_tui.minutes import export_minutes_formats
 
     files = []
     try:
-        for fmt in ("md", "html"):
-            path = export_minutes(workspace, meeting_id, fmt)
+        for path in export_minutes_formats(workspace, meeting_id, ("md", "html")):
             files.append(str(path.relative_to(workspace.root)))
     except (UserError, OSError) as error:
         return tuple(files), str(error)
