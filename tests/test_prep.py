@@ -187,6 +187,32 @@ def test_undo_reopens_the_item_marked_done_by_mistake(workspace, db, monkeypatch
     assert [h["kind"] for h in records.action_history(db.conn, item)] == ["done", "reopened"]
 
 
+def test_question_mark_lists_the_prep_keys_and_the_bar_keeps_it_in_reach(workspace, db):
+    from smarketing_tui.tui.keybar import KeyBar
+    from smarketing_tui.tui.modals import HelpScreen
+
+    async def run():
+        app = PrepApp(workspace, person="Ola Hansen")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            # x Done, u Undo done, c Comment, t Talking point, i Raise issue and ? Help take
+            # 6 + 11 + 9 + 15 + 13 + 6 = 60, + 6 gaps = 66 of the 68 columns left of the
+            # palette; r Refresh (9 + 1) would make 76, so it and q Quit are on the help
+            # screen only.
+            drawn = [key.display for key in app.screen.query_one(KeyBar).drawn]
+            assert drawn == ["x", "u", "c", "t", "i", "?", "^p"]
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            prep_keys = {key: text for key, text, _tooltip in app.screen.groups[0][1]}
+            assert prep_keys["q"] == "Quit" and prep_keys["r"] == "Refresh"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, PrepScreen)
+
+    asyncio.run(run())
+
+
 def test_without_a_name_a_picker_asks_who_is_prepping(workspace, db):
     async def run():
         app = PrepApp(workspace)

@@ -9,12 +9,12 @@ import sqlite3
 import textwrap
 
 import pytest
-from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import Static
 
 from smarketing_tui.agenda import load_agenda
 from smarketing_tui.meeting import MeetingSession
 from smarketing_tui.tui.app import SmarketingApp
+from smarketing_tui.tui.keybar import KeyBar
 from smarketing_tui.tui.meeting_screen import MeetingScreen
 from smarketing_tui.tui.modals import (ActionItemDialog, ConfirmDialog, HelpScreen, IssueDialog,
                                        ResumeDialog, TextDialog)
@@ -345,10 +345,9 @@ async def test_the_footer_shows_the_meeting_keys(workspace, agenda_path, clock):
     app = _app(workspace, agenda_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        footer = app.screen.query_one(Footer)
-        shown = {key.action for key in footer.query(FooterKey)}
-        assert {"next_section", "previous_section", "decision", "action_item", "note", "issue",
-                "toggle_clock", "leave", "help"} <= shown
+        shown = [key.action for key in app.screen.query_one(KeyBar).drawn]
+        assert shown == ["next_section", "previous_section", "decision", "action_item", "note",
+                         "issue", "toggle_clock", "leave", "help", "command_palette"]
 
 
 @run_async
@@ -388,7 +387,7 @@ async def test_the_screen_fits_80_by_24(workspace, agenda_path, clock):
         host = app.screen.query_one("#section-host")
         assert agenda.region.width == 24  # the narrow agenda column
         assert host.region.width == 80 - 24
-        assert app.screen.query_one(Footer).region.y == 23
+        assert app.screen.query_one(KeyBar).region.y == 23
 
 
 def test_clock_text_reads_like_a_meeting_clock():

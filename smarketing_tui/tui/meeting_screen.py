@@ -20,14 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.timeutil import format_date
 from smarketing_tui.tui import messages
+from smarketing_tui.tui.keybar import KeyBar
 from smarketing_tui.tui.sections.base import SectionContext, SectionView
 
 if TYPE_CHECKING:
@@ -70,97 +70,6 @@ def _row(left: Text, right: Text, right_max: int) -> Table:
 
 class TopBar(Static):
     """Meeting title, period, clock and time left; the section's own clock; data freshness."""
-
-
-class MeetingFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows have changed.
-
-    Moving to a section changes focus two or three times (old view gone, new view,
-    its table); the stock footer rebuilds all its keys for each, which was the
-    largest cost of a move. This one compares what it would show and rebuilds at
-    most once per refresh, and only for a real change.
-    """
-
-    _recompose_pending = False
-    _shown: tuple | None = None
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        # Keys from the first compose on (the screen's), relabelled once the focus settles,
-        # rather than an empty footer composed a second time after the first paint.
-        self.set_reactive(Footer._bindings_ready, True)
-
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True  # as Footer.bindings_changed (textual 8.2, pinned)
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
-            return
-        if not self._recompose_pending:
-            self._recompose_pending = True
-            self.call_after_refresh(self._recompose_if_changed)
-
-    def _signature(self) -> tuple:
-        return tuple((key, binding.action, binding.description, enabled, tooltip)
-                     for key, (_node, binding, enabled, tooltip)
-                     in self.screen.active_bindings.items() if binding.show)
-
-    def compose(self) -> ComposeResult:
-        """Textual's keys, born with the footer's ``-compact`` class: otherwise each key
-        restyles itself once more when its ``compact`` watcher first runs."""
-        self._shown = self._signature()  # what these keys show: no relabel unless it changes
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                widget.set_class(self.compact, "-compact", update=False)
-            yield widget
-
-    async def _recompose_if_changed(self) -> None:
-        self._recompose_pending = False
-        shown = self._signature()
-        if shown != self._shown:
-            self._shown = shown
-            if not self._relabel_keys():
-                await self.recompose()
-
-    def _relabel_keys(self) -> bool:
-        """Show the new keys in the key widgets already there, adding or removing only the
-        difference (mounting a whole new set cost a fifth of a move). Only for plain keys;
-        False means: recompose as Textual does."""
-        wanted: dict[str, tuple] = {}  # one key per action, as Footer.compose
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.show:
-                if binding.group is not None:
-                    return False
-                wanted.setdefault(binding.action, (binding, enabled, tooltip))
-        keys, palette = [], None
-        for child in self.children:
-            if child.has_class("-command-palette"):
-                palette = child
-            elif type(child) is FooterKey:
-                keys.append(child)
-            else:
-                return False
-        if not keys:
-            return False
-        specs = list(wanted.values())
-        for key, (binding, enabled, tooltip) in zip(keys, specs):
-            key.key = binding.key
-            key.key_display = self.app.get_key_display(binding)
-            key.description = binding.description
-            key.action = binding.action
-            key._disabled = not enabled  # as FooterKey.__init__ sets it
-            key.set_class(not enabled, "-disabled")
-            key.tooltip = tooltip or None
-            key.refresh(layout=True)
-        for key in keys[len(specs):]:
-            key.remove()
-        added = []
-        for binding, enabled, tooltip in specs[len(keys):]:
-            key = FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                            binding.action, disabled=not enabled, tooltip=tooltip)
-            key.set_class(self.compact, "-compact", update=False)
-            added.append(key)
-        if added:
-            self.mount_all(added, before=palette) if palette is not None else self.mount_all(added)
-        return True
 
 
 class AgendaList(OptionList):
@@ -223,15 +132,10 @@ class MeetingScreen(Screen):
                 # Composed with the screen, so that the first paint already shows it.
                 self.current_view = self._make_view()
                 yield self.current_view
-        # The footer is mounted in on_mount, once the view has focused its widget.
+        # One line, drawn at the first paint, by when the view has focused its widget.
+        yield KeyBar()
 
-    async def on_mount(self) -> None:
-        # Mounted here rather than composed: by now the view has taken the focus, so the
-        # footer is born with the keys of the focused widget (the view's own keys too) and
-        # the first paint shows them. Composed with the screen, it showed the screen's
-        # keys only, then relabelled itself after the first paint (new keys mounted and
-        # styled, the screen laid out and painted once more: 8-10 ms).
-        await self.mount(MeetingFooter(compact=True))
+    def on_mount(self) -> None:
         self.title = self.session.agenda.title
         agenda = self.query_one(AgendaList)
         agenda.set_options(Option(self._agenda_prompt(s.position), id=f"s{s.position}")
@@ -700,13 +604,13 @@ class MeetingScreen(Screen):
     def action_help(self) -> None:
         from smarketing_tui.tui import modals  # only when a dialog opens
 
-        groups = [("Meeting", self._binding_rows(self))]
+        groups = [("Meeting", modals.binding_rows(self))]
         if self.current_view is not None:
             spec = self.session.agenda.sections[self.session.current]
             rows = []
             for node in (self.focused, self.current_view):
                 if node is not None:
-                    rows.extend(self._binding_rows(node))
+                    rows.extend(modals.binding_rows(node))
             unique = list(dict.fromkeys(rows))
             groups.append((f"This section: {spec.title}", unique))
         groups.append(("Everywhere", [("ctrl+p", "Command palette", "Every action by name"),
@@ -714,21 +618,6 @@ class MeetingScreen(Screen):
                                       ("tab", "Next field or list", "")]))
         self.app.push_screen(
             modals.HelpScreen(f"Keys — {self.session.agenda.title}", self.HELP, groups))
-
-    @staticmethod
-    def _binding_rows(node) -> list[tuple[str, str, str]]:
-        rows: dict[str, tuple[str, str, str]] = {}
-        for _key, binding in node._bindings:  # noqa: SLF001 - the resolved keys, with keymaps
-            if binding.system or binding.id is None:  # Textual's own (tab, copy) are elsewhere
-                continue
-            key = binding.key_display or node.app.get_key_display(binding)
-            name = binding.id or binding.action
-            if name in rows:  # one binding on several keys: "n,escape"
-                old = rows[name]
-                rows[name] = (f"{old[0]}/{key}", old[1], old[2])
-            else:
-                rows[name] = (key, binding.description or binding.action, binding.tooltip)
-        return list(rows.values())
 
 
 def write_minutes(workspace: Workspace, meeting_id: int) -> tuple[tuple[str, ...], str | None]:

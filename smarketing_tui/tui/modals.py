@@ -272,8 +272,25 @@ class ResumeDialog(ModalScreen[str]):
         self.dismiss(str(event.button.id))
 
 
+def binding_rows(node) -> list[tuple[str, str, str]]:
+    """(keys, description, tooltip) of each key a node binds itself, for the help screen:
+    one row per binding id, its keys joined ("n/escape"); Textual's own keys left out."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for _key, binding in node._bindings:  # noqa: SLF001 - the resolved keys, with keymaps
+        if binding.system or binding.id is None:  # Textual's own (tab, copy) are elsewhere
+            continue
+        key = binding.key_display or node.app.get_key_display(binding)
+        name = binding.id or binding.action
+        if name in rows:  # one binding on several keys: "n,escape"
+            old = rows[name]
+            rows[name] = (f"{old[0]}/{key}", old[1], old[2])
+        else:
+            rows[name] = (key, binding.description or binding.action, binding.tooltip)
+    return list(rows.values())
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every key of the meeting screen and of the current section, generated from the bindings."""
+    """Every key of a screen (and of the meeting's current section), from the bindings."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 

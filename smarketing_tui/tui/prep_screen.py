@@ -19,14 +19,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from smarketing_tui import prep, records
 from smarketing_tui.errors import UserError
+from smarketing_tui.tui.keybar import KeyBar
 from smarketing_tui.timeutil import (format_date, format_datetime, format_money, format_number,
                                      now_utc, to_local)
-from smarketing_tui.tui.modals import TextDialog, _Dialog, field
+from smarketing_tui.tui.modals import HelpScreen, TextDialog, _Dialog, binding_rows, field
 
 REFRESH_SECONDS = 5
 
@@ -136,7 +137,13 @@ class PrepScreen(Screen):
                 tooltip="Put an issue on the meeting's issues list"),
         Binding("r", "refresh", "Refresh", id="prep.refresh", tooltip="Re-read numbers and lists"),
         Binding("q", "app.quit", "Quit", id="prep.quit", tooltip="Done prepping"),
+        Binding("question_mark", "help", "Help", key_display="?", id="prep.help",
+                tooltip="Every key of this screen"),
     ]
+
+    HELP = ("Get ready for the meeting: your numbers on the left, your action items, the "
+            "talking points and the open issues on the right. What you mark or add here is "
+            "saved at once and shows in the meeting (a running one too, at its next section).")
 
     def __init__(self, workspace, settings, agenda, person) -> None:
         super().__init__()
@@ -162,7 +169,7 @@ class PrepScreen(Screen):
                 yield DataTable(id="points", cursor_type="row", zebra_stripes=True)
                 yield Label("Open issues  (i raise one)", classes="list-title")
                 yield DataTable(id="issues", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         title = Text()
@@ -260,6 +267,14 @@ class PrepScreen(Screen):
             self.notify("No open action item is highlighted.", severity="warning")
             return None
         return int(key)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(
+            f"Keys — prep for {self.agenda.title}", self.HELP,
+            [("Prep", binding_rows(self)),
+             ("Everywhere", [("ctrl+p", "Command palette", "Every action by name"),
+                             ("ctrl+q", "Quit", ""),
+                             ("tab", "Next list", "")])]))
 
     def action_done(self) -> None:
         item_id = self._selected_item()
@@ -439,7 +454,8 @@ class PrepApp(App[None]):
                 ("prep: add talking point", "Add a point to a section of the meeting (t)",
                  "talking_point"),
                 ("prep: raise issue", "Put an issue on the meeting's list (i)", "issue"),
-                ("prep: refresh", "Re-read numbers and lists (r)", "refresh")):
+                ("prep: refresh", "Re-read numbers and lists (r)", "refresh"),
+                ("help: keys", "Every key of this screen (?)", "help")):
             yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
 
     def on_mount(self) -> None:
