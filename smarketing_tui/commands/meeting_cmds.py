@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -23,30 +24,40 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
     agenda is checked before the screen opens. When a meeting of it was left
     unfinished (or the process died), you are asked whether to resume it.
     """
-    workspace = state.workspace()
-    if new_meeting and meeting_id is not None:
-        raise UserError("--new and --resume exclude each other")
-    settings = workspace.settings()
-    loaded = None
-    if meeting_id is not None:
-        _check_resumable(workspace, settings, meeting_id)
-    else:
-        from smarketing_tui.agenda import load_agenda
+    _pause_garbage_collection()
+    try:
+        workspace = state.workspace()
+        if new_meeting and meeting_id is not None:
+            raise UserError("--new and --resume exclude each other")
+        settings = workspace.settings()
+        loaded = None
+        if meeting_id is not None:
+            _check_resumable(workspace, settings, meeting_id)
+        else:
+            from smarketing_tui.agenda import load_agenda
 
-        # A bad agenda is one line, exit 2, before any screen opens.
-        loaded = load_agenda(workspace.agenda_path(agenda), settings)
-    open_meeting(workspace, loaded, meeting_id=meeting_id, new_meeting=new_meeting,
-                 settings=settings)
+            # A bad agenda is one line, exit 2, before any screen opens.
+            loaded = load_agenda(workspace.agenda_path(agenda), settings)
+        open_meeting(workspace, loaded, meeting_id=meeting_id, new_meeting=new_meeting,
+                     settings=settings)
+    finally:
+        gc.enable()  # also after an error (tests run commands in-process)
+
+
+def _pause_garbage_collection() -> None:
+    """No garbage collection while the app loads: importing Textual and the rest makes
+    some 50,000 objects that live as long as the process, and the collector scanned them
+    again and again (a few ms of the start). ``_freeze_startup_objects`` turns it back on."""
+    gc.disable()
 
 
 def _freeze_startup_objects() -> None:
     """Move everything loaded so far (modules, settings, the agenda) out of the garbage
-    collector's reach: they live as long as the process, and scanning them made a full
-    collection cost 20-35 ms in the middle of drawing the first screen (and later in the
-    middle of a section change)."""
-    import gc
-
+    collector's reach, then let it run again: these objects live as long as the process,
+    and scanning them made a full collection cost 20-35 ms in the middle of drawing the
+    first screen (and later in the middle of a section change)."""
     gc.freeze()  # no collect() first: that alone is a full collection
+    gc.enable()
 
 
 def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
