@@ -42,8 +42,12 @@ def utc_iso(moment: datetime) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    """Read a stored timestamp back into an aware UTC datetime."""
-    return datetime.strptime(text, STORE_FORMAT).replace(tzinfo=UTC)
+    """Read a stored timestamp (``YYYY-MM-DDTHH:MM:SSZ``) back into an aware UTC datetime."""
+    # fromisoformat, not strptime: the same answer for this fixed form, some 20 times
+    # faster, and no _strptime and calendar to import while the meeting screen opens.
+    if len(text) != 20 or text[10] != "T" or text[19] != "Z":
+        raise ValueError(f"not a stored timestamp: {text!r}")
+    return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
 
 
 @lru_cache(maxsize=32)

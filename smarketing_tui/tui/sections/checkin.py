@@ -14,7 +14,6 @@ from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_the
                                                 highlighted_key, keep_cursor, key_hint, one_line,
                                                 pack, reset_table, safe, show_key_line,
                                                 table_with_enter, view_width)
-from smarketing_tui.tui.sections.dialogs import TextPrompt
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
@@ -122,6 +121,8 @@ class CheckinView(SectionView):
         def save(text: str | None) -> None:
             if text is not None:
                 self._write(lambda: self.context.session.set_checkin(row.name, text))
+
+        from smarketing_tui.tui.sections.dialogs import TextPrompt  # when first asked
 
         self.app.push_screen(TextPrompt(f"Check-in: {clean(row.name)}", value=row.checkin or "",
                                         placeholder="How are you, what's on your mind this week?",

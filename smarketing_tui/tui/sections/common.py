@@ -232,4 +232,4 @@ def reset_table(table: DataTable, columns: list[tuple[str, str]]) -> None:
     """
     table.clear(columns=True)
     for label, key in columns:
-        table.add_column(label, key=key)
+        table.add_column(Text(label), key=key)  # a str label would be parsed as markup
