@@ -60,29 +60,51 @@ Bare().run(headless=True, size=(120, 40))
 
 MEETING = REPORT + """
 import sys
-import smarketing_tui.tui.app as app_module
+from importlib.machinery import PathFinder
+
+
+def install_probe(app_module):
+    class Probe(app_module.SmarketingApp):
+        def on_ready(self):
+            self.set_interval(0.002, self._check)
+        def _check(self):
+            from smarketing_tui.tui.meeting_screen import MeetingScreen
+            screen = self.screen
+            if isinstance(screen, MeetingScreen) and screen.current_view is not None \\
+                    and screen.current_view.is_mounted and not self._done \\
+                    and all(w.is_finished for w in self.workers):  # pending ones count too
+                self._done = True
+                self.call_after_refresh(self.painted)
+        _done = False
+        def painted(self):
+            report_first_screen()
+            self.exit()
+
+        def run(self, **kwargs):
+            return super().run(headless=True, size=(120, 40))
+
+    app_module.SmarketingApp = Probe  # the real command line, with the app run headless
+
+
+class ProbeInstaller:
+    # Swaps in the probe when the command imports the app module, so that the probe does
+    # not import Textual before the command line runs (the real command imports it late).
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "smarketing_tui.tui.app":
+            return None
+        sys.meta_path.remove(ProbeInstaller)
+        spec = PathFinder.find_spec(name, path)
+        exec_module = spec.loader.exec_module
+        def exec_and_probe(module):
+            exec_module(module)
+            install_probe(module)
+        spec.loader.exec_module = exec_and_probe
+        return spec
+
+
+sys.meta_path.insert(0, ProbeInstaller)
 from smarketing_tui.cli import main
-
-class Probe(app_module.SmarketingApp):
-    def on_ready(self):
-        self.set_interval(0.002, self._check)
-    def _check(self):
-        from smarketing_tui.tui.meeting_screen import MeetingScreen
-        screen = self.screen
-        if isinstance(screen, MeetingScreen) and screen.current_view is not None \\
-                and screen.current_view.is_mounted and not self._done \\
-                and all(w.is_finished for w in self.workers):  # pending ones count too
-            self._done = True
-            self.call_after_refresh(self.painted)
-    _done = False
-    def painted(self):
-        report_first_screen()
-        self.exit()
-
-    def run(self, **kwargs):
-        return super().run(headless=True, size=(120, 40))
-
-app_module.SmarketingApp = Probe  # the real command line, with the app run headless
 main(["--workspace", sys.argv[1], "run", "--new"])
 """
 
