@@ -1,17 +1,15 @@
 """YAML loading that remembers where every value came from.
 
-``load_yaml`` uses ``yaml.SafeLoader`` only. Mappings and lists come back as
+``load_yaml`` uses PyYAML's safe loader only. Mappings and lists come back as
 :class:`Node` subclasses of ``dict``/``list`` that know their own position and
 the position of each key, so validation errors can say ``file:line:col``.
 """
 
 from __future__ import annotations
 
-import difflib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
-
-import yaml
 
 from smarketing_tui.errors import InputError
 
@@ -52,15 +50,11 @@ class YamlList(list):
         return InputError(message, file=self.file, line=line, column=column)
 
 
-def _position(node: yaml.Node) -> tuple[int, int]:
+def _position(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-class _Loader(yaml.SafeLoader):
-    file_label = "?"
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YamlDict:
+def _construct_mapping(loader, node) -> YamlDict:
     loader.flatten_mapping(node)
     result = YamlDict()
     result.file = loader.file_label
@@ -83,7 +77,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> YamlDict:
     return result
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
+def _construct_sequence(loader, node) -> YamlList:
     result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
     result.file = loader.file_label
     result.line, result.column = _position(node)
@@ -91,19 +85,29 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return result
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+@lru_cache(maxsize=1)
+def loader_classes() -> tuple[type, type | None]:
+    """PyYAML's safe loader in pure Python, and on libyaml's C parser when PyYAML has it
+    (several times faster), both building YamlDict/YamlList. PyYAML is imported here, on
+    the first parse: importing it costs 8-9 ms, and a file found in the parse cache needs
+    none of it."""
+    import yaml
 
+    tags = yaml.resolver.BaseResolver
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same safe loader on libyaml's C parser (several times faster: the meeting
-    screen reads two YAML files before it opens)."""
+    class PythonLoader(yaml.SafeLoader):
+        file_label = "?"
 
-    file_label = "?"
+    loaders = [PythonLoader]
+    if getattr(yaml, "__with_libyaml__", False):
+        class FastLoader(yaml.CSafeLoader):
+            file_label = "?"
 
-
-_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+        loaders.append(FastLoader)
+    for loader in loaders:
+        loader.add_constructor(tags.DEFAULT_MAPPING_TAG, _construct_mapping)
+        loader.add_constructor(tags.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return PythonLoader, (loaders[1] if len(loaders) > 1 else None)
 
 
 def parse_yaml(text: str, label: str) -> Any:
@@ -112,8 +116,11 @@ def parse_yaml(text: str, label: str) -> Any:
     Valid text is parsed by libyaml when PyYAML has it; on any YAML error the pure-Python
     loader parses the text again, so that messages and positions stay exactly its own.
     """
-    if getattr(yaml, "__with_libyaml__", False):
-        loader = _FastLoader(text)
+    import yaml
+
+    python_loader, fast_loader = loader_classes()
+    if fast_loader is not None:
+        loader = fast_loader(text)
         loader.file_label = label
         try:
             return loader.get_single_data()
@@ -122,7 +129,7 @@ def parse_yaml(text: str, label: str) -> Any:
         finally:
             loader.dispose()
     try:
-        loader = _Loader(text)
+        loader = python_loader(text)
     except yaml.reader.ReaderError as exc:  # a control character, raised before any parsing
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - text.rfind("\n", 0, exc.position)
@@ -145,7 +152,11 @@ def parse_yaml(text: str, label: str) -> Any:
 
 
 def load_yaml(path: Path | str, label: str | None = None) -> Any:
-    """Read and parse a YAML file; unreadable files are reported as :class:`InputError`."""
+    """Read and parse a YAML file; unreadable files are reported as :class:`InputError`.
+
+    A file read before with the same text comes from the parse cache (``yamlcache``)."""
+    from smarketing_tui import yamlcache
+
     path = Path(path)
     label = label or str(path)
     try:
@@ -156,11 +167,18 @@ def load_yaml(path: Path | str, label: str | None = None) -> Any:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=label) from None
-    return parse_yaml(text, label)
+    cached = yamlcache.lookup(path, label, text)
+    if cached is not yamlcache.MISSING:
+        return cached
+    data = parse_yaml(text, label)
+    yamlcache.remember(path, label, text, data)
+    return data
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean X?)' when a close match exists, else ''."""
+    import difflib  # only when there is something to suggest
+
     matches = difflib.get_close_matches(str(word), list(choices), n=1)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 

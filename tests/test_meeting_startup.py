@@ -92,7 +92,7 @@ def test_libyaml_and_python_loaders_agree_on_values_and_positions():
 
     text = ("title: Ukemøte\npeople:\n  - name: Pål Sørensen\n    aliases: ['2003', \"P. S.\"]\n"
             "  - {name: Åse, team: sales}\nnotes: |\n  æ\n  ø\nwhen: 2026-11-30\n")
-    python = yamlfile._Loader(text)
+    python = yamlfile.loader_classes()[0](text)
     python.file_label = "t.yaml"
     expected = _positions(python.get_single_data())
     # Pål's mapping starts at line 3, column 5 (after "  - "); Åse's flow mapping at 5:5.
