@@ -37,7 +37,7 @@ def one_line(value: object, width: int = 0) -> str:
     """Data folded to one line (newlines and tabs become spaces), cut to ``width`` with '…'."""
     text = " ".join(clean(value).replace("\u240a", " ").replace("\u2409", " ").split())
     if width and len(text) > width:
-        return text[: max(width - 1, 0)] + "…"
+        return text[: max(width - 1, 0)].rstrip() + "…"  # "meetings…", not "meetings …"
     return text
 
 

@@ -206,6 +206,9 @@ class ScorecardView(SectionView):
                     description.append(f" ▲#{on_list[line['id']]}", style="dim")
             table.add_row(Text(label, style=style), description,
                           actual, target, trend, key=line["id"])
+        # As tall as its lines (and header), so that the detail follows right below; with
+        # more lines than fit, the table scrolls and the detail stays in view.
+        table.styles.max_height = max(4, table.row_count + 1)
         if current is None and lines:
             table.move_cursor(row=0)
         keep_cursor(table, current)
