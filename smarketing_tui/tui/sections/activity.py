@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -17,8 +17,9 @@ from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, s
 from smarketing_tui.timeutil import format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
-                                                forward_focus, is_narrow, key_hint, one_line, pack,
-                                                refocus, short_date, theme_color, view_width)
+                                                cut_text, fit_widths, forward_focus, is_narrow,
+                                                key_hint, one_line, pack, refocus, short_date,
+                                                theme_color, view_width)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
@@ -33,35 +34,60 @@ def change_text(change: int, good_when_up: bool = True, *, up: str = "green",
 
 
 class Report:
-    """A plain report table: text cut with '…', never wrapped. Columns marked ``wide`` are left
-    out when the view is narrow (80×24 with the agenda beside it)."""
+    """A plain report table that fits the width it is drawn at: text cut with '…', never
+    wrapped; numbers never cut. Columns marked ``wide`` are left out when the view is narrow
+    (80×24 with the agenda beside it), and at any width when the others do not fit without
+    them (the rightmost first)."""
+
+    GAP = 3  # each column's padding (1 + 1) and the space between columns
 
     def __init__(self, title: str, columns: list[tuple], narrow: bool) -> None:
         # Each column: (heading, justify[, min_width[, wide]]).
+        self.title = title
         self.keep = [not (narrow and len(c) > 3 and c[3]) for c in columns]
-        self.table = Table(title=title, title_justify="left", title_style="bold",
-                           box=box.SIMPLE_HEAD, expand=False, padding=(0, 1), show_edge=False)
+        self.columns: list[tuple[str, str, int | None, bool]] = []
         for column, kept in zip(columns, self.keep):
             if kept:
                 heading, justify, *rest = column
                 minimum = rest[0] if rest else None
                 if justify == "right":  # numbers are never cut, nor their headings
-                    minimum = max(minimum or 0, len(heading))
+                    minimum = None
                 elif narrow and minimum:
                     minimum = min(minimum, 10)
-                self.table.add_column(heading, justify=justify, no_wrap=True,
-                                      overflow="ellipsis", min_width=minimum)
+                elif not minimum:
+                    minimum = min(len(heading), 6)
+                self.columns.append((heading, justify, minimum, len(rest) > 1 and rest[1]))
+        self.rows: list[tuple[list[Text], dict]] = []
 
     def add(self, *cells, **options) -> None:
-        kept_cells = [c for c, kept in zip(cells, self.keep) if kept]
-        for column, cell in zip(self.table.columns, kept_cells):
-            if column.justify == "right":  # a number is never cut
-                length = cell.cell_len if isinstance(cell, Text) else len(str(cell))
-                column.min_width = max(column.min_width or 0, length)
-        self.table.add_row(*kept_cells, **options)
+        kept_cells = [c if isinstance(c, Text) else Text(str(c))
+                      for c, kept in zip(cells, self.keep) if kept]
+        self.rows.append((kept_cells, options))
 
     def empty(self, message: str) -> None:
         self.add(Text(message, style="italic"), *([""] * (len(self.keep) - 1)))
+
+    def table(self, width: int) -> Table:
+        """The table at ``width`` cells (or narrower)."""
+        natural = [max([len(heading)] + [cells[i].cell_len for cells, _ in self.rows])
+                   for i, (heading, *_rest) in enumerate(self.columns)]
+        minimum = [column[2] for column in self.columns]
+        droppable = [i for i, column in enumerate(self.columns) if column[3]]
+        widths = fit_widths(width + 1, natural, minimum, gap=self.GAP,
+                            drop_order=droppable[::-1])
+        table = Table(title=self.title, title_justify="left", title_style="bold",
+                      box=box.SIMPLE_HEAD, expand=False, padding=(0, 1), show_edge=False)
+        shown = [i for i, w in enumerate(widths) if w is not None]
+        for i in shown:
+            heading, justify, *_rest = self.columns[i]
+            table.add_column(cut_text(Text(heading), widths[i]), justify=justify,
+                             no_wrap=True, width=widths[i])
+        for cells, options in self.rows:
+            table.add_row(*(cut_text(cells[i], widths[i]) for i in shown), **options)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions):
+        yield self.table(options.max_width)
 
 
 class ActivityView(SectionView):
@@ -187,10 +213,10 @@ class ActivityView(SectionView):
                           format_number(c.cost_per_mql))
         if not week.campaigns:
             campaigns.empty("no campaign ran in this period")
-        return segments, Group(sources.table, Text(""), campaigns.table, Text(""),
+        return segments, Group(sources, Text(""), campaigns, Text(""),
                                self._activities(week.activities, "Activities logged", narrow))
 
-    def _activities(self, activities, title: str, narrow: bool) -> Table:
+    def _activities(self, activities, title: str, narrow: bool) -> Report:
         report = Report(f"{title} ({len(activities)})",
                         [("Kind", "left"), ("What", "left", 16), ("Days", "left", None, True),
                          ("Entries", "right", None, True), ("Qty", "right"),
@@ -207,7 +233,7 @@ class ActivityView(SectionView):
                        Text(one_line(people, 30)))
         if not activities:
             report.empty("nothing logged in this period")
-        return report.table
+        return report
 
     # -- sales ------------------------------------------------------------------------------
 
@@ -255,7 +281,7 @@ class ActivityView(SectionView):
                       format_number(deal.amount), Text(one_line(deal.reason or "", 24)))
         if not week.deals:
             deals.empty("no deals closed in this period")
-        return segments, Group(people.table, Text(""), deals.table, Text(""),
+        return segments, Group(people, Text(""), deals, Text(""),
                                self._activities(week.activities, "Activities logged by sales",
                                                 narrow))
 

@@ -233,3 +233,51 @@ def reset_table(table: DataTable, columns: list[tuple[str, str]]) -> None:
     table.clear(columns=True)
     for label, key in columns:
         table.add_column(Text(label), key=key)  # a str label would be parsed as markup
+
+
+def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
+               gap: int, drop_order: list[int] = ()) -> list[int | None]:
+    """Widths that make a table's columns fit ``available`` cells (None: a column left out).
+
+    ``natural`` is each column's widest cell, heading included. ``minimum`` is None for a
+    column that is never cut (a number), else how narrow a text column may get before
+    columns are left out. ``gap`` is what each column adds around its cells (padding,
+    rule). ``drop_order`` lists the columns that may be left out, first to go first.
+    Text columns give way first, the widest first, down to their minimum; then columns
+    are left out, one by one, while the minimums do not fit; last, text columns go below
+    their minimum (to one cell). Numbers are never cut: if they alone do not fit, the
+    table is wider than ``available``.
+    """
+    widths: list[int | None] = list(natural)
+    floors = [natural[i] if m is None else min(m, natural[i]) for i, m in enumerate(minimum)]
+
+    def total() -> int:
+        return sum(w + gap for w in widths if w is not None)
+
+    def needed() -> int:
+        return sum(floors[i] + gap for i, w in enumerate(widths) if w is not None)
+
+    for column in drop_order:
+        if needed() <= available:
+            break
+        widths[column] = None
+    for floor_of in (lambda i: floors[i], lambda i: 1):
+        while total() > available:
+            shrinkable = [i for i, w in enumerate(widths)
+                          if w is not None and minimum[i] is not None and w > floor_of(i)]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: (widths[i], -i))
+            widths[widest] -= 1
+    return widths
+
+
+def cut_text(text: Text, width: int) -> Text:
+    """``text`` cut to ``width`` cells with '…' (no space before it); uncut when it fits."""
+    if text.cell_len <= width:
+        return text
+    cut = text.copy()
+    cut.truncate(max(width - 1, 0))
+    cut.rstrip()
+    cut.append("…")
+    return cut

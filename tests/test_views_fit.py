@@ -1,0 +1,107 @@
+"""Every section view fits its screen: in the real meeting app on the demo, at 80x24 and
+120x40, no table is wider than the room its widget gets, and a detail panel follows right
+below its table instead of sitting at the bottom of the view behind an empty band.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+from rich.segment import Segment
+from textual.widgets import DataTable, Static
+
+from meeting_fixtures import FakeClock, run_async
+from smarketing_tui.demo import build_demo
+from smarketing_tui.timeutil import parse_utc
+from smarketing_tui.tui.app import SmarketingApp
+
+NOW = "2026-11-23T08:00:00Z"
+WEEKLY = {"checkin": 0, "action_review": 1, "marketing": 2, "sales": 3, "scorecard": 4,
+          "issues": 5, "wrapup": 6}
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+@pytest.fixture
+def demo_workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", NOW)
+    monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
+    return build_demo(tmp_path / "demo", today=parse_utc(NOW).date())
+
+
+def _app(workspace, agenda: str = "weekly.yaml") -> SmarketingApp:
+    return SmarketingApp(workspace, agenda_path=workspace.agendas_dir / agenda,
+                         clock=FakeClock(NOW))
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _walk(pilot, sections: int) -> None:
+    await _settle(pilot)
+    for _ in range(sections):
+        await pilot.press("right_square_bracket")
+        await _settle(pilot)
+
+
+def _line_widths(renderable, width: int) -> list[int]:
+    """The cell width of each line ``renderable`` draws at ``width``, nothing cropped."""
+    console = Console(width=width, color_system=None, legacy_windows=False)
+    lines = Segment.split_lines(console.render(renderable, console.options.update_width(width)))
+    return [Segment.get_line_length(line) for line in lines]
+
+
+def _plain(renderable, width: int) -> str:
+    console = Console(width=width, color_system=None, record=True, legacy_windows=False)
+    console.print(renderable)
+    return console.export_text()
+
+
+def _content_right(widget) -> int:
+    """The first column right of the room a widget's content may use (scrollbar excluded)."""
+    region = widget.content_region
+    return region.x + region.width
+
+
+@SIZES
+@pytest.mark.parametrize("team", ["marketing", "sales"])
+def test_activity_tables_fit_the_width_their_static_gets(demo_workspace, size, team):
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, WEEKLY[team])
+            report = app.screen.query_one("#activity-report", Static)
+            width = report.content_region.width
+            # The Static sits inside the view (host and scroll both pad 1 on each side).
+            assert _content_right(report) <= _content_right(app.screen.query_one(
+                "#section-host"))
+            widths = _line_widths(report.content, width)
+            assert max(widths) <= width, (max(widths), width)
+            text = _plain(report.content, width)
+            # Numbers are never cut: the headings of the number columns are there in full.
+            if team == "marketing":
+                assert "Spend NOK" in text and "NOK/MQL" in text and "MQLs" in text
+            else:
+                assert "Won" in text and "Lost" in text and "Qty" in text
+    run()
+
+
+def test_fit_widths_by_hand():
+    from smarketing_tui.tui.sections.common import fit_widths
+
+    # Text 20 (min 8), number 5, text 10 (min 6), number 8; each column adds 3.
+    # Natural: 43 + 12 = 55 > 50: the widest text column gives 5 -> 15.
+    assert fit_widths(50, [20, 5, 10, 8], [8, None, 6, None], gap=3) == [15, 5, 10, 8]
+    # At 30 the minimums need 8+5+6+8 + 12 = 39: the droppable third column goes
+    # (8+5+8 + 9 = 30), then the first text column shrinks to its minimum 8.
+    assert fit_widths(30, [20, 5, 10, 8], [8, None, 6, None], gap=3,
+                      drop_order=[2]) == [8, 5, None, 8]
+    # Room enough: nothing changes, nothing is dropped.
+    assert fit_widths(100, [20, 5, 10, 8], [8, None, 6, None], gap=3,
+                      drop_order=[2]) == [20, 5, 10, 8]
+    # Nothing to drop at 25: text goes below its minimum (8 -> 3: 3+5+8 + 9 = 25).
+    assert fit_widths(25, [20, 5, 8], [8, None, None], gap=3) == [3, 5, 8]
