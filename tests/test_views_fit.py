@@ -105,3 +105,33 @@ def test_fit_widths_by_hand():
                       drop_order=[2]) == [20, 5, 10, 8]
     # Nothing to drop at 25: text goes below its minimum (8 -> 3: 3+5+8 + 9 = 25).
     assert fit_widths(25, [20, 5, 8], [8, None, None], gap=3) == [3, 5, 8]
+
+
+def _table_fits(table: DataTable) -> None:
+    """All of the table's columns are in view: no horizontal scrolling needed."""
+    room = table.scrollable_content_region.width
+    assert table.virtual_size.width <= room, (table.virtual_size.width, room)
+    assert not table.show_horizontal_scrollbar
+
+
+def _follows(table: DataTable, detail) -> None:
+    """The detail starts on the line right below the table's last line."""
+    assert detail.region.y == table.region.y + table.region.height, (table.region, detail.region)
+
+
+@SIZES
+def test_action_review_table_fits_and_its_detail_follows_it(demo_workspace, size):
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, WEEKLY["action_review"])
+            table = app.screen.query_one("#action-table", DataTable)
+            assert table.row_count == 6  # the demo's six items due for review
+            _table_fits(table)
+            # Heading + 6 rows, all in view; the detail right below them.
+            assert table.region.height == 7
+            _follows(table, app.screen.query_one("#action-detail"))
+            labels = [column.label.plain for column in table.columns.values()]
+            assert labels[0] == "Status" and "Due" in labels  # the dates are never dropped
+    run()

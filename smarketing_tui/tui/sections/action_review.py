@@ -16,10 +16,11 @@ from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, local_today,
-                                                one_line, reset_table, safe, short_date,
-                                                show_key_line, text_budget, theme_color)
+from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
+                                                follow_theme, forward_focus, highlighted_key,
+                                                keep_cursor, key_hint, local_today, one_line,
+                                                safe, short_date, show_key_line, table_room,
+                                                theme_color)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -40,11 +41,15 @@ class ActionReviewView(SectionView):
     """Each item: ``x`` done, ``c`` carried over to a new date, ``D`` dropped, ``u`` undo."""
 
     SECTION_TYPE = "action_review"
-    COLUMNS = [("Status", "status"), ("Action item", "text"), ("Owner", "owner"), ("Due", "due"),
-               ("Carried", "carried"), ("Prep comment", "comment")]
+    # The text gives way first; when it would get less than 30 cells the prep comment goes
+    # (the detail below shows it), then the carried count.
+    COLUMNS = [Column("Status", "status"), Column("Action item", "text", 30),
+               Column("Owner", "owner", 8), Column("Due", "due"),
+               Column("Carried", "carried", drop=1),
+               Column("Prep comment", "comment", 16, drop=2)]
     DEFAULT_CSS = """
     ActionReviewView { height: 1fr; }
-    ActionReviewView DataTable { height: 1fr; min-height: 5; }
+    ActionReviewView DataTable { height: 1fr; min-height: 4; }
     ActionReviewView #action-detail {
         height: auto;
         max-height: 8;
@@ -113,16 +118,17 @@ class ActionReviewView(SectionView):
         self._items = {str(item.id): item for item in items}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        reset_table(table, self.COLUMNS)
-        # Status, owner, due and carried take about 50 columns; the text gets what is left.
-        width = text_budget(self, 52, minimum=24, maximum=60)
-        for item in items:
-            table.add_row(self._status_cell(item), safe(one_line(item.text, width)),
-                          safe(one_line(item.owner or "–", 18)), Text(short_date(item.due)),
-                          Text(f"{item.carried_over}×" if item.carried_over else "",
-                               style="bold" if item.carried_over >= 2 else ""),
-                          safe(one_line(item.comment or "", 36), style="italic"),
-                          key=str(item.id))
+        rows = [(str(item.id), [
+            self._status_cell(item), safe(one_line(item.text)), safe(one_line(item.owner or "–")),
+            Text(short_date(item.due)),
+            Text(f"{item.carried_over}×" if item.carried_over else "",
+                 style="bold" if item.carried_over >= 2 else ""),
+            safe(one_line(item.comment or ""), style="italic")]) for item in items]
+        columns = self.COLUMNS if any(item.comment for item in items) else self.COLUMNS[:-1]
+        fill_table(table, columns, rows, table_room(self, table))
+        # As tall as its rows, so the detail follows right below (the table scrolls when
+        # the rows do not fit, and the detail stays in view).
+        table.styles.max_height = max(4, table.row_count + 1)
         keep_cursor(table, current)
         self._update_summary(items)
         self._show_detail()
@@ -178,6 +184,8 @@ class ActionReviewView(SectionView):
             text.append(f" (first due {short_date(item.original_due)})")
         if item.section_title:
             text.append(f" · from '{clean(item.section_title)}'")
+        if item.comment:
+            text.append(f"\nPrep comment: {clean(item.comment)}", style="italic")
         for entry in records.action_history(self._conn, item.id):
             what = HISTORY_WORDS.get(entry["kind"], entry["kind"])
             line = f"\n{format_datetime(entry['at'], tz)}  {what}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -281,3 +282,41 @@ def cut_text(text: Text, width: int) -> Text:
     cut.rstrip()
     cut.append("…")
     return cut
+
+
+@dataclass(frozen=True)
+class Column:
+    """A DataTable column for :func:`fill_table`: its label and key; ``minimum`` None for a
+    column never cut (numbers, dates), else how narrow the text may get; ``drop`` > 0 for a
+    column that may be left out when there is no room (the highest goes first)."""
+
+    label: str
+    key: str
+    minimum: int | None = None
+    drop: int = 0
+
+
+def table_room(view, table: DataTable) -> int:
+    """The cells a view's full-width DataTable has for its columns: the view's width less
+    the room of a vertical scrollbar (kept free, so rows added later do not push the last
+    column out)."""
+    return view_width(view) - table.styles.scrollbar_size_vertical
+
+
+def fill_table(table: DataTable, columns: list[Column], rows: list[tuple[str, list[Text]]],
+               width: int) -> None:
+    """Empty ``table`` and fill it with ``rows`` (key, cells), the columns fitted into
+    ``width`` cells: text cut with '…', columns left out when there is no room, numbers
+    never cut (see :func:`fit_widths`)."""
+    natural = [max([len(c.label)] + [cells[i].cell_len for _key, cells in rows])
+               for i, c in enumerate(columns)]
+    order = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop)
+    widths = fit_widths(width, natural, [c.minimum for c in columns],
+                        gap=2 * table.cell_padding, drop_order=order)
+    shown = [i for i, w in enumerate(widths) if w is not None]
+    table.clear(columns=True)
+    for i in shown:
+        table.add_column(cut_text(Text(columns[i].label), widths[i]), key=columns[i].key,
+                         width=widths[i])
+    for key, cells in rows:
+        table.add_row(*(cut_text(cells[i], widths[i]) for i in shown), key=key)
