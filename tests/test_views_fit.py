@@ -131,7 +131,31 @@ def test_action_review_table_fits_and_its_detail_follows_it(demo_workspace, size
             _table_fits(table)
             # Heading + 6 rows, all in view; the detail right below them.
             assert table.region.height == 7
-            _follows(table, app.screen.query_one("#action-detail"))
+            detail = app.screen.query_one("#action-detail")
+            _follows(table, detail)
+            # The detail gets the rest of the view, down to its bottom.
+            assert detail.region.bottom == app.screen.query_one(".section-view").region.bottom
             labels = [column.label.plain for column in table.columns.values()]
             assert labels[0] == "Status" and "Due" in labels  # the dates are never dropped
+    run()
+
+
+@SIZES
+def test_issues_table_fits_and_its_detail_follows_it(demo_workspace, size):
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, WEEKLY["issues"])
+            table = app.screen.query_one("#issues-table", DataTable)
+            assert table.row_count == 4  # the demo's four open issues
+            _table_fits(table)
+            assert table.region.height == 5  # heading + 4 rows
+            detail = app.screen.query_one("#issue-detail")
+            _follows(table, detail)
+            # The detail gets the rest of the view, down to its bottom.
+            view = app.screen.query_one(".section-view")
+            assert detail.region.bottom == view.region.bottom
+            # The scorecard issue keeps its ▲ when its title is cut.
+            assert table.get_row_at(0)[1].plain.endswith(" ▲")
     run()

@@ -51,8 +51,8 @@ class ActionReviewView(SectionView):
     ActionReviewView { height: 1fr; }
     ActionReviewView DataTable { height: 1fr; min-height: 4; }
     ActionReviewView #action-detail {
-        height: auto;
-        max-height: 8;
+        height: 1fr;
+        min-height: 6;
         border-top: solid $primary 30%;
         padding: 0 1;
     }

@@ -303,12 +303,27 @@ def table_room(view, table: DataTable) -> int:
     return view_width(view) - table.styles.scrollbar_size_vertical
 
 
-def fill_table(table: DataTable, columns: list[Column], rows: list[tuple[str, list[Text]]],
-               width: int) -> None:
+def fill_table(table: DataTable, columns: list[Column],
+               rows: list[tuple[str, list[Text | tuple[Text, Text]]]], width: int) -> None:
     """Empty ``table`` and fill it with ``rows`` (key, cells), the columns fitted into
     ``width`` cells: text cut with '…', columns left out when there is no room, numbers
-    never cut (see :func:`fit_widths`)."""
-    natural = [max([len(c.label)] + [cells[i].cell_len for _key, cells in rows])
+    never cut (see :func:`fit_widths`). A cell given as (text, mark) keeps its mark
+    (e.g. `` ▲``) when its text is cut."""
+
+    def parts(cell) -> tuple[Text, Text | None]:
+        return cell if isinstance(cell, tuple) else (cell, None)
+
+    def length(cell) -> int:
+        body, mark = parts(cell)
+        return body.cell_len + (mark.cell_len if mark is not None else 0)
+
+    def fitted(cell, cells: int) -> Text:
+        body, mark = parts(cell)
+        if mark is None:
+            return cut_text(body, cells)
+        return cut_text(body, max(cells - mark.cell_len, 1)) + mark
+
+    natural = [max([len(c.label)] + [length(cells[i]) for _key, cells in rows])
                for i, c in enumerate(columns)]
     order = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop)
     widths = fit_widths(width, natural, [c.minimum for c in columns],
@@ -319,4 +334,4 @@ def fill_table(table: DataTable, columns: list[Column], rows: list[tuple[str, li
         table.add_column(cut_text(Text(columns[i].label), widths[i]), key=columns[i].key,
                          width=widths[i])
     for key, cells in rows:
-        table.add_row(*(cut_text(cells[i], widths[i]) for i in shown), key=key)
+        table.add_row(*(fitted(cells[i], widths[i]) for i in shown), key=key)

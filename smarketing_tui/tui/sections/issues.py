@@ -20,10 +20,10 @@ from smarketing_tui.records import Issue
 from smarketing_tui.timeutil import format_datetime, format_number, parse_due_date
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, local_today,
-                                                one_line, reset_table, safe, show_key_line,
-                                                text_budget, theme_color)
+from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
+                                                follow_theme, forward_focus, highlighted_key,
+                                                keep_cursor, key_hint, local_today, one_line, safe,
+                                                show_key_line, table_room, theme_color)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -192,14 +192,16 @@ class IssuesView(SectionView):
     """The open issues, ranked: pick the top three, then take them one by one."""
 
     SECTION_TYPE = "issues"
-    COLUMNS = [("#", "rank"), ("Issue", "title"), ("Team", "team"), ("Open for", "age"),
-               ("Now", "state")]
+    # The title gives way first; when it would get less than 30 cells the team goes (the
+    # detail below names it).
+    COLUMNS = [Column("#", "rank"), Column("Issue", "title", 30), Column("Team", "team", drop=1),
+               Column("Open for", "age"), Column("Now", "state")]
     DEFAULT_CSS = """
     IssuesView { height: 1fr; }
-    IssuesView DataTable { height: 1fr; min-height: 5; }
+    IssuesView DataTable { height: 1fr; min-height: 4; }
     IssuesView #issue-detail {
-        height: auto;
-        max-height: 8;
+        height: 1fr;
+        min-height: 6;
         border-top: solid $primary 30%;
         padding: 0 1;
     }
@@ -266,20 +268,22 @@ class IssuesView(SectionView):
         self._issues = {str(i.id): i for i in open_issues + done}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        reset_table(table, self.COLUMNS)
-        for issue in open_issues + done:
-            table.add_row(*self._cells(issue), key=str(issue.id))
+        fill_table(table, self.COLUMNS,
+                   [(str(issue.id), self._cells(issue)) for issue in open_issues + done],
+                   table_room(self, table))
+        # As tall as its rows, so the detail follows right below (the table scrolls when
+        # the rows do not fit, and the detail stays in view).
+        table.styles.max_height = max(4, table.row_count + 1)
         keep_cursor(table, current)
         self._update_summary(open_issues, done)
         self._show_detail()
 
-    def _cells(self, issue: Issue) -> tuple:
+    def _cells(self, issue: Issue) -> list:
         top = issue.rank is not None and issue.rank <= self.top
         rank = Text(str(issue.rank) if issue.rank else "", style="bold reverse" if top else "bold")
-        title = safe(one_line(issue.title, text_budget(self, 40, minimum=24, maximum=70)),
-                     style="bold" if top else "")
-        if issue.origin == "scorecard":
-            title.append(" ▲", style=theme_color(self.app, "error", "red"))
+        title = safe(one_line(issue.title), style="bold" if top else "")
+        if issue.origin == "scorecard":  # the mark stays when the title is cut
+            title = (title, Text(" ▲", style=theme_color(self.app, "error", "red")))
         meetings = issue.meetings_open
         age = Text("new" if meetings <= 1 else f"{format_number(meetings)} meetings",
                    style=f"bold {theme_color(self.app, 'warning', 'yellow')}"
@@ -292,7 +296,7 @@ class IssuesView(SectionView):
             state = Text("kept open", style="italic")
         else:
             state = Text("")
-        return rank, title, safe(issue.team or "both"), age, state
+        return [rank, title, safe(issue.team or "both"), age, state]
 
     def on_resize(self) -> None:
         show_key_line(self)
@@ -330,7 +334,7 @@ class IssuesView(SectionView):
         raised = f"\nRaised {format_datetime(issue.raised_at, tz)}"
         if issue.raised_by:
             raised += f" by {issue.raised_by}"
-        raised += f" ({issue.origin})"
+        raised += f" ({issue.origin}) · team {issue.team or 'both'}"
         text.append(clean(raised), style="dim")
         if issue.detail:
             text.append("\n" + clean(issue.detail))
