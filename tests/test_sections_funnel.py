@@ -46,7 +46,8 @@ def test_rows_and_toggles(workspace):
 
     rows, header, by_campaign, summary = asyncio.run(run())
     # webinar: 3 MQLs, 2 accepted (67 %), 1 meeting (50 %), 1 won (100 %), 1/3 = 33,3 % overall.
-    assert rows[0] == ["webinar", "3", "2   67\u00a0%", "1   50\u00a0%", "1  100\u00a0%",
+    # Each stage: the count, a space, the share right-aligned in 5 cells ("100 %").
+    assert rows[0] == ["webinar", "3", "2  67\u00a0%", "1  50\u00a0%", "1 100\u00a0%",
                        "33,3\u00a0%", "40\u00a0000"]
     assert rows[-1][:2] == ["Total", "5"]
     assert header == "Campaign"

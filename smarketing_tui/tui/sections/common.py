@@ -288,12 +288,14 @@ def cut_text(text: Text, width: int) -> Text:
 class Column:
     """A DataTable column for :func:`fill_table`: its label and key; ``minimum`` None for a
     column never cut (numbers, dates), else how narrow the text may get; ``drop`` > 0 for a
-    column that may be left out when there is no room (the highest goes first)."""
+    column that may be left out when there is no room (the highest goes first); ``right``
+    for a heading set flush right, over numbers."""
 
     label: str
     key: str
     minimum: int | None = None
     drop: int = 0
+    right: bool = False
 
 
 def table_room(view, table: DataTable) -> int:
@@ -331,7 +333,7 @@ def fill_table(table: DataTable, columns: list[Column],
     shown = [i for i, w in enumerate(widths) if w is not None]
     table.clear(columns=True)
     for i in shown:
-        table.add_column(cut_text(Text(columns[i].label), widths[i]), key=columns[i].key,
-                         width=widths[i])
+        label = Text(columns[i].label, justify="right" if columns[i].right else "left")
+        table.add_column(cut_text(label, widths[i]), key=columns[i].key, width=widths[i])
     for key, cells in rows:
         table.add_row(*(fitted(cells[i], widths[i]) for i in shown), key=key)

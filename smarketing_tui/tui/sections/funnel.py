@@ -12,9 +12,10 @@ from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
-                                                forward_focus, highlighted_key, keep_cursor,
-                                                key_hint, one_line, refocus, show_key_line,
+from smarketing_tui.tui.sections.common import (Column, SectionHeader, as_of_of, clean,
+                                                fill_table, follow_theme, forward_focus,
+                                                highlighted_key, is_narrow, keep_cursor, key_hint,
+                                                one_line, refocus, show_key_line, table_room,
                                                 theme_color)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -30,10 +31,13 @@ def long_window(period: Period) -> Period:
     return range_period(first.first_day, period.last_day, period.tz)
 
 
-def stage_cell(count: int, share: float | None) -> Text:
-    """``12 · 60 %``: how many reached the stage and the step's conversion."""
+def stage_cell(count: int, share: float | None, narrow: bool = False) -> Text:
+    """``12  60 %``: how many reached the stage and the step's conversion (narrow: the
+    count alone)."""
     text = Text(format_number(count), justify="right")
-    text.append(f" {format_percent(share) if share is not None else '–':>6}", style="dim")
+    if narrow:
+        return text
+    text.append(f" {format_percent(share) if share is not None else '–':>5}", style="dim")
     return text
 
 
@@ -74,6 +78,8 @@ class FunnelView(SectionView):
 
     def on_resize(self) -> None:
         show_key_line(self)
+        if self.funnel is not None:
+            self._show(self.funnel)  # the columns follow the width
 
     def action_toggle_by(self) -> None:
         self.by = "campaign" if self.by == "source" else "source"
@@ -127,36 +133,46 @@ class FunnelView(SectionView):
         table = self.query_one(DataTable)
         table.loading = False
         current = highlighted_key(table)
-        table.clear(columns=True)
-        table.add_column(funnel.by.capitalize(), key="key")
-        for heading in ("MQLs", "Accepted", "Meeting", "Won", "MQL→won", f"Won {currency}"):
-            table.add_column(heading, key=heading)
+        # The name gives way first (down to 14 cells); then the spend goes (the summary has
+        # its total), then the won amount, then MQL→won; numbers are never cut. A narrow
+        # view shows the stages' counts without the step conversions.
+        narrow = is_narrow(self)
+        columns = [Column(funnel.by.capitalize(), "key", 14),
+                   Column("MQLs", "MQLs", right=True),
+                   Column("Acc" if narrow else "Accepted", "Accepted", right=narrow),
+                   Column("Mtg" if narrow else "Meeting", "Meeting", right=narrow),
+                   Column("Won", "Won", right=narrow),
+                   Column("MQL→won", "MQL→won", drop=1, right=True),
+                   Column(f"Won {currency}", "amount", drop=3, right=True)]
         if funnel.with_cost:
-            for heading in ("Spend", "Per MQL", "Per won"):
-                table.add_column(heading, key=heading)
+            columns += [Column("Spend", "Spend", drop=4, right=True),
+                        Column(f"{currency}/MQL", "per_mql", right=True),
+                        Column(f"{currency}/won", "per_won", right=True)]
+        rows = []
         for index, row in enumerate([*funnel.rows, funnel.total]):
             is_total = row is funnel.total
             name = "Total" if is_total else (row.key or f"(no {funnel.by})")
-            cells = self._cells(row, currency, funnel.with_cost)
             style = "bold" if is_total else ""
-            table.add_row(Text(one_line(name, 32), style=style), *cells,
-                          key="__total__" if is_total else f"row{index}")
+            rows.append(("__total__" if is_total else f"row{index}",
+                         [Text(one_line(name), style=style),
+                          *self._cells(row, funnel.with_cost, narrow)]))
+        fill_table(table, columns, rows, table_room(self, table))
         keep_cursor(table, current)
         self._update_summary(funnel)
         refocus(self)
 
-    def _cells(self, row: FunnelRow, currency: str, with_cost: bool) -> list[Text]:
+    def _cells(self, row: FunnelRow, with_cost: bool, narrow: bool) -> list[Text]:
         cells = [Text(format_number(row.mqls), justify="right"),
-                 stage_cell(row.accepted, row.accept_rate),
-                 stage_cell(row.meetings, row.meeting_rate),
-                 stage_cell(row.won, row.win_rate),
+                 stage_cell(row.accepted, row.accept_rate, narrow),
+                 stage_cell(row.meetings, row.meeting_rate, narrow),
+                 stage_cell(row.won, row.win_rate, narrow),
                  Text(format_percent(row.mql_to_won, 1) if row.mql_to_won is not None else "–",
                       justify="right", style="bold"),
                  Text(format_number(row.won_amount), justify="right")]
         if with_cost:
             cells += [Text(format_number(row.spend), justify="right"),
-                      Text(format_money(row.cost_per_mql, currency), justify="right"),
-                      Text(format_money(row.cost_per_won, currency), justify="right")]
+                      Text(format_number(row.cost_per_mql), justify="right"),
+                      Text(format_number(row.cost_per_won), justify="right")]
         return cells
 
     def _update_summary(self, funnel: Funnel) -> None:
