@@ -176,3 +176,32 @@ def test_funnel_table_fits_the_view(demo_workspace, size, section):
             if section == 2:  # campaign results are about cost: those columns stay
                 assert "NOK/MQL" in labels and "NOK/won" in labels
     run()
+
+
+def _with_talking_points_section(workspace) -> None:
+    """The demo's weekly agenda with a talking points section first (10 more minutes)."""
+    path = workspace.agendas_dir / "weekly.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("minutes: 45\n", "minutes: 55\n", 1).replace(
+        "sections:\n", "sections:\n  - title: Talking points\n    type: talking_points\n"
+        "    minutes: 10\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+@SIZES
+def test_talking_points_table_fits_and_its_detail_follows_it(demo_workspace, size):
+    _with_talking_points_section(demo_workspace)
+
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, 0)
+            table = app.screen.query_one("#points-table", DataTable)
+            assert table.row_count == 3  # the demo's three prep points
+            _table_fits(table)
+            assert table.region.height == 4
+            detail = app.screen.query_one("#point-detail")
+            _follows(table, detail)
+            assert detail.region.bottom == app.screen.query_one(".section-view").region.bottom
+    run()

@@ -244,7 +244,8 @@ def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
     column that is never cut (a number), else how narrow a text column may get before
     columns are left out. ``gap`` is what each column adds around its cells (padding,
     rule). ``drop_order`` lists the columns that may be left out, first to go first.
-    Text columns give way first, the widest first, down to their minimum; then columns
+    Text columns give way first, the one furthest above its minimum first (so a column
+    with a larger minimum keeps more), down to their minimum; then columns
     are left out, one by one, while the minimums do not fit; last, text columns go below
     their minimum (to one cell). Numbers are never cut: if they alone do not fit, the
     table is wider than ``available``.
@@ -268,8 +269,8 @@ def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
                           if w is not None and minimum[i] is not None and w > floor_of(i)]
             if not shrinkable:
                 break
-            widest = max(shrinkable, key=lambda i: (widths[i], -i))
-            widths[widest] -= 1
+            roomiest = max(shrinkable, key=lambda i: (widths[i] - floor_of(i), -i))
+            widths[roomiest] -= 1
     return widths
 
 

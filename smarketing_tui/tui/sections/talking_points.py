@@ -15,9 +15,10 @@ from smarketing_tui.records import TalkingPoint
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, one_line,
-                                                reset_table, safe, show_key_line, text_budget)
+from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
+                                                forward_focus, highlighted_key, keep_cursor,
+                                                key_hint, one_line, safe, show_key_line,
+                                                table_room, text_budget)
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
                   "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
@@ -93,14 +94,16 @@ class TalkingPointsView(SectionView):
     """Every prep point for this meeting, by section; ``I`` turns one into an issue."""
 
     SECTION_TYPE = "talking_points"
-    COLUMNS = [("Section", "section"), ("Talking point", "text"), ("By", "author"),
-               ("Metric", "metric")]
+    # The texts give way first; when the point would get less than 30 cells the metric
+    # goes (the detail below names it).
+    COLUMNS = [Column("Section", "section", 10), Column("Talking point", "text", 30),
+               Column("By", "author", 8), Column("Metric", "metric", 8, drop=1)]
     DEFAULT_CSS = """
     TalkingPointsView { height: 1fr; }
-    TalkingPointsView DataTable { height: 1fr; min-height: 5; }
+    TalkingPointsView DataTable { height: 1fr; min-height: 4; }
     TalkingPointsView #point-detail {
-        height: auto;
-        max-height: 7;
+        height: 1fr;
+        min-height: 5;
         border-top: solid $primary 30%;
         padding: 0 1;
     }
@@ -140,15 +143,19 @@ class TalkingPointsView(SectionView):
         self._points = {str(p.id): p for p in points}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        reset_table(table, self.COLUMNS)
+        rows = []
         previous = None
-        width = text_budget(self, 48, minimum=24, maximum=70)
         for point in points:
             label = section_label(point)
-            table.add_row(Text(clean(label), style="bold") if label != previous else Text(""),
-                          safe(one_line(point.text, width)), safe(point.author or "–"),
-                          safe(point.metric or ""), key=str(point.id))
+            rows.append((str(point.id), [
+                Text(one_line(label), style="bold") if label != previous else Text(""),
+                safe(one_line(point.text)), safe(one_line(point.author or "–")),
+                safe(one_line(point.metric or ""))]))
             previous = label
+        fill_table(table, self.COLUMNS, rows, table_room(self, table))
+        # As tall as its rows, so the detail follows right below (the table scrolls when
+        # the rows do not fit, and the detail stays in view).
+        table.styles.max_height = max(4, table.row_count + 1)
         keep_cursor(table, current)
         authors = sorted({p.author for p in points if p.author})
         summary = Text()
