@@ -205,3 +205,31 @@ def test_talking_points_table_fits_and_its_detail_follows_it(demo_workspace, siz
             _follows(table, detail)
             assert detail.region.bottom == app.screen.query_one(".section-view").region.bottom
     run()
+
+
+@SIZES
+def test_drill_down_fits_its_box_and_keeps_the_hint_in_view(demo_workspace, size):
+    from smarketing_tui.tui.sections.dialogs import TableModal
+
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, WEEKLY["scorecard"])
+            await pilot.press("enter")  # the leads behind the first (red) line
+            await _settle(pilot)
+            assert isinstance(app.screen, TableModal)
+            table = app.screen.query_one(DataTable)
+            box = app.screen.query_one("Vertical")
+            hint = app.screen.query(".hint").last()
+            # The hint is drawn inside the box, below the table.
+            assert hint.region.height == 1 and hint.region.y >= table.region.bottom
+            assert hint.region.bottom <= box.content_region.bottom
+            if size == (120, 40):
+                _table_fits(table)
+            else:  # names are cut, never below 8 cells; the last columns scroll sideways
+                labels = [column.label.plain for column in table.columns.values()]
+                widths = dict(zip(labels, (c.width for c in table.columns.values())))
+                assert widths["Name"] == 8 and widths["Touches"] == len("Touches")
+                assert table.get_row_at(0)[0].plain.isdigit()  # the lead id is never cut
+    run()

@@ -237,7 +237,7 @@ def reset_table(table: DataTable, columns: list[tuple[str, str]]) -> None:
 
 
 def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
-               gap: int, drop_order: list[int] = ()) -> list[int | None]:
+               gap: int, drop_order: list[int] = (), squeeze: bool = True) -> list[int | None]:
     """Widths that make a table's columns fit ``available`` cells (None: a column left out).
 
     ``natural`` is each column's widest cell, heading included. ``minimum`` is None for a
@@ -246,9 +246,9 @@ def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
     rule). ``drop_order`` lists the columns that may be left out, first to go first.
     Text columns give way first, the one furthest above its minimum first (so a column
     with a larger minimum keeps more), down to their minimum; then columns
-    are left out, one by one, while the minimums do not fit; last, text columns go below
-    their minimum (to one cell). Numbers are never cut: if they alone do not fit, the
-    table is wider than ``available``.
+    are left out, one by one, while the minimums do not fit; last (unless ``squeeze`` is
+    False), text columns go below their minimum (to one cell). Numbers are never cut: if
+    they alone do not fit, the table is wider than ``available``.
     """
     widths: list[int | None] = list(natural)
     floors = [natural[i] if m is None else min(m, natural[i]) for i, m in enumerate(minimum)]
@@ -263,7 +263,7 @@ def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
         if needed() <= available:
             break
         widths[column] = None
-    for floor_of in (lambda i: floors[i], lambda i: 1):
+    for floor_of in ((lambda i: floors[i], lambda i: 1) if squeeze else (lambda i: floors[i],)):
         while total() > available:
             shrinkable = [i for i, w in enumerate(widths)
                           if w is not None and minimum[i] is not None and w > floor_of(i)]
@@ -307,11 +307,12 @@ def table_room(view, table: DataTable) -> int:
 
 
 def fill_table(table: DataTable, columns: list[Column],
-               rows: list[tuple[str, list[Text | tuple[Text, Text]]]], width: int) -> None:
+               rows: list[tuple[str, list[Text | tuple[Text, Text]]]], width: int, *,
+               squeeze: bool = True) -> None:
     """Empty ``table`` and fill it with ``rows`` (key, cells), the columns fitted into
     ``width`` cells: text cut with '…', columns left out when there is no room, numbers
-    never cut (see :func:`fit_widths`). A cell given as (text, mark) keeps its mark
-    (e.g. `` ▲``) when its text is cut."""
+    never cut (see :func:`fit_widths`, and its ``squeeze``). A cell given as (text, mark)
+    keeps its mark (e.g. `` ▲``) when its text is cut."""
 
     def parts(cell) -> tuple[Text, Text | None]:
         return cell if isinstance(cell, tuple) else (cell, None)
@@ -330,7 +331,7 @@ def fill_table(table: DataTable, columns: list[Column],
                for i, c in enumerate(columns)]
     order = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop)
     widths = fit_widths(width, natural, [c.minimum for c in columns],
-                        gap=2 * table.cell_padding, drop_order=order)
+                        gap=2 * table.cell_padding, drop_order=order, squeeze=squeeze)
     shown = [i for i, w in enumerate(widths) if w is not None]
     table.clear(columns=True)
     for i in shown:

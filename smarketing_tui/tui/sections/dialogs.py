@@ -183,6 +183,8 @@ class TableModal(ModalScreen[None]):
         self.summary = summary
         self.empty = empty
 
+    WIDTH = 110  # the box, border and padding included (at most 95 % of the screen)
+
     def compose(self) -> ComposeResult:
         from smarketing_tui.tui.sections.common import safe
 
@@ -192,15 +194,35 @@ class TableModal(ModalScreen[None]):
                 yield Static(Text(self.summary))
             if self.rows:
                 table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
-                for index, heading in enumerate(self.columns):
-                    table.add_column(heading, key=f"c{index}")
-                for index, row in enumerate(self.rows):
-                    table.add_row(*(cell if isinstance(cell, Text) else safe(cell) for cell in row),
-                                  key=f"r{index}")
+                self._fill(table, [[cell if isinstance(cell, Text) else safe(cell)
+                                    for cell in row] for row in self.rows])
                 yield table
             else:
                 yield Static(Text(self.empty), classes="hint")
             yield Static("Escape closes", classes="hint")
+
+    def _fill(self, table: DataTable, rows: list[list[Text]]) -> None:
+        """The columns fitted into the box, and the table short enough to leave the hint
+        in view. A column with letters in it (names, reasons) gives way with '…', to 8
+        cells at the least (narrower the table scrolls sideways with ←/→); numbers, dates
+        and ids (no letters, or set flush right) are never cut."""
+        from smarketing_tui.tui.sections.common import Column, fill_table
+
+        def is_text(index: int) -> bool:
+            cells = [row[index] for row in rows if index < len(row)]
+            return any(cell.justify != "right" and any(ch.isalpha() for ch in cell.plain)
+                       for cell in cells)
+
+        screen_width, screen_height = self.app.size
+        box = min(self.WIDTH, screen_width * 95 // 100)
+        room = box - 2 - 4 - table.styles.scrollbar_size_vertical  # border, padding
+        columns = [Column(heading, f"c{index}", 8 if is_text(index) else None)
+                   for index, heading in enumerate(self.columns)]
+        fill_table(table, columns, [(f"r{index}", row) for index, row in enumerate(rows)],
+                   room, squeeze=False)
+        # 95 % of the screen less border, padding, title (and its margin), summary, hint.
+        around = 2 + 2 + 2 + (1 if self.summary else 0) + 1
+        table.styles.max_height = max(3, min(24, screen_height * 95 // 100 - around))
 
     def action_close(self) -> None:
         self.dismiss(None)
