@@ -233,3 +233,36 @@ def test_drill_down_fits_its_box_and_keeps_the_hint_in_view(demo_workspace, size
                 assert widths["Name"] == 8 and widths["Touches"] == len("Touches")
                 assert table.get_row_at(0)[0].plain.isdigit()  # the lead id is never cut
     run()
+
+
+def test_reflow_joins_the_lines_of_a_paragraph_by_hand():
+    from smarketing_tui.tui.sections.common import reflow
+
+    # Two paragraphs; the second holds a list whose items keep their own lines (an item's
+    # continuation line joins the item).
+    text = "An MQL is\na person.\n\nNot MQLs:\n- students\n  and pupils\n- competitors\n"
+    assert reflow(text) == ("An MQL is a person.\n\nNot MQLs:\n- students and pupils\n"
+                            "- competitors")
+
+
+@SIZES
+def test_lead_definition_fills_its_lines(demo_workspace, size):
+    @run_async
+    async def run():
+        app = _app(demo_workspace, "monthly.yaml")
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, 5)  # the monthly agenda's lead definition review
+            static = app.screen.query_one("#definition", Static)
+            width = static.content_region.width
+            lines = _plain(static.content, width).splitlines()
+            first = next(i for i, line in enumerate(lines) if line.startswith("A marketing"))
+            last = next(i for i, line in enumerate(lines) if "agreed list." in line)
+            assert last > first
+            # A filled paragraph: no line breaks where the next word would still have fit.
+            for line, following in zip(lines[first:last], lines[first + 1:last + 1]):
+                next_word = following.split()[0]
+                assert len(line.rstrip()) + 1 + len(next_word) > width, (line, following)
+            # The view's text starts one column in, as in every other view.
+            assert static.content_region.x == app.screen.query_one(
+                "#section-host").content_region.x + 1
+    run()

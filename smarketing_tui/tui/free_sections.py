@@ -13,6 +13,7 @@ from smarketing_tui.agenda import SECTION_TYPES
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui import messages
 from smarketing_tui.tui.sections.base import SectionView
+from smarketing_tui.tui.sections.common import clean, reflow
 
 
 class DiscussionView(SectionView):
@@ -20,6 +21,9 @@ class DiscussionView(SectionView):
     Also the view of any section type that has no view of its own."""
 
     SECTION_TYPE = "discussion"
+    DEFAULT_CSS = """
+    DiscussionView > VerticalScroll { padding: 0 1; }
+    """
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -32,7 +36,7 @@ class DiscussionView(SectionView):
         section = self.context.section
         found = self.context.session.section_records(section.position)
         text = Text()
-        text.append(section.title + "\n", style="bold")
+        text.append(clean(section.title) + "\n", style="bold")
         if section.type not in ("discussion", "lead_definition"):
             text.append(SECTION_TYPES.get(section.type, section.type) + "\n", style="dim")
         text.append("Talk it through; n adds a note, d a decision, a an action item.\n",
@@ -47,7 +51,7 @@ class DiscussionView(SectionView):
                 text.append("  none yet\n", style="dim")
             for item in items:
                 text.append("  • ")
-                text.append(show(item))  # Text.append never parses markup
+                text.append(clean(show(item)))  # Text.append never parses markup
                 text.append("\n")
         self.query_one("#discussion-body", Static).update(text)
 
@@ -101,14 +105,17 @@ class LeadDefinitionView(DiscussionView):
             text.append(f"{self.context.agenda.sla_path.name} has no lead_definition yet. Agree on "
                         "one here and write it into the SLA file.\n", style="italic")
         else:
-            text.append(definition + "\n")  # the SLA file's text, shown as plain text
+            # The SLA file's text as plain text, its lines joined so it wraps at the width.
+            text.append(clean(reflow(definition)) + "\n")
             if history:
+                count = len(history)
                 text.append(f"In force since {format_datetime(history[-1][0], tz)}",
                             style="dim")
-                text.append(f" · {len(history)} version(s) on record\n", style="dim")
+                text.append(f" · {count} version{'s' if count != 1 else ''} on record\n",
+                            style="dim")
             for seen, old in reversed(history[:-1]):
                 text.append(f"\nBefore {format_datetime(seen, tz)}… was:\n", style="dim")
-                text.append(old + "\n", style="dim")
+                text.append(clean(reflow(old)) + "\n", style="dim")
         text.append("\nA change agreed here: record it with d, then edit lead_definition in the "
                     "SLA file.\n", style="dim")
         self.query_one("#definition", Static).update(text)

@@ -42,6 +42,27 @@ def one_line(value: object, width: int = 0) -> str:
     return text
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Text written with hard line breaks (a YAML block) as paragraphs that wrap at any
+    width: lines of a paragraph are joined; blank lines and list items (``- ``, ``1. ``)
+    still start a new line."""
+    lines: list[str] = []
+    joinable = False
+    for line in text.strip().splitlines():
+        if not line.strip():
+            lines.append("")
+            joinable = False
+        elif joinable and not _LIST_ITEM.match(line):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line.rstrip())
+            joinable = True
+    return "\n".join(lines)
+
+
 def theme_color(app: App, name: str, fallback: str) -> str:
     """A colour of the current theme (``success``, ``warning``, ``error``, ``primary``...)."""
     try:
