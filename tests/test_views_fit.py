@@ -266,3 +266,21 @@ def test_lead_definition_fills_its_lines(demo_workspace, size):
             assert static.content_region.x == app.screen.query_one(
                 "#section-host").content_region.x + 1
     run()
+
+
+@SIZES
+def test_wrapup_key_line_breaks_between_keys(demo_workspace, size):
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, WEEKLY["wrapup"])
+            keys = app.screen.query_one("#wrapup-keys", Static)
+            width = keys.content_region.width
+            lines = [line.strip() for line in _plain(keys.content, width).splitlines()]
+            # Every key stays on the line of its words: the rating keys, "E end meeting",
+            # "M minutes" (at 80x24 the line breaks before "M minutes").
+            for hint in ("1-9 rate", "0 rate 10", "x clear", "E end meeting", "M minutes"):
+                assert any(hint in line for line in lines), (hint, lines)
+            assert len(lines) == (2 if size == (80, 24) else 1)
+    run()

@@ -134,14 +134,23 @@ class SectionHeader(Static):
     """
 
 
+def key_pairs(*pairs: tuple[str, str]) -> list[Text]:
+    """Key hints, one Text each (``x done``, the key in bold), for :func:`pack`."""
+    hints = []
+    for key, label in pairs:
+        hint = Text(key, style="bold")
+        hint.append(f" {label}")
+        hints.append(hint)
+    return hints
+
+
 def key_hint(*pairs: tuple[str, str]) -> Text:
     """A line of key hints: ``x done · c carry over`` with the keys in bold."""
     text = Text()
-    for index, (key, label) in enumerate(pairs):
+    for index, hint in enumerate(key_pairs(*pairs)):
         if index:
             text.append(" · ")
-        text.append(key, style="bold")
-        text.append(f" {label}")
+        text.append_text(hint)
     return text
 
 

@@ -17,7 +17,7 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, pack,
+                                                highlighted_key, keep_cursor, key_pairs, pack,
                                                 reset_table, safe, short_date, theme_color,
                                                 view_width)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
@@ -56,9 +56,7 @@ class WrapupView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="wrapup-summary")
         yield PrepPoints(self.context, classes="prep-points")
-        yield SectionHeader(key_hint(("1-9", "rate"), ("0", "rate 10"), ("x", "clear"),
-                                     ("E", "end meeting"), ("M", "minutes")),
-                            id="wrapup-keys")
+        yield SectionHeader(id="wrapup-keys")
         table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="wrapup-ratings")
         yield table
         with VerticalScroll(id="wrapup-readback"):
@@ -77,7 +75,17 @@ class WrapupView(SectionView):
     def _records_changed(self) -> None:
         self.reload()
 
+    KEYS = (("1-9", "rate"), ("0", "rate 10"), ("x", "clear"), ("E", "end meeting"),
+            ("M", "minutes"))
+
+    def on_resize(self) -> None:
+        if getattr(self, "_people", None) is not None:
+            self.reload()  # the summary and the key line break to the width
+
     def reload(self) -> None:
+        # The rating keys are not in the footer: their line stays, broken between keys.
+        self.query_one("#wrapup-keys", SectionHeader).update(
+            pack(key_pairs(*self.KEYS), view_width(self) - 2))
         session = self.context.session
         rows = sorted(session.attendance(),
                       key=lambda r: (r.present is False, TEAM_ORDER.get(r.team, 9),
