@@ -284,3 +284,21 @@ def test_wrapup_key_line_breaks_between_keys(demo_workspace, size):
                 assert any(hint in line for line in lines), (hint, lines)
             assert len(lines) == (2 if size == (80, 24) else 1)
     run()
+
+
+@SIZES
+def test_checkin_table_fits_with_a_long_checkin_line(demo_workspace, size):
+    long_line = "Back from the trade fair in Oslo with forty business cards and a cold " * 2
+
+    @run_async
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _walk(pilot, WEEKLY["checkin"])
+            await pilot.press("enter", *long_line.strip(), "enter")
+            await _settle(pilot)
+            table = app.screen.query_one("#checkin-table", DataTable)
+            _table_fits(table)
+            cell = table.get_row_at(0)[3].plain
+            assert cell.startswith("Back from") and cell.endswith("…")
+    run()

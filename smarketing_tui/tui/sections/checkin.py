@@ -10,10 +10,11 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
-                                                highlighted_key, keep_cursor, key_hint, one_line,
-                                                pack, reset_table, safe, show_key_line,
-                                                table_with_enter, view_width)
+from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
+                                                follow_theme, forward_focus, highlighted_key,
+                                                keep_cursor, key_hint, one_line, pack, safe,
+                                                show_key_line, table_room, table_with_enter,
+                                                view_width)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
@@ -33,7 +34,9 @@ class CheckinView(SectionView):
     """Attendance grouped by team: ``p`` toggles here/away, Enter edits the check-in line."""
 
     SECTION_TYPE = "checkin"
-    COLUMNS = [("Team", "team"), ("Name", "name"), ("Here", "present"), ("Check-in", "checkin")]
+    # A long check-in line gives way with '…' (Enter shows it whole), then the names.
+    COLUMNS = [Column("Team", "team"), Column("Name", "name", 12), Column("Here", "present"),
+               Column("Check-in", "checkin", 16)]
     DEFAULT_CSS = """
     CheckinView { height: 1fr; }
     CheckinView DataTable { height: 1fr; }
@@ -68,19 +71,23 @@ class CheckinView(SectionView):
         self._rows = {str(row.person_id): row for row in rows}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        reset_table(table, self.COLUMNS)
+        cells = []
         previous_team = None
         for row in rows:
             first_of_team = row.team != previous_team
             team = Text(row.team.capitalize(), style="bold") if first_of_team else Text("")
             previous_team = row.team
-            table.add_row(team, safe(row.name), presence_cell(row.present),
-                          safe(one_line(row.checkin or "", 80)), key=str(row.person_id))
+            cells.append((str(row.person_id), [team, safe(one_line(row.name)),
+                                               presence_cell(row.present),
+                                               safe(one_line(row.checkin or ""))]))
+        fill_table(table, self.COLUMNS, cells, table_room(self, table))
         keep_cursor(table, current)
         self._update_summary(rows)
 
     def on_resize(self) -> None:
         show_key_line(self)
+        if getattr(self, "_rows", None):
+            self.reload()  # the columns follow the width
 
     def _update_summary(self, rows) -> None:
         here = sum(1 for r in rows if r.present)
