@@ -138,7 +138,8 @@ def key_pairs(*pairs: tuple[str, str]) -> list[Text]:
     """Key hints, one Text each (``x done``, the key in bold), for :func:`pack`."""
     hints = []
     for key, label in pairs:
-        hint = Text(key, style="bold")
+        hint = Text()
+        hint.append(key, style="bold")  # only the key: Text(key, style=) would bolden all
         hint.append(f" {label}")
         hints.append(hint)
     return hints
