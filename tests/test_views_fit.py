@@ -105,6 +105,13 @@ def test_fit_widths_by_hand():
                       drop_order=[2]) == [20, 5, 10, 8]
     # Nothing to drop at 25: text goes below its minimum (8 -> 3: 3+5+8 + 9 = 25).
     assert fit_widths(25, [20, 5, 8], [8, None, None], gap=3) == [3, 5, 8]
+    # Above the minimums the one with more room over its minimum gives: 70-30 = 40 against
+    # 15-12 = 3, so at 50 the first goes to 35 and the second keeps its 15.
+    assert fit_widths(50, [70, 15], [30, 12], gap=0) == [35, 15]
+    # Below the minimums (30 + 12 = 42) both give in proportion: at 21, half each: 15 and 6.
+    assert fit_widths(21, [40, 15], [30, 12], gap=0) == [15, 6]
+    # squeeze=False stops at the minimums: the table stays wider than asked.
+    assert fit_widths(21, [40, 15], [30, 12], gap=0, squeeze=False) == [30, 12]
 
 
 def _table_fits(table: DataTable) -> None:

@@ -44,7 +44,7 @@ class ActionReviewView(SectionView):
     # The text gives way first; when it would get less than 30 cells the prep comment goes
     # (the detail below shows it), then the carried count.
     COLUMNS = [Column("Status", "status"), Column("Action item", "text", 30),
-               Column("Owner", "owner", 8), Column("Due", "due"),
+               Column("Owner", "owner", 12), Column("Due", "due"),
                Column("Carried", "carried", drop=1),
                Column("Prep comment", "comment", 16, drop=2)]
     DEFAULT_CSS = """

@@ -275,11 +275,11 @@ def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
     column that is never cut (a number), else how narrow a text column may get before
     columns are left out. ``gap`` is what each column adds around its cells (padding,
     rule). ``drop_order`` lists the columns that may be left out, first to go first.
-    Text columns give way first, the one furthest above its minimum first (so a column
-    with a larger minimum keeps more), down to their minimum; then columns
-    are left out, one by one, while the minimums do not fit; last (unless ``squeeze`` is
-    False), text columns go below their minimum (to one cell). Numbers are never cut: if
-    they alone do not fit, the table is wider than ``available``.
+    Text columns give way first, the one furthest above its minimum first, down to their
+    minimums; columns are left out, one by one, while the minimums do not fit; last
+    (unless ``squeeze`` is False), text columns go below their minimums in proportion to
+    them (to one cell). Numbers are never cut: if they alone do not fit, the table is
+    wider than ``available``.
     """
     widths: list[int | None] = list(natural)
     floors = [natural[i] if m is None else min(m, natural[i]) for i, m in enumerate(minimum)]
@@ -294,14 +294,19 @@ def fit_widths(available: int, natural: list[int], minimum: list[int | None], *,
         if needed() <= available:
             break
         widths[column] = None
-    for floor_of in ((lambda i: floors[i], lambda i: 1) if squeeze else (lambda i: floors[i],)):
+
+    def shrink(floor, measure) -> None:
         while total() > available:
             shrinkable = [i for i, w in enumerate(widths)
-                          if w is not None and minimum[i] is not None and w > floor_of(i)]
+                          if w is not None and minimum[i] is not None and w > floor(i)]
             if not shrinkable:
-                break
-            roomiest = max(shrinkable, key=lambda i: (widths[i] - floor_of(i), -i))
-            widths[roomiest] -= 1
+                return
+            widths[max(shrinkable, key=lambda i: (measure(i), -i))] -= 1
+
+    # Down to the minimums: the column with the most room above its minimum gives first.
+    shrink(lambda i: floors[i], lambda i: widths[i] - floors[i])
+    if squeeze:  # below them, keeping their proportions (a larger minimum keeps more)
+        shrink(lambda i: 1, lambda i: widths[i] / max(floors[i], 1))
     return widths
 
 
