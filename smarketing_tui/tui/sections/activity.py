@@ -42,7 +42,8 @@ class Report:
     GAP = 3  # each column's padding (1 + 1) and the space between columns
 
     def __init__(self, title: str, columns: list[tuple], narrow: bool) -> None:
-        # Each column: (heading, justify[, min_width[, wide]]).
+        # Each column: (heading, justify[, min_width[, wide]]); min_width 0: never cut
+        # (dates), like the numbers.
         self.title = title
         self.keep = [not (narrow and len(c) > 3 and c[3]) for c in columns]
         self.columns: list[tuple[str, str, int | None, bool]] = []
@@ -50,7 +51,7 @@ class Report:
             if kept:
                 heading, justify, *rest = column
                 minimum = rest[0] if rest else None
-                if justify == "right":  # numbers are never cut, nor their headings
+                if justify == "right" or minimum == 0:  # numbers and dates are never cut
                     minimum = None
                 elif narrow and minimum:
                     minimum = min(minimum, 10)
@@ -203,7 +204,7 @@ class ActivityView(SectionView):
 
         campaigns = Report("Campaigns running, spend in the period",
                            [("Campaign", "left", 16), ("Channel", "left", None, True),
-                            ("Dates", "left", None, True), (f"Spend {currency}", "right"),
+                            ("Dates", "left", 0, True), (f"Spend {currency}", "right"),
                             ("MQLs", "right"), (f"{currency}/MQL", "right")], narrow)
         for c in week.campaigns:
             campaigns.add(Text(one_line(c.name, 18 if narrow else 34)),
@@ -218,7 +219,7 @@ class ActivityView(SectionView):
 
     def _activities(self, activities, title: str, narrow: bool) -> Report:
         report = Report(f"{title} ({len(activities)})",
-                        [("Kind", "left"), ("What", "left", 16), ("Days", "left", None, True),
+                        [("Kind", "left"), ("What", "left", 16), ("Days", "left", 0, True),
                          ("Entries", "right", None, True), ("Qty", "right"),
                          ("Who", "left", 10, True)], narrow)
         for group in summarize_activities(activities):
@@ -268,7 +269,7 @@ class ActivityView(SectionView):
             people.empty("no sales activity in this period")
 
         deals = Report("Deals won and lost",
-                       [("", "left", 4), ("Date", "left", None, True), ("Lead", "left", 14),
+                       [("", "left", 4), ("Date", "left", 0, True), ("Lead", "left", 14),
                         ("Owner", "left"), (currency, "right"), ("Reason", "left", None, True)],
                        narrow)
         tz = self.context.settings.timezone
