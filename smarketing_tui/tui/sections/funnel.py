@@ -78,7 +78,7 @@ class FunnelView(SectionView):
 
     def on_resize(self) -> None:
         show_key_line(self)
-        if self.funnel is not None:
+        if getattr(self, "funnel", None) is not None:  # None before the first load
             self._show(self.funnel)  # the columns follow the width
 
     def action_toggle_by(self) -> None:
