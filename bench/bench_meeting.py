@@ -66,7 +66,10 @@ from importlib.machinery import PathFinder
 def install_probe(app_module):
     class Probe(app_module.SmarketingApp):
         def on_ready(self):
-            self.set_interval(0.002, self._check)
+            # Checked at once (the bare app has no poll either), then every 2 ms until done.
+            self._check()
+            if not self._done:
+                self._poll = self.set_interval(0.002, self._check)
         def _check(self):
             from smarketing_tui.tui.meeting_screen import MeetingScreen
             screen = self.screen
