@@ -76,6 +76,9 @@ class CheckinView(SectionView):
             previous_team = row.team
             table.add_row(team, safe(row.name), presence_cell(row.present),
                           safe(one_line(row.checkin or "", 80)), key=str(row.person_id))
+        # As tall as its rows: no empty table lines to draw (a fifth of the first paint)
+        # below the people, and a long team list still scrolls.
+        table.styles.max_height = max(4, table.row_count + 1)
         keep_cursor(table, current)
         self._update_summary(rows)
 
