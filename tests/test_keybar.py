@@ -48,6 +48,11 @@ def test_too_narrow_for_even_help_shows_nothing_rather_than_half_a_key():
     assert KeyBar.fit([NEXT, HELP], 6) == []
 
 
+def test_when_help_itself_does_not_fit_the_keys_that_do_are_shown():
+    wide_help = _key("?", "Every key of this screen", "help")  # 26 columns
+    assert KeyBar.fit([_key("]", "N"), wide_help], 10) == [_key("]", "N")]  # "] N" + gap
+
+
 AGENDA = textwrap.dedent("""\
     title: Key bar test
     cadence: weekly

@@ -405,7 +405,7 @@ async def test_long_section_titles_are_cut_to_the_agenda_column(workspace, clock
     app = _app(workspace, path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        prompt = app.screen.query_one("#agenda").get_option_at_index(1).prompt
+        prompt = app.screen.query_one("#agenda").prompt(1)
         first_line = prompt.plain.splitlines()[0]
         # The column is 24 wide; the list's content area 22: "  2. " + title + "…" fits in it.
         assert first_line.endswith("…") and len(first_line) <= 22
@@ -420,7 +420,7 @@ async def test_markup_in_agenda_titles_is_shown_as_written(workspace, clock):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("n", *"x", "enter")
         await pilot.pause()
-        agenda_text = app.screen.query_one("#agenda").get_option_at_index(0).prompt.plain
+        agenda_text = app.screen.query_one("#agenda").prompt(0).plain
         assert "[red]Open[/red]" in agenda_text
         assert [n.message for n in app._notifications] == [
             "Note added to [red]Open[/red] [b]"]
