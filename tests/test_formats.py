@@ -18,6 +18,15 @@ NBSP = "\u00a0"
     (1234567, 0, f"1{NBSP}234{NBSP}567"),
     (-0.5, 1, "-0,5"),
     (None, 0, "–"),
+    # Half away from zero on the number as written, as by hand: 12,25 -> 12,3 (float formatting
+    # rounds the binary value half to even and would print 12,2); 2,5 -> 3 and -2,5 -> -3.
+    (12.25, 1, "12,3"),
+    (2.5, 0, "3"),
+    (-2.5, 0, "-3"),
+    # 45,55 is stored as 45,549999...; as written it is 45,55, which rounds up to 45,6.
+    (45.55, 1, "45,6"),
+    # -0,04 rounds to zero: no minus sign in front of it.
+    (-0.04, 1, "0,0"),
 ])
 def test_format_number(value, decimals, expected):
     assert format_number(value, decimals) == expected
@@ -26,6 +35,12 @@ def test_format_number(value, decimals, expected):
 def test_money_percent_and_dates():
     assert format_money(12500, "NOK") == f"12{NBSP}500{NBSP}NOK"
     assert format_percent(0.425, 1) == f"42,5{NBSP}%"
+    # Rounded half up like the rest: 1 of 8 is 12,5 % -> 13 %; 1 234,50 NOK -> 1 235 NOK; and a
+    # share scaled as written: 0,1055 is 10,55 % exactly -> 10,6 % (0.1055 * 100 in floats is
+    # 10,549999..., which would round down to 10,5).
+    assert format_percent(1 / 8) == f"13{NBSP}%"
+    assert format_money(1234.5) == f"1{NBSP}235{NBSP}NOK"
+    assert format_percent(0.1055, 1) == f"10,6{NBSP}%"
     assert format_date(date(2026, 11, 29)) == "29.11.2026"
     # 13:05 UTC is 14:05 in Oslo in November (CET, UTC+1) ...
     assert format_datetime("2026-11-29T13:05:00Z", "Europe/Oslo") == "29.11.2026 14:05"
