@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timezone
 
 import pytest
@@ -180,3 +181,20 @@ def test_due_date_mistakes_say_what_was_expected(typed, message):
     with pytest.raises(ValueError, match=message):
         parse_due_date(typed, date(2026, 11, 30))
 
+
+def test_cli_counts_wrap_between_counts_never_inside_one():
+    from rich.console import Console
+
+    from smarketing_tui.commands.report_cmds import Packed
+
+    console = Console(width=14, record=True, file=io.StringIO())
+    # "met 40 · missed 3" is 17 cells > 14: a new line; "missed 3 · p90 12,3 h" is 21 > 14:
+    # another; "p90 12,3 h" (10) fits whole although Rich would break at its no-break space.
+    console.print(Packed(["met 40", "missed 3", f"p90 12,3{N}h"]))
+    assert console.export_text().replace(N, " ").splitlines() == ["met 40", "missed 3",
+                                                                   "p90 12,3 h"]
+    console = Console(width=30, record=True, file=io.StringIO())
+    # 6 + 3 + 8 = 17 fits in 30; + 3 + 10 = 30 fits exactly.
+    console.print(Packed(["met 40", "missed 3", f"p90 12,3{N}h"]))
+    assert console.export_text().replace(N, " ").splitlines() == [
+        "met 40 · missed 3 · p90 12,3 h"]
