@@ -420,6 +420,33 @@ def test_the_scorecard_is_green_on_some_lines_and_red_on_others(built) -> None:
     assert status["min_touches"] == "red"
 
 
+def test_the_slas_demo_requests_metric_counts_the_demos_instant_mqls(built) -> None:
+    from smarketing_tui.periods import parse_period
+    from smarketing_tui.sla import load_sla
+    from smarketing_tui.store import open_readonly
+    from smarketing_tui.timeutil import parse_utc
+
+    workspace, conn = built
+    settings = workspace.settings()
+    as_of = datetime(2026, 11, 30, 8, tzinfo=UTC)  # Monday 09:00 in Oslo
+    week = parse_period("last-week", "Europe/Oslo", as_of)
+    store = open_readonly(workspace.db_path)
+    try:
+        engine = load_sla(workspace.sla_path, settings).engine(store, settings)
+        result = engine.compute("demo_requests", week, as_of, {}, None)
+    finally:
+        store.close()
+    # By hand, without the metric's SQL: W48 runs from Monday 23.11 00:00 to Monday 30.11
+    # 00:00 in Oslo (22.11 23:00 to 29.11 23:00 UTC); its MQLs that became MQLs at most
+    # 15 minutes (900 s) after they were created asked for a demo or a contact.
+    rows = conn.execute("SELECT created_at, mql_at FROM leads WHERE mql_at >= "
+                        "'2026-11-22T23:00:00Z' AND mql_at < '2026-11-29T23:00:00Z'").fetchall()
+    asked = sum(1 for created, mql in rows
+                if (parse_utc(mql) - parse_utc(created)).total_seconds() <= 900)
+    assert 0 < asked < len(rows)  # some asked; the others were scored, webinars, events
+    assert result.value == asked
+
+
 def test_mqls_rise_and_webinar_leads_convert_at_about_half_the_search_rate(built) -> None:
     _, conn = built
     weekly = [count for _, count in conn.execute(
