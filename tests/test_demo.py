@@ -116,7 +116,7 @@ def test_default_day_is_today_in_oslo_from_the_frozen_clock(
 ], ids=["after-the-exports", "as-they-finish", "just-before", "at-midnight"])
 def test_nothing_in_the_store_is_newer_than_the_build(tmp_path: Path, now: str,
                                                       newest_export: str) -> None:
-    workspace = build_demo(tmp_path / "ws", now=datetime.fromisoformat(now[:-1] + "+00:00"))
+    workspace = build_demo(tmp_path / "ws", now=datetime.fromisoformat(now))
     conn = sqlite3.connect(workspace.db_path)
     try:
         assert conn.execute("SELECT max(finished_at) FROM imports").fetchone()[0] == newest_export
