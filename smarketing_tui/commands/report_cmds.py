@@ -13,10 +13,15 @@ from smarketing_tui.errors import UserError
 
 FORMATS = ("table", "json", "csv", "md")
 
+# What the weekly meeting reviews (the weekly agenda's default period): on a Monday
+# morning the scorecard shows the week just ended, not the few hours of the new one.
+DEFAULT_PERIOD = "last-week"
+
 _period_option = click.option(
     "--period", "-p", "period_text", metavar="P", default=None,
     help="2026-W48, 2026-11, 2026-Q4, 2026, 2026-11-03..2026-11-16, this-week, last-week, "
-         "this-month, last-month (default: this-week for the scorecard, this-month otherwise).")
+         f"this-month, last-month (default: {DEFAULT_PERIOD}, the week the weekly meeting "
+         "reviews).")
 _as_of_option = click.option(
     "--as-of", "as_of_text", metavar="T", default=None,
     help="Judge as of this moment (ISO date = end of that day, or date-time; default: now).")
@@ -116,10 +121,13 @@ def _record_lead_definition(ctx: _Context) -> None:
               help="Exit with code 1 when any commitment is red (for scripts and CI).")
 @click.pass_obj
 def scorecard(state, period_text, as_of_text, fmt, sla_path, fail_on_red) -> None:
-    """The SLA scorecard: each commitment with target, actual, status, pace and trend."""
+    """The SLA scorecard: each commitment with target, actual, status, pace and trend.
+
+    By default for last week, the week the weekly meeting reviews; --period picks another.
+    """
     from smarketing_tui.scorecard import build_scorecard
 
-    ctx = _Context(state, period_text, as_of_text, sla_path, "this-week")
+    ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     _record_lead_definition(ctx)
     card = build_scorecard(ctx.conn, ctx.sla, ctx.settings, ctx.period, ctx.as_of)
     if fmt == "json":
@@ -332,14 +340,14 @@ def _scorecard_md(card, settings) -> None:
 @_sla_option
 @click.pass_obj
 def metrics(state, names, period_text, as_of_text, by, fmt, sla_path) -> None:
-    """Catalogue metrics (and the SLA's custom ones) for a period.
+    """Catalogue metrics (and the SLA's custom ones) for a period (default: last week).
 
     Without NAME, every catalogue metric. Parameters go after a colon, e.g.
     first_contact_within:hours=4,clock=calendar or min_touches_met:k=5.
     """
     from smarketing_tui.metrics import CATALOGUE, parse_metric_spec
 
-    ctx = _Context(state, period_text, as_of_text, sla_path, "this-month", need_sla=False,
+    ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD, need_sla=False,
                    sync_people=by == "team")
     engine = ctx.engine()
     specs = [parse_metric_spec(name) for name in names] or [(n, {}) for n in CATALOGUE]
@@ -457,10 +465,13 @@ def _metrics_text(results, ctx, fmt: str) -> None:
               help="Show at most this many rows (0: all).")
 @click.pass_obj
 def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit) -> None:
-    """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late)."""
+    """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late).
+
+    By default for last week, as the scorecard; --period picks another.
+    """
     from smarketing_tui.scorecard import drill as drill_rows
 
-    ctx = _Context(state, period_text, as_of_text, sla_path, "this-week")
+    ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     commitment, judged, result = drill_rows(ctx.conn, ctx.sla, ctx.settings, commitment_id,
                                             ctx.period, ctx.as_of, limit or None)
     if fmt == "json":
