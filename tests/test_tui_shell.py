@@ -412,6 +412,28 @@ async def test_long_section_titles_are_cut_to_the_agenda_column(workspace, clock
 
 
 @run_async
+async def test_an_overrun_in_the_agenda_takes_the_new_theme_colour(workspace, agenda_path,
+                                                                    clock):
+    app = _app(workspace, agenda_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        clock.advance(6 * 60)  # Opening has 5 minutes
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+
+        def over_colour() -> str:
+            prompt = app.screen.query_one("#agenda").prompt(0)
+            start = prompt.plain.index("over") - len("6:00 / 5:00 ")
+            return next(str(span.style) for span in prompt.spans if span.start == start)
+
+        before = over_colour()
+        assert before == f"bold {app.current_theme.error}"
+        app.theme = "nord"  # its error colour (#BF616A) is not the default theme's
+        await pilot.pause()
+        assert over_colour() == f"bold {app.current_theme.error}" != before
+
+
+@run_async
 async def test_markup_in_agenda_titles_is_shown_as_written(workspace, clock):
     path = workspace.agendas_dir / "marked.yaml"
     path.write_text(SHELL_AGENDA.replace("title: Opening", "title: '[red]Open[/red] [b]'"),

@@ -139,6 +139,8 @@ class MeetingScreen(Screen):
         agenda.set_prompts([self._agenda_prompt(s.position) for s in self.session.sections])
         self._agenda_drawn_width = self._agenda_width()
         agenda.highlighted = self.session.current
+        # The entries carry the theme's accent and error colours: drawn again on a change.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_agenda(True))
         self.call_after_refresh(self._focus_view, self.current_view)
         self._section_shown()
         self._refresh_clock()
@@ -152,6 +154,7 @@ class MeetingScreen(Screen):
 
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
+        self.app.theme_changed_signal.unsubscribe(self)
         if not self.session.is_ended and not self.session.is_paused:
             try:
                 self.session.leave()
@@ -203,9 +206,9 @@ class MeetingScreen(Screen):
         # Before the first layout: the column (app.tcss) less its right border.
         return width or (24 if self.has_class("-narrow") else 30) - 1
 
-    def _redraw_agenda(self) -> None:
+    def _redraw_agenda(self, force: bool = False) -> None:
         width = self._agenda_width()
-        if width == self._agenda_drawn_width:
+        if width == self._agenda_drawn_width and not force:
             return  # the prompts were cut for this width already (the first resize, mostly)
         self._agenda_drawn_width = width
         agenda = self.query_one(AgendaColumn)
