@@ -13,7 +13,9 @@ The story the numbers tell, so a meeting on the demo has something to talk about
 * sellers give up on unreachable leads early, so "3 touches before
   disqualifying" misses its target;
 * webinar leads book meetings at about half the rate of search leads;
-* the exports behind it are two days old, as they would be in real life.
+* the exports behind it were taken early this morning, as the Monday-morning
+  import routine before a meeting leaves them (built before that morning's
+  exports are done, the workspace holds last evening's instead).
 
 A few leads and notes carry hostile text (console markup, an escape
 sequence, HTML, Markdown specials) to prove every screen and export escapes data.
@@ -44,6 +46,13 @@ DEFAULT_SEED = 2026
 # Business hours of the demo company (kept in step with the settings written below).
 _OPEN, _CLOSE = time(8, 0), time(16, 0)
 _BUSINESS_SECONDS_PER_DAY = 8 * 3600
+
+# The import routine reads the CRMs at 06:45 each morning; the contacts export, the last
+# file it imports, is done at 07:04. A demo built earlier in the day holds the previous
+# run's files, taken the evening before at 17:45 (done at 18:04).
+_MORNING_CUTOFF = time(6, 45)
+_EVENING_CUTOFF = time(17, 45)
+_EXPORTS_DONE = timedelta(minutes=19)  # from the cutoff to the last import's finish
 
 # The hostile strings, made up and rare: every screen and export must show them as text.
 HOSTILE_COMPANY = "[bold red]Hacker AS[/]"
@@ -192,20 +201,29 @@ _BLOG_TITLES = (
 )
 
 
-def build_demo(root: Path, *, seed: int = DEFAULT_SEED, today: date | None = None) -> Workspace:
+def build_demo(root: Path, *, seed: int = DEFAULT_SEED, today: date | None = None,
+               now: datetime | None = None) -> Workspace:
     """Create a demo workspace at ``root`` filled with 12 weeks of made-up data.
 
-    ``today`` defaults to today in Europe/Oslo (``SMARKETING_NOW`` freezes it);
-    the same seed and the same ``today`` always give an identical store.
+    The newest exports were imported at 07:04 on ``today`` (Europe/Oslo), so a
+    meeting that morning finds its data fresh. ``now`` (aware; default: the clock,
+    which ``SMARKETING_NOW`` freezes) is the moment of the build: before 07:04 that
+    morning's exports have not run, and the newest are the previous evening's, so
+    nothing in the store is newer than the build. ``today`` defaults to the day of
+    ``now``; given alone, the demo is built as of later that day. The same seed,
+    the same ``today`` and the same side of 07:04 always give an identical store.
     """
+    tz = zone(DEMO_TIMEZONE)
     if today is None:
-        today = now_utc().astimezone(zone(DEMO_TIMEZONE)).date()
+        now = now or now_utc()
+        today = now.astimezone(tz).date()
+    built_at = None if now is None else now.astimezone(tz).replace(tzinfo=None)
     root = Path(root)
     created_root = not root.exists()
     existing = set() if created_root or not root.is_dir() else set(root.iterdir())
     workspace = init_workspace(root)
     try:
-        _fill(workspace, seed, today)
+        _fill(workspace, seed, today, built_at)
     except BaseException:
         # Leave no half-built workspace behind: a second try must not be refused.
         if created_root:
@@ -220,7 +238,7 @@ def build_demo(root: Path, *, seed: int = DEFAULT_SEED, today: date | None = Non
     return workspace
 
 
-def _fill(workspace: Workspace, seed: int, today: date) -> None:
+def _fill(workspace: Workspace, seed: int, today: date, built_at: datetime | None) -> None:
     from smarketing_tui.store import open_store, sync_people
 
     holidays = norwegian_holidays(today.year - 1, today.year + 1)
@@ -234,7 +252,8 @@ def _fill(workspace: Workspace, seed: int, today: date) -> None:
             db.execute("DELETE FROM person_aliases")
             db.execute("DELETE FROM people")
         sync_people(db, settings)
-        builder = _DemoBuilder(db.conn, workspace, random.Random(seed), today, holidays)
+        builder = _DemoBuilder(db.conn, workspace, random.Random(seed), today, holidays,
+                               built_at)
         with db.atomic():
             builder.build()
     finally:
@@ -371,7 +390,7 @@ class _DemoBuilder:
     """Makes the rows of the demo store from one seeded random generator."""
 
     def __init__(self, conn, workspace: Workspace, rng: random.Random, today: date,
-                 holidays: list[date]) -> None:
+                 holidays: list[date], built_at: datetime | None = None) -> None:
         self.conn = conn
         self.workspace = workspace
         self.rng = rng
@@ -380,9 +399,15 @@ class _DemoBuilder:
         self.holidays = set(holidays)
         this_monday = today - timedelta(days=today.weekday())
         self.first_day = this_monday - timedelta(weeks=DEMO_WEEKS)
-        # The CRM exports were taken two days ago in the evening: nothing in them is newer.
-        self.export_day = today - timedelta(days=2)
-        self.cutoff = datetime.combine(self.export_day, time(17, 45))
+        # The CRM exports were taken this morning (or, built before they were done, last
+        # evening): nothing in the store is newer than their cutoff.
+        self.cutoff = datetime.combine(today, _MORNING_CUTOFF)
+        if built_at is not None and built_at < self.cutoff + _EXPORTS_DONE:
+            self.cutoff = datetime.combine(today - timedelta(days=1), _EVENING_CUTOFF)
+        # The last day whose working hours had ended by the cutoff: the activity log, the
+        # webinars and the events reach up to it.
+        self.last_full_day = self.cutoff.date() - timedelta(
+            days=0 if self.cutoff.time() >= _CLOSE else 1)
         self.busy_from = this_monday - timedelta(weeks=2)
         # Last week Erlend was on a course Monday and Tuesday, and nobody covered his queue.
         self.away_until = datetime.combine(this_monday - timedelta(days=5), _OPEN)
@@ -391,6 +416,7 @@ class _DemoBuilder:
         self.campaigns: list[_Campaign] = []
         self.webinars: list[tuple[date, str]] = []
         self.events: list[tuple[date, str]] = []
+        self.quotas: dict[tuple[str, str], float] = {}
 
     # ---- calendar helpers (local naive datetimes)
 
@@ -476,7 +502,8 @@ class _DemoBuilder:
             quarter_end, per_day=300)
         # Webinars every other Thursday, counted back from the last one before the export,
         # plus the next one, open for registration.
-        thursday = self.export_day - timedelta(days=(self.export_day.weekday() - 3) % 7)
+        last = self.last_full_day
+        thursday = last - timedelta(days=(last.weekday() - 3) % 7)
         dates = [thursday - timedelta(weeks=2 * k) for k in range(6)]
         dates = sorted(d for d in dates if d >= first + timedelta(days=10))
         dates.append(dates[-1] + timedelta(weeks=2))
@@ -490,7 +517,7 @@ class _DemoBuilder:
         for index, weeks in enumerate((2, 6, 10)):
             monday = first + timedelta(weeks=weeks)
             day = monday + timedelta(days=rng.randint(1, 3))
-            if day > self.export_day:
+            if day > self.last_full_day:
                 continue
             name = f"{_EVENT_NAMES[index]} {day.year}"
             self.events.append((day, name))
@@ -590,7 +617,7 @@ class _DemoBuilder:
         if lead.assigned > self.cutoff:
             lead.assigned = None
             return
-        fit = rng.random() < profile.accept
+        fit = self.spread(("fit", lead.source), profile.accept)
         reason = None if fit else self.pick(profile.reasons)
         if reason == "Duplicate":
             self.copy_earlier_lead(lead)
@@ -687,6 +714,14 @@ class _DemoBuilder:
         if fit and lead.accepted is not None:
             self.sales_cycle(lead)
 
+    def spread(self, key: tuple[str, str], rate: float) -> bool:
+        """A yes at ``rate``, spread evenly over the calls with the same ``key`` (a running
+        quota rather than a coin per call), so that a small source such as webinars keeps
+        its story (fit for sales, meetings booked) whatever the seed."""
+        quota = self.quotas.get(key, 0.5) + rate
+        self.quotas[key] = quota - (quota >= 1)
+        return quota >= 1
+
     def decide(self, lead: _Lead, when: datetime, *, accepted: bool, reason: str | None) -> None:
         if when > self.cutoff:
             return
@@ -698,7 +733,7 @@ class _DemoBuilder:
     def sales_cycle(self, lead: _Lead) -> None:
         rng, profile = self.rng, SOURCES[lead.source]
         assert lead.accepted is not None and lead.seller is not None
-        if rng.random() >= profile.meeting:
+        if not self.spread(("meeting", lead.source), profile.meeting):
             if rng.random() < 0.35:  # went quiet: a few more tries, then closed
                 at = lead.accepted
                 for _ in range(rng.randint(1, 4)):
@@ -762,39 +797,38 @@ class _DemoBuilder:
     # ---- writing rows
 
     def write_imports(self) -> dict[str, int]:
-        day = self.export_day
+        day = self.cutoff.date()
         newest_lead = max(self.lead_moments())
         newest_touch = max(at for lead in self.leads for at, *_ in lead.touches)
         newest_deal = max((m for lead in self.leads for m in (lead.won, lead.lost, lead.opportunity)
                            if m is not None), default=self.cutoff)
-        week = iso_week_label(day).replace("-", "")
+        week = iso_week_label(self.last_full_day).replace("-", "")
+        done = self.cutoff + _EXPORTS_DONE
         earlier = {}
-        for weeks_back in (2, 1):  # the weekly exports before this one
-            export = day - timedelta(weeks=weeks_back)
-            cutoff = datetime.combine(export, time(17, 45))
+        for weeks_back, meeting_day in zip((2, 1), self.meeting_days()):
+            # The import routine ran on the morning of each earlier meeting, as it did today.
+            cutoff = self.cutoff - timedelta(days=(self.today - meeting_day).days)
             known = [lead for lead in self.leads if lead.created <= cutoff]
             newest = max(m for m in self.lead_moments(known) if m <= cutoff)
             earlier[weeks_back] = (
-                f"leads-{weeks_back}", "leads", f"hubspot-contacts-{export.isoformat()}.csv",
-                "hubspot", None, "HubSpot export", datetime.combine(export, time(18, 4)),
-                len(known), newest)
+                f"leads-{weeks_back}", "leads", f"hubspot-contacts-{cutoff.date().isoformat()}.csv",
+                "hubspot", None, "HubSpot export", cutoff + _EXPORTS_DONE, len(known), newest)
         rows = [
             # (key, kind, file, preset, mapping, label, finished local, rows, newest local)
             earlier[2],
+            earlier[1],
             ("campaigns", "campaigns",
              f"kampanjer-{day.year}-q{(day.month - 1) // 3 + 1}.csv", None, "mappings/campaigns.yaml",
-             "Campaign budget sheet", datetime.combine(day - timedelta(days=7), time(14, 12)),
-             len(self.campaigns), None),
-            earlier[1],
+             "Campaign budget sheet", done - timedelta(minutes=26), len(self.campaigns), None),
             ("activities", "activities", f"aktiviteter-{week}.csv", None,
-             "mappings/activities.yaml", "Team activity log",
-             datetime.combine(day, time(16, 40)), 0, None),
+             "mappings/activities.yaml", "Team activity log", done - timedelta(minutes=24), 0,
+             None),
             ("deals", "leads", f"pipedrive-deals-{day.isoformat()}.csv", "pipedrive", None,
-             "Pipedrive export", datetime.combine(day, time(17, 52)), 0, newest_deal),
+             "Pipedrive export", done - timedelta(minutes=12), 0, newest_deal),
             ("events", "events", f"hubspot-engagements-{day.isoformat()}.csv", "hubspot", None,
-             "HubSpot export", datetime.combine(day, time(18, 1)), 0, newest_touch),
+             "HubSpot export", done - timedelta(minutes=3), 0, newest_touch),
             ("leads", "leads", f"hubspot-contacts-{day.isoformat()}.csv", "hubspot", None,
-             "HubSpot export", datetime.combine(day, time(18, 4)), len(self.leads), newest_lead),
+             "HubSpot export", done, len(self.leads), newest_lead),
         ]
         deals = sum(1 for lead in self.leads if lead.opportunity is not None)
         events = sum(len(lead.touches) for lead in self.leads)
@@ -807,10 +841,12 @@ class _DemoBuilder:
             inserted, updated, unchanged = count, 0, 0
             if kind == "leads":
                 deals_file = key == "deals"
+                # Counted as of the moment the CRM was read, not when the import finished.
+                read_at = self.cutoff if deals_file else finished - _EXPORTS_DONE
                 inserted, updated, unchanged = self.upsert_counts(
-                    finished, None if deals_file else previous_export, deals_only=deals_file)
-                if key != "deals":
-                    previous_export = finished
+                    read_at, None if deals_file else previous_export, deals_only=deals_file)
+                if not deals_file:
+                    previous_export = read_at
             self.conn.execute(
                 "INSERT INTO imports (id, kind, file, preset, mapping, source_label, started_at, "
                 "finished_at, rows, inserted, updated, unchanged, skipped, newest_at) "
@@ -900,7 +936,7 @@ class _DemoBuilder:
         rng, rows = self.rng, []
 
         def add(team, person, day, kind, title, quantity=1):
-            if day <= self.export_day:
+            if day <= self.last_full_day:
                 rows.append((f"act-{len(rows) + 1:04d}", team, person, self.people[person],
                              day.isoformat(), kind, title, quantity, import_id))
 
@@ -970,6 +1006,17 @@ class _DemoBuilder:
         card["freshness"]["stale"] = newest < min(week_end, as_of) - timedelta(days=1)
         return card
 
+    def meeting_days(self) -> tuple[date, date]:
+        """The days of the two earlier weekly meetings: a week and two weeks ago (or the
+        workday before, when that was a holiday)."""
+        last_day = self.today - timedelta(days=7)
+        while not self.is_workday(last_day):
+            last_day -= timedelta(days=1)
+        first_day = last_day - timedelta(days=7)
+        while not self.is_workday(first_day):
+            first_day -= timedelta(days=1)
+        return first_day, last_day
+
     def write_meetings(self) -> None:
         rng, conn, person = self.rng, self.conn, self.people
         from smarketing_tui.meeting import agenda_ref
@@ -977,14 +1024,8 @@ class _DemoBuilder:
         agenda = self.weekly_agenda()
         sections = [{"title": s.title, "type": s.type, "team": s.team,
                      "seconds": s.timebox_seconds} for s in agenda.sections]
-        last_day = self.today - timedelta(days=7)
-        while not self.is_workday(last_day):
-            last_day -= timedelta(days=1)
-        first_day = last_day - timedelta(days=7)
-        while not self.is_workday(first_day):
-            first_day -= timedelta(days=1)
         meeting_ids = []
-        for meeting_id, day in enumerate((first_day, last_day), start=1):
+        for meeting_id, day in enumerate(self.meeting_days(), start=1):
             start = self.local_at(day, 9, 0) + timedelta(minutes=rng.randint(0, 4))
             review_monday = day - timedelta(days=day.weekday() + 7)
             used = [max(60.0, s["seconds"] * rng.uniform(0.7, 1.35)) for s in sections]
@@ -1055,6 +1096,9 @@ class _DemoBuilder:
                      "24-hour window" if missed else "Go through the MQL queue with Jonas "
                      "every morning this week")
         yesterday = self.today - timedelta(days=1)
+        raised_from_cli = self.last_full_day  # the last workday the store covers
+        while not self.is_workday(raised_from_cli):
+            raised_from_cli -= timedelta(days=1)
         issues = [
             # id, title, detail, team, raised_by, raised_at, meeting, origin, evidence,
             # status, rank, solved_at, solved_in, resolution
@@ -1077,7 +1121,7 @@ class _DemoBuilder:
              None, None, None, None),
             (5, "Duplicates between HubSpot and Pipedrive after the sync change",
              "Same person, two external ids; see 'Duplicate' rejections.", "sales",
-             person["Amir Rahimi"], self.stamp(datetime.combine(self.export_day, time(10, 5))),
+             person["Amir Rahimi"], self.stamp(datetime.combine(raised_from_cli, time(10, 5))),
              None, "cli", None, "open", None, None, None, None),
         ]
         conn.executemany(

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
-from smarketing_tui.timeutil import (format_date, format_money, format_number, format_percent,
-                                     now_utc, parse_utc, to_local, utc_iso)
+from smarketing_tui.reportformat import count_unit, format_value
+from smarketing_tui.timeutil import (format_date, format_number, format_percent, now_utc,
+                                     parse_utc, to_local, utc_iso)
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Settings, Workspace
@@ -437,26 +438,6 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def format_value(value: Any, unit: str | None, currency: str = "NOK") -> str:
-    """A scorecard number with its unit, in Norwegian format."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    unit = (unit or "").strip()
-    key = unit.casefold()
-    if key in ("%", "percent", "share", "rate", "ratio"):
-        return format_percent(value, 0 if abs(value) >= 0.1 or value == 0 else 1)
-    if key in ("money", "currency", currency.casefold(), "nok", "eur", "usd", "sek", "dkk"):
-        return format_money(value, currency if key in ("money", "currency") else unit.upper())
-    decimals = 0 if float(value).is_integer() else 1
-    number = format_number(value, decimals)
-    if key in ("", "count", "number", "leads", "#"):
-        return number
-    short = {"hours": "h", "hour": "h", "minutes": "min", "days": "d", "day": "d"}.get(key, unit)
-    return f"{number}\u00a0{short}"
-
-
 def format_target(line: dict, currency: str = "NOK") -> str:
     """``≥ 40`` / ``≤ 4 h`` for a scorecard commitment."""
     comparison = _COMPARISONS.get(str(line.get("comparison", "")).casefold(),
@@ -544,39 +525,61 @@ def completion_text(rate: records.CompletionRate) -> str:
             f"date over the last 4 meetings — goal {format_percent(rate.goal)}, {verdict}")
 
 
-def context_pairs(context: Any, prefix: str = "", limit: int = 12) -> list[tuple[str, str]]:
-    """Flatten a decision's context (the numbers on screen) into label/value pairs."""
+def context_pairs(context: Any, prefix: str = "", limit: int = 12,
+                  currency: str = "NOK") -> list[tuple[str, str]]:
+    """Flatten a decision's context (the numbers on screen) into label/value pairs.
+
+    Numbers read as they did on screen, by :func:`~smarketing_tui.reportformat.format_value`:
+    a scorecard line's ``actual``, ``target``, ``amber`` and trend in the line's ``unit``, its
+    counts in theirs; other rates as shares, amounts as money, the rest as counts.
+    """
     pairs: list[tuple[str, str]] = []
 
-    def walk(value: Any, label: str) -> None:
+    def walk(value: Any, label: str, unit: str) -> None:
         if len(pairs) >= limit:
             return
         if isinstance(value, dict):
-            for key in value:
-                walk(value[key], f"{label}.{key}" if label else str(key))
+            line_unit = value.get("unit") if isinstance(value.get("unit"), str) else None
+            metric = str(value.get("metric") or "")
+            for key, item in value.items():
+                path = f"{label}.{key}" if label else str(key)
+                if key == "counts" and isinstance(item, dict):
+                    for name, count in item.items():
+                        walk(count, f"{path}.{name}", count_unit(str(name), metric))
+                elif line_unit and key in _LINE_VALUES:
+                    walk(item, path, line_unit)
+                else:
+                    walk(item, path, _unit_by_name(str(key), unit))
         elif isinstance(value, list):
             if all(not isinstance(v, (dict, list)) for v in value):
-                pairs.append((label, ", ".join(_scalar(v) for v in value)))
+                pairs.append((label, ", ".join(_context_value(v, unit, currency) for v in value)))
             else:
                 for index, item in enumerate(value):
-                    walk(item, f"{label}[{index}]")
+                    walk(item, f"{label}[{index}]", unit)
         else:
-            pairs.append((label or "value", _scalar(value)))
+            pairs.append((label or "value", _context_value(value, unit, currency)))
 
-    walk(context, prefix)
+    walk(context, prefix, "count")
     return pairs[:limit]
 
 
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "–"
+_LINE_VALUES = ("actual", "target", "amber", "trend")
+
+
+def _unit_by_name(key: str, inherited: str) -> str:
+    """A context number's unit from its name (``accept_rate``, ``won_amount``), else the
+    unit of what holds it (a trend's periods), else count."""
+    if key.endswith("_rate") or key in ("mql_to_won", "share"):
+        return "share"
+    if key.endswith(("amount", "spend")) or key in ("cost_per_mql", "cost_per_won"):
+        return "money"
+    return inherited
+
+
+def _context_value(value: Any, unit: str, currency: str) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return format_number(value, 0 if value.is_integer() else 2)
-    if isinstance(value, int):
-        return format_number(value)
-    return str(value)
+    return format_value(value, unit, currency)
 
 
 def outcome_text(review: ReviewedAction) -> str:

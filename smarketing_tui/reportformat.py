@@ -1,17 +1,18 @@
 """Plain-text formatting of metric values, counts and trends (no UI library here).
 
-Shared by the CLI renderers, and usable by the meeting screen and minutes, so
-a number reads the same everywhere: Norwegian number formats, ``no data``
-for a missing value, sparklines from trend points.
+The one place a metric value is put into words: the CLI tables, prep, the
+meeting screen, issues raised from the scorecard and the minutes all call
+:func:`format_value`, so a number reads the same everywhere.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from smarketing_tui.timeutil import format_datetime, format_money, format_number, format_percent
 
-NO_DATA = "no data"
+NO_DATA = "–"  # a missing value (JSON null) in human text; status labels still say "no data"
 SPARK = "▁▂▃▄▅▆▇█"
 STATUS_LABELS = {"green": "green", "amber": "amber", "red": "red", "no_data": "no data"}
 STATUS_MARKS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
@@ -40,42 +41,83 @@ _HOUR_COUNTS = {"median", "p90", "routing_median", "routing_p90", "response_medi
 _MONEY_COUNTS = {"amount", "spend"}
 
 
-def format_value(value: float | None, unit: str, currency: str = "NOK") -> str:
-    """A metric value for people: ``42 %``, ``3,5 h``, ``12 500 NOK``, ``no data``."""
+def format_value(value: Any, unit: str | None, currency: str = "NOK") -> str:
+    """A metric value for people, by one rule used on screen, in the CLI and in the minutes.
+
+    * Norwegian format (:func:`~smarketing_tui.timeutil.format_number`): decimal comma,
+      no-break space between thousands, rounded half away from zero on the number as
+      written (12,25 h is ``12,3 h``).
+    * ``share`` (0..1): a percentage with at most one decimal: ``94,5 %``, ``95 %``.
+    * ``hours`` / ``days``: at most one decimal and the unit: ``12,3 h``, ``4 h``, ``2,5 d``.
+    * ``count`` (and a missing or unknown unit): whole numbers as they are (``1 234``),
+      others (averages such as touches per MQL) with at most one decimal: ``2,5``.
+    * ``money``: whole units of the currency after the number: ``1 234 567 NOK``.
+    * "At most one decimal": a decimal that rounds to zero is left out, so ``95 %`` and
+      ``4 h``, never ``95,0 %`` or ``4,0 h``.
+    * A missing value (``None``, JSON null) is ``–`` in every unit. Machine formats (JSON,
+      CSV) keep null or an empty cell and never go through here.
+    * A no-break space joins the number and its unit, and the thousands (``12,5\u00a0h``,
+      ``1\u00a0234\u00a0NOK``): Markdown, HTML and word processors keep the value on one line
+      and show a plain space. Rich and Textual wrap at it like at any space, so terminal text
+      keeps values whole another way: table cells that do not wrap, or segments packed
+      between separators (``tui.sections.common.pack``).
+    """
     if value is None:
         return NO_DATA
-    if unit == "share":
-        return format_percent(value, 0 if float(round(value * 100, 6)).is_integer() else 1)
-    if unit == "hours":
-        return f"{format_number(value, 1)} h"
-    if unit == "days":
-        return f"{format_number(value, 1)} d"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)  # not a number (a hand-edited snapshot): shown as it is
     if unit == "money":
         return format_money(value, currency)
-    if float(value).is_integer():
-        return format_number(value)
-    return format_number(value, 2)
+    if unit == "share":
+        return _without_zero_decimal(format_percent(value, 1))
+    number = _without_zero_decimal(format_number(value, 1))
+    if unit == "hours":
+        return f"{number}\u00a0h"
+    if unit == "days":
+        return f"{number}\u00a0d"
+    return number
+
+
+_ZERO_DECIMAL = re.compile(r",0(?!\d)")
+
+
+def _without_zero_decimal(text: str) -> str:
+    """``94,0 %`` -> ``94 %``: a single decimal that rounded to zero is not shown."""
+    return _ZERO_DECIMAL.sub("", text, count=1)
 
 
 def format_count(key: str, value: Any, metric: str = "", currency: str = "NOK") -> str:
-    if value is None:
-        return NO_DATA
+    """One count behind a metric, by the :func:`format_value` rule in the count's own unit:
+    medians and p90 in hours (days for ``median_days_mql_to_won``), amounts and spend in
+    money, ``share`` as a percentage, everything else a count."""
+    return format_value(value, count_unit(key, metric), currency)
+
+
+def count_unit(key: str, metric: str = "") -> str:
+    """The unit of the count ``key`` behind ``metric``."""
     if key in _HOUR_COUNTS:
-        unit = "days" if metric == "median_days_mql_to_won" else "hours"
-        return format_value(value, unit)
+        return "days" if metric == "median_days_mql_to_won" else "hours"
     if key in _MONEY_COUNTS:
-        return format_money(value, currency)
+        return "money"
     if key == "share":
-        return format_percent(value)
-    return format_value(value, "count")
+        return "share"
+    return "count"
 
 
-def counts_text(metric: str, counts: dict, currency: str = "NOK") -> str:
+def count_parts(metric: str, counts: dict, currency: str = "NOK", *,
+                every: bool = False) -> list[str]:
+    """The counts behind a value, each as ``label value``: ``["met 40", "p90 12,3 h"]``.
+
+    Only the counts worth showing for the metric (``DISPLAY_COUNTS``) unless ``every``."""
+    keys = tuple(counts) if every else DISPLAY_COUNTS.get(metric, tuple(counts))
+    return [f"{key.replace('_', ' ')} {format_count(key, counts[key], metric, currency)}"
+            for key in keys if key in counts]
+
+
+def counts_text(metric: str, counts: dict, currency: str = "NOK", *, every: bool = False,
+                separator: str = " · ") -> str:
     """The counts behind a value as one short line: ``met 40 · missed 3 · pending 2``."""
-    keys = DISPLAY_COUNTS.get(metric, tuple(counts))
-    parts = [f"{key.replace('_', ' ')} {format_count(key, counts[key], metric, currency)}"
-             for key in keys if key in counts]
-    return " · ".join(parts)
+    return separator.join(count_parts(metric, counts, currency, every=every))
 
 
 def sparkline(values: Iterable[float | None]) -> str:

@@ -1,5 +1,6 @@
-"""How a scorecard line is put into words for people: its values in their unit,
-the comparison symbol, and the issue raised from it (title, detail, evidence).
+"""How a scorecard line is put into words for people: the comparison symbol, and
+the issue raised from it (title, detail, evidence); values in their unit by
+:func:`smarketing_tui.reportformat.format_value`.
 
 Shared by the meeting screen, which raises issues from red lines, and the demo,
 which raises one the same way; no UI code here.
@@ -7,24 +8,9 @@ which raises one the same way; no UI code here.
 
 from __future__ import annotations
 
-from smarketing_tui.timeutil import format_money, format_number, format_percent
+from smarketing_tui.reportformat import counts_text, format_value
 
 COMPARISON = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
-
-
-def format_value(value: float | None, unit: str, currency: str = "NOK") -> str:
-    """A scorecard number in its unit, Norwegian style: ``94 %``, ``12,5 t``, ``1 200 NOK``."""
-    if value is None:
-        return "–"
-    if unit == "share":
-        return format_percent(value, 0 if abs(value * 100 - round(value * 100)) < 0.05 else 1)
-    if unit == "hours":
-        return f"{format_number(value, 1)}\u00a0h"
-    if unit == "days":
-        return f"{format_number(value, 1)}\u00a0d"
-    if unit == "money":
-        return format_money(value, currency)
-    return format_number(value, 0 if float(value).is_integer() else 1)
 
 
 def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tuple[str, str, dict]:
@@ -35,7 +21,8 @@ def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tup
              f"{format_value(line.get('target'), unit, currency)}"
     judged = (line.get("judged_period") or {}).get("label", period_label)
     title = f"{line['description']}: {actual} against {target} ({judged})"
-    counts = ", ".join(f"{k} {v}" for k, v in (line.get("counts") or {}).items())
+    counts = counts_text(line.get("metric") or "", line.get("counts") or {}, currency,
+                         every=True, separator=", ")
     streak = int(line.get("red_streak") or 0)
     detail = f"SLA line {line['id']} is {line['status']}" + (
         f" ({streak} periods red in a row)" if streak > 1 else "") + (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,12 +67,32 @@ def to_local(moment: datetime | str, tz: str) -> datetime:
     return moment.astimezone(zone(tz))
 
 
-def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """Norwegian number format: ``1 234,50`` (no-break space groups, decimal comma)."""
+def format_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
+    """Norwegian number format: ``1 234,50`` (no-break space groups, decimal comma).
+
+    Rounds half away from zero on the number as written, as people round by hand:
+    ``12.25`` to one decimal is ``12,3`` (Python's own formatting would give ``12,2``, since it
+    rounds the binary value half to even). A value that rounds to zero shows no minus sign.
+    """
     if value is None:
         return "–"
-    text = f"{value:,.{decimals}f}"
+    number = _as_decimal(value)
+    if not number.is_finite():
+        return str(value)
+    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded.is_zero():
+        rounded = abs(rounded)  # -0.04 to one decimal is 0,0, not -0,0
+    text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def _as_decimal(value: float | int | Decimal) -> Decimal:
+    """The number as written: a float by its shortest repr, so 12.25 stays 12.25 exactly."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(int(value))
 
 
 def format_money(value: float | int | None, currency: str = "NOK", decimals: int = 0) -> str:
@@ -82,10 +103,10 @@ def format_money(value: float | int | None, currency: str = "NOK", decimals: int
 
 
 def format_percent(share: float | None, decimals: int = 0) -> str:
-    """A 0..1 share as a Norwegian percentage: ``42 %``."""
+    """A 0..1 share as a Norwegian percentage: ``42 %`` (scaled exactly: 0.1225 is 12,25 %)."""
     if share is None:
         return "–"
-    return f"{format_number(share * 100, decimals)}\u00a0%"
+    return f"{format_number(_as_decimal(share) * 100, decimals)}\u00a0%"
 
 
 def format_date(value: date | datetime) -> str:

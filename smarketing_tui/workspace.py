@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import time
-from importlib import resources
 from pathlib import Path
 
 from smarketing_tui.errors import UserError
@@ -129,6 +127,8 @@ def find_workspace(option: str | os.PathLike | None = None, cwd: Path | None = N
 
 def template_dir() -> Path:
     """The shipped workspace template (settings and agendas)."""
+    from importlib import resources  # only for init and the demo, not on every start
+
     return Path(str(resources.files("smarketing_tui") / "templates"))
 
 
@@ -137,6 +137,8 @@ def init_workspace(root: Path) -> Workspace:
 
     Refuses to touch a folder that already holds a workspace.
     """
+    import shutil
+
     from smarketing_tui.store import open_store
 
     root = Path(root)

@@ -17,7 +17,7 @@ from smarketing_tui.demo import build_demo, norwegian_holidays, summarize
 from smarketing_tui.timeutil import UTC, iso_week_label, to_local, zone
 from smarketing_tui.workspace import load_settings
 
-TODAY = date(2026, 11, 30)  # a Monday: the demo's exports were taken on Saturday 28.11.
+TODAY = date(2026, 11, 30)  # a Monday: the demo's exports were imported that morning.
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 LOCAL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -94,14 +94,71 @@ def test_another_seed_gives_other_leads(tmp_path: Path) -> None:
 
 def test_default_day_is_today_in_oslo_from_the_frozen_clock(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # 23:30 UTC on 30.11 is 00:30 on 01.12 in Oslo, so "today" is Tuesday 01.12 and the
-    # exports were taken two days earlier: Sunday 29.11, 18:04 local = 17:04 UTC.
+    # 23:30 UTC on 30.11 is 00:30 on 01.12 in Oslo, so "today" is Tuesday 01.12; that
+    # morning's exports (done at 07:04) have not run yet, so the newest are Monday evening's:
+    # 30.11, 18:04 local = 17:04 UTC.
     monkeypatch.setenv("SMARKETING_NOW", "2026-11-30T23:30:00Z")
     workspace = build_demo(tmp_path / "ws")
     conn = sqlite3.connect(workspace.db_path)
     finished = conn.execute("SELECT max(finished_at) FROM imports "
                             "WHERE file LIKE 'hubspot-contacts%'").fetchone()[0]
-    assert finished == "2026-11-29T17:04:00Z"
+    assert finished == "2026-11-30T17:04:00Z"
+
+
+@pytest.mark.parametrize(("now", "newest_export"), [
+    # 08:00 UTC is 09:00 in Oslo (UTC+1 in winter): after the 07:04 local (06:04 UTC) imports.
+    ("2026-11-30T08:00:00Z", "2026-11-30T06:04:00Z"),
+    # Exactly when the last import finishes: it is there.
+    ("2026-11-30T06:04:00Z", "2026-11-30T06:04:00Z"),
+    # A second earlier it is not: the newest are Sunday evening's, 18:04 local = 17:04 UTC.
+    ("2026-11-30T06:03:59Z", "2026-11-29T17:04:00Z"),
+    ("2026-11-29T23:00:00Z", "2026-11-29T17:04:00Z"),  # Monday 00:00 in Oslo
+], ids=["after-the-exports", "as-they-finish", "just-before", "at-midnight"])
+def test_nothing_in_the_store_is_newer_than_the_build(tmp_path: Path, now: str,
+                                                      newest_export: str) -> None:
+    workspace = build_demo(tmp_path / "ws", now=datetime.fromisoformat(now))
+    conn = sqlite3.connect(workspace.db_path)
+    try:
+        assert conn.execute("SELECT max(finished_at) FROM imports").fetchone()[0] == newest_export
+        for table, columns in STAMP_COLUMNS.items():
+            for column in columns:
+                if table == "meetings" and column == "period_end":
+                    continue  # an exclusive period end, not a moment something happened
+                newest = conn.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+                assert newest is None or newest <= now, (table, column)
+    finally:
+        conn.close()
+
+
+def test_the_same_day_built_twice_after_the_exports_gives_the_same_store(tmp_path: Path) -> None:
+    # 09:00 and 15:00 in Oslo: both after the morning's exports, so nothing differs.
+    first = build_demo(tmp_path / "a", seed=11, now=datetime(2026, 11, 30, 8, tzinfo=UTC))
+    second = build_demo(tmp_path / "b", seed=11, now=datetime(2026, 11, 30, 14, tzinfo=UTC))
+    assert dump(first.root) == dump(second.root)
+    # And the same as a build for that day without a clock.
+    assert dump(build_demo(tmp_path / "c", seed=11, today=TODAY).root) == dump(first.root)
+
+
+def test_a_monday_meeting_finds_the_demo_data_fresh(built) -> None:
+    from smarketing_tui.meeting import data_freshness
+    from smarketing_tui.periods import parse_period
+
+    _, conn = built
+    # Monday 30.11, 09:00 in Oslo = 08:00 UTC. The weekly agenda reviews last week, 2026-W48,
+    # which ends at Monday 00:00 Oslo = Sunday 29.11 23:00 UTC. An import is stale when it
+    # finished more than a day before that: before Saturday 28.11 23:00 UTC. The demo's
+    # imports finished this morning, 06:38 to 07:04 Oslo (05:38 to 06:04 UTC).
+    now = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    period = parse_period("last-week", "Europe/Oslo", now)
+    assert (period.label, period.end_utc) == ("2026-W48", datetime(2026, 11, 29, 23, tzinfo=UTC))
+    found = {f.source_label: (f.finished_at, f.stale) for f in data_freshness(conn, period.end_utc,
+                                                                               now)}
+    assert found == {
+        "HubSpot export": ("2026-11-30T06:04:00Z", False),
+        "Pipedrive export": ("2026-11-30T05:52:00Z", False),
+        "Team activity log": ("2026-11-30T05:40:00Z", False),
+        "Campaign budget sheet": ("2026-11-30T05:38:00Z", False),
+    }
 
 
 # ---------------------------------------------------------------- sizes and shape
@@ -128,9 +185,11 @@ def test_about_3000_leads_over_the_12_weeks_before_this_one(built) -> None:
     created = [row[0] for row in conn.execute("SELECT created_at FROM leads")]
     assert 2500 <= len(created) <= 3500
     weeks = {iso_week_label(to_local(stamp, "Europe/Oslo").date()) for stamp in created}
-    # TODAY is Monday of 2026-W49; the 12 weeks before it are W37..W48 and the export
-    # (Saturday of W48) holds nothing of W49 yet.
-    assert weeks == {f"2026-W{n}" for n in range(37, 49)}
+    # TODAY is Monday of 2026-W49; the 12 weeks before it are W37..W48. The export read the
+    # CRM at 06:45 that Monday (05:45 UTC), so of W49 it holds at most a few night-time leads.
+    assert {f"2026-W{n}" for n in range(37, 49)} <= weeks <= {f"2026-W{n}" for n in range(37, 50)}
+    assert sum(1 for stamp in created if stamp >= "2026-11-29T23:00:00Z") <= 10
+    assert max(created) <= "2026-11-30T05:45:00Z"
     sources = dict(conn.execute("SELECT source, count(*) FROM leads GROUP BY source"))
     assert set(sources) == {"Organic search", "Paid search", "LinkedIn", "Webinar", "Referral",
                             "Events"}
@@ -140,22 +199,22 @@ def test_about_3000_leads_over_the_12_weeks_before_this_one(built) -> None:
 
 def test_nothing_happens_after_the_export(built) -> None:
     _, conn = built
-    # The exports finished on Saturday 28.11 at 18:04 Oslo time (17:04 UTC).
+    # The CRMs were read on Monday 30.11 at 06:45 Oslo time (05:45 UTC); the last import,
+    # the HubSpot contacts, finished at 07:04 (06:04 UTC).
     export = conn.execute("SELECT max(finished_at) FROM imports").fetchone()[0]
-    assert export == "2026-11-28T17:04:00Z"
+    assert export == "2026-11-30T06:04:00Z"
     for column in LEAD_STAMPS:
         newest = conn.execute(f"SELECT max({column}) FROM leads").fetchone()[0]
-        assert newest is not None and newest <= export, column
-    assert conn.execute("SELECT max(at) FROM lead_events").fetchone()[0] <= export
-    start_of_today = datetime(2026, 11, 30, tzinfo=zone("Europe/Oslo")).astimezone(UTC)
+        assert newest is not None and newest <= "2026-11-30T05:45:00Z", column
+    assert conn.execute("SELECT max(at) FROM lead_events").fetchone()[0] <= "2026-11-30T05:45:00Z"
     for table, columns in STAMP_COLUMNS.items():
         for column in columns:
             if table == "meetings" and column == "period_end":
                 continue  # an exclusive period end, not a moment something happened
             newest = conn.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
-            assert newest is None or newest < start_of_today.strftime("%Y-%m-%dT%H:%M:%SZ"), \
-                (table, column)
-    assert conn.execute("SELECT max(date) FROM activities").fetchone()[0] <= "2026-11-28"
+            assert newest is None or newest <= export, (table, column)
+    # The activity log covers the days that had ended: up to Sunday 29.11.
+    assert conn.execute("SELECT max(date) FROM activities").fetchone()[0] <= "2026-11-29"
 
 
 def test_every_timestamp_is_in_store_format(built) -> None:
@@ -266,7 +325,7 @@ def test_imports_record_the_two_crm_exports(built) -> None:
             newest in conn.execute("SELECT source_label || '/' || kind, file, preset, "
                                    "finished_at, newest_at FROM imports")}
     file, preset, finished, newest = rows["HubSpot export/leads"]
-    assert (file, preset) == ("hubspot-contacts-2026-11-28.csv", "hubspot")
+    assert (file, preset) == ("hubspot-contacts-2026-11-30.csv", "hubspot")
     assert newest <= finished
     file, preset, finished, newest = rows["Pipedrive export/leads"]
     assert file.startswith("pipedrive-deals-") and preset == "pipedrive" and newest <= finished
@@ -318,7 +377,8 @@ def test_open_issues_ranked_and_unranked_one_from_the_scorecard(built) -> None:
     assert evidence[0]["status"] == line["status"] == "red"
     assert (evidence[0]["actual"], evidence[0]["counts"]) == (line["actual"], line["counts"])
     assert evidence[0]["actual"] < evidence[0]["target"]
-    assert snapshot["freshness"]["newest_import"]["file"] == "hubspot-contacts-2026-11-21.csv"
+    # Imported on the morning of that meeting, Monday 23.11.
+    assert snapshot["freshness"]["newest_import"]["file"] == "hubspot-contacts-2026-11-23.csv"
     points = conn.execute("SELECT agenda, meeting_id FROM talking_points").fetchall()
     assert len(points) >= 2 and all(p == ("weekly.yaml", None) for p in points)
 
@@ -358,6 +418,33 @@ def test_the_scorecard_is_green_on_some_lines_and_red_on_others(built) -> None:
     assert status["acceptance_rate"] == "green"
     assert status["speed_to_lead"] == "red"
     assert status["min_touches"] == "red"
+
+
+def test_the_slas_demo_requests_metric_counts_the_demos_instant_mqls(built) -> None:
+    from smarketing_tui.periods import parse_period
+    from smarketing_tui.sla import load_sla
+    from smarketing_tui.store import open_readonly
+    from smarketing_tui.timeutil import parse_utc
+
+    workspace, conn = built
+    settings = workspace.settings()
+    as_of = datetime(2026, 11, 30, 8, tzinfo=UTC)  # Monday 09:00 in Oslo
+    week = parse_period("last-week", "Europe/Oslo", as_of)
+    store = open_readonly(workspace.db_path)
+    try:
+        engine = load_sla(workspace.sla_path, settings).engine(store, settings)
+        result = engine.compute("demo_requests", week, as_of, {}, None)
+    finally:
+        store.close()
+    # By hand, without the metric's SQL: W48 runs from Monday 23.11 00:00 to Monday 30.11
+    # 00:00 in Oslo (22.11 23:00 to 29.11 23:00 UTC); its MQLs that became MQLs at most
+    # 15 minutes (900 s) after they were created asked for a demo or a contact.
+    rows = conn.execute("SELECT created_at, mql_at FROM leads WHERE mql_at >= "
+                        "'2026-11-22T23:00:00Z' AND mql_at < '2026-11-29T23:00:00Z'").fetchall()
+    asked = sum(1 for created, mql in rows
+                if (parse_utc(mql) - parse_utc(created)).total_seconds() <= 900)
+    assert 0 < asked < len(rows)  # some asked; the others were scored, webinars, events
+    assert result.value == asked
 
 
 def test_mqls_rise_and_webinar_leads_convert_at_about_half_the_search_rate(built) -> None:
@@ -401,7 +488,8 @@ def test_summary_counts_what_was_built(built) -> None:
     summary = summarize(workspace)
     assert (summary.people, summary.marketers, summary.sellers) == (9, 4, 5)
     assert summary.leads == conn.execute("SELECT count(*) FROM leads").fetchone()[0]
-    assert (summary.first_week, summary.last_week) == ("2026-W37", "2026-W48")
+    # The newest lead came in during the night before this morning's export (W49).
+    assert (summary.first_week, summary.last_week) == ("2026-W37", "2026-W49")
     assert summary.export_label == "HubSpot export"
 
 
@@ -432,7 +520,8 @@ def test_cli_builds_into_a_new_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (target / "smarketing.yaml").is_file() and (target / "data" / "smarketing.db").is_file()
     assert f"Built a demo workspace for Fjordlys Software AS in {target.resolve()}" in result.output
     assert "9 (4 marketing, 5 sales)" in result.output
-    assert "2026-W37 to 2026-W48" in result.output
+    assert "2026-W37 to 2026-W49" in result.output
+    assert "HubSpot export of 30.11.2026 07:04" in result.output
     assert f"smarketing -w {target.resolve()} scorecard" in result.output
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timezone
 
 import pytest
 
-from smarketing_tui.reportformat import format_value
+from smarketing_tui.minutes import context_pairs
+from smarketing_tui.reportformat import counts_text, format_count, format_value
 from smarketing_tui.timeutil import (describe_age, format_date, format_datetime, format_money,
                                      format_number, format_percent, iso_week_label, utc_iso)
 
@@ -18,6 +20,15 @@ NBSP = "\u00a0"
     (1234567, 0, f"1{NBSP}234{NBSP}567"),
     (-0.5, 1, "-0,5"),
     (None, 0, "–"),
+    # Half away from zero on the number as written, as by hand: 12,25 -> 12,3 (float formatting
+    # rounds the binary value half to even and would print 12,2); 2,5 -> 3 and -2,5 -> -3.
+    (12.25, 1, "12,3"),
+    (2.5, 0, "3"),
+    (-2.5, 0, "-3"),
+    # 45,55 is stored as 45,549999...; as written it is 45,55, which rounds up to 45,6.
+    (45.55, 1, "45,6"),
+    # -0,04 rounds to zero: no minus sign in front of it.
+    (-0.04, 1, "0,0"),
 ])
 def test_format_number(value, decimals, expected):
     assert format_number(value, decimals) == expected
@@ -26,6 +37,12 @@ def test_format_number(value, decimals, expected):
 def test_money_percent_and_dates():
     assert format_money(12500, "NOK") == f"12{NBSP}500{NBSP}NOK"
     assert format_percent(0.425, 1) == f"42,5{NBSP}%"
+    # Rounded half up like the rest: 1 of 8 is 12,5 % -> 13 %; 1 234,50 NOK -> 1 235 NOK; and a
+    # share scaled as written: 0,1055 is 10,55 % exactly -> 10,6 % (0.1055 * 100 in floats is
+    # 10,549999..., which would round down to 10,5).
+    assert format_percent(1 / 8) == f"13{NBSP}%"
+    assert format_money(1234.5) == f"1{NBSP}235{NBSP}NOK"
+    assert format_percent(0.1055, 1) == f"10,6{NBSP}%"
     assert format_date(date(2026, 11, 29)) == "29.11.2026"
     # 13:05 UTC is 14:05 in Oslo in November (CET, UTC+1) ...
     assert format_datetime("2026-11-29T13:05:00Z", "Europe/Oslo") == "29.11.2026 14:05"
@@ -48,15 +65,94 @@ def test_describe_age():
     assert describe_age(datetime(2026, 11, 28, 8, 0, tzinfo=timezone.utc), now) == "2 days old"
 
 
+N = NBSP  # number and unit are joined by a no-break space, and so are thousands
+
+
 @pytest.mark.parametrize("value, unit, expected", [
-    (1, "share", f"100{NBSP}%"),          # an int share (a 100 % target in JSON) must not crash
-    (0.955, "share", f"95,5{NBSP}%"),
+    # share: percent with at most one decimal; a decimal that rounds to 0 is left out.
+    (0.9449, "share", f"94,5{N}%"),      # 94,49 % -> one decimal: 94,5 (the 9 rounds the 4 up)
+    (0.95, "share", f"95{N}%"),          # 95,0 % -> the ,0 is left out
+    (0.9401, "share", f"94{N}%"),        # 94,01 % -> 94,0 -> 94 (the old CLI printed 94,0 %)
+    (0.9996, "share", f"100{N}%"),       # 99,96 % -> 100,0 -> 100
+    (0.1225, "share", f"12,3{N}%"),      # 12,25 % -> half up: 12,3
+    (0.1055, "share", f"10,6{N}%"),      # 10,55 % as written (10,5499... in floats) -> 10,6
+    (0.955, "share", f"95,5{N}%"),       # 95,5 %
+    (1, "share", f"100{N}%"),            # an int share (a 100 % target in JSON) must not crash
+    (0, "share", f"0{N}%"),
+    # hours and days: at most one decimal, then the unit.
+    (12.25, "hours", f"12,3{N}h"),       # 12,25 -> half up: 12,3 (not 12,2)
+    (4.0, "hours", f"4{N}h"),            # 4,0 -> 4
+    (4.04, "hours", f"4{N}h"),           # 4,04 -> 4,0 -> 4
+    (0.96, "hours", f"1{N}h"),           # 0,96 -> 1,0 -> 1
+    (2.5, "days", f"2,5{N}d"),
+    (1234.5, "hours", f"1{N}234,5{N}h"),
+    # count: whole numbers as they are, averages with at most one decimal.
+    (3.0, "count", "3"),                 # a float that is whole: no decimal
+    (2.5, "count", "2,5"),
+    (2.35, "count", "2,4"),              # 2,35 -> half up: 2,4
     (104, "count", "104"),
-    (2.5, "count", "2,50"),
-    (None, "count", "no data"),
+    (1234567, "count", f"1{N}234{N}567"),
+    (5, None, "5"),                      # no unit known: a count
+    # money: whole currency units, grouped, the code after.
+    (1234567, "money", f"1{N}234{N}567{N}NOK"),
+    (812.5, "money", f"813{N}NOK"),      # 812,5 -> half up: 813 (half to even would give 812)
+    # no value: one dash in every unit.
+    (None, "count", "–"),
+    (None, "share", "–"),
+    (None, "hours", "–"),
+    (None, "days", "–"),
+    (None, "money", "–"),
+    (None, None, "–"),
 ])
 def test_format_value(value, unit, expected):
     assert format_value(value, unit) == expected
+
+
+def test_format_value_in_another_currency_and_for_text():
+    assert format_value(1234567, "money", "EUR") == f"1{N}234{N}567{N}EUR"
+    assert format_value("n/a", "count") == "n/a"  # a hand-edited snapshot: shown as it is
+
+
+def test_counts_by_the_same_rule_in_their_own_units():
+    # hours_to_first_contact shows p90, contacted, uncontacted, routing and response medians
+    # (mqls and median stay in JSON): p90 12,25 h -> 12,3 h; response median 3,0 h -> 3 h;
+    # routing median unknown -> –.
+    counts = {"mqls": 10, "contacted": 8, "uncontacted": 2, "median": 3.25, "p90": 12.25,
+              "routing_median": None, "response_median": 3.0}
+    assert counts_text("hours_to_first_contact", counts) == (
+        f"p90 12,3{N}h · contacted 8 · uncontacted 2 · routing median – · "
+        f"response median 3{N}h")
+    # median_days_mql_to_won: its p90 is in days (45,55 -> 45,6 d).
+    assert counts_text("median_days_mql_to_won", {"p90": 45.55, "won": 4}) == (
+        f"p90 45,6{N}d · won 4")
+    # won: the amount in money, 1 234,5 -> half up: 1 235 NOK.
+    assert counts_text("won", {"won": 3, "amount": 1234.5}) == f"amount 1{N}235{N}NOK"
+    # a reason's share of the rejections: 2 of 3 = 66,67 % -> 66,7 %.
+    assert format_count("share", 2 / 3, "rejection_reasons") == f"66,7{N}%"
+    # mqls shows no counts by default; every=True shows them all, in their order.
+    assert counts_text("mqls", {"mqls": 40}) == ""
+    assert counts_text("mqls", {"mqls": 40, "x_y": 2.5}, every=True, separator=", ") == \
+        "mqls 40, x y 2,5"
+
+
+def test_decision_context_numbers_read_as_on_screen():
+    # A scorecard line: actual/target/amber in the line's unit (share), counts in theirs.
+    line = {"commitment": "speed", "actual": 0.9449, "target": 0.95, "amber": None,
+            "unit": "share", "metric": "hours_to_first_contact",
+            "counts": {"p90": 12.25, "contacted": 8}, "running": True}
+    assert context_pairs(line) == [
+        ("commitment", "speed"), ("actual", f"94,5{N}%"), ("target", f"95{N}%"),
+        ("amber", "–"), ("unit", "share"), ("metric", "hours_to_first_contact"),
+        ("counts.p90", f"12,3{N}h"), ("counts.contacted", "8"), ("running", "yes")]
+    # A funnel row: rates are shares and amounts money by their names; a trend keeps the
+    # unit of the line it belongs to; a number of unknown unit is a count (0,72 -> 0,7).
+    funnel = {"total": {"accept_rate": 2 / 3, "won_amount": 1234567, "mqls": 12},
+              "evidence": {"unit": "hours", "trend": {"2026-W46": 5.0, "2026-W47": None}},
+              "other": 0.72}
+    assert context_pairs(funnel, currency="EUR") == [
+        ("total.accept_rate", f"66,7{N}%"), ("total.won_amount", f"1{N}234{N}567{N}EUR"),
+        ("total.mqls", "12"), ("evidence.unit", "hours"), ("evidence.trend.2026-W46", f"5{N}h"),
+        ("evidence.trend.2026-W47", "–"), ("other", "0,7")]
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -84,3 +180,21 @@ def test_due_date_mistakes_say_what_was_expected(typed, message):
 
     with pytest.raises(ValueError, match=message):
         parse_due_date(typed, date(2026, 11, 30))
+
+
+def test_cli_counts_wrap_between_counts_never_inside_one():
+    from rich.console import Console
+
+    from smarketing_tui.commands.report_cmds import Packed
+
+    console = Console(width=14, record=True, file=io.StringIO())
+    # "met 40 · missed 3" is 17 cells > 14: a new line; "missed 3 · p90 12,3 h" is 21 > 14:
+    # another; "p90 12,3 h" (10) fits whole although Rich would break at its no-break space.
+    console.print(Packed(["met 40", "missed 3", f"p90 12,3{N}h"]))
+    assert console.export_text().replace(N, " ").splitlines() == ["met 40", "missed 3",
+                                                                   "p90 12,3 h"]
+    console = Console(width=30, record=True, file=io.StringIO())
+    # 6 + 3 + 8 = 17 fits in 30; + 3 + 10 = 30 fits exactly.
+    console.print(Packed(["met 40", "missed 3", f"p90 12,3{N}h"]))
+    assert console.export_text().replace(N, " ").splitlines() == [
+        "met 40 · missed 3 · p90 12,3 h"]

@@ -48,6 +48,11 @@ def test_too_narrow_for_even_help_shows_nothing_rather_than_half_a_key():
     assert KeyBar.fit([NEXT, HELP], 6) == []
 
 
+def test_when_help_itself_does_not_fit_the_keys_that_do_are_shown():
+    wide_help = _key("?", "Every key of this screen", "help")  # 26 columns
+    assert KeyBar.fit([_key("]", "N"), wide_help], 10) == [_key("]", "N")]  # "] N" + gap
+
+
 AGENDA = textwrap.dedent("""\
     title: Key bar test
     cadence: weekly
@@ -104,3 +109,21 @@ async def test_a_click_between_keys_does_nothing(app):
         assert await pilot.click(KeyBar, offset=(6, 0))  # the gap after "] Next"
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen) and app.screen.session.current == 0
+
+
+@run_async
+async def test_hovering_a_key_highlights_it_and_shows_its_tooltip(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert await pilot.hover(KeyBar, offset=(8, 0))  # on "[ Prev" (columns 7-12)
+        await pilot.pause()
+        assert bar._hover.action == "previous_section"
+        assert bar.tooltip == "Go back to the previous agenda section"
+        hover = bar.get_component_rich_style("keybar--hover")
+        lit = {column for span in bar.render().spans if span.style == hover
+               for column in range(span.start, span.end)}
+        assert lit == set(range(7, 13))  # "[ Prev", and nothing else
+        assert await pilot.hover(KeyBar, offset=(6, 0))  # the gap between the two
+        await pilot.pause()
+        assert bar._hover is None and bar.tooltip is None

@@ -50,6 +50,12 @@ async def test_a_whole_weekly_meeting_by_keyboard(demo):
         assert isinstance(screen, MeetingScreen)
         session = screen.session
         assert session.period.label == "2026-W48"
+        # The demo's imports finished this morning (05:38-06:04 UTC), after Saturday 28.11
+        # 23:00 UTC, a day before W48 ends: the top bar shows no stale warning.
+        assert [f.source_label for f in screen.freshness] == [
+            "HubSpot export", "Pipedrive export", "Team activity log", "Campaign budget sheet"]
+        assert not any(f.stale for f in screen.freshness)
+        assert screen._freshness_text("yellow").plain == "HubSpot export, 2 hours old (+3 more)"
 
         # 1. Check-in: everyone here, then the highlighted (first) person away.
         await pilot.press("A", "p")
@@ -76,6 +82,7 @@ async def test_a_whole_weekly_meeting_by_keyboard(demo):
         await _settle(pilot)
         assert screen.current_view.SECTION_TYPE == "scorecard"
         assert session.scorecard_shown is not None
+        assert session.scorecard_shown["freshness"]["stale"] is False
         clock.advance(300)
         # 6. Issues: rank the highlighted one first, then solve it.
         await pilot.press("right_square_bracket")

@@ -142,7 +142,7 @@ def build_meetings(conn, monkeypatch, *, decision_text: str | None = None) -> di
         conn, m2, decision_text or "Webinar leads are called within 4 business hours",
         section_position=4, section_title="SLA scorecard",
         context={"metric": "contacted_within_sla_rate", "actual": 0.72, "target": 0.9,
-                 "status": "red"})
+                 "unit": "share", "status": "red"})
     at("2026-11-23T08:33:00Z")
     ids["i2"] = records.raise_issue(conn, "Campaign names differ between HubSpot & the CRM",
                                     raised_by="Kari Nordmann", meeting_id=m2)

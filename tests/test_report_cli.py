@@ -58,6 +58,31 @@ def test_scorecard_json_follows_the_schema(ws):
     assert speed["counts"] == {"mqls": 2, "met": 1, "missed": 1, "pending": 0}
 
 
+def test_every_report_defaults_to_the_week_the_weekly_meeting_reviews(ws):
+    # NOW is Wednesday 18.11 (W47); the weekly agenda reviews last week: W46, 9.-15.11, where
+    # both MQLs of the fixture are (9.11). this-week (W47) would hold neither.
+    card = json.loads(run(ws, "scorecard", "-f", "json").output)
+    assert (card["period"]["label"], card["period"]["running"]) == ("2026-W46", False)
+    speed = {c["id"]: c for c in card["commitments"]}["speed_to_lead"]
+    assert (speed["judged_period"]["label"], speed["actual"]) == ("2026-W46", 0.5)
+    metrics = json.loads(run(ws, "metrics", "mqls", "-f", "json").output)
+    assert (metrics["period"]["label"], metrics["metrics"][0]["value"]) == ("2026-W46", 2)
+    drill = json.loads(run(ws, "drill", "speed_to_lead", "-f", "json").output)
+    assert (drill["period"]["label"], drill["total"]) == ("2026-W46", 1)  # S1, never contacted
+
+
+def test_the_default_period_is_the_weekly_agendas_and_the_help_says_so():
+    from smarketing_tui.agenda import DEFAULT_PERIOD as AGENDA_DEFAULTS
+    from smarketing_tui.commands.report_cmds import DEFAULT_PERIOD
+
+    assert DEFAULT_PERIOD == AGENDA_DEFAULTS["weekly"] == "last-week"
+    for command in ("scorecard", "metrics", "drill"):
+        result = CliRunner().invoke(cli, [command, "--help"], terminal_width=200,
+                                    max_content_width=200)
+        assert result.exit_code == 0
+        assert "(default: last-week, the week the weekly meeting reviews)" in result.output
+
+
 def test_scorecard_records_the_lead_definition_once(ws):
     assert run(ws, "scorecard", "-f", "json").exit_code == 0
     assert run(ws, "scorecard", "-f", "json").exit_code == 0

@@ -8,18 +8,13 @@ from sections_harness import demo_context
 from sections_harness import SectionTestApp
 from smarketing_tui import records
 from smarketing_tui.tui.sections.dialogs import TableModal
-from smarketing_tui.scorecard_text import format_value, issue_from_line
+from smarketing_tui.scorecard_text import issue_from_line
 from smarketing_tui.tui.sections.scorecard import ScorecardView, order_lines, sparkline
 
 NOW = "2026-11-23T08:00:00Z"
 
 
 def test_helpers_by_hand():
-    assert format_value(0.9412, "share") == "94,1\u00a0%"
-    assert format_value(0.95, "share") == "95\u00a0%"
-    assert format_value(12.26, "hours") == "12,3\u00a0h"
-    assert format_value(1200, "money") == "1\u00a0200\u00a0NOK"
-    assert format_value(None, "count") == "–"
     # 0..10 spread over 8 levels: 0 -> lowest, 5 -> level round(3.5) = 4 ('▅'), 10 -> highest.
     assert sparkline([0, 5, 10, None]) == "▁▅█·"
     assert sparkline([None, None]) == "··"

@@ -405,10 +405,32 @@ async def test_long_section_titles_are_cut_to_the_agenda_column(workspace, clock
     app = _app(workspace, path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        prompt = app.screen.query_one("#agenda").get_option_at_index(1).prompt
+        prompt = app.screen.query_one("#agenda").prompt(1)
         first_line = prompt.plain.splitlines()[0]
         # The column is 24 wide; the list's content area 22: "  2. " + title + "…" fits in it.
         assert first_line.endswith("…") and len(first_line) <= 22
+
+
+@run_async
+async def test_an_overrun_in_the_agenda_takes_the_new_theme_colour(workspace, agenda_path,
+                                                                    clock):
+    app = _app(workspace, agenda_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        clock.advance(6 * 60)  # Opening has 5 minutes
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+
+        def over_colour() -> str:
+            prompt = app.screen.query_one("#agenda").prompt(0)
+            start = prompt.plain.index("over") - len("6:00 / 5:00 ")
+            return next(str(span.style) for span in prompt.spans if span.start == start)
+
+        before = over_colour()
+        assert before == f"bold {app.current_theme.error}"
+        app.theme = "nord"  # its error colour (#BF616A) is not the default theme's
+        await pilot.pause()
+        assert over_colour() == f"bold {app.current_theme.error}" != before
 
 
 @run_async
@@ -420,7 +442,7 @@ async def test_markup_in_agenda_titles_is_shown_as_written(workspace, clock):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("n", *"x", "enter")
         await pilot.pause()
-        agenda_text = app.screen.query_one("#agenda").get_option_at_index(0).prompt.plain
+        agenda_text = app.screen.query_one("#agenda").prompt(0).plain
         assert "[red]Open[/red]" in agenda_text
         assert [n.message for n in app._notifications] == [
             "Note added to [red]Open[/red] [b]"]

@@ -303,7 +303,8 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
         db.close()
 
     def numbers(entry) -> str:
-        pairs = context_pairs(entry.decision.context) if entry.decision.context else []
+        pairs = (context_pairs(entry.decision.context, currency=settings.currency)
+                 if entry.decision.context else [])
         return "; ".join(f"{k}: {v}" for k, v in pairs)
 
     def meeting_date(entry) -> date:

@@ -13,10 +13,15 @@ from smarketing_tui.errors import UserError
 
 FORMATS = ("table", "json", "csv", "md")
 
+# What the weekly meeting reviews (the weekly agenda's default period): on a Monday
+# morning the scorecard shows the week just ended, not the few hours of the new one.
+DEFAULT_PERIOD = "last-week"
+
 _period_option = click.option(
     "--period", "-p", "period_text", metavar="P", default=None,
     help="2026-W48, 2026-11, 2026-Q4, 2026, 2026-11-03..2026-11-16, this-week, last-week, "
-         "this-month, last-month (default: this-week for the scorecard, this-month otherwise).")
+         f"this-month, last-month (default: {DEFAULT_PERIOD}, the week the weekly meeting "
+         "reviews).")
 _as_of_option = click.option(
     "--as-of", "as_of_text", metavar="T", default=None,
     help="Judge as of this moment (ISO date = end of that day, or date-time; default: now).")
@@ -116,10 +121,13 @@ def _record_lead_definition(ctx: _Context) -> None:
               help="Exit with code 1 when any commitment is red (for scripts and CI).")
 @click.pass_obj
 def scorecard(state, period_text, as_of_text, fmt, sla_path, fail_on_red) -> None:
-    """The SLA scorecard: each commitment with target, actual, status, pace and trend."""
+    """The SLA scorecard: each commitment with target, actual, status, pace and trend.
+
+    By default for last week, the week the weekly meeting reviews; --period picks another.
+    """
     from smarketing_tui.scorecard import build_scorecard
 
-    ctx = _Context(state, period_text, as_of_text, sla_path, "this-week")
+    ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     _record_lead_definition(ctx)
     card = build_scorecard(ctx.conn, ctx.sla, ctx.settings, ctx.period, ctx.as_of)
     if fmt == "json":
@@ -174,7 +182,8 @@ def _target_text(line, settings) -> str:
 
 
 def _scorecard_rows(card, settings) -> list[dict]:
-    from smarketing_tui.reportformat import STATUS_LABELS, counts_text, format_value, sparkline
+    from smarketing_tui.reportformat import (STATUS_LABELS, count_parts, counts_text, format_value,
+                                             sparkline)
 
     rows = []
     for line in card.commitments:
@@ -187,11 +196,41 @@ def _scorecard_rows(card, settings) -> list[dict]:
             "actual": format_value(line.actual, c.unit, settings.currency),
             "status": STATUS_LABELS[line.status],
             "counts": counts_text(c.metric, line.counts, settings.currency),
+            "count_parts": count_parts(c.metric, line.counts, settings.currency),
             "pace": line.pace.text if line.pace else "",
             "trend": sparkline(p.actual for p in line.trend),
             "red_streak": line.red_streak,
         })
     return rows
+
+
+class Packed:
+    """A rich renderable: parts joined by `` · ``, wrapped only between parts, so a count and
+    its value (``p90 19,4 h``) stay on one line; a part wider than the cell folds as text."""
+
+    def __init__(self, parts: list[str], separator: str = " · ") -> None:
+        self.parts, self.separator = parts, separator
+
+    def __rich_measure__(self, console, options):
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        widths = [cell_len(part) for part in self.parts] or [0]
+        return Measurement(min(max(widths), options.max_width),
+                           min(cell_len(self.separator.join(self.parts)), options.max_width))
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        lines: list[str] = []
+        for part in self.parts:
+            joined = f"{lines[-1]}{self.separator}{part}" if lines else part
+            if lines and cell_len(joined) <= options.max_width:
+                lines[-1] = joined
+            else:
+                lines.append(part)
+        yield Text("\n".join(lines))
 
 
 _STATUS_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red",
@@ -200,7 +239,7 @@ _STATUS_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold re
 
 def _scorecard_table(card, settings) -> None:
     from rich import box
-    from rich.console import Console
+    from rich.console import Console, Group
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -214,8 +253,8 @@ def _scorecard_table(card, settings) -> None:
     table = Table(title=escape(title), title_justify="left", show_lines=True,
                   box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Commitment", ratio=3, min_width=16)
-    table.add_column("Target", justify="right")
-    table.add_column("Actual", justify="right")
+    table.add_column("Target", justify="right", no_wrap=True)  # a value never splits
+    table.add_column("Actual", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Behind it", ratio=2, min_width=12)
     table.add_column("Trend", no_wrap=True)
@@ -229,9 +268,8 @@ def _scorecard_table(card, settings) -> None:
         spark = sparkline(p.actual for p in line.trend)
         for char, point in zip(spark, line.trend):
             trend.append(char, style=_STATUS_STYLES[point.status].replace("bold ", ""))
-        behind = Text(row["counts"])
-        if row["pace"]:
-            behind.append(("\n" if row["counts"] else "") + row["pace"], style="italic")
+        behind = Group(*([Packed(row["count_parts"])] if row["count_parts"] else []),
+                       *([Text(row["pace"], style="italic")] if row["pace"] else []))
         table.add_row(
             Text.assemble((row["id"], "bold"), (f"  {row['team']} · {row['period']}", "dim"),
                           "\n", row["description"]),
@@ -302,14 +340,14 @@ def _scorecard_md(card, settings) -> None:
 @_sla_option
 @click.pass_obj
 def metrics(state, names, period_text, as_of_text, by, fmt, sla_path) -> None:
-    """Catalogue metrics (and the SLA's custom ones) for a period.
+    """Catalogue metrics (and the SLA's custom ones) for a period (default: last week).
 
     Without NAME, every catalogue metric. Parameters go after a colon, e.g.
     first_contact_within:hours=4,clock=calendar or min_touches_met:k=5.
     """
     from smarketing_tui.metrics import CATALOGUE, parse_metric_spec
 
-    ctx = _Context(state, period_text, as_of_text, sla_path, "this-month", need_sla=False,
+    ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD, need_sla=False,
                    sync_people=by == "team")
     engine = ctx.engine()
     specs = [parse_metric_spec(name) for name in names] or [(n, {}) for n in CATALOGUE]
@@ -359,7 +397,7 @@ def _metrics_csv(results) -> None:
 
 
 def _metrics_text(results, ctx, fmt: str) -> None:
-    from smarketing_tui.reportformat import counts_text, format_value
+    from smarketing_tui.reportformat import count_parts, counts_text, format_value
     from smarketing_tui.reportformat import markdown_escape as md
     from smarketing_tui.timeutil import format_datetime
 
@@ -398,16 +436,18 @@ def _metrics_text(results, ctx, fmt: str) -> None:
     console = Console(highlight=False)
     table = Table(title=escape(heading), title_justify="left")
     table.add_column("Metric", style="bold")
-    table.add_column("Value", justify="right")
+    table.add_column("Value", justify="right", no_wrap=True)  # a value never splits
     table.add_column("Behind it")
     for result in results:
         style = "dim" if result.value is None else ""
         table.add_row(Text(label(result)),
                       Text(format_value(result.value, result.unit, currency), style=style),
-                      Text(counts_text(result.metric, result.counts, currency)))
-        for key, value, counts in group_rows(result):
-            table.add_row(Text(f"  {result.by} = {key}", style="not bold"), Text(value),
-                          Text(counts))
+                      Packed(count_parts(result.metric, result.counts, currency)))
+        for group in result.groups:
+            key = "(none)" if group.key is None else str(group.key)
+            table.add_row(Text(f"  {result.by} = {key}", style="not bold"),
+                          Text(format_value(group.value, result.unit, currency)),
+                          Packed(count_parts(result.metric, group.counts, currency)))
     console.print(table)
 
 
@@ -425,10 +465,13 @@ def _metrics_text(results, ctx, fmt: str) -> None:
               help="Show at most this many rows (0: all).")
 @click.pass_obj
 def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit) -> None:
-    """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late)."""
+    """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late).
+
+    By default for last week, as the scorecard; --period picks another.
+    """
     from smarketing_tui.scorecard import drill as drill_rows
 
-    ctx = _Context(state, period_text, as_of_text, sla_path, "this-week")
+    ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     commitment, judged, result = drill_rows(ctx.conn, ctx.sla, ctx.settings, commitment_id,
                                             ctx.period, ctx.as_of, limit or None)
     if fmt == "json":

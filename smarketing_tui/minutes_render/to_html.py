@@ -19,6 +19,7 @@ from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carrie
                                     format_duration, format_target, freshness_text, outcome_text,
                                     period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
+from smarketing_tui.reportformat import format_value
 from smarketing_tui.timeutil import format_date, format_datetime
 
 COLORS = {"green": "#1a7f37", "amber": "#b35900", "red": "#c62828", "no_data": "#8a8a8a"}
@@ -91,7 +92,7 @@ def render_html(minutes: Minutes) -> str:
     body += _time_table(minutes)
     body += _scorecard(minutes)
     for section in minutes.sections:
-        body += _section(section)
+        body += _section(section, minutes.currency)
     body += _issues(minutes)
     body += _open_actions(minutes)
     body.append(f"<footer>Exported {format_datetime(minutes.generated_at, minutes.timezone)} by "
@@ -175,8 +176,10 @@ def time_bar(used: float, timebox: float, scale: float, width: int = 160) -> str
             "stroke-width=\"1.5\"/></svg>")
 
 
-def sparkline_svg(points: list[dict], width: int = 96, height: int = 22) -> str:
-    """An inline SVG sparkline of a trend; each point coloured by its status."""
+def sparkline_svg(points: list[dict], unit: str | None = "count", currency: str = "NOK",
+                  width: int = 96, height: int = 22) -> str:
+    """An inline SVG sparkline of a trend; each point coloured by its status, its value (in
+    ``unit``) in its tooltip and in the label a screen reader reads."""
     values = [p.get("actual") if isinstance(p, dict) else None for p in points]
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if not numbers:
@@ -193,11 +196,12 @@ def sparkline_svg(points: list[dict], width: int = 96, height: int = 22) -> str:
         coords.append(f"{x:.1f},{y:.1f}")
         status = point.get("status") if isinstance(point, dict) else None
         color = COLORS.get(str(status), COLORS["no_data"])
-        title = f"{point.get('label', '')}: {value} ({status_label(status)})"
+        title = (f"{point.get('label', '')}: {format_value(value, unit, currency)} "
+                 f"({status_label(status)})")
         dots.append(f"<circle cx=\"{x:.1f}\" cy=\"{y:.1f}\" r=\"2.5\" fill=\"{color}\">"
                     f"<title>{h(title)}</title></circle>")
-    labels = ", ".join(f"{p.get('label', '')} {v}" for p, v in zip(points, values)
-                       if isinstance(p, dict))
+    labels = ", ".join(f"{p.get('label', '')} {format_value(v, unit, currency)}"
+                       for p, v in zip(points, values) if isinstance(p, dict))
     return (f"<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" "
             "role=\"img\" "
             f"aria-label=\"{h('Trend: ' + labels)}\">"
@@ -239,7 +243,8 @@ def _scorecard(minutes: Minutes) -> list[str]:
                 f"<td>{h(line.get('team') or '')}</td>"
                 f"<td class=\"num\">{h(format_target(line, minutes.currency))}</td>"
                 f"<td class=\"num\">{h(actual_text(line, minutes.currency))}</td>"
-                f"<td>{sparkline_svg(line.get('trend') or [])}</td>"
+                f"<td>{sparkline_svg(line.get('trend') or [], line.get('unit'), minutes.currency)}"
+                "</td>"
                 f"<td class=\"num\">{h(streak)}</td></tr>")
         out += ["</tbody>", "</table>"]
     definition = card.get("lead_definition")
@@ -250,7 +255,7 @@ def _scorecard(minutes: Minutes) -> list[str]:
     return out
 
 
-def _section(section: SectionMinutes) -> list[str]:
+def _section(section: SectionMinutes, currency: str) -> list[str]:
     if section.position is None:
         out = [f"<section><h2>{h(section.title)}</h2>"]
     else:
@@ -281,7 +286,7 @@ def _section(section: SectionMinutes) -> list[str]:
         out += ["</tbody>", "</table>"]
     if section.decisions:
         out += ["<h3>Decisions</h3>", "<ul class=\"items decisions\">"]
-        out += [_decision(d) for d in section.decisions]
+        out += [_decision(d, currency) for d in section.decisions]
         out.append("</ul>")
     if section.action_items:
         out += ["<h3>Action items</h3>"] + _actions_table(section.action_items)
@@ -292,11 +297,12 @@ def _section(section: SectionMinutes) -> list[str]:
     return out + ["</section>"]
 
 
-def _decision(decision: records.Decision) -> str:
+def _decision(decision: records.Decision, currency: str) -> str:
     text = f"<li class=\"decision\" id=\"decision-{decision.id}\">{h(decision.text)}"
     if decision.issue_id:
         text += f" <span class=\"muted\">(solves issue #{decision.issue_id})</span>"
-    pairs = context_pairs(decision.context) if decision.context else []
+    pairs = (context_pairs(decision.context, currency=currency)
+             if decision.context else [])
     if pairs:
         shown = "; ".join(f"{h(k)}: {h(v)}" for k, v in pairs)
         text += f"<div class=\"context\">Numbers on screen: {shown}</div>"

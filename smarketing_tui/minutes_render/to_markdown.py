@@ -194,7 +194,7 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
     if section.decisions:
         out += ["**Decisions**", ""]
         for decision in section.decisions:
-            out += _decision(decision)
+            out += _decision(decision, minutes.currency)
         out.append("")
     if section.action_items:
         out += ["**Action items**", ""] + _actions_table(section.action_items)
@@ -207,12 +207,13 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
     return out
 
 
-def _decision(decision: records.Decision) -> list[str]:
+def _decision(decision: records.Decision, currency: str) -> list[str]:
     line = f"- {md_item(decision.text)}"
     if decision.issue_id:
         line += f" (solves issue \\#{decision.issue_id})"
     lines = [line]
-    pairs = context_pairs(decision.context) if decision.context else []
+    pairs = (context_pairs(decision.context, currency=currency)
+             if decision.context else [])
     if pairs:
         shown = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in pairs)
         lines.append(f"  - *Numbers on screen:* {shown}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -34,8 +35,9 @@ class ShownKey:
 
     @property
     def width(self) -> int:
-        return Text(f"{self.display} {self.description}" if self.description
-                    else self.display).cell_len
+        """Columns taken: the key, and a space and the description if there is one."""
+        return cell_len(self.display) + (cell_len(self.description) + 1 if self.description
+                                         else 0)
 
 
 class KeyBar(Widget, can_focus=False):
@@ -74,14 +76,16 @@ class KeyBar(Widget, can_focus=False):
         self.show_command_palette = show_command_palette
         self._placed: list[tuple[int, int, ShownKey]] = []  # (first column, end, key)
         self._hover: ShownKey | None = None
-        self._signature: tuple | None = None
+        self._drawn: Text | None = None  # the line last drawn
+        self._drawn_signature: tuple | None = None  # the bindings it showed
 
     # -- what to show ------------------------------------------------------------------
 
-    def shown_keys(self) -> tuple[list[ShownKey], ShownKey | None]:
+    def shown_keys(self, bindings: dict | None = None
+                   ) -> tuple[list[ShownKey], ShownKey | None]:
         """The keys to show, in order, one per action (as Textual's footer), and the
         command palette's key for the right-hand end (None when it is not shown)."""
-        bindings = self.screen.active_bindings
+        bindings = self._active_bindings() if bindings is None else bindings
         keys: dict[str, ShownKey] = {}
         palette_key = self.app.COMMAND_PALETTE_BINDING
         for key, (_node, binding, enabled, tooltip) in bindings.items():
@@ -94,28 +98,46 @@ class KeyBar(Widget, can_focus=False):
             palette = self._shown(binding, enabled, binding.tooltip or binding.description)
         return list(keys.values()), palette
 
+    def _active_bindings(self) -> dict:
+        focused = self.screen.focused
+        if focused is not None and not focused.is_attached:
+            # A widget being removed still holds the focus for a moment (a section view
+            # when the meeting moves on); its bindings chain ends at itself.
+            return {}
+        return self.screen.active_bindings
+
+    def _signature(self, bindings: dict | None = None) -> tuple:
+        bindings = self._active_bindings() if bindings is None else bindings
+        return tuple((key, binding.action, binding.description, enabled, tooltip)
+                     for key, (_node, binding, enabled, tooltip) in bindings.items()
+                     if binding.show)
+
     def _shown(self, binding: Binding, enabled: bool, tooltip: str) -> ShownKey:
         return ShownKey(binding.key, self.app.get_key_display(binding), binding.description,
                         binding.action, enabled, tooltip or binding.tooltip or "")
 
     @staticmethod
     def fit(keys: list[ShownKey], width: int) -> list[ShownKey]:
-        """The keys that fit in ``width`` columns, whole: in their order, and when some
-        must go, the help key (if any) kept at the end, so that the rest stay findable."""
-        def needed(chosen: list[ShownKey]) -> int:
-            return sum(k.width for k in chosen) + GAP * len(chosen)
+        """The keys that fit in ``width`` columns (each with a gap after it), whole: in their
+        order, and when some must go, the help key (if any, and if it fits) kept at the
+        end, so that the rest stay findable."""
+        def needed(key: ShownKey) -> int:
+            return key.width + GAP
 
-        if needed(keys) <= width:
+        if sum(map(needed, keys)) <= width:
             return keys
         helper = next((k for k in keys if k.action == HELP_ACTION), None)
-        others = [k for k in keys if k is not helper]
-        reserve = [helper] if helper else []
+        reserve = [helper] if helper is not None and needed(helper) <= width else []
+        used = sum(map(needed, reserve))
         chosen: list[ShownKey] = []
-        for key in others:
-            if needed(chosen + [key] + reserve) > width:
+        for key in keys:
+            if key is helper:
+                continue
+            if used + needed(key) > width:
                 break
             chosen.append(key)
-        return chosen + reserve if needed(chosen + reserve) <= width else chosen
+            used += needed(key)
+        return chosen + reserve
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -126,17 +148,24 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen) -> None:
-        # Focus moves two or three times in a section move; redraw once, and only if the
-        # keys differ (a repaint of one line, no layout).
-        signature = tuple((k, b.action, b.description, enabled, t) for k, (_n, b, enabled, t)
-                          in self.screen.active_bindings.items() if b.show)
-        if signature != self._signature:
-            self._signature = signature
+        # Focus moves two or three times in a section move; redraw only when the keys
+        # differ from those drawn (a repaint of one line, no layout), and not in between,
+        # while the focus is on a widget on its way out.
+        signature = self._signature()
+        if signature and signature != self._drawn_signature:
             self.refresh()
 
     def render(self) -> Text:
         width = self.size.width
-        keys, palette = self.shown_keys()
+        bindings = self._active_bindings()
+        signature = self._signature(bindings)
+        if not signature and self._drawn is not None:
+            return self._drawn  # the focus is in between widgets: keep the keys shown
+        self._drawn_signature = signature
+        keys, palette = self.shown_keys(bindings)
+        self._styles = (self.get_component_rich_style("keybar--key"),
+                        self.get_component_rich_style("keybar--description"),
+                        self.get_component_rich_style("keybar--hover"))
         right = Text()
         if palette is not None:
             right.append("▏", style=self.get_component_rich_style("keybar--separator"))
@@ -156,19 +185,19 @@ class KeyBar(Widget, can_focus=False):
             line.append_text(right)
         self._placed = placed
         line.stylize_before(self.rich_style)
+        self._drawn = line
         return line
 
     def _label(self, key: ShownKey) -> Text:
-        key_style = self.get_component_rich_style("keybar--key")
-        description_style = self.get_component_rich_style("keybar--description")
+        key_style, description_style, hover_style = self._styles
         label = Text()
         label.append(key.display, style=key_style)
         if key.description:
             label.append(" " + key.description, style=description_style)
         if not key.enabled:
             label.stylize("dim")
-        if key is self._hover or (self._hover is not None and key == self._hover):
-            label.stylize(self.get_component_rich_style("keybar--hover"))
+        if self._hover is not None and key == self._hover:
+            label.stylize(hover_style)
         return label
 
     # -- mouse -------------------------------------------------------------------------

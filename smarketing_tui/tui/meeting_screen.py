@@ -20,13 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.timeutil import format_date
 from smarketing_tui.tui import messages
+from smarketing_tui.tui.agenda_column import AgendaColumn
 from smarketing_tui.tui.keybar import KeyBar
 from smarketing_tui.tui.sections.base import SectionContext, SectionView
 
@@ -72,14 +72,12 @@ class TopBar(Static):
     """Meeting title, period, clock and time left; the section's own clock; data freshness."""
 
 
-class AgendaList(OptionList):
-    """The agenda: every section with its timebox and time used; click or Enter to go there."""
-
-
 class MeetingScreen(Screen):
     """The main screen of a meeting in progress."""
 
-    AUTO_FOCUS = None  # the section view takes the focus (focusing the agenda first cost a restyle)
+    AUTO_FOCUS = ""  # no auto focus: the section view takes it (None would inherit the app's "*",
+                     # which focused the agenda first, then the view: a restyle and a key bar
+                     # redraw more)
 
     HELP = ("Walk the agenda with ] and [ (or click a section). The clock counts each section "
             "against its timebox; space pauses it. Everything you record is saved at once; "
@@ -127,7 +125,7 @@ class MeetingScreen(Screen):
         self._read_freshness()
         yield TopBar(id="topbar")
         with Horizontal(id="body"):
-            yield AgendaList(id="agenda")
+            yield AgendaColumn(id="agenda")
             with Container(id="section-host"):
                 # Composed with the screen, so that the first paint already shows it.
                 self.current_view = self._make_view()
@@ -137,11 +135,12 @@ class MeetingScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = self.session.agenda.title
-        agenda = self.query_one(AgendaList)
-        agenda.set_options(Option(self._agenda_prompt(s.position), id=f"s{s.position}")
-                           for s in self.session.sections)
+        agenda = self.query_one(AgendaColumn)
+        agenda.set_prompts([self._agenda_prompt(s.position) for s in self.session.sections])
         self._agenda_drawn_width = self._agenda_width()
         agenda.highlighted = self.session.current
+        # The entries carry the theme's accent and error colours: drawn again on a change.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_agenda(True))
         self.call_after_refresh(self._focus_view, self.current_view)
         self._section_shown()
         self._refresh_clock()
@@ -155,6 +154,7 @@ class MeetingScreen(Screen):
 
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
+        self.app.theme_changed_signal.unsubscribe(self)
         if not self.session.is_ended and not self.session.is_paused:
             try:
                 self.session.leave()
@@ -202,19 +202,17 @@ class MeetingScreen(Screen):
         return value or fallback
 
     def _agenda_width(self) -> int:
-        width = self.query_one(AgendaList).content_region.width
+        width = self.query_one(AgendaColumn).scrollable_content_region.width
         # Before the first layout: the column (app.tcss) less its right border.
         return width or (24 if self.has_class("-narrow") else 30) - 1
 
-    def _redraw_agenda(self) -> None:
+    def _redraw_agenda(self, force: bool = False) -> None:
         width = self._agenda_width()
-        if width == self._agenda_drawn_width:
+        if width == self._agenda_drawn_width and not force:
             return  # the prompts were cut for this width already (the first resize, mostly)
         self._agenda_drawn_width = width
-        agenda = self.query_one(AgendaList)
-        for state in self.session.sections:
-            agenda.replace_option_prompt_at_index(state.position,
-                                                  self._agenda_prompt(state.position))
+        agenda = self.query_one(AgendaColumn)
+        agenda.set_prompts([self._agenda_prompt(s.position) for s in self.session.sections])
 
     def _agenda_prompt(self, position: int) -> Text:
         session = self.session
@@ -240,9 +238,8 @@ class MeetingScreen(Screen):
 
     def _refresh_clock(self) -> None:
         session = self.session
-        agenda = self.query_one(AgendaList)
-        agenda.replace_option_prompt_at_index(session.current,
-                                              self._agenda_prompt(session.current))
+        self.query_one(AgendaColumn).update_prompt(session.current,
+                                                   self._agenda_prompt(session.current))
         error, warning = self._theme("error", "red"), self._theme("warning", "yellow")
         self._warn_once_over_time()
         left = Text()
@@ -416,8 +413,8 @@ class MeetingScreen(Screen):
             return
         if moved is False or previous == self.session.current:
             return
-        agenda = self.query_one(AgendaList)
-        agenda.replace_option_prompt_at_index(previous, self._agenda_prompt(previous))
+        agenda = self.query_one(AgendaColumn)
+        agenda.update_prompt(previous, self._agenda_prompt(previous))
         agenda.highlighted = self.session.current
         self._show_section()
         self._refresh_clock()
@@ -447,9 +444,9 @@ class MeetingScreen(Screen):
     def action_previous_section(self) -> None:
         self._go(self.session.previous_section)
 
-    @on(OptionList.OptionSelected, "#agenda")
-    def _agenda_selected(self, event: OptionList.OptionSelected) -> None:
-        self.go_to_section(event.option_index)
+    @on(AgendaColumn.Selected, "#agenda")
+    def _agenda_selected(self, event: AgendaColumn.Selected) -> None:
+        self.go_to_section(event.position)
 
     def _decision_context(self) -> dict | None:
         if self.current_view is None:

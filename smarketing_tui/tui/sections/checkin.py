@@ -81,6 +81,9 @@ class CheckinView(SectionView):
                                                presence_cell(row.present),
                                                safe(one_line(row.checkin or ""))]))
         fill_table(table, self.COLUMNS, cells, table_room(self, table))
+        # As tall as its rows: no empty table lines to draw (a fifth of the first paint)
+        # below the people, and a long team list still scrolls.
+        table.styles.max_height = max(4, table.row_count + 1)
         keep_cursor(table, current)
         self._update_summary(rows)
 

@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
-from smarketing_tui.scorecard_text import COMPARISON, format_value, issue_from_line
+from smarketing_tui.reportformat import count_parts, format_value
+from smarketing_tui.scorecard_text import COMPARISON, issue_from_line
 from smarketing_tui.timeutil import (format_datetime, format_money, format_number)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
@@ -69,6 +70,11 @@ def drill_cell(key: str, value, tz: str, currency: str):
         decimals = 0 if float(value).is_integer() else 1
         return Text(format_number(value, decimals), justify="right")
     return safe(one_line(value, 40))
+
+
+def _dim(text: Text) -> Text:
+    text.stylize("dim")
+    return text
 
 
 ScorecardTable = table_with_enter("Leads behind", "Show the leads behind the highlighted line")
@@ -273,28 +279,33 @@ class ScorecardView(SectionView):
             return
         currency = self.context.settings.currency
         unit = line.get("unit", "count")
+        # Lines packed from whole segments, so no value breaks at its no-break space.
+        width = view_width(self) - 4  # the pane's padding and a scrollbar
+        judged = line.get("judged_period") or {}
         text = Text()
         text.append(clean(line["description"]), style="bold")
-        judged = line.get("judged_period") or {}
-        text.append(clean(f"\n{line.get('team') or 'both teams'} · {line['id']} · judged over "
-                          f"{judged.get('label', '?')}"
-                          f"{' (running)' if judged.get('running') else ''}"
-                          f" · amber from {format_value(line.get('amber'), unit, currency)}"),
-                    style="dim")
+        facts = [f"{line.get('team') or 'both teams'}", str(line["id"]),
+                 f"judged over {judged.get('label', '?')}"
+                 f"{' (running)' if judged.get('running') else ''}"]
+        if line.get("amber") is not None:
+            facts.append(f"amber from {format_value(line['amber'], unit, currency)}")
+        text.append("\n")
+        text.append_text(_dim(pack([Text(clean(fact)) for fact in facts], width)))
         counts = line.get("counts") or {}
         if counts:
-            text.append("\n" + clean(" · ".join(
-                f"{k.replace('_', ' ')} {format_number(v, 0 if float(v).is_integer() else 1)}"
-                if isinstance(v, (int, float)) and v is not None else f"{k.replace('_', ' ')} –"
-                for k, v in counts.items())))
+            parts = count_parts(line.get("metric") or "", counts, currency, every=True)
+            text.append("\n")
+            text.append_text(pack([Text(clean(part)) for part in parts], width))
         pace = line.get("pace")
         if pace and pace.get("text"):
             text.append("\n" + clean(pace["text"]), style="italic")
         points = line.get("trend") or []
         if points:
-            text.append("\n" + clean("  ".join(
-                f"{short_period(p['label'])} {format_value(p.get('actual'), unit, currency)}"
-                for p in points[-4:])), style="dim")
+            periods = [Text(clean(f"{short_period(p['label'])} "
+                                  f"{format_value(p.get('actual'), unit, currency)}"))
+                       for p in points[-4:]]
+            text.append("\n")
+            text.append_text(_dim(pack(periods, width, separator="  ")))
         detail.update(text)
         # The widget draws the periods that have a value (a gap is not a zero).
         values = [float(p["actual"]) for p in points if p.get("actual") is not None]
