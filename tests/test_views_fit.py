@@ -313,3 +313,36 @@ def test_checkin_table_fits_with_a_long_checkin_line(demo_workspace, size):
             cell = table.get_row_at(0)[3].plain
             assert cell.startswith("Back from") and cell.endswith("…")
     run()
+
+
+@SIZES
+def test_a_view_fills_its_table_once_when_it_opens_and_again_when_the_width_changes(
+        demo_workspace, size, monkeypatch):
+    # The view fits its table to the width it expects before its first layout; its first
+    # resize brings that same width, so it must not fill the table a second time. A real
+    # change of width (the terminal resized) fills it again, fitted to the new width.
+    from smarketing_tui.tui.sections import action_review, checkin
+
+    fills = []
+    for module in (checkin, action_review):
+        original = module.fill_table
+        monkeypatch.setattr(module, "fill_table", lambda table, *a, _o=original, **k: (
+            fills.append(table.id), _o(table, *a, **k))[1])
+
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await _settle(pilot)
+            assert fills == ["checkin-table"]
+            await pilot.press("right_square_bracket")
+            await _settle(pilot)
+            assert fills == ["checkin-table", "action-table"]
+            await pilot.resize_terminal(size[0] + 20, size[1])
+            await _settle(pilot)
+            assert fills == ["checkin-table", "action-table", "action-table"]
+            table = app.screen.query_one("#action-table", DataTable)
+            assert table.virtual_size.width <= table.size.width
+
+    import asyncio
+
+    asyncio.run(run())

@@ -20,7 +20,7 @@ from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fi
                                                 follow_theme, forward_focus, highlighted_key,
                                                 keep_cursor, key_hint, local_today, one_line,
                                                 safe, short_date, show_key_line, table_room,
-                                                theme_color)
+                                                theme_color, width_changed)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -134,8 +134,9 @@ class ActionReviewView(SectionView):
         self._show_detail()
 
     def on_resize(self) -> None:
+        changed = width_changed(self)  # before show_key_line, which draws for the width
         show_key_line(self)
-        if getattr(self, "_items", None):
+        if changed and getattr(self, "_items", None):
             self.reload()  # the text column follows the width
 
     def _status_cell(self, item: ActionItem) -> Text:

@@ -19,7 +19,7 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
                                                 cut_text, fit_widths, forward_focus, is_narrow,
                                                 key_hint, one_line, pack, refocus, short_date,
-                                                theme_color, view_width)
+                                                theme_color, view_width, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
@@ -153,7 +153,7 @@ class ActivityView(SectionView):
             Text(f"Could not load the numbers: {clean(message)}", style="bold"))
 
     def on_resize(self) -> None:
-        if getattr(self, "week", None) is not None:
+        if getattr(self, "week", None) is not None and width_changed(self):
             self._show(self.week)  # columns follow the width
 
     def _show(self, week: MarketingWeek | SalesWeek) -> None:

@@ -14,7 +14,7 @@ from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fi
                                                 follow_theme, forward_focus, highlighted_key,
                                                 keep_cursor, key_hint, one_line, pack, safe,
                                                 show_key_line, table_room, table_with_enter,
-                                                view_width)
+                                                view_width, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
@@ -88,8 +88,9 @@ class CheckinView(SectionView):
         self._update_summary(rows)
 
     def on_resize(self) -> None:
+        changed = width_changed(self)  # before show_key_line, which draws for the width
         show_key_line(self)
-        if getattr(self, "_rows", None):
+        if changed and getattr(self, "_rows", None):
             self.reload()  # the columns follow the width
 
     def _update_summary(self, rows) -> None:

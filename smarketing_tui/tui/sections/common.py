@@ -202,8 +202,28 @@ NARROW = 76  # below this many columns a view drops secondary columns and the ke
 
 
 def view_width(view) -> int:
-    """The view's width (the app's less the agenda column before the first layout)."""
-    return view.size.width or max(view.app.size.width - 30, 40)
+    """The view's width, remembered as the width it last drew for (see ``width_changed``).
+    Before the view's first layout: its section host's, or the app's less the agenda column
+    and the host's padding (tui/app.tcss)."""
+    width = view.size.width or _expected_width(view)
+    view._drawn_width = width
+    return width
+
+
+def width_changed(view) -> bool:
+    """Whether the view is now another width than the one it last drew for. A view redraws
+    on a resize only then: its first resize usually brings the width it already expected,
+    and drawing its tables twice was a good part of opening it."""
+    return (view.size.width or _expected_width(view)) != getattr(view, "_drawn_width", None)
+
+
+def _expected_width(view) -> int:
+    host = view.parent
+    if host is not None and host.content_region.width:
+        return host.content_region.width
+    app_width = view.app.size.width
+    agenda = 24 if app_width < 100 else 30  # the agenda column, narrower below 100 columns
+    return max(app_width - agenda - 2, 40)
 
 
 def is_narrow(view) -> bool:

@@ -16,7 +16,7 @@ from smarketing_tui.tui.sections.common import (Column, SectionHeader, as_of_of,
                                                 fill_table, follow_theme, forward_focus,
                                                 highlighted_key, is_narrow, keep_cursor, key_hint,
                                                 one_line, refocus, show_key_line, table_room,
-                                                theme_color)
+                                                theme_color, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
@@ -77,8 +77,10 @@ class FunnelView(SectionView):
         follow_theme(self, lambda: self.funnel is not None and self._show(self.funnel))
 
     def on_resize(self) -> None:
+        changed = width_changed(self)  # before show_key_line, which draws for the width
         show_key_line(self)
-        if getattr(self, "funnel", None) is not None:  # None before the first load
+        # self.funnel is None before the first load
+        if changed and getattr(self, "funnel", None) is not None:
             self._show(self.funnel)  # the columns follow the width
 
     def action_toggle_by(self) -> None:

@@ -23,7 +23,8 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
                                                 follow_theme, forward_focus, highlighted_key,
                                                 keep_cursor, key_hint, local_today, one_line, safe,
-                                                show_key_line, table_room, theme_color)
+                                                show_key_line, table_room, theme_color,
+                                                width_changed)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -299,8 +300,9 @@ class IssuesView(SectionView):
         return [rank, title, safe(issue.team or "both"), age, state]
 
     def on_resize(self) -> None:
+        changed = width_changed(self)  # before show_key_line, which draws for the width
         show_key_line(self)
-        if getattr(self, "_issues", None):
+        if changed and getattr(self, "_issues", None):
             self.reload()  # the title column follows the width
 
     def _update_summary(self, open_issues: list[Issue], done: list[Issue]) -> None:

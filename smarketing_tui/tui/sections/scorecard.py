@@ -21,7 +21,7 @@ from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_
                                                 is_narrow, keep_cursor, key_hint, one_line, pack,
                                                 refocus, reset_table, safe, short_period,
                                                 show_key_line, status_style, table_with_enter,
-                                                text_budget, view_width)
+                                                text_budget, view_width, width_changed)
 from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
@@ -258,8 +258,9 @@ class ScorecardView(SectionView):
     # -- the highlighted line ---------------------------------------------------------------
 
     def on_resize(self) -> None:
+        changed = width_changed(self)  # before show_key_line, which draws for the width
         show_key_line(self)
-        if getattr(self, "card", None) is not None:
+        if changed and getattr(self, "card", None) is not None:
             self._show(self.card)  # the description column follows the width
 
     def _current(self) -> dict | None:

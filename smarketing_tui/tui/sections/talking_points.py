@@ -18,7 +18,7 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
                                                 forward_focus, highlighted_key, keep_cursor,
                                                 key_hint, one_line, safe, show_key_line,
-                                                table_room, text_budget)
+                                                table_room, text_budget, width_changed)
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
                   "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
@@ -170,8 +170,9 @@ class TalkingPointsView(SectionView):
         self._show_detail()
 
     def on_resize(self) -> None:
+        changed = width_changed(self)  # before show_key_line, which draws for the width
         show_key_line(self)
-        if getattr(self, "_points", None):
+        if changed and getattr(self, "_points", None):
             self.reload()  # the text column follows the width
 
     def _current(self) -> TalkingPoint | None:

@@ -19,7 +19,7 @@ from smarketing_tui.tui.sections.checkin import TEAM_ORDER
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
                                                 highlighted_key, keep_cursor, key_pairs, pack,
                                                 reset_table, safe, short_date, theme_color,
-                                                view_width)
+                                                view_width, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 
@@ -79,7 +79,7 @@ class WrapupView(SectionView):
             ("M", "minutes"))
 
     def on_resize(self) -> None:
-        if getattr(self, "_people", None) is not None:
+        if getattr(self, "_people", None) is not None and width_changed(self):
             self.reload()  # the summary and the key line break to the width
 
     def reload(self) -> None:
