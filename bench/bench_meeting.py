@@ -68,6 +68,7 @@ from importlib.machinery import PathFinder
 def install_probe(app_module):
     class Probe(app_module.SmarketingApp):
         def on_ready(self):
+            super().on_ready()
             # Checked at once (the bare app has no poll either), then every 2 ms until done.
             self._check()
             if not self._done:

@@ -464,3 +464,23 @@ async def test_running_over_a_timebox_warns_once(workspace, agenda_path, clock):
             ("Opening is over its 5:00 timebox", "warning"),
             ("The meeting is over its planned 20 minutes", "warning")]
         assert app.screen.session.is_overrun(0)
+
+
+def test_the_garbage_collector_runs_again_once_the_first_screen_is_up(workspace, agenda_path,
+                                                                      clock):
+    # `smarketing run` holds the collector while the app loads (meeting_cmds); the app must
+    # turn it back on, or a meeting of an hour would never collect its cycles.
+    import asyncio
+    import gc
+
+    async def run():
+        app = _app(workspace, agenda_path, clock)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return gc.isenabled()
+
+    gc.disable()
+    try:
+        assert asyncio.run(run()) is True
+    finally:
+        gc.enable()

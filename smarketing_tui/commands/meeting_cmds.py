@@ -45,19 +45,20 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
 
 
 def _pause_garbage_collection() -> None:
-    """No garbage collection while the app loads: importing Textual and the rest makes
-    some 50,000 objects that live as long as the process, and the collector scanned them
-    again and again (a few ms of the start). ``_freeze_startup_objects`` turns it back on."""
+    """No garbage collection while the app loads and draws its first screen: importing
+    Textual and the rest makes some 50,000 objects that live as long as the process, and
+    the collector scanned them again and again (a few ms of the start). The app turns it
+    back on once its first screen is up (``SmarketingApp.on_ready``); ``run`` does on its
+    way out whatever happened."""
     gc.disable()
 
 
 def _freeze_startup_objects() -> None:
     """Move everything loaded so far (modules, settings, the agenda) out of the garbage
-    collector's reach, then let it run again: these objects live as long as the process,
-    and scanning them made a full collection cost 20-35 ms in the middle of drawing the
-    first screen (and later in the middle of a section change)."""
+    collector's reach: these objects live as long as the process, and scanning them made a
+    full collection cost 20-35 ms in the middle of drawing the first screen (and later in
+    the middle of a section change)."""
     gc.freeze()  # no collect() first: that alone is a full collection
-    gc.enable()
 
 
 def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,

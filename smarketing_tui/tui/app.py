@@ -88,6 +88,13 @@ class SmarketingApp(App[MeetingOutcome]):
         elif self.session is None and self._unfinished is not None:
             self._ask_to_resume()
 
+    def on_ready(self) -> None:
+        """The first screen is up: the garbage collector runs again (``smarketing run`` holds
+        it while the app loads; see commands/meeting_cmds.py)."""
+        import gc
+
+        gc.enable()
+
     def _catch_hangup(self) -> None:
         """Closing the terminal window (SIGHUP) or SIGTERM leaves the meeting paused, as q does."""
         import asyncio
