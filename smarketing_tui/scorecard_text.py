@@ -36,3 +36,37 @@ def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tup
         "trend": {p["label"]: p["actual"] for p in line.get("trend") or []},
     }
     return title, detail, evidence
+
+
+def evidence_lines(evidence: dict | None, currency: str = "NOK") -> list[str]:
+    """The numbers attached to an issue, one ``key: value`` line each, values in their unit
+    as the scorecard showed them (``target: ≥ 100 %``, ``trend: 2026-10 54,5 %, ...``)."""
+    if not evidence:
+        return []
+    unit = evidence.get("unit") if isinstance(evidence.get("unit"), str) else "count"
+    metric = str(evidence.get("metric") or "")
+    lines = []
+    for key, value in evidence.items():
+        if key in ("unit", "comparison"):
+            continue  # the unit is in the values; the comparison joins the target
+        if key in ("actual", "target", "amber") and not isinstance(value, (dict, list)):
+            shown = format_value(value, unit, currency)
+            comparison = evidence.get("comparison")
+            if key == "target" and comparison:
+                shown = f"{COMPARISON.get(comparison, comparison)} {shown}"
+        elif key == "counts" and isinstance(value, dict):
+            shown = counts_text(metric, value, currency)
+        elif key == "trend" and isinstance(value, dict):
+            recent = list(value.items())[-8:]
+            shown = ", ".join(f"{period} {format_value(v, unit, currency)}"
+                              for period, v in recent)
+        elif isinstance(value, dict):
+            shown = ", ".join(f"{k} {v}" for k, v in value.items()
+                              if not isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value[:8] if not isinstance(v, (dict, list)))
+            shown += " …" if len(value) > 8 else ""
+        else:
+            shown = str(value)
+        lines.append(f"{key}: {shown}")
+    return lines

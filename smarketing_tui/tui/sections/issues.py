@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import Issue
+from smarketing_tui.scorecard_text import evidence_lines
 from smarketing_tui.timeutil import format_datetime, format_number, parse_due_date
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
@@ -56,24 +57,6 @@ def demote(ranked: list[int], issue_id: int) -> list[int]:
     if index == len(ranked) - 1:
         return rerank(ranked, issue_id, None)
     return rerank(ranked, issue_id, index + 2)
-
-
-def evidence_lines(evidence: dict | None) -> list[str]:
-    """The numbers attached to an issue, one ``key: value`` line each (nested values flattened)."""
-    if not evidence:
-        return []
-    lines = []
-    for key, value in evidence.items():
-        if isinstance(value, dict):
-            inner = ", ".join(f"{k} {v}" for k, v in value.items()
-                              if not isinstance(v, (dict, list)))
-            lines.append(f"{key}: {inner}")
-        elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value[:8] if not isinstance(v, (dict, list)))
-            lines.append(f"{key}: {shown}{' …' if len(value) > 8 else ''}")
-        else:
-            lines.append(f"{key}: {value}")
-    return lines
 
 
 def match_person(typed: str, people: list[str]) -> str | None:
@@ -340,7 +323,7 @@ class IssuesView(SectionView):
         text.append(clean(raised), style="dim")
         if issue.detail:
             text.append("\n" + clean(issue.detail))
-        for line in evidence_lines(issue.evidence):
+        for line in evidence_lines(issue.evidence, self.context.settings.currency):
             text.append("\n" + clean(line), style="italic")
         if issue.resolution:
             text.append("\nResolution: " + clean(issue.resolution))
