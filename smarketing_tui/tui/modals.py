@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -307,17 +308,24 @@ class HelpScreen(ModalScreen[None]):
                 for heading, rows in self.groups:
                     if not rows:
                         continue
-                    table = Text()
-                    table.append(f"\n{heading}\n", style="bold")
-                    for key, description, tooltip in rows:
-                        table.append(f"  {key:<12}", style="bold")
-                        table.append(description)
-                        if tooltip and tooltip != description:
-                            table.append(f" — {tooltip}", style="dim")
-                        table.append("\n")
-                    yield Static(table)
+                    yield Static(Text(f"\n{heading}", style="bold"))
+                    yield Static(self._key_table(rows))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close (esc)", id="close", variant="primary", compact=True)
+
+    @staticmethod
+    def _key_table(rows: list[tuple[str, str, str]]) -> Table:
+        """Keys in one column, what they do in the next: a long line wraps under its own
+        words, not under the keys."""
+        table = Table.grid(padding=(0, 2), pad_edge=True)
+        table.add_column(style="bold", no_wrap=True, min_width=10)
+        table.add_column(ratio=1)
+        for key, description, tooltip in rows:
+            words = Text(description)
+            if tooltip and tooltip != description:
+                words.append(f" — {tooltip}", style="dim")
+            table.add_row(Text(key), words)
+        return table
 
     def action_close(self) -> None:
         self.dismiss(None)
