@@ -346,3 +346,23 @@ def test_a_view_fills_its_table_once_when_it_opens_and_again_when_the_width_chan
     import asyncio
 
     asyncio.run(run())
+
+
+def test_the_help_screen_lists_what_enter_does_in_the_section(demo_workspace):
+    from smarketing_tui.tui.modals import HelpScreen
+
+    async def run():
+        app = _app(demo_workspace)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            title, rows = app.screen.groups[1]
+            assert title == "This section: Check-in"
+            assert [(key, words) for key, words, _tip in rows] == [
+                ("⏎", "Check-in line"), ("p", "Here/away"), ("A", "All here")]
+
+    import asyncio
+
+    asyncio.run(run())

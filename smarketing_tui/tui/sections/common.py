@@ -266,7 +266,7 @@ def table_with_enter(description: str, tooltip: str = "") -> type[DataTable]:
 
     class EnterTable(DataTable):
         BINDINGS = [Binding("enter", "select_cursor", description, show=True, key_display="⏎",
-                            tooltip=tooltip)]
+                            tooltip=tooltip, id="table.enter")]  # the id: on the help screen
 
     return EnterTable
 
