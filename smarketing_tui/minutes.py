@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_unit, format_value
+from smarketing_tui.scorecard_text import COMPARISON
 from smarketing_tui.timeutil import (format_date, format_number, format_percent, now_utc,
                                      parse_utc, to_local, utc_iso)
 
@@ -414,10 +415,6 @@ def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
 # -- shared formatting helpers (used by every renderer) -------------------------------------
 
 
-_COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "=": "=",
-                "at_least": "≥", "at_most": "≤", "min": "≥", "max": "≤",
-                "gte": "≥", "lte": "≤",
-                "ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
 STATUS_LABELS = {"green": "on track", "amber": "at risk", "red": "off track", "no_data": "no data"}
 STATUS_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
 
@@ -440,8 +437,8 @@ def format_duration(seconds: float | None) -> str:
 
 def format_target(line: dict, currency: str = "NOK") -> str:
     """``≥ 40`` / ``≤ 4 h`` for a scorecard commitment."""
-    comparison = _COMPARISONS.get(str(line.get("comparison", "")).casefold(),
-                                  str(line.get("comparison") or ""))
+    raw = str(line.get("comparison") or "")
+    comparison = COMPARISON.get(raw, raw)
     target = format_value(line.get("target"), line.get("unit"), currency)
     return f"{comparison} {target}".strip()
 

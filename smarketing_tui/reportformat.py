@@ -120,22 +120,29 @@ def counts_text(metric: str, counts: dict, currency: str = "NOK", *, every: bool
     return separator.join(count_parts(metric, counts, currency, every=every))
 
 
-def sparkline(values: Iterable[float | None]) -> str:
-    """One character per value scaled between the smallest and largest; ``·`` for no data."""
+def sparkline(values: Iterable[Any]) -> str:
+    """One block (``▁▂▃▄▅▆▇█``) per value, scaled between the smallest and the largest and
+    rounded half up; a flat line sits in the middle (``▄``); ``·`` where there is no number.
+    The one sparkline of the CLI, the meeting screen and the Markdown minutes."""
     values = list(values)
-    known = [v for v in values if v is not None]
-    if not known:
+    numbers = [v for v in values if _is_number(v)]
+    if not numbers:
         return "·" * len(values)
-    low, high = min(known), max(known)
+    low, high = min(numbers), max(numbers)
+    top = len(SPARK) - 1
     chars = []
     for value in values:
-        if value is None:
+        if not _is_number(value):
             chars.append("·")
         elif high == low:
-            chars.append(SPARK[len(SPARK) // 2])
+            chars.append(SPARK[3])
         else:
-            chars.append(SPARK[round((value - low) / (high - low) * (len(SPARK) - 1))])
+            chars.append(SPARK[min(top, int((value - low) / (high - low) * top + 0.5))])
     return "".join(chars)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def format_cell(key: str, value: Any, tz: str, currency: str = "NOK") -> str:

@@ -198,3 +198,16 @@ def test_cli_counts_wrap_between_counts_never_inside_one():
     console.print(Packed(["met 40", "missed 3", f"p90 12,3{N}h"]))
     assert console.export_text().replace(N, " ").splitlines() == [
         "met 40 · missed 3 · p90 12,3 h"]
+
+
+def test_the_one_sparkline_by_hand():
+    from smarketing_tui.reportformat import sparkline
+
+    # 0..10 over 8 levels (0-7): 5 -> 3.5, half up -> 4 ('▅'); 10 -> 7 ('█'); None -> '·'.
+    assert sparkline([0, 5, 10, None]) == "▁▅█·"
+    # 1.5 of 7 rounds half up to 2 ('▃') where round() would give 2 too; 2.5 -> 3 ('▄'),
+    # where round() (half to even) would give 2: values 0, 3, 5 of 14 -> 0, 1.5, 2.5.
+    assert sparkline([0, 3, 5, 14]) == "▁▃▄█"
+    assert sparkline([4, 4, None]) == "▄▄·"  # flat: the middle block
+    assert sparkline([None, None]) == "··" and sparkline([]) == ""
+    assert sparkline([True, "x", 2, 3]) == "··▁█"  # only numbers count

@@ -9,15 +9,12 @@ from sections_harness import SectionTestApp
 from smarketing_tui import records
 from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.scorecard_text import issue_from_line
-from smarketing_tui.tui.sections.scorecard import ScorecardView, order_lines, sparkline
+from smarketing_tui.tui.sections.scorecard import ScorecardView, order_lines
 
 NOW = "2026-11-23T08:00:00Z"
 
 
 def test_helpers_by_hand():
-    # 0..10 spread over 8 levels: 0 -> lowest, 5 -> level round(3.5) = 4 ('▅'), 10 -> highest.
-    assert sparkline([0, 5, 10, None]) == "▁▅█·"
-    assert sparkline([None, None]) == "··"
     lines = [{"id": "a", "status": "green"}, {"id": "b", "status": "red", "red_streak": 1},
              {"id": "c", "status": "amber"}, {"id": "d", "status": "red", "red_streak": 3}]
     assert [x["id"] for x in order_lines(lines)] == ["d", "b", "c", "a"]

@@ -177,7 +177,9 @@ def _freshness_text(card, settings) -> str:
 def _target_text(line, settings) -> str:
     from smarketing_tui.reportformat import format_value
 
-    sign = {">=": "≥", "<=": "≤"}[line.commitment.comparison]
+    from smarketing_tui.scorecard_text import COMPARISON
+
+    sign = COMPARISON[line.commitment.comparison]
     return f"{sign} {format_value(line.commitment.target, line.commitment.unit, settings.currency)}"
 
 

@@ -14,13 +14,13 @@ from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carrie
                                     format_duration, format_target, freshness_text, outcome_text,
                                     period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
+from smarketing_tui.reportformat import sparkline
 from smarketing_tui.timeutil import format_date, format_datetime
 
 # Inline specials everywhere (incl. GitHub's $ math and ~ strikethrough); HTML's < > & too.
 _INLINE = re.compile(r"([\\`*_{}\[\]<>&|#~$])")
 # Block markers that would matter at the start of a list item or cell.
 _LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
-SPARK = "▁▂▃▄▅▆▇█"
 
 
 def md_escape(text: object) -> str:
@@ -144,23 +144,6 @@ def _scorecard(minutes: Minutes) -> list[str]:
     if definition:
         out += [f"**Sales-ready lead:** {md_escape(definition)}", ""]
     return out
-
-
-def sparkline(values: list) -> str:
-    """A text sparkline (▁▂▃▄▅▆▇█) of numbers; gaps as a middle dot."""
-    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    if not numbers:
-        return ""
-    low, high = min(numbers), max(numbers)
-    span = high - low or 1
-    chars = []
-    for v in values:
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            chars.append("·")
-        else:
-            level = round((v - low) / span * (len(SPARK) - 1)) if high != low else 3
-            chars.append(SPARK[level])
-    return "".join(chars)
 
 
 def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
-from smarketing_tui.reportformat import count_parts, format_value
+from smarketing_tui.reportformat import count_parts, format_value, sparkline
 from smarketing_tui.scorecard_text import COMPARISON, issue_from_line
 from smarketing_tui.timeutil import (format_datetime, format_money, format_number)
 from smarketing_tui.tui.messages import SectionDataChanged
@@ -26,27 +26,8 @@ from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
-BLOCKS = "▁▂▃▄▅▆▇█"
 _STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
 _MONEY_KEYS = ("amount", "spend", "total_spend")
-
-
-def sparkline(values: list[float | None]) -> str:
-    """Eight-level unicode blocks scaled between the lowest and highest value; gaps as '·'."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return "·" * len(values)
-    low, high = min(known), max(known)
-    span = high - low
-    out = []
-    for value in values:
-        if value is None:
-            out.append("·")
-        elif span == 0:
-            out.append(BLOCKS[3])
-        else:
-            out.append(BLOCKS[min(7, int((value - low) / span * 7 + 0.5))])
-    return "".join(out)
 
 
 def order_lines(commitments: list[dict]) -> list[dict]:
