@@ -26,7 +26,7 @@ from smarketing_tui.agenda import Agenda, load_agenda
 from smarketing_tui.errors import UserError
 from smarketing_tui.periods import Period, parse_period
 from smarketing_tui.store import BUSY_TIMEOUT_MS, open_connection
-from smarketing_tui.timeutil import describe_age, now_utc, parse_utc, to_local, utc_iso
+from smarketing_tui.timeutil import counted, describe_age, now_utc, parse_utc, to_local, utc_iso
 from smarketing_tui.workspace import Settings, Workspace
 
 Clock = Callable[[], datetime]
@@ -91,7 +91,8 @@ def describe_meeting(conn: sqlite3.Connection, meeting_id: int, tz: str) -> str:
         raise UserError(f"no meeting #{meeting_id}")
     title, period, started, status, section, decisions, actions = row
     return (f"{title} ({period}), started {to_local(started, tz).strftime('%d.%m.%Y %H:%M')}, "
-            f"{status}, at '{section}': {decisions} decision(s), {actions} action item(s)")
+            f"{status}, at '{section}': {counted(decisions, 'decision')}, "
+            f"{counted(actions, 'action item')}")
 
 
 STALE_GRACE = timedelta(days=1)  # as the scorecard's freshness: a day short of the end is fine

@@ -67,6 +67,13 @@ def to_local(moment: datetime | str, tz: str) -> datetime:
     return moment.astimezone(zone(tz))
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 decision``, ``3 decisions``, ``0 action items``, ``1 234 leads``: the count in
+    Norwegian number format and the noun in the form that goes with it."""
+    word = noun if count == 1 else (plural or noun + "s")
+    return f"{format_number(count)} {word}"
+
+
 def format_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
     """Norwegian number format: ``1 234,50`` (no-break space groups, decimal comma).
 

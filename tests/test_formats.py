@@ -211,3 +211,13 @@ def test_the_one_sparkline_by_hand():
     assert sparkline([4, 4, None]) == "▄▄·"  # flat: the middle block
     assert sparkline([None, None]) == "··" and sparkline([]) == ""
     assert sparkline([True, "x", 2, 3]) == "··▁█"  # only numbers count
+
+
+def test_counted_puts_the_noun_in_the_form_that_goes_with_the_count():
+    from smarketing_tui.timeutil import counted
+
+    assert [counted(n, "decision") for n in (0, 1, 2)] == [
+        "0 decisions", "1 decision", "2 decisions"]
+    assert counted(1, "action item") == "1 action item"
+    assert counted(1234, "lead") == "1\u00a0234 leads"  # Norwegian grouping
+    assert counted(2, "person", "people") == "2 people"

@@ -34,5 +34,7 @@ def check(state) -> None:
     for path, message in problems:
         click.echo(message, err=True)
     if problems:
-        raise UserError(f"{len(problems)} file(s) with errors")
+        from smarketing_tui.timeutil import counted
+
+        raise UserError(f"{counted(len(problems), 'file')} with errors")
     click.echo(f"{workspace.root}: all files are valid")

@@ -257,13 +257,15 @@ def _still_open_warning(conn, meeting_id: int) -> str:
 
 
 def _summary(session, how: str | None) -> str:
+    from smarketing_tui.timeutil import counted
     from smarketing_tui.tui.meeting_screen import clock_text
 
     if session is None:
         return ""
     counts = session.counts()
-    recorded = (f"{counts['decisions']} decision(s), {counts['actions']} action item(s), "
-                f"{counts['notes']} note(s), {counts['issues']} issue(s)")
+    recorded = ", ".join(counted(counts[key], noun) for key, noun in (
+        ("decisions", "decision"), ("actions", "action item"), ("notes", "note"),
+        ("issues", "issue")))
     used = clock_text(session.total_elapsed())
     command = "smarketing" + _workspace_option(session.workspace)
     if session.is_ended:

@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
-from smarketing_tui.timeutil import format_date
+from smarketing_tui.timeutil import counted, format_date
 from smarketing_tui.tui import messages
 from smarketing_tui.tui.agenda_column import AgendaColumn
 from smarketing_tui.tui.keybar import KeyBar
@@ -546,9 +546,10 @@ class MeetingScreen(Screen):
         from smarketing_tui.tui import modals  # only when a dialog opens
 
         counts = self.session.counts()
-        detail = (f"{counts['decisions']} decision(s), {counts['actions']} action item(s), "
-                  f"{counts['issues']} issue(s) raised. The scorecard is frozen as the meeting "
-                  "saw it; the meeting cannot be resumed afterwards.")
+        detail = (f"{counted(counts['decisions'], 'decision')}, "
+                  f"{counted(counts['actions'], 'action item')}, "
+                  f"{counted(counts['issues'], 'issue')} raised. The scorecard is frozen as "
+                  "the meeting saw it; the meeting cannot be resumed afterwards.")
 
         def answer(yes: bool | None) -> None:
             if yes:

@@ -13,7 +13,7 @@ from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_value, sparkline
 from smarketing_tui.scorecard_text import COMPARISON, issue_from_line
-from smarketing_tui.timeutil import (format_datetime, format_money, format_number)
+from smarketing_tui.timeutil import counted, format_datetime, format_money, format_number
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
@@ -334,10 +334,11 @@ class ScorecardView(SectionView):
         keys = [key for key, _ in result.columns]
         rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
                 for row in result.rows]
-        shown = f"{len(rows)} of {result.total}" if result.total > len(rows) else f"{result.total}"
+        shown = (f"{format_number(len(rows))} of {counted(result.total, 'lead')}"
+                 if result.total > len(rows) else counted(result.total, "lead"))
         self.app.push_screen(TableModal(
             f"{clean(description)} — {period_label}", [heading for _, heading in result.columns],
-            rows, summary=f"{clean(result.title)}: {shown} lead(s)",
+            rows, summary=f"{clean(result.title)}: {shown}",
             empty="No leads behind this line: nothing was missed."))
 
     def action_raise_issue(self) -> None:
