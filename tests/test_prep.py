@@ -213,6 +213,28 @@ def test_question_mark_lists_the_prep_keys_and_the_bar_keeps_it_in_reach(workspa
     asyncio.run(run())
 
 
+def test_the_lists_fit_their_column_at_80_by_24(workspace, db, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-27T12:00:00Z")
+    records.add_action_item(db.conn, "Call every webinar lead from the last two weeks "
+                            "before the Thursday review", owner="Ola Hansen",
+                            due=date(2026, 11, 30))
+    records.raise_issue(db.conn, "Webinar leads convert at half the rate of search leads, "
+                        "and nobody knows why yet", raised_by="Kari Nordmann", team="marketing")
+
+    async def run():
+        app = PrepApp(workspace, person="Ola Hansen")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for name in ("#actions", "#issues"):
+                table = app.screen.query_one(name, DataTable)
+                # No column runs past the table's edge: the long text gave way with '…'.
+                assert table.virtual_size.width <= table.size.width, name
+                texts = [str(cell) for cell in table.get_row_at(0)]
+                assert any(text.endswith("…") for text in texts), texts
+
+    asyncio.run(run())
+
+
 def test_without_a_name_a_picker_asks_who_is_prepping(workspace, db):
     async def run():
         app = PrepApp(workspace)

@@ -24,10 +24,11 @@ from textual.widgets.option_list import Option
 
 from smarketing_tui import prep, records
 from smarketing_tui.errors import UserError
+from smarketing_tui.timeutil import (counted, format_date, format_datetime, format_money,
+                                     format_number, now_utc, to_local)
 from smarketing_tui.tui.keybar import KeyBar
-from smarketing_tui.timeutil import (format_date, format_datetime, format_money, format_number,
-                                     now_utc, to_local)
 from smarketing_tui.tui.modals import HelpScreen, TextDialog, _Dialog, binding_rows, field
+from smarketing_tui.tui.sections.common import Column, fill_table
 
 REFRESH_SECONDS = 5
 
@@ -121,7 +122,7 @@ class PrepScreen(Screen):
     PrepScreen #numbers-box { width: 2fr; height: 1fr; padding: 0 1;
         border-right: vkey $primary 40%; }
     PrepScreen #lists { width: 3fr; height: 1fr; padding: 0 1; }
-    PrepScreen .list-title { margin-top: 1; text-style: bold; color: $primary; }
+    PrepScreen .list-title { margin-top: 1; text-style: bold; color: $primary; width: 1fr; }
     PrepScreen DataTable { height: auto; max-height: 14; }
     PrepScreen #numbers { height: auto; }
     """
@@ -147,6 +148,7 @@ class PrepScreen(Screen):
 
     def __init__(self, workspace, settings, agenda, person) -> None:
         super().__init__()
+        self._lists_width = 0  # the width the lists' columns were last fitted to
         self.workspace, self.settings = workspace, settings
         self.agenda, self.person = agenda, person
         from smarketing_tui.store import open_store
@@ -177,11 +179,6 @@ class PrepScreen(Screen):
         title.append(f" · {self.person.name} ({self.person.team})")
         self.query_one("#prep-title", Static).update(title)
         actions = self.query_one("#actions", DataTable)
-        actions.add_columns("#", "Due", "Carried", "Action item", "Comment")
-        points = self.query_one("#points", DataTable)
-        points.add_columns("Section", "By", "Metric / issue", "Point")
-        issues = self.query_one("#issues", DataTable)
-        issues.add_columns("#", "Open for", "Raised by", "Issue")
         self.refresh_lists()
         self.load_numbers()
         self.set_interval(REFRESH_SECONDS, self.refresh_lists)
@@ -192,37 +189,61 @@ class PrepScreen(Screen):
 
     # -- reading ------------------------------------------------------------------------
 
+    # The lists' columns: numbers and dates never cut, text gives way with '…', and the
+    # columns with a ``drop`` go (highest first) when even that leaves no room.
+    ACTION_COLUMNS = [Column("#", "id"), Column("Due", "due"), Column("Carried", "carried", drop=1),
+                      Column("Action item", "text", minimum=20),
+                      Column("Comment", "comment", minimum=10, drop=2)]
+    POINT_COLUMNS = [Column("Section", "section", minimum=10), Column("By", "by", 8, drop=1),
+                     Column("Metric / issue", "link", 8, drop=2), Column("Point", "text", 20)]
+    ISSUE_COLUMNS = [Column("#", "id"), Column("Open for", "open", drop=1),
+                     Column("Raised by", "by", 8, drop=2), Column("Issue", "title", 20)]
+
+    def _list_width(self, table: DataTable) -> int:
+        """The cells a list's columns have: the right-hand column's width (before the first
+        layout, three fifths of the screen) less its padding and a table's scrollbar."""
+        lists = self.query_one("#lists")
+        width = lists.content_region.width or self.app.size.width * 3 // 5 - 3
+        self._lists_width = width
+        return width - table.styles.scrollbar_size_vertical
+
+    def on_resize(self) -> None:
+        lists = self.query_one("#lists")
+        if lists.content_region.width and lists.content_region.width != self._lists_width:
+            self.refresh_lists()  # the columns follow the width
+
     def refresh_lists(self) -> None:
         """Re-read my items, the pending talking points and the open issues (cheap queries)."""
         conn = self.db.conn
         today = to_local(now_utc(), self.settings.timezone).date()
         table = self.query_one("#actions", DataTable)
         keep = self._highlighted_key(table)
-        table.clear()
+        rows = []
         for item in prep.my_action_items(conn, self.person):
             due = _t(format_date(date.fromisoformat(item.due)) if item.due else "–",
                      "bold red" if item.is_overdue(today) else "")
             carried = _t(f"{item.carried_over}×" if item.carried_over else "")
-            table.add_row(_t(item.id), due, carried, _t(item.text), _t(item.comment or ""),
-                          key=str(item.id))
+            rows.append((str(item.id), [_t(item.id), due, carried, _t(item.text),
+                                        _t(item.comment or "")]))
+        fill_table(table, self.ACTION_COLUMNS, rows, self._list_width(table))
         self._restore(table, keep)
         points = self.query_one("#points", DataTable)
         keep = self._highlighted_key(points)
-        points.clear()
+        rows = []
         for point in prep.pending_talking_points(conn, self.agenda):
             link = " · ".join(bit for bit in (point.metric or "",
                                               f"issue #{point.issue_id}" if point.issue_id else "")
                               if bit)
-            points.add_row(_t(point.section_title or "General"), _t(point.author or "–"),
-                           _t(link), _t(point.text), key=str(point.id))
+            rows.append((str(point.id), [_t(point.section_title or "General"),
+                                         _t(point.author or "–"), _t(link), _t(point.text)]))
+        fill_table(points, self.POINT_COLUMNS, rows, self._list_width(points))
         self._restore(points, keep)
         issues = self.query_one("#issues", DataTable)
         keep = self._highlighted_key(issues)
-        issues.clear()
-        for issue in records.list_issues(conn):
-            plural = "s" if issue.meetings_open != 1 else ""
-            issues.add_row(_t(issue.id), _t(f"{issue.meetings_open} meeting{plural}"),
-                           _t(issue.raised_by or "–"), _t(issue.title), key=str(issue.id))
+        rows = [(str(issue.id), [_t(issue.id), _t(counted(issue.meetings_open, "meeting")),
+                                 _t(issue.raised_by or "–"), _t(issue.title)])
+                for issue in records.list_issues(conn)]
+        fill_table(issues, self.ISSUE_COLUMNS, rows, self._list_width(issues))
         self._restore(issues, keep)
 
     @staticmethod
