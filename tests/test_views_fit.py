@@ -95,7 +95,7 @@ def test_activity_tables_fit_the_width_their_static_gets(demo_workspace, size, t
 
 
 def test_fit_widths_by_hand():
-    from smarketing_tui.tui.sections.common import fit_widths
+    from smarketing_tui.tui.tablefit import fit_widths
 
     # Text 20 (min 8), number 5, text 10 (min 6), number 8; each column adds 3.
     # Natural: 43 + 12 = 55 > 50: the widest text column gives 5 -> 15.

@@ -28,7 +28,7 @@ from smarketing_tui.timeutil import (counted, format_date, format_datetime, form
                                      format_number, now_utc, to_local)
 from smarketing_tui.tui.keybar import KeyBar
 from smarketing_tui.tui.modals import HelpScreen, TextDialog, _Dialog, binding_rows, field
-from smarketing_tui.tui.sections.common import Column, fill_table
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 REFRESH_SECONDS = 5
 

@@ -16,13 +16,13 @@ from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
-                                                follow_theme, forward_focus, highlighted_key,
-                                                keep_cursor, key_hint, local_today, one_line,
-                                                safe, short_date, show_key_line, table_room,
-                                                theme_color, width_changed)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, local_today,
+                                                one_line, safe, short_date, show_key_line,
+                                                table_room, theme_color, width_changed)
 from smarketing_tui.tui.sections.dialogs import DatePrompt
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 HISTORY_WORDS = {"done": "done", "carried": "carried over", "dropped": "dropped",
                  "comment": "comment", "reopened": "reopened"}

@@ -17,10 +17,11 @@ from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, s
 from smarketing_tui.timeutil import format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
-                                                cut_text, fit_widths, forward_focus, is_narrow,
-                                                key_hint, one_line, pack, refocus, short_date,
-                                                theme_color, view_width, width_changed)
+                                                forward_focus, is_narrow, key_hint, one_line, pack,
+                                                refocus, short_date, theme_color, view_width,
+                                                width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import cut_text, fit_widths
 
 
 def change_text(change: int, good_when_up: bool = True, *, up: str = "green",

@@ -10,12 +10,12 @@ from textual.widgets import DataTable
 from smarketing_tui.errors import UserError
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
-                                                follow_theme, forward_focus, highlighted_key,
-                                                keep_cursor, key_hint, one_line, pack, safe,
-                                                show_key_line, table_room, table_with_enter,
-                                                view_width, width_changed)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, one_line,
+                                                pack, safe, show_key_line, table_room,
+                                                table_with_enter, view_width, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
 

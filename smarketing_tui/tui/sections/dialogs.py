@@ -206,7 +206,7 @@ class TableModal(ModalScreen[None]):
         in view. A column with letters in it (names, reasons) gives way with '…', to 8
         cells at the least (narrower the table scrolls sideways with ←/→); numbers, dates
         and ids (no letters, or set flush right) are never cut."""
-        from smarketing_tui.tui.sections.common import Column, fill_table
+        from smarketing_tui.tui.tablefit import Column, fill_table
 
         def is_text(index: int) -> bool:
             cells = [row[index] for row in rows if index < len(row)]

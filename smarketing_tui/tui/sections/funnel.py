@@ -12,12 +12,13 @@ from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (Column, SectionHeader, as_of_of, clean,
-                                                fill_table, follow_theme, forward_focus,
-                                                highlighted_key, is_narrow, keep_cursor, key_hint,
-                                                one_line, refocus, show_key_line, table_room,
-                                                theme_color, width_changed)
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
+                                                forward_focus, highlighted_key, is_narrow,
+                                                keep_cursor, key_hint, one_line, refocus,
+                                                show_key_line, table_room, theme_color,
+                                                width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
 

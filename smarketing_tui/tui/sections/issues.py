@@ -21,13 +21,13 @@ from smarketing_tui.scorecard_text import evidence_lines
 from smarketing_tui.timeutil import format_datetime, format_number, parse_due_date
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
-                                                follow_theme, forward_focus, highlighted_key,
-                                                keep_cursor, key_hint, local_today, one_line, safe,
-                                                show_key_line, table_room, theme_color,
-                                                width_changed)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, local_today,
+                                                one_line, safe, show_key_line, table_room,
+                                                theme_color, width_changed)
 from smarketing_tui.tui.sections.dialogs import MODAL_CSS, Confirm
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 
 def rerank(ranked: list[int], issue_id: int, place: int | None) -> list[int]:

@@ -15,10 +15,11 @@ from smarketing_tui.records import TalkingPoint
 from smarketing_tui.timeutil import format_datetime
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (Column, SectionHeader, clean, fill_table,
-                                                forward_focus, highlighted_key, keep_cursor,
-                                                key_hint, one_line, safe, show_key_line,
-                                                table_room, text_budget, width_changed)
+from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
+                                                highlighted_key, keep_cursor, key_hint, one_line,
+                                                safe, show_key_line, table_room, text_budget,
+                                                width_changed)
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 SECTION_LABELS = {"checkin": "Check-in", "action_review": "Action review", "activity": "Activity",
                   "scorecard": "Scorecard", "funnel": "Funnel", "issues": "Issues",
