@@ -78,6 +78,7 @@ class KeyBar(Widget, can_focus=False):
         self._hover: ShownKey | None = None
         self._drawn: Text | None = None  # the line last drawn
         self._drawn_signature: tuple | None = None  # the bindings it showed
+        self._styles: tuple = ()  # key, description and hover styles, read at each render
 
     # -- what to show ------------------------------------------------------------------
 
