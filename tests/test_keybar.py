@@ -75,17 +75,23 @@ def app(workspace):
 
 
 @run_async
-async def test_at_80_columns_leave_gives_way_and_help_stays(app):
-    # 80 columns less "▏^p palette " (12) leave 68 for the meeting's keys: ] Next, [ Prev,
-    # d Decision, a Action, n Note, i Issue, space Pause and ? Help take 60 + 8 gaps = 68;
-    # q Leave (7 + 1) no longer fits.
+async def test_at_80_columns_the_keys_come_before_the_palette_label(app):
+    # The meeting's keys: ] Next, [ Prev, d Decision, a Action, n Note, i Issue, space Pause,
+    # q Leave, ? Help: 6+6+10+8+6+7+11+7+6 = 67, + 9 gaps = 76 columns. With the palette's
+    # "▏^p palette " (12) they would need 88 of 80, so its label goes and every key stays.
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
-        assert [k.display for k in bar.drawn] == ["]", "[", "d", "a", "n", "i", "space", "?",
-                                                  "^p"]
-        line = app.screen.get_widget_at(0, 23)[0]
-        assert line is bar
+        assert [k.display for k in bar.drawn] == ["]", "[", "d", "a", "n", "i", "space", "q",
+                                                  "?"]
+        assert app.screen.get_widget_at(0, 23)[0] is bar
+
+
+@run_async
+async def test_at_120_columns_the_palette_label_stays(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(KeyBar).drawn[-1].display == "^p"
 
 
 @run_async

@@ -4,8 +4,9 @@ It shows what Textual's ``Footer`` shows (the focused widget's keys, then the sc
 the command palette on the right) in the footer's colours, but draws them as one line of
 text instead of a widget per key. On the meeting screen that was fourteen widgets to mount,
 style and lay out at start-up and after every section move; a line is one. It also fits
-the line to the width: keys that do not fit are left out whole (never cut mid-word), and the
-help key stays on the right so that every other key is one press away.
+the line to the width: when the keys do not all fit, the command palette's label goes first
+(ctrl+p works anyway, and the help screen lists it), then keys are left out whole (never cut
+mid-word) while the help key stays, so that every other key is one press away.
 """
 
 from __future__ import annotations
@@ -164,6 +165,8 @@ class KeyBar(Widget, can_focus=False):
             return self._drawn  # the focus is in between widgets: keep the keys shown
         self._drawn_signature = signature
         keys, palette = self.shown_keys(bindings)
+        if palette is not None and len(self.fit(keys, width - palette.width - 2)) < len(keys):
+            palette = None  # the keys first: ctrl+p is on the help screen, and works anyway
         self._styles = (self.get_component_rich_style("keybar--key"),
                         self.get_component_rich_style("keybar--description"),
                         self.get_component_rich_style("keybar--hover"))
