@@ -58,3 +58,16 @@ def db(workspace: Workspace):
     database = open_store(workspace.db_path, workspace.settings())
     yield database
     database.close()
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """The demo workspace as of DEMO_NOW (meeting_fixtures), the clock frozen there."""
+    from meeting_fixtures import DEMO_NOW
+
+    from smarketing_tui.demo import build_demo
+    from smarketing_tui.timeutil import parse_utc
+
+    monkeypatch.setenv("SMARKETING_NOW", DEMO_NOW)
+    monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
+    return build_demo(tmp_path / "demo", today=parse_utc(DEMO_NOW).date())

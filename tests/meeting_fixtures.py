@@ -54,3 +54,28 @@ def run_async(test):
         return asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+# The demo meeting the section tests walk: the demo built as of this moment (a Monday,
+# 09:00 in Oslo), its weekly agenda's sections by name, and the two sizes they are drawn at.
+DEMO_NOW = "2026-11-23T08:00:00Z"
+WEEKLY = {"checkin": 0, "action_review": 1, "marketing": 2, "sales": 3, "scorecard": 4,
+          "issues": 5, "wrapup": 6}
+
+
+def demo_app(workspace, agenda: str = "weekly.yaml"):
+    """The meeting app on one of the demo workspace's agendas, its clock stopped at DEMO_NOW."""
+    from smarketing_tui.tui.app import SmarketingApp
+
+    return SmarketingApp(workspace, agenda_path=workspace.agendas_dir / agenda,
+                         clock=FakeClock(DEMO_NOW))
+
+
+async def settle(pilot) -> None:
+    """Let a section view mount and its loading worker finish: a view mounts (and starts
+    its worker) a moment after the key that shows it, so pause first, then wait, a few
+    rounds."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

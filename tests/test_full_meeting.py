@@ -11,21 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 
-from meeting_fixtures import FakeClock
+from meeting_fixtures import FakeClock, settle
 from smarketing_tui import records
 from smarketing_tui.demo import build_demo
 from smarketing_tui.timeutil import parse_utc
 from smarketing_tui.tui.app import SmarketingApp
 
 NOW = "2026-11-23T08:00:00Z"
-
-
-async def _settle(pilot) -> None:
-    """Let the section view mount and its loading worker finish."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def _move_to(pilot, table, row: int) -> None:
@@ -45,7 +37,7 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
     async def walk() -> None:
         app = SmarketingApp(workspace, clock=clock)
         async with app.run_test(size=(120, 40)) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             screen = app.screen
             session = screen.session
             seen["meeting_id"] = session.meeting_id
@@ -56,7 +48,7 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
             await pilot.press(*"Away at a fair [b]x[/b]", "enter")
             clock.advance(240)                                   # 4:00 in check-in
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
 
             # 2. Action review: the open items get done, carried over (default +7) and dropped.
             view = screen.current_view
@@ -75,14 +67,14 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
                 await pilot.pause()
             clock.advance(300)
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
 
             # 3. Marketing activity: a decision, taken with the numbers on screen.
             await pilot.press("d", *"Move 20 % of search budget to webinars", "enter")
             await pilot.pause()
             clock.advance(420)
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
 
             # 4. Sales activity: an action item with an owner completed from "Amir" and the
             #    default due date a week ahead.
@@ -91,7 +83,7 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
             await pilot.pause()
             clock.advance(420)
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
 
             # 5. Scorecard: the first line that is not on the issues list yet becomes an issue.
             view = screen.current_view
@@ -110,7 +102,7 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
             seen["shown"] = session.scorecard_shown
             clock.advance(480)
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
 
             # 6. Issues: the first becomes number 1 and is solved with a decision and an action.
             view = screen.current_view
@@ -125,7 +117,7 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
             await pilot.pause()
             clock.advance(660)
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
 
             # 7. Wrap-up: a rating for each of the 8 people here, then end the meeting.
             for digit in "89790868":
@@ -135,7 +127,7 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
             await pilot.press("E")
             await pilot.pause()
             await pilot.press("y")
-            await _settle(pilot)
+            await settle(pilot)
             await pilot.pause()
 
     asyncio.run(walk())
@@ -236,7 +228,7 @@ def test_a_late_scorecard_for_a_section_already_left_is_dropped(tmp_path, monkey
     async def race() -> None:
         app = SmarketingApp(workspace, clock=FakeClock(NOW))
         async with app.run_test(size=(80, 24)) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             for _ in range(4):                       # to the scorecard (its worker waits)
                 await pilot.press("right_square_bracket")
                 await pilot.pause()
@@ -244,7 +236,7 @@ def test_a_late_scorecard_for_a_section_already_left_is_dropped(tmp_path, monkey
             await pilot.press("right_square_bracket")  # on to the issues
             await pilot.pause()
             release.set()
-            await _settle(pilot)
+            await settle(pilot)
             state["now"] = type(app.screen.current_view).__name__
             state["shown"] = app.screen.session.scorecard_shown
             state["running"] = app.is_running

@@ -11,36 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from meeting_fixtures import FakeClock
-from smarketing_tui.demo import build_demo
-from smarketing_tui.timeutil import parse_utc
-from smarketing_tui.tui.app import SmarketingApp
+from meeting_fixtures import WEEKLY, demo_app, settle
 
-NOW = "2026-11-23T08:00:00Z"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-WEEKLY = {"checkin": 0, "action_review": 1, "marketing": 2, "sales": 3, "scorecard": 4,
-          "issues": 5, "wrapup": 6}
-
-
-@pytest.fixture
-def demo_workspace(tmp_path, monkeypatch):
-    monkeypatch.setenv("SMARKETING_NOW", NOW)
-    monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
-    return build_demo(tmp_path / "demo", today=parse_utc(NOW).date())
-
-
-def _app(workspace, agenda: str = "weekly.yaml") -> SmarketingApp:
-    return SmarketingApp(workspace, agenda_path=workspace.agendas_dir / agenda,
-                         clock=FakeClock(NOW))
 
 
 async def _settle(pilot) -> None:
-    # A view mounts (and starts its loading worker) a moment after the key that shows it:
-    # pause first so that worker exists, then wait for it, a few rounds.
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """The view settled (meeting_fixtures.settle), and no toast left over the picture."""
+    await settle(pilot)
     for toast in list(pilot.app._notifications):
         pilot.app._unnotify(toast)
     await pilot.pause()
@@ -63,35 +41,35 @@ def _go(position: int, *keys: str):
 def test_checkin(snap_compare, demo_workspace, size):
     # Everyone here, then the second person away with a check-in line.
     walk = _go(WEEKLY["checkin"], "A", "down", "p", "enter", *"At the fair", "enter")
-    assert snap_compare(_app(demo_workspace), terminal_size=size, run_before=walk)
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size, run_before=walk)
 
 
 @SIZES
 def test_action_review(snap_compare, demo_workspace, size):
     walk = _go(WEEKLY["action_review"], "x", "down", "down", "D")
-    assert snap_compare(_app(demo_workspace), terminal_size=size, run_before=walk)
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size, run_before=walk)
 
 
 @SIZES
 def test_marketing_activity(snap_compare, demo_workspace, size):
-    assert snap_compare(_app(demo_workspace), terminal_size=size,
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size,
                         run_before=_go(WEEKLY["marketing"]))
 
 
 @SIZES
 def test_sales_activity(snap_compare, demo_workspace, size):
-    assert snap_compare(_app(demo_workspace), terminal_size=size,
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size,
                         run_before=_go(WEEKLY["sales"]))
 
 
 @SIZES
 def test_scorecard(snap_compare, demo_workspace, size):
-    assert snap_compare(_app(demo_workspace), terminal_size=size,
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size,
                         run_before=_go(WEEKLY["scorecard"]))
 
 
 def test_scorecard_drill_down(snap_compare, demo_workspace):
-    assert snap_compare(_app(demo_workspace), terminal_size=(120, 40),
+    assert snap_compare(demo_app(demo_workspace), terminal_size=(120, 40),
                         run_before=_go(WEEKLY["scorecard"], "enter"))
 
 
@@ -99,13 +77,13 @@ def test_scorecard_drill_down(snap_compare, demo_workspace):
 def test_issues(snap_compare, demo_workspace, size):
     # The second issue becomes number 3 (after the two the demo ranked): the top three picked.
     walk = _go(WEEKLY["issues"], "down", "down", "3")
-    assert snap_compare(_app(demo_workspace), terminal_size=size, run_before=walk)
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size, run_before=walk)
 
 
 @SIZES
 def test_solve_dialog(snap_compare, demo_workspace, size):
     walk = _go(WEEKLY["issues"], "s", *"SDRs take every webinar lead", "enter")
-    assert snap_compare(_app(demo_workspace), terminal_size=size, run_before=walk)
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size, run_before=walk)
 
 
 @SIZES
@@ -116,11 +94,11 @@ def test_wrapup(snap_compare, demo_workspace, size):
         await pilot.press("a", *"Set up the routing rule", "enter", *"Amir", "enter", "enter")
         await _settle(pilot)
         await _go(WEEKLY["wrapup"], "8", "9", "0", "7")(pilot)
-    assert snap_compare(_app(demo_workspace), terminal_size=size, run_before=walk)
+    assert snap_compare(demo_app(demo_workspace), terminal_size=size, run_before=walk)
 
 
 @SIZES
 def test_funnel_monthly(snap_compare, demo_workspace, size):
     # The monthly agenda's third section: campaign results with cost per MQL and per won deal.
-    assert snap_compare(_app(demo_workspace, "monthly.yaml"), terminal_size=size,
+    assert snap_compare(demo_app(demo_workspace, "monthly.yaml"), terminal_size=size,
                         run_before=_go(2))

@@ -12,41 +12,16 @@ from rich.console import Console
 from rich.segment import Segment
 from textual.widgets import DataTable, Static
 
-from meeting_fixtures import FakeClock, run_async
-from smarketing_tui.demo import build_demo
-from smarketing_tui.timeutil import parse_utc
-from smarketing_tui.tui.app import SmarketingApp
+from meeting_fixtures import WEEKLY, demo_app, run_async, settle
 
-NOW = "2026-11-23T08:00:00Z"
-WEEKLY = {"checkin": 0, "action_review": 1, "marketing": 2, "sales": 3, "scorecard": 4,
-          "issues": 5, "wrapup": 6}
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-@pytest.fixture
-def demo_workspace(tmp_path, monkeypatch):
-    monkeypatch.setenv("SMARKETING_NOW", NOW)
-    monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
-    return build_demo(tmp_path / "demo", today=parse_utc(NOW).date())
-
-
-def _app(workspace, agenda: str = "weekly.yaml") -> SmarketingApp:
-    return SmarketingApp(workspace, agenda_path=workspace.agendas_dir / agenda,
-                         clock=FakeClock(NOW))
-
-
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def _walk(pilot, sections: int) -> None:
-    await _settle(pilot)
+    await settle(pilot)
     for _ in range(sections):
         await pilot.press("right_square_bracket")
-        await _settle(pilot)
+        await settle(pilot)
 
 
 def _line_widths(renderable, width: int) -> list[int]:
@@ -73,7 +48,7 @@ def _content_right(widget) -> int:
 def test_activity_tables_fit_the_width_their_static_gets(demo_workspace, size, team):
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY[team])
             report = app.screen.query_one("#activity-report", Static)
@@ -134,7 +109,7 @@ def _follows(table: DataTable, detail) -> None:
 def test_action_review_table_fits_and_its_detail_follows_it(demo_workspace, size):
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["action_review"])
             table = app.screen.query_one("#action-table", DataTable)
@@ -155,7 +130,7 @@ def test_action_review_table_fits_and_its_detail_follows_it(demo_workspace, size
 def test_issues_table_fits_and_its_detail_follows_it(demo_workspace, size):
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["issues"])
             table = app.screen.query_one("#issues-table", DataTable)
@@ -177,7 +152,7 @@ def test_issues_table_fits_and_its_detail_follows_it(demo_workspace, size):
 def test_funnel_table_fits_the_view(demo_workspace, size, section):
     @run_async
     async def run():
-        app = _app(demo_workspace, "monthly.yaml")
+        app = demo_app(demo_workspace, "monthly.yaml")
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, section)
             table = app.screen.query_one("#funnel-table", DataTable)
@@ -205,7 +180,7 @@ def test_talking_points_table_fits_and_its_detail_follows_it(demo_workspace, siz
 
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, 0)
             table = app.screen.query_one("#points-table", DataTable)
@@ -224,11 +199,11 @@ def test_drill_down_fits_its_box_and_keeps_the_hint_in_view(demo_workspace, size
 
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["scorecard"])
             await pilot.press("enter")  # the leads behind the first (red) line
-            await _settle(pilot)
+            await settle(pilot)
             assert isinstance(app.screen, TableModal)
             table = app.screen.query_one(DataTable)
             box = app.screen.query_one("Vertical")
@@ -260,7 +235,7 @@ def test_reflow_joins_the_lines_of_a_paragraph_by_hand():
 def test_lead_definition_fills_its_lines(demo_workspace, size):
     @run_async
     async def run():
-        app = _app(demo_workspace, "monthly.yaml")
+        app = demo_app(demo_workspace, "monthly.yaml")
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, 5)  # the monthly agenda's lead definition review
             static = app.screen.query_one("#definition", Static)
@@ -283,7 +258,7 @@ def test_lead_definition_fills_its_lines(demo_workspace, size):
 def test_wrapup_key_line_breaks_between_keys(demo_workspace, size):
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["wrapup"])
             keys = app.screen.query_one("#wrapup-keys", Static)
@@ -303,11 +278,11 @@ def test_checkin_table_fits_with_a_long_checkin_line(demo_workspace, size):
 
     @run_async
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["checkin"])
             await pilot.press("enter", *long_line.strip(), "enter")
-            await _settle(pilot)
+            await settle(pilot)
             table = app.screen.query_one("#checkin-table", DataTable)
             _table_fits(table)
             cell = table.get_row_at(0)[3].plain
@@ -330,15 +305,15 @@ def test_a_view_fills_its_table_once_when_it_opens_and_again_when_the_width_chan
             fills.append(table.id), _o(table, *a, **k))[1])
 
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             assert fills == ["checkin-table"]
             await pilot.press("right_square_bracket")
-            await _settle(pilot)
+            await settle(pilot)
             assert fills == ["checkin-table", "action-table"]
             await pilot.resize_terminal(size[0] + 20, size[1])
-            await _settle(pilot)
+            await settle(pilot)
             assert fills == ["checkin-table", "action-table", "action-table"]
             table = app.screen.query_one("#action-table", DataTable)
             assert table.virtual_size.width <= table.size.width
@@ -352,9 +327,9 @@ def test_the_help_screen_lists_what_enter_does_in_the_section(demo_workspace):
     from smarketing_tui.tui.modals import HelpScreen
 
     async def run():
-        app = _app(demo_workspace)
+        app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
-            await _settle(pilot)
+            await settle(pilot)
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
