@@ -73,7 +73,7 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
 
 
 def _print_report(report, tz: str) -> None:
-    from smarketing_tui.timeutil import format_datetime, format_number
+    from smarketing_tui.timeutil import counted, format_datetime, format_number
 
     how = f"preset {report.preset}" if report.preset else (
         f"mapping {report.mapping}" if report.mapping else "columns named after the fields")
@@ -83,7 +83,7 @@ def _print_report(report, tz: str) -> None:
     else:
         click.echo(f"Imported {report.file} into {report.kind} ({report.source_label}, {how}).")
         verb = ""
-    rows = f"{format_number(report.rows)} row{'s' if report.rows != 1 else ''}"
+    rows = counted(report.rows, "row")
     click.echo(f"  read as {report.read_as}; {rows}")
     counts = [format_number(c) for c in (report.inserted, report.updated, report.unchanged,
                                          report.skipped)]
@@ -94,13 +94,11 @@ def _print_report(report, tz: str) -> None:
         click.echo(f"  newest timestamp in the file: {newest} ({tz})")
     if report.first_contacts_derived:
         derived = report.first_contacts_derived
-        click.echo(f"  first contact derived from the events for {format_number(derived)} "
-                   f"lead{'s' if derived != 1 else ''}")
+        click.echo(f"  first contact derived from the events for {counted(derived, 'lead')}")
     if report.missing_columns:
         click.echo("  not in the file (left as they were): " + ", ".join(report.missing_columns))
     if report.rejects_path:
-        bad = f"{counts[3]} bad row{'s' if report.skipped != 1 else ''}"
-        click.echo(f"  {bad} written to {report.rejects_path}")
+        click.echo(f"  {counted(report.skipped, 'bad row')} written to {report.rejects_path}")
 
 
 class _ProgressBar:

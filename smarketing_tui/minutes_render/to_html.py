@@ -20,7 +20,7 @@ from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carrie
                                     period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.reportformat import format_value
-from smarketing_tui.timeutil import format_date, format_datetime
+from smarketing_tui.timeutil import counted, format_date, format_datetime
 
 COLORS = {"green": "#1a7f37", "amber": "#b35900", "red": "#c62828", "no_data": "#8a8a8a"}
 
@@ -333,9 +333,9 @@ def _issues(minutes: Minutes) -> list[str]:
         out += ["<h3>Solved</h3>", "<ul class=\"items\">"]
         for issue in minutes.issues_solved:
             how = f": {h(issue.resolution)}" if issue.resolution else ""
-            plural = "s" if issue.meetings_open != 1 else ""
             out.append(f"<li>#{issue.id} {h(issue.title)} — {h(issue.status)}{how} <span "
-                       f"class=\"muted\">(open {issue.meetings_open} meeting{plural})</span></li>")
+                       f"class=\"muted\">(open {counted(issue.meetings_open, 'meeting')})</span>"
+                       "</li>")
         out.append("</ul>")
     return out
 

@@ -15,7 +15,7 @@ from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carrie
                                     period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.reportformat import sparkline
-from smarketing_tui.timeutil import format_date, format_datetime
+from smarketing_tui.timeutil import counted, format_date, format_datetime
 
 # Inline specials everywhere (incl. GitHub's $ math and ~ strikethrough); HTML's < > & too.
 _INLINE = re.compile(r"([\\`*_{}\[\]<>&|#~$])")
@@ -83,7 +83,7 @@ def _header(minutes: Minutes) -> list[str]:
         ["Attendees", present],
         ["Absent", absent],
         ["Average rating", rating_text(minutes.average_rating)
-         + (f" ({len(ratings)} rating{'s' if len(ratings) != 1 else ''})" if ratings else "")],
+         + (f" ({counted(len(ratings), 'rating')})" if ratings else "")],
         ["Action items done on time", md_escape(completion_text(minutes.completion))],
     ]
     if minutes.facilitator:
@@ -225,9 +225,8 @@ def _issues(minutes: Minutes) -> list[str]:
         for issue in minutes.issues_solved:
             verb = "solved" if issue.status == "solved" else issue.status
             how = f": {md_escape(issue.resolution)}" if issue.resolution else ""
-            plural = "s" if issue.meetings_open != 1 else ""
             out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
-                       f"(open {issue.meetings_open} meeting{plural})")
+                       f"(open {counted(issue.meetings_open, 'meeting')})")
         out.append("")
     return out
 

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from smarketing_tui.agenda import SECTION_TYPES
-from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.timeutil import counted, format_datetime
 from smarketing_tui.tui import messages
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import clean, reflow
@@ -111,8 +111,7 @@ class LeadDefinitionView(DiscussionView):
                 count = len(history)
                 text.append(f"In force since {format_datetime(history[-1][0], tz)}",
                             style="dim")
-                text.append(f" · {count} version{'s' if count != 1 else ''} on record\n",
-                            style="dim")
+                text.append(f" · {counted(count, 'version')} on record\n", style="dim")
             for seen, old in reversed(history[:-1]):
                 text.append(f"\nBefore {format_datetime(seen, tz)}… was:\n", style="dim")
                 text.append(clean(reflow(old)) + "\n", style="dim")

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, sales_week,
                                      summarize_activities)
-from smarketing_tui.timeutil import format_money, format_number, to_local
+from smarketing_tui.timeutil import counted, format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
                                                 forward_focus, is_narrow, key_hint, one_line, pack,
@@ -189,9 +189,8 @@ class ActivityView(SectionView):
             headline.append(f" (week before {format_number(previous)}, ")
             headline.append_text(change_text(week.mqls - previous, up=good, down=bad))
             headline.append(")")
-        count = len(week.campaigns)
         segments = [headline, Text(f"spend {format_money(week.spend, currency)}"),
-                    Text(f"{count} campaign{'s' if count != 1 else ''} running"),
+                    Text(f"{counted(len(week.campaigns), 'campaign')} running"),
                     Text(f"{len(week.activities)} activities logged")]
 
         sources = Report(f"MQLs by source, {week.period.label} against {week.previous.label}",

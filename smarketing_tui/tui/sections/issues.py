@@ -18,7 +18,7 @@ from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import Issue
 from smarketing_tui.scorecard_text import evidence_lines
-from smarketing_tui.timeutil import format_datetime, format_number, parse_due_date
+from smarketing_tui.timeutil import counted, format_datetime, format_number, parse_due_date
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
@@ -291,8 +291,7 @@ class IssuesView(SectionView):
     def _update_summary(self, open_issues: list[Issue], done: list[Issue]) -> None:
         text = Text()
         ranked = [i for i in open_issues if i.rank is not None and i.rank <= self.top]
-        text.append(f"{len(open_issues)} open issue{'s' if len(open_issues) != 1 else ''}",
-                    style="bold")
+        text.append(counted(len(open_issues), "open issue"), style="bold")
         if len(ranked) < min(self.top, len(open_issues)):
             text.append(f" · pick the top {self.top} first: 1-{min(self.top, 9)} on an issue",
                         style=f"italic {theme_color(self.app, 'warning', 'yellow')}")

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import TalkingPoint
-from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.timeutil import counted, format_datetime
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, forward_focus,
@@ -161,8 +161,7 @@ class TalkingPointsView(SectionView):
         authors = sorted({p.author for p in points if p.author})
         summary = Text()
         if points:
-            summary.append(f"{len(points)} talking point{'s' if len(points) != 1 else ''}",
-                           style="bold")
+            summary.append(counted(len(points), "talking point"), style="bold")
             summary.append(clean(f" from {', '.join(authors)}" if authors else ""))
         else:
             summary.append("Nobody added talking points in prep. ", style="bold")
