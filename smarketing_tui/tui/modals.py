@@ -56,8 +56,12 @@ class _Dialog(ModalScreen[_R], Generic[_R]):
     def compose_fields(self) -> ComposeResult:
         yield from ()
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, field_id: str | None = None) -> None:
+        """Say what is wrong, keeping what was typed; ``field_id`` (``"#due"``) gets the
+        focus, so the fix can be typed at once."""
         self.query_one(".dialog-error", Static).update(Text(message))
+        if field_id is not None:
+            self.query_one(field_id, Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -146,21 +150,18 @@ class ActionItemDialog(_Dialog["ActionDraft | None"]):
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
         if not text:
-            self.show_error("Say what will be done.")
-            self.query_one("#text", Input).focus()
+            self.show_error("Say what will be done.", "#text")
             return
         typed = self.query_one("#owner", Input).value
         owner = self._owner(typed)
         if owner is None:
             what = f"No one called {typed.strip()!r}" if typed.strip() else "Pick an owner"
-            self.show_error(f"{what}; people: {', '.join(self.people)}")
-            self.query_one("#owner", Input).focus()
+            self.show_error(f"{what}; people: {', '.join(self.people)}", "#owner")
             return
         try:
             due = parse_due_date(self.query_one("#due", Input).value, self.today)
         except ValueError as error:
-            self.show_error(str(error))
-            self.query_one("#due", Input).focus()
+            self.show_error(str(error), "#due")
             return
         self.dismiss(ActionDraft(text, owner, due))
 
@@ -192,8 +193,7 @@ class IssueDialog(_Dialog["IssueDraft | None"]):
     def action_submit(self) -> None:
         title = self.query_one("#title", Input).value.strip()
         if not title:
-            self.show_error("Name the issue first.")
-            self.query_one("#title", Input).focus()
+            self.show_error("Name the issue first.", "#title")
             return
         detail = self.query_one("#detail", Input).value.strip() or None
         team = self.query_one("#team", Select).value

@@ -64,13 +64,12 @@ class TalkingPointDialog(_Dialog["TalkingPointDraft | None"]):
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
         if not text:
-            self.show_error("Type the point first (Esc cancels).")
-            self.query_one("#text", Input).focus()
+            self.show_error("Type the point first (Esc cancels).", "#text")
             return
         metric = self.query_one("#metric", Input).value.strip() or None
         if metric and self.metrics and metric not in self.metrics:
-            self.show_error(f"No metric {metric!r}; leave it empty or pick one of the suggestions.")
-            self.query_one("#metric", Input).focus()
+            self.show_error(f"No metric {metric!r}; leave it empty or pick one of the "
+                            "suggestions.", "#metric")
             return
         section = self.query_one("#section", Select).value
         issue = self.query_one("#issue", Select).value
