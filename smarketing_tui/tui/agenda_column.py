@@ -19,6 +19,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+# The column's width (tui/app.tcss: #agenda, and .-narrow #agenda below NARROW_BELOW columns),
+# for what is laid out before the first layout knows it.
+WIDTH, NARROW_WIDTH, NARROW_BELOW = 30, 24, 100
+
+
+def column_width(screen_width: int) -> int:
+    """The agenda column's width on a screen this wide, its right border included."""
+    return NARROW_WIDTH if screen_width < NARROW_BELOW else WIDTH
+
 
 class AgendaColumn(ScrollView, can_focus=True):
     """The sections, each a prompt of one or more lines; ``highlighted`` is the one marked."""

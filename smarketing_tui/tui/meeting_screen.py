@@ -26,6 +26,7 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.timeutil import counted, format_date
 from smarketing_tui.tui import messages
+from smarketing_tui.tui import agenda_column
 from smarketing_tui.tui.agenda_column import AgendaColumn
 from smarketing_tui.tui.keybar import KeyBar
 from smarketing_tui.tui.sections.base import SectionContext, SectionView
@@ -149,7 +150,7 @@ class MeetingScreen(Screen):
 
     def on_resize(self, event) -> None:
         """Below 100 columns the agenda column narrows (see app.tcss)."""
-        self.set_class(event.size.width < 100, "-narrow")
+        self.set_class(event.size.width < agenda_column.NARROW_BELOW, "-narrow")
         self.call_after_refresh(self._redraw_agenda)  # titles cut to the new column width
 
     def on_unmount(self) -> None:
@@ -203,8 +204,8 @@ class MeetingScreen(Screen):
 
     def _agenda_width(self) -> int:
         width = self.query_one(AgendaColumn).scrollable_content_region.width
-        # Before the first layout: the column (app.tcss) less its right border.
-        return width or (24 if self.has_class("-narrow") else 30) - 1
+        # Before the first layout: the column less its right border.
+        return width or agenda_column.column_width(self.app.size.width) - 1
 
     def _redraw_agenda(self, force: bool = False) -> None:
         width = self._agenda_width()

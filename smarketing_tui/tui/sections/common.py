@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 from smarketing_tui.timeutil import format_date, now_utc, to_local
+from smarketing_tui.tui.agenda_column import column_width
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Settings
@@ -178,10 +179,9 @@ def as_of_of(session) -> datetime:
 def text_budget(view, fixed: int, minimum: int = 16, maximum: int = 80) -> int:
     """Characters left for a table's free-text column once ``fixed`` cells are drawn.
 
-    Uses the view's width (the app's less the agenda column before the first layout).
+    Uses the view's width (:func:`view_width`).
     """
-    width = view.size.width or max(view.app.size.width - 30, 40)
-    return max(minimum, min(maximum, width - fixed))
+    return max(minimum, min(maximum, view_width(view) - fixed))
 
 
 NO_MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
@@ -221,8 +221,7 @@ def _expected_width(view) -> int:
     if host is not None and host.content_region.width:
         return host.content_region.width
     app_width = view.app.size.width
-    agenda = 24 if app_width < 100 else 30  # the agenda column, narrower below 100 columns
-    return max(app_width - agenda - 2, 40)
+    return max(app_width - column_width(app_width) - 2, 40)  # less the host's padding
 
 
 def is_narrow(view) -> bool:
