@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from smarketing_tui.errors import UserError
+from smarketing_tui.customsql import sql_parameters
 from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, FIRST_CONTACT_RULES, UNITS,
                                     CustomMetric, MetricsEngine, check_params,
-                                    known_metric_names, sql_parameters)
+                                    known_metric_names)
 from smarketing_tui.timeutil import now_utc, utc_iso
 from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)

@@ -6,7 +6,8 @@ import pytest
 from scorecard_data import SETTINGS, lead, new_store, utc
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.metrics import CustomMetric, MetricsEngine, run_readonly, sql_parameters
+from smarketing_tui.customsql import run_readonly, sql_parameters
+from smarketing_tui.metrics import CustomMetric, MetricsEngine
 from smarketing_tui.periods import parse_period
 from smarketing_tui.store import open_readonly
 
