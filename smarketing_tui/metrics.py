@@ -73,6 +73,8 @@ class MetricResult:
     as_of: datetime
     by: str | None = None
     groups: list[Group] = field(default_factory=list)
+    #: Leads the SLA's ``exclude`` rules left out, by reason, largest first ({} = none).
+    excluded: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_data(self) -> bool:

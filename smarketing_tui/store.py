@@ -271,7 +271,37 @@ CREATE TABLE lead_definitions (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3: deals as records of their own. A lead can have many deals; where a lead has
+# deals, its won_at and amount derive from its first won deal (see importing).
+_V3 = """
+CREATE TABLE deals (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT NOT NULL UNIQUE,
+    lead_id INTEGER REFERENCES leads(id) ON DELETE SET NULL,
+    lead_ref TEXT,                   -- the lead as the export names it (external id or e-mail)
+    name TEXT,
+    owner TEXT,                      -- the deal's owner (often not the lead's owner)
+    owner_id INTEGER REFERENCES people(id),
+    pipeline TEXT,
+    stage TEXT,                      -- as exported
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'won', 'lost')),
+    created_at TEXT,
+    closed_at TEXT,                  -- when status became won or lost
+    amount REAL,
+    currency TEXT,
+    lost_reason TEXT,
+    source TEXT,
+    campaign TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    updated_at TEXT
+);
+CREATE INDEX deals_lead ON deals(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX deals_created_at ON deals(created_at) WHERE created_at IS NOT NULL;
+CREATE INDEX deals_closed_at ON deals(closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX deals_owner_id ON deals(owner_id) WHERE owner_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

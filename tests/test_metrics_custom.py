@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from scorecard_data import SETTINGS, lead, new_store, utc
 
-from smarketing_tui.errors import UserError
 from smarketing_tui.customsql import run_readonly, sql_parameters
+from smarketing_tui.errors import UserError
 from smarketing_tui.metrics import CustomMetric, MetricsEngine
 from smarketing_tui.periods import parse_period
+from smarketing_tui import store
 from smarketing_tui.store import open_readonly
 
 NOVEMBER = parse_period("2026-11", "Europe/Oslo")
@@ -69,7 +70,7 @@ def test_custom_sql_that_tries_to_write_is_refused(conn, sql, tried):
                                 f"tries to {tried}")
     # ... and nothing changed.
     assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM leads").fetchone() == (3, 2)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
 
 
 def test_the_schema_table_cannot_be_changed_either(conn):

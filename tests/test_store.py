@@ -33,9 +33,10 @@ def test_migrates_a_version_1_store_keeping_its_data(tmp_path):
     conn.close()
 
     db = store.open_store(path)
-    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
     assert db.conn.execute("SELECT name, mql_at FROM leads").fetchall() == [("Åse", "2026-11-02T09:00:00Z")]
     assert "meetings" in db.table_names() and "action_items" in db.table_names()
+    assert "deals" in db.table_names()
 
 
 def test_a_store_from_a_newer_version_is_refused(tmp_path):
@@ -43,7 +44,7 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(UserError, match=r"written by a newer smarketing-tui \(schema version 3"):
+    with pytest.raises(UserError, match=rf"written by a newer smarketing-tui \(schema version {store.SCHEMA_VERSION + 1},"):
         store.open_store(path)
 
 
