@@ -48,9 +48,14 @@ class CliState:
 
 
 class UserFacingError(click.ClickException):
-    """A :class:`UserError` on its way out: ``Error: <one line>`` on stderr, exit 2."""
+    """A :class:`UserError` on its way out: ``Error: <one line>`` on stderr, exit 2 (or the
+    error's own exit code: 1 for an :class:`~smarketing_tui.errors.EnvironmentFailure`)."""
 
     exit_code = 2
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class LazyGroup(click.Group):
@@ -58,7 +63,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as error:
-            raise UserFacingError(str(error)) from None
+            raise UserFacingError(str(error), error.exit_code) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -28,3 +28,10 @@ class InputError(UserError):
                     where += f":{column}"
             where += ": "
         super().__init__(where + message)
+
+
+class EnvironmentFailure(UserError):
+    """The machine, not the input, is in the way: a read-only folder, no permission, a full
+    disk. One line on stderr like any :class:`UserError`, but exit code 1."""
+
+    exit_code = 1

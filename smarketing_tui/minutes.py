@@ -614,16 +614,6 @@ def minutes_file_name(conn: sqlite3.Connection, minutes: Minutes) -> str:
     return f"{minutes.file_stem}-{minutes.meeting_id}" if same_day else minutes.file_stem
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    # newline="" keeps the CRLF of iCalendar exactly as rendered.
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    temporary.replace(path)
-
-
 def export_minutes(workspace: Workspace, meeting_id: int, fmt: str = "md") -> Path:
     """Write a meeting's minutes into the workspace's ``minutes/`` folder; returns the file
     (e.g. ``minutes/2026-11-23-weekly.md``)."""
@@ -647,10 +637,12 @@ def export_minutes_formats(workspace: Workspace, meeting_id: int,
         stem = minutes_file_name(db.conn, minutes)
     finally:
         db.close()
+    from smarketing_tui import outputs
+
+    outputs.make_folder(workspace.minutes_dir)
     for fmt in formats:
-        path = workspace.minutes_dir / f"{stem}.{EXTENSIONS[fmt]}"
-        write_atomically(path, render(minutes, fmt))
-        yield path
+        yield outputs.write_output(workspace.minutes_dir, render(minutes, fmt),
+                                   f"{stem}.{EXTENSIONS[fmt]}", workspace)
 
 
 def render(minutes: Minutes, fmt: str) -> str:

@@ -12,7 +12,6 @@ import io
 import json
 import sys
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -48,33 +47,31 @@ def _render(workspace: Workspace, ref: str | int | None, fmt: str):
               help="md: Markdown; html: one printable page; json: schema smarketing.minutes/1; "
                    "ics: open action items as iCalendar to-dos.")
 @click.option("--output", "-o", metavar="FILE",
-              type=click.Path(dir_okay=True, path_type=Path),
-              help="Write to FILE; a folder gets a file named like 2026-11-23-weekly.md. "
-                   "Default: standard output.")
+              help="Write to FILE; a folder (an existing one, or DIR/) gets a file named like "
+                   "2026-11-23-weekly.md. Never the store, smarketing.yaml, an agenda or another "
+                   "file of the workspace. Default: standard output.")
 @click.option("--save", "-s", is_flag=True,
               help="Write into the workspace's minutes/ folder (as the meeting's wrap-up does).")
 @click.pass_obj
-def minutes(state, meeting: str, fmt: str, output: Path | None, save: bool) -> None:
+def minutes(state, meeting: str, fmt: str, output: str | None, save: bool) -> None:
     """Print or save the minutes of MEETING: an id, a date (23.11.2026 or 2026-11-23) or
     'last' (the default: the most recent meeting, finished or not)."""
+    from smarketing_tui import outputs
+
     workspace = state.workspace()
     if save and output is not None:
         raise UserError("use either --save or --output, not both")
     minutes_value, text, name = _render(workspace, meeting, fmt)
     if save:
-        output = workspace.minutes_dir
-    if output is None or str(output) == "-":
+        outputs.make_folder(workspace.minutes_dir)
+        output = str(workspace.minutes_dir)
+    if outputs.is_stdout(output):
         click.echo(text, nl=False)
         if not minutes_value.finished:
             click.echo(f"Note: meeting #{minutes_value.meeting_id} is not finished "
                        f"({minutes_value.status}); the minutes say so at the top.", err=True)
         return
-    from smarketing_tui.minutes import write_atomically
-
-    target = output / name if output.is_dir() else output
-    if not target.parent.exists():
-        raise UserError(f"folder {target.parent} does not exist")
-    write_atomically(target, text)
+    target = outputs.write_output(output, text, name, workspace)
     click.echo(f"Wrote {target}")
 
 
