@@ -134,6 +134,32 @@ def write_output(output: str | os.PathLike, data: str | bytes, default_name: str
     return target
 
 
+def export_name(*parts: str, extension: str) -> str:
+    """A report's default file name, e.g. ``scorecard-2026-W48.csv``: the parts joined by
+    ``-``, anything but letters, digits, ``.``, ``_`` and ``-`` made a ``-``."""
+    stem = "-".join(re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-.") for part in parts if part)
+    return f"{stem}.{extension}"
+
+
+def emit(text: str, output: str | os.PathLike | None, default_name: str,
+         workspace: Workspace | None, inputs: Iterable[str | os.PathLike] = ()) -> None:
+    """A command's output: to standard output as it is, or (``-o``) into the file
+    :func:`resolve_target` names, written whole, then ``Wrote FILE`` on standard output."""
+    import click
+
+    if is_stdout(output):
+        click.echo(text, nl=False)
+        return
+    target = write_output(output, text, default_name, workspace, inputs)
+    click.echo(f"Wrote {target}")
+
+
+def refuse_table(output: str | os.PathLike | None, fmt: str) -> None:
+    """A table is drawn for the terminal; a file gets csv, json or md."""
+    if fmt == "table" and not is_stdout(output):
+        raise UserError("--output writes a file, not a table: add --format csv or json")
+
+
 def csv_cell(value: Any) -> Any:
     """One CSV cell made safe for spreadsheets: ``None`` is empty, numbers stay numbers,
     text that would start a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets a ``'`` first,

@@ -154,6 +154,14 @@ def test_a_device_is_not_replaced(workspace, built):
     assert not Path(os.devnull).is_file()
 
 
+def test_the_input_of_the_command_is_refused(workspace, built, tmp_path):
+    sla = tmp_path / "my-sla.yaml"
+    sla.write_bytes(workspace.sla_path.read_bytes())
+    result = _invoke(workspace, "scorecard", "--sla", str(sla), "-f", "csv", "-o", str(sla))
+    assert result.exit_code == 2 and "it is an input of this command" in result.stderr
+    assert sla.read_bytes() == workspace.sla_path.read_bytes()
+
+
 # -- folders --------------------------------------------------------------------------------
 
 
@@ -297,3 +305,122 @@ def test_a_read_only_folder_is_one_line_with_exit_1(workspace, built):
         assert list(folder.iterdir()) == []
     finally:
         shutil.rmtree(base)
+
+
+# -- CSV: hostile text stays text ----------------------------------------------------------
+
+NOW = "2026-11-18T11:00:00Z"  # Wed 18 Nov 2026; W46 (9-15 Nov) is judged and past
+HYPERLINK = '=HYPERLINK("http://e.vil","x")'
+DDE = "=cmd|' /C calc'!A0"
+
+
+def _run(ws, *args):
+    return CliRunner().invoke(cli, ["-w", str(ws.root), *args], env={"SMARKETING_NOW": NOW})
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+@pytest.fixture
+def hostile(workspace):
+    """Three W46 MQLs of Ola, none contacted, with names and sources a spreadsheet would run."""
+    from scorecard_data import lead
+
+    from smarketing_tui.store import open_store
+
+    db = open_store(workspace.db_path, workspace.settings())
+    lead(db.conn, "F1", name=HYPERLINK, mql_at="2026-11-09T09:00:00Z", owner="Ola Hansen",
+         source=DDE)
+    lead(db.conn, "F2", name="@SUM(A1)", mql_at="2026-11-10T09:00:00Z", owner="Ola Hansen",
+         source="-2+3")
+    lead(db.conn, "F3", name="+47 22 33 44 55", mql_at="2026-11-10T10:00:00Z",
+         owner="Ola Hansen", source="web")
+    db.close()
+    return workspace
+
+
+def test_metrics_by_source_csv_neutralises_formulas(hostile, tmp_path):
+    result = _run(hostile, "metrics", "mqls", "--by", "source", "-p", "2026-W46", "-f", "csv",
+                  "-o", f"{tmp_path}/")
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "metrics-2026-W46.csv"
+    assert result.stdout == f"Wrote {written}\n"
+    raw = written.read_bytes()
+    assert raw.count(b"\r\n") == 5 and raw.count(b"\n") == 5  # header, total, 3 sources
+    rows = _csv_rows(raw.decode("utf-8"))
+    # 3 MQLs in W46, one per source; groups sorted as the metric sorts them.
+    assert [row[3:5] for row in rows[1:]] == [["(total)", "3"], ["'-2+3", "1"],
+                                              ["'" + DDE, "1"], ["web", "1"]]
+
+
+def test_drill_csv_neutralises_formulas_and_keeps_numbers(hostile):
+    result = _run(hostile, "drill", "speed_to_lead", "-p", "2026-W46", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(result.stdout_bytes.decode("utf-8"))
+    assert rows[0][:4] == ["lead", "name", "owner", "source"]
+    assert [row[:4] for row in rows[1:]] == [
+        ["F1", "'" + HYPERLINK, "Ola Hansen", "'" + DDE],
+        ["F2", "'@SUM(A1)", "Ola Hansen", "'-2+3"],
+        ["F3", "'+47 22 33 44 55", "Ola Hansen", "web"]]
+    # F1: MQL Mon 9 Nov 10:00 Oslo, 24 business hours (08-16) -> deadline Thu 12 Nov 10:00;
+    # late until Wed 18 Nov 12:00: Thu 6 + Fri 8 + Mon 8 + Tue 8 + Wed 4 = 34 h, a number.
+    assert rows[1][-1] == "34.0"
+
+
+def test_markdown_keeps_what_the_user_wrote(hostile):
+    result = _run(hostile, "drill", "speed_to_lead", "-p", "2026-W46", "-f", "md")
+    assert result.exit_code == 0, result.output
+    assert "@SUM(A1)" in result.stdout and "'@SUM" not in result.stdout
+
+
+def test_actions_csv_quotes_a_carriage_return_and_neutralises_formulas(workspace, db, tmp_path):
+    from smarketing_tui import records
+
+    records.add_action_item(db.conn, "Call Ola\rthen Kari", owner="Ola Hansen", due=None)
+    records.add_action_item(db.conn, "=1+1", owner=None, due=None)
+    records.add_action_item(db.conn, "-Follow up", owner=None, due=None)
+    result = _run(workspace, "actions", "--format", "csv", "-o", str(tmp_path / "actions.csv"))
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "actions.csv").read_bytes()
+    assert b'"Call Ola\rthen Kari"' in raw
+    rows = _csv_rows(raw.decode("utf-8"))
+    assert len(rows) == 4  # the header and three items: the CR did not start a row
+    assert [row[1] for row in rows[1:]] == ["Call Ola\rthen Kari", "'=1+1", "'-Follow up"]
+
+
+def test_decisions_csv_uses_the_same_writer(workspace, db, monkeypatch):
+    ids = build_meetings(db.conn, monkeypatch, decision_text="+SUM(1)\nsecond line")
+    assert ids
+    result = _run(workspace, "decisions", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    raw = result.stdout_bytes.decode("utf-8")
+    texts = [row[5] for row in _csv_rows(raw)[1:]]
+    assert "'+SUM(1)\nsecond line" in texts
+    assert '"\'+SUM(1)\nsecond line"' in raw
+
+
+@pytest.mark.parametrize("value, cell", [
+    (-5, -5), (-2.5, -2.5), (0, 0), (None, ""), ("-5", "-5"), ("+3,5", "+3,5"),
+    ("-5+1", "'-5+1"), ("=A1", "'=A1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("plain", "plain"), ("a=b", "a=b"), ("", "")])
+def test_csv_cell(value, cell):
+    assert outputs.csv_cell(value) == cell
+
+
+def test_a_table_cannot_be_written_to_a_file(workspace, db, tmp_path):
+    result = _run(workspace, "actions", "-o", str(tmp_path / "actions.csv"))
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: --output writes a file, not a table: add --format csv or json\n")
+    assert list(tmp_path.iterdir()) == [workspace.root]
+
+
+def test_report_exports_get_their_default_names(hostile, tmp_path):
+    expected = {("scorecard", "-p", "2026-11", "-f", "json"): "scorecard-2026-11.json",
+                ("drill", "speed_to_lead", "-f", "md"): "drill-speed_to_lead-2026-W46.md",
+                ("decisions", "-f", "md"): "decisions.md",
+                ("actions", "-f", "json"): "actions.json"}
+    for args, name in expected.items():
+        result = _run(hostile, *args, "-o", f"{tmp_path}/")
+        assert (result.exit_code, result.stdout) == (0, f"Wrote {tmp_path / name}\n"), args
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*expected.values(), "ws"])

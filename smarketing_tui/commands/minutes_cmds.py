@@ -7,8 +7,6 @@ inside the functions so the CLI starts fast.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from datetime import date, datetime, time
@@ -77,6 +75,12 @@ def minutes(state, meeting: str, fmt: str, output: str | None, save: bool) -> No
 
 # -- actions --------------------------------------------------------------------------------
 
+_output_option = click.option(
+    "--output", "-o", metavar="FILE", default=None,
+    help="Write csv or json (decisions: also md) to FILE; a folder (an existing one, or DIR/) "
+         "gets a file named like actions.csv. Never the store or a file of the workspace. "
+         "Default: standard output.")
+
 
 def _open_db(state):
     from smarketing_tui.store import open_store
@@ -99,11 +103,13 @@ def _action_rows(conn, items):
     return [(item, meetings.get(item.meeting_id)) for item in items]
 
 
-def _list_actions(state, owner: str | None, status_filter: str, fmt: str) -> None:
-    from smarketing_tui import records
+def _list_actions(state, owner: str | None, status_filter: str, fmt: str,
+                  output: str | None = None) -> None:
+    from smarketing_tui import outputs, records
     from smarketing_tui.minutes import completion_text, due_text
     from smarketing_tui.timeutil import format_date, now_utc, to_local
 
+    outputs.refuse_table(output, fmt)
     db, settings = _open_db(state)
     try:
         conn = db.conn
@@ -129,20 +135,17 @@ def _list_actions(state, owner: str | None, status_filter: str, fmt: str) -> Non
                                "meeting_title": meeting[0] if meeting else None}
                               for item, meeting in rows],
                     "action_completion": completion_json(rate)}
-        click.echo(dumps(document), nl=False)
+        outputs.emit(dumps(document), output, "actions.json", state.workspace())
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["id", "text", "owner", "due", "status", "carried_over", "overdue",
-                         "meeting_id", "meeting_title", "created_at", "done_at", "comment"])
-        for item, meeting in rows:
-            writer.writerow([item.id, _csv_safe(item.text), _csv_safe(item.owner or ""),
-                             item.due or "", item.status, item.carried_over,
-                             "yes" if item.is_overdue(today) else "no", item.meeting_id or "",
-                             _csv_safe(meeting[0]) if meeting else "", item.created_at,
-                             item.done_at or "", _csv_safe(item.comment or "")])
-        click.echo(buffer.getvalue(), nl=False)
+        text = outputs.csv_text(
+            ["id", "text", "owner", "due", "status", "carried_over", "overdue", "meeting_id",
+             "meeting_title", "created_at", "done_at", "comment"],
+            ([item.id, item.text, item.owner, item.due, item.status, item.carried_over,
+              "yes" if item.is_overdue(today) else "no", item.meeting_id,
+              meeting[0] if meeting else None, item.created_at, item.done_at, item.comment]
+             for item, meeting in rows))
+        outputs.emit(text, output, "actions.csv", state.workspace())
         return
     from rich.markup import escape
     from rich.table import Table
@@ -177,12 +180,6 @@ def _list_actions(state, owner: str | None, status_filter: str, fmt: str) -> Non
     console.print(f"Completion rate: {escape(completion_text(rate))}")
 
 
-def _csv_safe(text: str | None) -> str:
-    """Keep spreadsheets from running data as a formula (CSV injection)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @click.group(invoke_without_command=True)
 @click.option("--owner", metavar="NAME", help="Only this person's items (name or alias).")
 @click.option("--open", "status_filter", flag_value="open", default=True,
@@ -190,18 +187,20 @@ def _csv_safe(text: str | None) -> str:
 @click.option("--all", "status_filter", flag_value="all", help="Open, done and dropped items.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]),
               default="table", show_default=True)
+@_output_option
 @click.pass_context
-def actions(ctx: click.Context, owner: str | None, status_filter: str, fmt: str) -> None:
+def actions(ctx: click.Context, owner: str | None, status_filter: str, fmt: str,
+            output: str | None) -> None:
     """List action items with owner, due date and how often each was carried over, plus the
     completion rate (done by the due date over the last 4 meetings, against the goal).
 
     \b
-    smarketing actions [--owner NAME] [--open|--all] [--format table|json|csv]
+    smarketing actions [--owner NAME] [--open|--all] [--format table|json|csv] [-o FILE]
     smarketing actions done ID     mark an item done
     smarketing actions drop ID     drop an item (no longer worth doing)
     """
     if ctx.invoked_subcommand is None:
-        _list_actions(ctx.obj, owner, status_filter, fmt)
+        _list_actions(ctx.obj, owner, status_filter, fmt, output)
 
 
 @actions.command("list")
@@ -210,10 +209,12 @@ def actions(ctx: click.Context, owner: str | None, status_filter: str, fmt: str)
 @click.option("--all", "status_filter", flag_value="all", help="Open, done and dropped items.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]),
               default="table", show_default=True)
+@_output_option
 @click.pass_obj
-def actions_list(state, owner: str | None, status_filter: str, fmt: str) -> None:
+def actions_list(state, owner: str | None, status_filter: str, fmt: str,
+                 output: str | None) -> None:
     """List action items (the same as 'smarketing actions' alone)."""
-    _list_actions(state, owner, status_filter, fmt)
+    _list_actions(state, owner, status_filter, fmt, output)
 
 
 @actions.command("done")
@@ -283,14 +284,17 @@ def _since_stamp(text: str, tz: str) -> str:
               "(dd.mm.yyyy or yyyy-mm-dd).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
               default="table", show_default=True)
+@_output_option
 @click.pass_obj
-def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
+def decisions(state, search: str | None, since: str | None, fmt: str,
+              output: str | None) -> None:
     """The decision log: decisions across all meetings with their meeting, section and the
     numbers on screen when they were taken."""
-    from smarketing_tui import records
+    from smarketing_tui import outputs, records
     from smarketing_tui.minutes import context_pairs
     from smarketing_tui.timeutil import format_date, to_local
 
+    outputs.refuse_table(output, fmt)
     db, settings = _open_db(state)
     tz = settings.timezone
     try:
@@ -310,28 +314,25 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
     if fmt == "json":
         from smarketing_tui.minutes_render.to_json import dumps
 
-        click.echo(dumps({"schema": "smarketing.decisions/1", "decisions": [{
+        outputs.emit(dumps({"schema": "smarketing.decisions/1", "decisions": [{
             "id": e.decision.id, "text": e.decision.text, "created_at": e.decision.created_at,
             "meeting": {"id": e.decision.meeting_id, "title": e.meeting_title,
                         "cadence": e.meeting_cadence, "date": meeting_date(e).isoformat()},
             "section": e.decision.section_title,
             "issue": ({"id": e.decision.issue_id, "title": e.issue_title}
                       if e.decision.issue_id else None),
-            "context": e.decision.context} for e in entries]}), nl=False)
+            "context": e.decision.context} for e in entries]}), output, "decisions.json",
+            state.workspace())
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["id", "date", "meeting_id", "meeting", "section", "decision", "issue_id",
-                         "numbers", "context_json"])
-        for e in entries:
-            writer.writerow([e.decision.id, meeting_date(e).isoformat(), e.decision.meeting_id,
-                             _csv_safe(e.meeting_title), _csv_safe(e.decision.section_title or ""),
-                             _csv_safe(e.decision.text), e.decision.issue_id or "",
-                             _csv_safe(numbers(e)),
-                             json.dumps(e.decision.context, ensure_ascii=False, sort_keys=True)
-                             if e.decision.context else ""])
-        click.echo(buffer.getvalue(), nl=False)
+        text = outputs.csv_text(
+            ["id", "date", "meeting_id", "meeting", "section", "decision", "issue_id", "numbers",
+             "context_json"],
+            ([e.decision.id, meeting_date(e).isoformat(), e.decision.meeting_id, e.meeting_title,
+              e.decision.section_title, e.decision.text, e.decision.issue_id, numbers(e),
+              json.dumps(e.decision.context, ensure_ascii=False, sort_keys=True)
+              if e.decision.context else None] for e in entries))
+        outputs.emit(text, output, "decisions.csv", state.workspace())
         return
     if fmt == "md":
         from smarketing_tui.minutes_render.to_markdown import md_escape
@@ -343,7 +344,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
                          f"{md_escape(e.meeting_title)} | "
                          f"{md_escape(e.decision.section_title or '–')} "
                          f"| {md_escape(e.decision.text)} | {md_escape(numbers(e)) or ' '} |")
-        click.echo("\n".join(lines) + "\n")
+        outputs.emit("\n".join(lines) + "\n", output, "decisions.md", state.workspace())
         return
     from rich.markup import escape
     from rich.table import Table

@@ -29,6 +29,11 @@ _format_option = click.option("--format", "-f", "fmt", type=click.Choice(FORMATS
                               default="table", show_default=True, help="Output format.")
 _sla_option = click.option("--sla", "sla_path", metavar="FILE", default=None,
                            help="SLA file (default: agendas/sla.yaml in the workspace).")
+_output_option = click.option(
+    "--output", "-o", metavar="FILE", default=None,
+    help="Write csv, json or md to FILE; a folder (an existing one, or DIR/) gets a file named "
+         "like scorecard-2026-W48.csv. Never the store or a file of the workspace. "
+         "Default: standard output.")
 
 
 class _Context:
@@ -48,6 +53,7 @@ class _Context:
         self.as_of = parse_moment(as_of_text, tz) if as_of_text else now_utc()
         self.period = parse_period(period_text or default_period, tz, now=self.as_of)
         path = Path(sla_path) if sla_path else self.workspace.sla_path
+        self.sla_path = Path(sla_path) if sla_path else None
         self.sla = None
         if path.exists() or need_sla or sla_path:
             from smarketing_tui.sla import load_sla
@@ -57,6 +63,13 @@ class _Context:
                                 "(agendas/sla.yaml), or pass --sla FILE")
             self.sla = load_sla(path, self.settings)
         self.conn = _open_store(self.workspace, self.settings, sync_people)
+
+    def emit(self, text: str, output: str | None, default_name: str) -> None:
+        """The command's text to standard output, or into the file ``-o`` names."""
+        from smarketing_tui import outputs
+
+        outputs.emit(text, output, default_name, self.workspace,
+                     [self.sla_path] if self.sla_path else [])
 
     def engine(self):
         from smarketing_tui.metrics import MetricsEngine
@@ -117,35 +130,37 @@ def _record_lead_definition(ctx: _Context) -> None:
 @_as_of_option
 @_format_option
 @_sla_option
+@_output_option
 @click.option("--fail-on-red", is_flag=True,
               help="Exit with code 1 when any commitment is red (for scripts and CI).")
 @click.pass_obj
-def scorecard(state, period_text, as_of_text, fmt, sla_path, fail_on_red) -> None:
+def scorecard(state, period_text, as_of_text, fmt, sla_path, output, fail_on_red) -> None:
     """The SLA scorecard: each commitment with target, actual, status, pace and trend.
 
     By default for last week, the week the weekly meeting reviews; --period picks another.
     """
+    from smarketing_tui import outputs
     from smarketing_tui.scorecard import build_scorecard
 
+    outputs.refuse_table(output, fmt)
     ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     _record_lead_definition(ctx)
     card = build_scorecard(ctx.conn, ctx.sla, ctx.settings, ctx.period, ctx.as_of)
-    if fmt == "json":
-        _echo_json(card.to_json())
-    elif fmt == "csv":
-        _scorecard_csv(card, ctx.settings)
-    elif fmt == "md":
-        _scorecard_md(card, ctx.settings)
-    else:
+    if fmt == "table":
         _scorecard_table(card, ctx.settings)
+    else:
+        text = {"json": lambda: _json_text(card.to_json()),
+                "csv": lambda: _scorecard_csv(card, ctx.settings),
+                "md": lambda: _scorecard_md(card, ctx.settings)}[fmt]()
+        ctx.emit(text, output, outputs.export_name("scorecard", ctx.period.label, extension=fmt))
     if fail_on_red and any(c.status == "red" for c in card.commitments):
         raise SystemExit(1)
 
 
-def _echo_json(data) -> None:
+def _json_text(data) -> str:
     import json
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _period_text(period, as_of, settings) -> str:
@@ -284,31 +299,28 @@ def _scorecard_table(card, settings) -> None:
                       + Text(" ".join(card.lead_definition.split())))
 
 
-def _scorecard_csv(card, settings) -> None:
-    import csv
-    import io
+def _scorecard_csv(card, settings) -> str:
     import json
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "team", "description", "metric", "period", "start", "end", "running",
-                     "comparison", "target", "amber", "unit", "actual", "status", "pace",
-                     "red_streak", "trend", "counts"])
+    from smarketing_tui.outputs import csv_text
+
+    rows = []
     for line in card.to_json()["commitments"]:
         period = line["judged_period"]
         trend = ";".join(f"{p['label']}={'' if p['actual'] is None else p['actual']}"
                          for p in line["trend"])
-        writer.writerow([line["id"], line["team"], line["description"], line["metric"],
-                         period["label"], period["start"], period["end"],
-                         str(period["running"]).lower(), line["comparison"], line["target"],
-                         "" if line["amber"] is None else line["amber"], line["unit"],
-                         "" if line["actual"] is None else line["actual"], line["status"],
-                         line["pace"]["text"] if line["pace"] else "", line["red_streak"],
-                         trend, json.dumps(line["counts"], ensure_ascii=False)])
-    click.echo(buffer.getvalue(), nl=False)
+        rows.append([line["id"], line["team"], line["description"], line["metric"],
+                     period["label"], period["start"], period["end"],
+                     str(period["running"]).lower(), line["comparison"], line["target"],
+                     line["amber"], line["unit"], line["actual"], line["status"],
+                     line["pace"]["text"] if line["pace"] else "", line["red_streak"],
+                     trend, json.dumps(line["counts"], ensure_ascii=False)])
+    return csv_text(["id", "team", "description", "metric", "period", "start", "end", "running",
+                     "comparison", "target", "amber", "unit", "actual", "status", "pace",
+                     "red_streak", "trend", "counts"], rows)
 
 
-def _scorecard_md(card, settings) -> None:
+def _scorecard_md(card, settings) -> str:
     from smarketing_tui.reportformat import markdown_escape as md
     from smarketing_tui.timeutil import format_datetime
 
@@ -325,7 +337,7 @@ def _scorecard_md(card, settings) -> None:
             row["red_streak"])) + " |")
     if card.lead_definition:
         lines += ["", f"**Lead definition:** {md(' '.join(card.lead_definition.split()))}"]
-    click.echo("\n".join(lines))
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -340,15 +352,18 @@ def _scorecard_md(card, settings) -> None:
               default=None, help="Break each metric down by this dimension.")
 @_format_option
 @_sla_option
+@_output_option
 @click.pass_obj
-def metrics(state, names, period_text, as_of_text, by, fmt, sla_path) -> None:
+def metrics(state, names, period_text, as_of_text, by, fmt, sla_path, output) -> None:
     """Catalogue metrics (and the SLA's custom ones) for a period (default: last week).
 
     Without NAME, every catalogue metric. Parameters go after a colon, e.g.
     first_contact_within:hours=4,clock=calendar or min_touches_met:k=5.
     """
+    from smarketing_tui import outputs
     from smarketing_tui.metrics import CATALOGUE, parse_metric_spec
 
+    outputs.refuse_table(output, fmt)
     ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD, need_sla=False,
                    sync_people=by == "team")
     engine = ctx.engine()
@@ -358,12 +373,16 @@ def metrics(state, names, period_text, as_of_text, by, fmt, sla_path) -> None:
         # Listing every metric --by X skips the breakdown where X does not apply.
         use_by = by if names or engine.supports(name, by) else None
         results.append(engine.compute(name, ctx.period, ctx.as_of, params, use_by))
+    name = outputs.export_name("metrics", ctx.period.label, extension=fmt)
     if fmt == "json":
-        _echo_json({"schema": "smarketing.metrics/1", "as_of": _iso(ctx.as_of),
-                    "period": {**ctx.period.to_json(), "running": ctx.period.is_running(ctx.as_of)},
-                    "metrics": [r.to_json() for r in results]})
+        ctx.emit(_json_text({
+            "schema": "smarketing.metrics/1", "as_of": _iso(ctx.as_of),
+            "period": {**ctx.period.to_json(), "running": ctx.period.is_running(ctx.as_of)},
+            "metrics": [r.to_json() for r in results]}), output, name)
     elif fmt == "csv":
-        _metrics_csv(results)
+        ctx.emit(_metrics_csv(results), output, name)
+    elif fmt == "md":
+        ctx.emit(_metrics_text(results, ctx, fmt), output, name)
     else:
         _metrics_text(results, ctx, fmt)
 
@@ -378,27 +397,25 @@ def _params_text(params: dict) -> str:
     return ",".join(f"{k}={v}" for k, v in params.items())
 
 
-def _metrics_csv(results) -> None:
-    import csv
-    import io
+def _metrics_csv(results) -> str:
     import json
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["metric", "params", "by", "group", "value", "unit", "counts"])
+    from smarketing_tui.outputs import csv_text
+
+    lines = []
     for result in results:
         data = result.to_json()
         rows = [(None, data["value"], data["counts"])] + [
             (g["key"], g["value"], g["counts"]) for g in data["groups"]]
         for index, (key, value, counts) in enumerate(rows):
-            writer.writerow([result.metric, _params_text(result.params), result.by or "",
-                             "(total)" if index == 0 else ("" if key is None else key),
-                             "" if value is None else value, result.unit,
-                             json.dumps(counts, ensure_ascii=False)])
-    click.echo(buffer.getvalue(), nl=False)
+            lines.append([result.metric, _params_text(result.params), result.by or "",
+                          "(total)" if index == 0 else key, value, result.unit,
+                          json.dumps(counts, ensure_ascii=False)])
+    return csv_text(["metric", "params", "by", "group", "value", "unit", "counts"], lines)
 
 
-def _metrics_text(results, ctx, fmt: str) -> None:
+def _metrics_text(results, ctx, fmt: str) -> str | None:
+    """The Markdown text (``fmt`` md), or the table printed to the terminal."""
     from smarketing_tui.reportformat import count_parts, counts_text, format_value
     from smarketing_tui.reportformat import markdown_escape as md
     from smarketing_tui.timeutil import format_datetime
@@ -427,8 +444,7 @@ def _metrics_text(results, ctx, fmt: str) -> None:
             for key, value, counts in group_rows(result):
                 lines.append(f"| {md('  ' + (result.by or '') + ' = ' + key)} | {md(value)} | "
                              f"{md(counts)} |")
-        click.echo("\n".join(lines))
-        return
+        return "\n".join(lines) + "\n"
 
     from rich.console import Console
     from rich.markup import escape
@@ -451,6 +467,7 @@ def _metrics_text(results, ctx, fmt: str) -> None:
                           Text(format_value(group.value, result.unit, currency)),
                           Packed(count_parts(result.metric, group.counts, currency)))
     console.print(table)
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -465,34 +482,33 @@ def _metrics_text(results, ctx, fmt: str) -> None:
 @_sla_option
 @click.option("--limit", "-n", type=click.IntRange(min=0), default=50, show_default=True,
               help="Show at most this many rows (0: all).")
+@_output_option
 @click.pass_obj
-def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit) -> None:
+def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, output) -> None:
     """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late).
 
     By default for last week, as the scorecard; --period picks another.
     """
+    from smarketing_tui import outputs
     from smarketing_tui.scorecard import drill as drill_rows
 
+    outputs.refuse_table(output, fmt)
     ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     commitment, judged, result = drill_rows(ctx.conn, ctx.sla, ctx.settings, commitment_id,
                                             ctx.period, ctx.as_of, limit or None)
+    name = outputs.export_name("drill", commitment.id, judged.label, extension=fmt)
     if fmt == "json":
-        _echo_json({"schema": "smarketing.drill/1", "commitment": commitment.id,
-                    "metric": commitment.metric, "params": dict(commitment.params),
-                    "as_of": _iso(ctx.as_of),
-                    "period": {**judged.to_json(), "running": judged.is_running(ctx.as_of)},
-                    **result.to_json()})
+        ctx.emit(_json_text({
+            "schema": "smarketing.drill/1", "commitment": commitment.id,
+            "metric": commitment.metric, "params": dict(commitment.params),
+            "as_of": _iso(ctx.as_of),
+            "period": {**judged.to_json(), "running": judged.is_running(ctx.as_of)},
+            **result.to_json()}), output, name)
         return
     if fmt == "csv":
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([key for key, _ in result.columns])
-        for row in result.rows:
-            writer.writerow(["" if row[key] is None else row[key] for key, _ in result.columns])
-        click.echo(buffer.getvalue(), nl=False)
+        ctx.emit(outputs.csv_text([key for key, _ in result.columns],
+                                  ([row[key] for key, _ in result.columns] for row in result.rows)),
+                 output, name)
         return
     from smarketing_tui.reportformat import format_cell
 
@@ -510,7 +526,7 @@ def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit) -
                  "| " + " | ".join(md(h) for _, h in result.columns) + " |",
                  "|" + "---|" * len(result.columns)]
         lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in cells]
-        click.echo("\n".join(lines))
+        ctx.emit("\n".join(lines) + "\n", output, name)
         return
     from rich.console import Console
     from rich.markup import escape
