@@ -64,14 +64,22 @@ def resolve_target(output: str | os.PathLike, default_name: str, workspace: Work
     """The file ``-o OUTPUT`` names, checked so that writing it destroys nothing.
 
     ``OUTPUT`` ending in a slash, or an existing folder, means ``OUTPUT/default_name``.
-    ``inputs`` are the files this command reads (an ``--sla FILE``, the meeting's agenda).
+    ``inputs`` are the files this command reads besides the workspace's (an ``--sla FILE``).
     Raises :class:`UserError` (exit 2) for a missing folder or a protected file.
     """
     text = os.fspath(output)
     if not text:
         raise UserError("-o needs a file or a folder (or '-' for standard output)")
-    path = Path(text)
-    if text.endswith(("/", os.sep)):
+    try:
+        return _resolve(Path(text), text.endswith(("/", os.sep)), default_name, workspace,
+                        [Path(os.fspath(p)) for p in inputs])
+    except OSError as error:  # a name too long, a loop of symlinks, a folder we may not read
+        raise UserError(f"cannot write to {text}: {_reason(error)}") from None
+
+
+def _resolve(path: Path, as_folder: bool, default_name: str, workspace: Workspace | None,
+             inputs: list[Path]) -> Path:
+    if as_folder:
         if not path.is_dir():
             raise UserError(f"folder {path} does not exist" if not path.exists()
                             else f"{path} is not a folder")
@@ -81,8 +89,9 @@ def resolve_target(output: str | os.PathLike, default_name: str, workspace: Work
     else:
         target = path
         if not target.parent.is_dir():
-            raise UserError(f"folder {target.parent} does not exist")
-    _refuse_protected(target, workspace, [Path(os.fspath(p)) for p in inputs])
+            raise UserError(f"folder {target.parent} does not exist" if not target.parent.exists()
+                            else f"{target.parent} is not a folder")
+    _refuse_protected(target, workspace, inputs)
     return target
 
 
@@ -282,7 +291,22 @@ def _real(path: Path) -> Path:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    """``path`` is ``folder`` or in it, by name or by inode (a case-insensitive disk, a bind
+    mount, a second name of the folder)."""
+    if path == folder or folder in path.parents:
+        return True
+    try:
+        wanted = os.stat(folder)
+    except OSError:
+        return False
+    for ancestor in (path, *path.parents):
+        try:
+            found = os.stat(ancestor)
+        except OSError:
+            continue
+        if (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+            return True
+    return False
 
 
 # -- small helpers of the atomic write ------------------------------------------------------

@@ -12,6 +12,7 @@ import io
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -148,10 +149,16 @@ def test_other_files_inside_the_workspace_are_refused(workspace, built):
                 if p.name == MINUTES_NAME or p.name.endswith(".tmp")]
 
 
-def test_a_device_is_not_replaced(workspace, built):
-    result = _invoke(workspace, "minutes", "-o", os.devnull)
-    assert result.exit_code == 2 and "it is not a regular file" in result.stderr
-    assert not Path(os.devnull).is_file()
+def test_a_fifo_or_device_is_not_replaced(workspace, built, tmp_path):
+    """A FIFO stands in for a device: on main, `-o /dev/null` run as root replaced /dev/null
+    with a regular file, so this test never points at a real device."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = _invoke(workspace, "minutes", "-o", str(fifo))
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: refusing to write {fifo}: it is not a regular file; "
+                             "-o takes a file, a folder or '-'\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_the_input_of_the_command_is_refused(workspace, built, tmp_path):
@@ -265,6 +272,44 @@ def test_resolve_target_without_a_workspace_still_refuses_a_missing_folder(tmp_p
     with pytest.raises(UserError, match="does not exist"):
         outputs.resolve_target(tmp_path / "nope" / "x.md", "x.md", None)
     assert outputs.resolve_target(str(tmp_path) + "/", "x.md", None) == tmp_path / "x.md"
+
+
+_WRITE_BIG = """
+import sys
+from smarketing_tui import outputs
+from smarketing_tui.errors import EnvironmentFailure
+try:
+    outputs.write_atomically(sys.argv[1], "x" * 5000)
+except EnvironmentFailure as error:
+    print(error)
+    sys.exit(error.exit_code)
+"""
+
+
+def test_a_full_disk_keeps_the_old_file(tmp_path):
+    """A real failing write: the child may write files of at most 1000 bytes (RLIMIT_FSIZE,
+    with SIGXFSZ ignored, so the kernel answers EFBIG the way a full disk answers ENOSPC)."""
+    import resource
+    import signal
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    target = tmp_path / "minutes.md"
+    target.write_text("the old minutes\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", _WRITE_BIG, str(target)], capture_output=True,
+                            text=True, preexec_fn=small_files, timeout=120)
+    assert (result.returncode, result.stdout) == (1, f"cannot write {target}: file too large\n")
+    assert target.read_text(encoding="utf-8") == "the old minutes\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["minutes.md"]
+
+
+def test_a_name_too_long_is_one_line(workspace, built, tmp_path):
+    name = "x" * 300 + ".md"
+    result = _invoke(workspace, "minutes", "-o", name, cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: cannot write to {name}: file name too long\n")
 
 
 NOBODY = 65534
