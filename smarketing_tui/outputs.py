@@ -211,6 +211,9 @@ def _refuse_protected(target: Path, workspace: Workspace | None, inputs: list[Pa
             if _same_file(real, info, path):
                 raise UserError(f"refusing to write {target}: it is {what}; "
                                 "pick another file, or a folder such as minutes/")
+    if info is not None and _is_sqlite(real):
+        raise UserError(f"refusing to write {target}: it is an SQLite database (a store?); "
+                        "pick another file, or a folder such as minutes/")
     if workspace is None:
         return
     root = _real(workspace.root)
@@ -284,6 +287,15 @@ def _same_file(real: Path, info: os.stat_result | None, protected: Path) -> bool
     except OSError:
         return False
     return (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Any store, also another workspace's: our exports never start like an SQLite file."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _real(path: Path) -> Path:

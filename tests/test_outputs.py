@@ -115,6 +115,17 @@ def test_a_hard_link_of_the_store_is_refused(workspace, built, tmp_path):
     assert os.stat(link).st_ino == os.stat(workspace.db_path).st_ino  # not replaced
 
 
+def test_another_workspace_store_is_refused(workspace, built, tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    before = _digest(other)
+    result = _invoke(workspace, "minutes", "-o", str(other))
+    assert result.exit_code == 2 and "it is an SQLite database (a store?)" in result.stderr
+    assert _digest(other) == before
+
+
 def test_a_hard_link_of_the_settings_outside_the_workspace_is_refused(workspace, built, tmp_path):
     link = tmp_path / "settings-copy.yaml"
     os.link(workspace.settings_path, link)
