@@ -186,20 +186,28 @@ def _target_text(line, settings) -> str:
 def _scorecard_rows(card, settings) -> list[dict]:
     from smarketing_tui.reportformat import (STATUS_LABELS, count_parts, counts_text, format_value,
                                              sparkline)
+    from smarketing_tui.scorecard_text import excluded_text, progress_text
+    from smarketing_tui.timeutil import format_date, to_local
 
     rows = []
-    for line in card.commitments:
+    for line, data in zip(card.commitments, card.to_json()["commitments"]):
         c = line.commitment
         rows.append({
             "id": c.id, "team": c.team, "description": c.description,
-            "period": line.period.label + (" (running)" if line.running else ""),
+            "period": line.period.label + (
+                # A weekly meeting's month is seen to the end of the week under review.
+                f" (to {format_date(to_local(line.result.as_of, settings.timezone))})"
+                if line.running and line.result.as_of < card.as_of
+                else " (running)" if line.running else ""),
             "target": _target_text(line, settings),
             "amber": "" if c.amber is None else format_value(c.amber, c.unit, settings.currency),
             "actual": format_value(line.actual, c.unit, settings.currency),
             "status": STATUS_LABELS[line.status],
             "counts": counts_text(c.metric, line.counts, settings.currency),
             "count_parts": count_parts(c.metric, line.counts, settings.currency),
-            "pace": line.pace.text if line.pace else "",
+            # The week beside the month (with the pace), or the pace alone.
+            "pace": progress_text(data, settings.currency),
+            "excluded": excluded_text(line.excluded),
             "trend": sparkline(p.actual for p in line.trend),
             "red_streak": line.red_streak,
         })
@@ -270,8 +278,9 @@ def _scorecard_table(card, settings) -> None:
         spark = sparkline(p.actual for p in line.trend)
         for char, point in zip(spark, line.trend):
             trend.append(char, style=_STATUS_STYLES[point.status].replace("bold ", ""))
-        behind = Group(*([Packed(row["count_parts"])] if row["count_parts"] else []),
-                       *([Text(row["pace"], style="italic")] if row["pace"] else []))
+        behind = Group(*([Text(row["pace"], style="italic")] if row["pace"] else []),
+                       *([Packed(row["count_parts"])] if row["count_parts"] else []),
+                       *([Text(row["excluded"], style="dim")] if row["excluded"] else []))
         table.add_row(
             Text.assemble((row["id"], "bold"), (f"  {row['team']} · {row['period']}", "dim"),
                           "\n", row["description"]),
@@ -293,9 +302,9 @@ def _scorecard_csv(card, settings) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "team", "description", "metric", "period", "start", "end", "running",
                      "comparison", "target", "amber", "unit", "actual", "status", "pace",
-                     "red_streak", "trend", "counts"])
+                     "red_streak", "trend", "counts", "week", "week_actual", "excluded"])
     for line in card.to_json()["commitments"]:
-        period = line["judged_period"]
+        period, week = line["judged_period"], line["week"]
         trend = ";".join(f"{p['label']}={'' if p['actual'] is None else p['actual']}"
                          for p in line["trend"])
         writer.writerow([line["id"], line["team"], line["description"], line["metric"],
@@ -304,7 +313,10 @@ def _scorecard_csv(card, settings) -> None:
                          "" if line["amber"] is None else line["amber"], line["unit"],
                          "" if line["actual"] is None else line["actual"], line["status"],
                          line["pace"]["text"] if line["pace"] else "", line["red_streak"],
-                         trend, json.dumps(line["counts"], ensure_ascii=False)])
+                         trend, json.dumps(line["counts"], ensure_ascii=False),
+                         week["label"] if week else "",
+                         "" if not week or week["actual"] is None else week["actual"],
+                         json.dumps(line["excluded"], ensure_ascii=False)])
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -315,14 +327,15 @@ def _scorecard_md(card, settings) -> None:
     lines = [f"## SLA scorecard – {md(_period_text(card.period, card.as_of, settings))}", "",
              f"As of {format_datetime(card.as_of, settings.timezone)}. "
              f"{md(_freshness_text(card, settings))}", "",
-             "| Commitment | Team | Period | Target | Actual | Status | Behind it | Pace | "
+             "| Commitment | Team | Period | Target | Actual | Status | Behind it | Progress | "
              "Trend | Red in a row |",
              "|---|---|---|---:|---:|---|---|---|---|---:|"]
     for row in _scorecard_rows(card, settings):
         lines.append("| " + " | ".join(md(x) for x in (
             f"{row['id']}: {row['description']}", row["team"], row["period"], row["target"],
-            row["actual"], row["status"], row["counts"], row["pace"], row["trend"],
-            row["red_streak"])) + " |")
+            row["actual"], row["status"],
+            " · ".join(part for part in (row["counts"], row["excluded"]) if part),
+            row["pace"], row["trend"], row["red_streak"])) + " |")
     if card.lead_definition:
         lines += ["", f"**Lead definition:** {md(' '.join(card.lead_definition.split()))}"]
     click.echo("\n".join(lines))
