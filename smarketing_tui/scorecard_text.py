@@ -96,6 +96,11 @@ def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tup
         "red_streak": streak,
         "trend": {p["label"]: p["actual"] for p in line.get("trend") or []},
     }
+    week = line.get("week")
+    if isinstance(week, dict) and week.get("label"):
+        evidence["week"] = {week["label"]: week.get("actual")}  # the week beside the month
+    if excluded_text(line.get("excluded")):
+        evidence["excluded"] = dict(line["excluded"])
     return title, detail, evidence
 
 
@@ -117,10 +122,13 @@ def evidence_lines(evidence: dict | None, currency: str = "NOK") -> list[str]:
                 shown = f"{COMPARISON.get(comparison, comparison)} {shown}"
         elif key == "counts" and isinstance(value, dict):
             shown = counts_text(metric, value, currency)
-        elif key == "trend" and isinstance(value, dict):
+        elif key in ("trend", "week") and isinstance(value, dict):
             recent = list(value.items())[-8:]
             shown = ", ".join(f"{period} {format_value(v, unit, currency)}"
                               for period, v in recent)
+        elif key == "excluded" and isinstance(value, dict):
+            lines.append(excluded_text(value))  # "4 excluded: duplicate 3, student 1"
+            continue
         elif isinstance(value, dict):
             shown = ", ".join(f"{k} {v}" for k, v in value.items()
                               if not isinstance(v, (dict, list)))
