@@ -8,7 +8,7 @@ Which period a commitment is judged over: its own kind (week or month), picked
 from the reviewed period by :func:`smarketing_tui.periods.judged_period` -- the
 reviewed period itself when the kinds match, else the last complete period of
 the commitment's kind inside it, else the one holding its last moment (a
-monthly commitment in a weekly meeting: the month the week ends in).
+monthly commitment in a weekly meeting: the month holding most of the week).
 
 A monthly commitment in a weekly meeting is judged on the month *to the end of the
 reviewed week* (as of that moment, or of ``as_of`` when earlier), so the Monday

@@ -28,7 +28,7 @@ from scorecard_data import WEEK_NOW, WEEK_SLA, utc, week_under_review
 from smarketing_tui.cli import cli
 from smarketing_tui.metrics import MetricsEngine
 from smarketing_tui.minutes import load_minutes, render
-from smarketing_tui.periods import parse_period
+from smarketing_tui.periods import judged_period, parse_period
 from smarketing_tui.scorecard import build_scorecard, drill
 from smarketing_tui.scorecard_text import excluded_text, progress_text, week_beside_month
 from smarketing_tui.sla import load_sla
@@ -214,3 +214,29 @@ def test_markdown_minutes_show_the_week_beside_the_month_and_the_exclusions(ws, 
     assert f"| ≥ 50 % | {accept_line}; 4 excluded: duplicate 3, student 1 |" in \
         rows["Half the decided MQLs are accepted"]
     assert "| ≥ 5 | 6 |" in rows["At least 5 MQLs a week"]
+
+
+@pytest.mark.parametrize("week, as_of, month", [
+    ("2026-W49", "2026-12-08T08:00:00Z", "2026-12"),  # 30 Nov - 6 Dec: Thursday 3 Dec
+    ("2026-W44", "2026-11-02T08:00:00Z", "2026-10"),  # 26 Oct - 1 Nov: Thursday 29 Oct
+    ("2026-W53", "2027-01-04T08:00:00Z", "2026-12"),  # 28 Dec - 3 Jan: Thursday 31 Dec
+    ("2027-W01", "2027-01-11T08:00:00Z", "2027-01"),  # 4 - 10 Jan
+    # A week still running, its Thursday not yet come: the month of the moment (Mon 30 Nov).
+    ("2026-W49", "2026-11-30T10:00:00Z", "2026-11"),
+    ("2026-W49", "2026-12-03T10:00:00Z", "2026-12"),  # ... and from Thursday on, December
+])
+def test_a_week_belongs_to_the_month_of_its_thursday(week, as_of, month):
+    assert judged_period("month", parse_period(week, "Europe/Oslo"), utc(as_of)).label == month
+
+
+def test_a_week_ending_on_the_first_is_judged_on_the_month_it_mostly_lies_in(ws):
+    # W44 (26 Oct - 1 Nov) reviewed on Mon 2 Nov: October is complete, seen as of now (no cut:
+    # it ended inside the week), no "so far", and no pace; the week's own value beside it.
+    volume = lines(card(ws, "2026-W44", "2026-11-02T08:00:00Z"))["volume"]
+    assert (volume.period.label, volume.running, volume.pace) == ("2026-10", False, None)
+    assert volume.result.as_of == utc("2026-11-02T08:00:00Z")
+    # The store's only October lead is no MQL: October 0, W44 0.
+    assert (volume.actual, volume.week.actual) == (0, 0)
+    data = next(c for c in card(ws, "2026-W44", "2026-11-02T08:00:00Z").to_json()["commitments"]
+                if c["id"] == "volume")
+    assert week_beside_month(data) == "W44 0 · October 0"
