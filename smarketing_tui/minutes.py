@@ -569,7 +569,7 @@ def context_pairs(context: Any, prefix: str = "", limit: int = 12,
     return pairs[:limit]
 
 
-_LINE_VALUES = ("actual", "target", "amber", "trend")
+_LINE_VALUES = ("actual", "target", "amber", "trend", "week")
 
 
 def _unit_by_name(key: str, inherited: str) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from sections_harness import demo_context
 from sections_harness import SectionTestApp
 from smarketing_tui import records
+from smarketing_tui.minutes import context_pairs
 from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.scorecard_text import issue_from_line
 from smarketing_tui.tui.sections.scorecard import ScorecardView, order_lines
@@ -149,15 +152,16 @@ def test_a_weekly_meeting_shows_the_week_beside_the_month(workspace, monkeypatch
             table.move_cursor(row=table.get_row_index("accept"))
             await pilot.pause()
             detail = view.query_one("#scorecard-detail-text").render().plain
+            decided_on = view.decision_context()
             await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.pause()
             modal = app.screen
             title = getattr(modal, "title_text", "")
             drilled = [[cell.plain for cell in row] for row in getattr(modal, "rows", [])]
-        return headings, cells, detail, modal, title, drilled
+        return headings, cells, detail, modal, title, drilled, decided_on
 
-    headings, cells, detail, modal, title, drilled = asyncio.run(run())
+    headings, cells, detail, modal, title, drilled, decided_on = asyncio.run(run())
     nbsp = "\u00a0"
     assert headings == ["Status", "Commitment", "W49", "Dec so far", "Target", "Trend"]
     # Status, description, the week's own value, the month to the end of the week, target.
@@ -169,6 +173,10 @@ def test_a_weekly_meeting_shows_the_week_beside_the_month(workspace, monkeypatch
     assert "judged over 2026-12 to 06.12.2026" in flat
     assert f"W49 66,7{nbsp}% · December so far 33,3{nbsp}%" in detail
     assert "4 excluded: duplicate 3, student 1" in flat
+    # A decision taken on the line keeps both numbers, read in the line's unit in the minutes.
+    assert (decided_on["period"], decided_on["actual"], decided_on["week"]) == (
+        "2026-12", pytest.approx(1 / 3), {"2026-W49": pytest.approx(4 / 6)})
+    assert ("week.2026-W49", f"66,7{nbsp}%") in context_pairs(decided_on)
     # The drill-down opens on the week: W49's MQLs not accepted are D2 and D3.
     assert isinstance(modal, TableModal)
     assert title == "Half the decided MQLs are accepted — 2026-W49"

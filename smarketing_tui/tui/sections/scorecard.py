@@ -440,4 +440,6 @@ class ScorecardView(SectionView):
                 "actual": line.get("actual"), "target": line.get("target"),
                 "comparison": line["comparison"], "unit": line.get("unit"),
                 "period": (line.get("judged_period") or {}).get("label"),
+                **({"week": {line["week"].get("label"): line["week"].get("actual")}}
+                   if isinstance(line.get("week"), dict) else {}),
                 "counts": line.get("counts")}
