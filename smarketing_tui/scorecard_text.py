@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 
 from smarketing_tui.reportformat import counts_text, format_value
-from smarketing_tui.timeutil import format_number
+from smarketing_tui.timeutil import format_date, format_number, to_local
 
 COMPARISON = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
@@ -25,6 +25,20 @@ def period_name(label: str) -> str:
     if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
         return calendar.month_name[int(month)]  # English, as the rest of the words
     return label
+
+
+def judged_text(line: dict, card_as_of: str | None, tz: str) -> str:
+    """The period a line is judged over, and how far: ``2026-W49``, ``2026-12 (running)``, or
+    for a weekly meeting's month, seen only to the end of the reviewed week,
+    ``2026-12 to 06.12.2026``."""
+    judged = line.get("judged_period") or {}
+    text = str(judged.get("label") or "?")
+    if not judged.get("running"):
+        return text
+    seen = judged.get("as_of")
+    if isinstance(seen, str) and isinstance(card_as_of, str) and seen < card_as_of:
+        return f"{text} to {format_date(to_local(seen, tz))}"
+    return f"{text} (running)"
 
 
 def week_beside_month(line: dict, currency: str = "NOK") -> str | None:

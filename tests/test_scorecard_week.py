@@ -150,7 +150,7 @@ def test_cli_table_and_markdown_read_week_and_month(ws):
     flat = " ".join(table.output.split())  # rich may wrap inside the cell
     assert " ".join(VOLUME_LINE.split()) in flat
     assert " ".join(ACCEPT_LINE.replace(NBSP, " ").split()) in flat.replace(NBSP, " ")
-    assert "2026-12 (to 06.12.2026)" in flat
+    assert "2026-12 to 06.12.2026" in flat
     md = run(ws, "scorecard", "--period", "2026-W49", "--format", "md")
     row = next(line for line in md.output.splitlines() if line.startswith("| accept:"))
     assert f"| 33,3{NBSP}% | amber |" in row and f"| {ACCEPT_LINE} |" in row

@@ -186,19 +186,17 @@ def _target_text(line, settings) -> str:
 def _scorecard_rows(card, settings) -> list[dict]:
     from smarketing_tui.reportformat import (STATUS_LABELS, count_parts, counts_text, format_value,
                                              sparkline)
-    from smarketing_tui.scorecard_text import excluded_text, progress_text
-    from smarketing_tui.timeutil import format_date, to_local
+    from smarketing_tui.scorecard_text import excluded_text, judged_text, progress_text
 
+    document = card.to_json()
+    as_of = document["as_of"]
     rows = []
-    for line, data in zip(card.commitments, card.to_json()["commitments"]):
+    for line, data in zip(card.commitments, document["commitments"]):
         c = line.commitment
         rows.append({
             "id": c.id, "team": c.team, "description": c.description,
-            "period": line.period.label + (
-                # A weekly meeting's month is seen to the end of the week under review.
-                f" (to {format_date(to_local(line.result.as_of, settings.timezone))})"
-                if line.running and line.result.as_of < card.as_of
-                else " (running)" if line.running else ""),
+            # A weekly meeting's month is seen to the end of the week under review.
+            "period": judged_text(data, as_of, settings.timezone),
             "target": _target_text(line, settings),
             "amber": "" if c.amber is None else format_value(c.amber, c.unit, settings.currency),
             "actual": format_value(line.actual, c.unit, settings.currency),

@@ -13,9 +13,8 @@ from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_value, sparkline
 from smarketing_tui.scorecard_text import (COMPARISON, excluded_text, issue_from_line,
-                                           period_name, week_beside_month)
-from smarketing_tui.timeutil import (counted, format_date, format_datetime, format_money,
-                                     format_number, to_local)
+                                           judged_text, period_name, week_beside_month)
+from smarketing_tui.timeutil import counted, format_datetime, format_money, format_number
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
@@ -315,14 +314,8 @@ class ScorecardView(SectionView):
         judged = line.get("judged_period") or {}
         text = Text()
         text.append(clean(line["description"]), style="bold")
-        seen = ""
-        if judged.get("running"):
-            seen = " (running)"
-            card_as_of = (self.card or {}).get("as_of")
-            if judged.get("as_of") and card_as_of and judged["as_of"] < card_as_of:
-                seen = f" to {format_date(to_local(judged['as_of'], self.context.settings.timezone))}"
-        facts = [f"{line.get('team') or 'both teams'}", str(line["id"]),
-                 f"judged over {judged.get('label', '?')}{seen}"]
+        seen = judged_text(line, (self.card or {}).get("as_of"), self.context.settings.timezone)
+        facts = [f"{line.get('team') or 'both teams'}", str(line["id"]), f"judged over {seen}"]
         if line.get("amber") is not None:
             facts.append(f"amber from {format_value(line['amber'], unit, currency)}")
         text.append("\n")
