@@ -480,7 +480,8 @@ def _metrics_text(results, ctx, fmt: str) -> None:
 def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit) -> None:
     """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late).
 
-    By default for last week, as the scorecard; --period picks another.
+    By default for last week, as the scorecard; --period picks another. With a week, a
+    monthly commitment lists that week's leads (the week beside the month on its line).
     """
     from smarketing_tui.scorecard import drill as drill_rows
 
