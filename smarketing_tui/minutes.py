@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_unit, format_value
-from smarketing_tui.scorecard_text import COMPARISON
+from smarketing_tui.scorecard_text import COMPARISON, excluded_text, week_beside_month
 from smarketing_tui.timeutil import (format_date, format_number, format_percent, now_utc,
                                      parse_utc, to_local, utc_iso)
 
@@ -470,22 +470,31 @@ def freshness_text(card: dict) -> str | None:
 
 def commitment_text(line: dict, card: dict) -> str:
     """A commitment's description, with the period it is judged over when that is not the
-    reviewed one (a monthly commitment in a weekly meeting: ``… (2026-11, running)``)."""
+    reviewed one (a monthly commitment in a monthly review's weekly line: ``… (2026-W46)``).
+    A line with the week beside its month names the month in its actual instead."""
     text = str(line.get("description") or line.get("metric") or line.get("id") or "")
     judged = line.get("judged_period")
     reviewed = (card.get("period") or {}).get("label")
+    if isinstance(line.get("week"), dict):
+        return text
     if isinstance(judged, dict) and judged.get("label") and judged.get("label") != reviewed:
         text += f" ({judged['label']}{', running' if judged.get('running') else ''})"
     return text
 
 
 def actual_text(line: dict, currency: str = "NOK") -> str:
-    """A commitment's actual value, with the pace of a running period when there is one."""
-    text = format_value(line.get("actual"), line.get("unit"), currency)
-    pace = line.get("pace")
-    if isinstance(pace, dict) and pace.get("text"):
-        text += f" ({pace['text']})"
-    return text
+    """A commitment's actual value as the meeting saw it: a weekly meeting's monthly line
+    as the week beside the month (``W49 68,6 % · December so far 71 %``), another line with
+    the pace of a running period when there is one; then the leads the SLA excluded
+    (``; 4 excluded: duplicate 3, student 1``)."""
+    text = week_beside_month(line, currency)
+    if text is None:
+        text = format_value(line.get("actual"), line.get("unit"), currency)
+        pace = line.get("pace")
+        if isinstance(pace, dict) and pace.get("text"):
+            text += f" ({pace['text']})"
+    excluded = excluded_text(line.get("excluded"))
+    return f"{text}; {excluded}" if excluded else text
 
 
 def status_label(status: str | None) -> str:
@@ -560,7 +569,7 @@ def context_pairs(context: Any, prefix: str = "", limit: int = 12,
     return pairs[:limit]
 
 
-_LINE_VALUES = ("actual", "target", "amber", "trend")
+_LINE_VALUES = ("actual", "target", "amber", "trend", "week")
 
 
 def _unit_by_name(key: str, inherited: str) -> str:

@@ -210,8 +210,11 @@ def judged_period(kind: str, reviewed: Period, as_of: datetime) -> Period:
     Same kind: the reviewed period itself. Otherwise the latest period of
     ``kind`` lying wholly inside the reviewed period up to ``as_of`` (a weekly
     commitment in a monthly review: the last complete week of the month), and
-    when none does (a monthly commitment in a weekly review), the period of
-    ``kind`` holding the reviewed period's last moment seen as of ``as_of``.
+    when none does, the period of ``kind`` holding the reviewed period's last
+    moment seen as of ``as_of`` -- for a reviewed week, its Thursday when that
+    has come: a week belongs to the month holding most of its days, as an ISO
+    week belongs to the year of its Thursday (26 Oct - 1 Nov 2026 to October,
+    not to a November of one Sunday).
     """
     if kind == reviewed.kind:
         return reviewed
@@ -224,6 +227,9 @@ def judged_period(kind: str, reviewed: Period, as_of: datetime) -> Period:
                 return candidate
             break
         candidate = candidate.previous()
+    if reviewed.kind == "week":
+        thursday = local_midnight_utc(reviewed.first_day + timedelta(days=3), reviewed.tz)
+        last_moment = min(last_moment, thursday)
     return period_containing(kind, last_moment, reviewed.tz)
 
 

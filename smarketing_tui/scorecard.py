@@ -8,7 +8,12 @@ Which period a commitment is judged over: its own kind (week or month), picked
 from the reviewed period by :func:`smarketing_tui.periods.judged_period` -- the
 reviewed period itself when the kinds match, else the last complete period of
 the commitment's kind inside it, else the one holding its last moment (a
-monthly commitment in a weekly meeting: the month the week ends in, as of now).
+monthly commitment in a weekly meeting: the month holding most of the week).
+
+A monthly commitment in a weekly meeting is judged on the month *to the end of the
+reviewed week* (as of that moment, or of ``as_of`` when earlier), so the Monday
+after the week does not count; beside it the line carries the reviewed week's own
+value (:class:`WeekValue`), computed as of ``as_of`` like any weekly line.
 """
 
 from __future__ import annotations
@@ -54,6 +59,22 @@ class TrendPoint:
 
 
 @dataclass
+class WeekValue:
+    """The reviewed week's own value of a line judged over a longer period (its month)."""
+
+    period: Period
+    running: bool
+    actual: float | None
+    counts: dict[str, Any]
+    excluded: dict[str, int]
+
+    def to_json(self) -> dict:
+        return {**self.period.to_json(), "running": self.running, "actual": _number(self.actual),
+                "counts": {k: _number(v) for k, v in self.counts.items()},
+                "excluded": dict(self.excluded)}
+
+
+@dataclass
 class CommitmentResult:
     """One commitment's line on the scorecard."""
 
@@ -67,19 +88,29 @@ class CommitmentResult:
     trend: list[TrendPoint]
     red_streak: int
     result: MetricResult
+    #: The reviewed week's own value, on a weekly meeting's monthly line (else None).
+    week: WeekValue | None = None
+
+    @property
+    def excluded(self) -> dict[str, int]:
+        """Leads the SLA's exclude rules left out of the judged value, by reason."""
+        return dict(self.result.excluded)
 
     def to_json(self) -> dict:
         c = self.commitment
         return {"id": c.id, "team": c.team, "description": c.description, "metric": c.metric,
                 "params": dict(c.params), "period_kind": c.period_kind,
-                "judged_period": {**self.period.to_json(), "running": self.running},
+                "judged_period": {**self.period.to_json(), "running": self.running,
+                                  "as_of": utc_iso(self.result.as_of)},
                 "comparison": c.comparison, "target": _number(c.target),
                 "amber": _number(c.amber), "unit": c.unit, "actual": _number(self.actual),
                 "status": self.status,
                 "counts": {k: _number(v) for k, v in self.counts.items()},
                 "pace": self.pace.to_json() if self.pace else None,
                 "trend": [point.to_json() for point in self.trend],
-                "red_streak": self.red_streak}
+                "red_streak": self.red_streak,
+                "week": self.week.to_json() if self.week else None,
+                "excluded": self.excluded}
 
 
 @dataclass
@@ -145,17 +176,18 @@ def build_scorecard(conn_or_db: Any, sla: Sla, settings, period: Period,
 
 def judge(engine: MetricsEngine, commitment: Commitment, reviewed: Period, as_of: datetime,
           settings, trend_length: int = TREND_LENGTH) -> CommitmentResult:
-    """One commitment: actual, status, pace, trend and red streak."""
+    """One commitment: actual, status, pace, trend and red streak (and the week beside it)."""
     judged = judged_period(commitment.period_kind, reviewed, as_of)
+    seen_as_of = judged_as_of(judged, reviewed, as_of)
     trend: list[TrendPoint] = []
     current: MetricResult | None = None
     pace: Pace | None = None
     status = "no_data"
     for point in judged.history(trend_length):
-        result = engine.compute(commitment.metric, point, as_of, commitment.params)
+        result = engine.compute(commitment.metric, point, seen_as_of, commitment.params)
         if point == judged:
             current = result
-            pace = _pace(commitment, point, as_of, result.value, settings, engine)
+            pace = _pace(commitment, point, seen_as_of, result.value, settings, engine)
             if pace is not None:
                 # A running count is judged against its target pro rata.
                 share = pace.elapsed_share
@@ -173,8 +205,29 @@ def judge(engine: MetricsEngine, commitment: Commitment, reviewed: Period, as_of
             break
         red_streak += 1
     assert current is not None
-    return CommitmentResult(commitment, judged, judged.is_running(as_of), current.value, status,
-                            dict(current.counts), pace, trend, red_streak, current)
+    week = None
+    if shows_week(judged, reviewed):
+        own = engine.compute(commitment.metric, reviewed, as_of, commitment.params)
+        week = WeekValue(reviewed, reviewed.is_running(as_of), own.value, dict(own.counts),
+                         dict(own.excluded))
+    return CommitmentResult(commitment, judged, judged.is_running(seen_as_of), current.value,
+                            status, dict(current.counts), pace, trend, red_streak, current,
+                            week)
+
+
+def shows_week(judged: Period, reviewed: Period) -> bool:
+    """Does a line judged over ``judged`` show the reviewed week's own value beside it?
+    Yes for a weekly meeting's monthly line; the drill-down then opens on the week."""
+    return reviewed.kind == "week" and judged != reviewed
+
+
+def judged_as_of(judged: Period, reviewed: Period, as_of: datetime) -> datetime:
+    """The moment ``judged`` is seen as of: ``as_of``, but no later than the reviewed period's
+    last second when ``judged`` runs on past it (a weekly meeting's month: to Sunday 23:59:59
+    of the reviewed week)."""
+    if judged.end_utc > reviewed.end_utc:
+        return min(as_of, reviewed.end_utc - timedelta(seconds=1))
+    return as_of
 
 
 def _pace(commitment: Commitment, period: Period, as_of: datetime, actual: float | None,
@@ -230,10 +283,15 @@ def freshness(conn: Any, period: Period, as_of: datetime) -> Freshness:
 def drill(conn_or_db: Any, sla: Sla, settings, commitment_id: str, period: Period,
           as_of: datetime | None = None, limit: int | None = 50
           ) -> tuple[Commitment, Period, DrillResult]:
-    """The leads behind a commitment's result for the period it is judged over."""
+    """The leads behind a commitment's line: over the period it is judged over, or over the
+    reviewed week when the line shows the week beside its month (:func:`shows_week`)."""
     as_of = (as_of or now_utc()).replace(microsecond=0)
     commitment = sla.commitment(commitment_id)
     judged = judged_period(commitment.period_kind, period, as_of)
     engine = sla.engine(conn_or_db, settings)
-    return commitment, judged, engine.drill(commitment.metric, judged, as_of, commitment.params,
-                                            limit)
+    if shows_week(judged, period):
+        return commitment, period, engine.drill(commitment.metric, period, as_of,
+                                                commitment.params, limit)
+    return commitment, judged, engine.drill(commitment.metric, judged,
+                                            judged_as_of(judged, period, as_of),
+                                            commitment.params, limit)

@@ -189,7 +189,11 @@ def test_json_schema_shape(setup):
     volume = data["commitments"][0]
     assert list(volume) == ["id", "team", "description", "metric", "params", "period_kind",
                             "judged_period", "comparison", "target", "amber", "unit", "actual",
-                            "status", "counts", "pace", "trend", "red_streak"]
+                            "status", "counts", "pace", "trend", "red_streak", "week", "excluded"]
+    # A monthly review: the month is seen as of the card's moment, no week beside it, nothing
+    # excluded (this SLA has no exclude rules).
+    assert volume["judged_period"]["as_of"] == "2026-11-18T11:00:00Z"
+    assert (volume["week"], volume["excluded"]) == (None, {})
     assert (volume["id"], volume["comparison"], volume["target"], volume["amber"],
             volume["unit"], volume["actual"], volume["status"]) == (
         "volume", ">=", 21, 15, "count", 10, "amber")

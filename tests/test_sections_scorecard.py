@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from sections_harness import demo_context
 from sections_harness import SectionTestApp
 from smarketing_tui import records
+from smarketing_tui.minutes import context_pairs
 from smarketing_tui.tui.sections.dialogs import TableModal
 from smarketing_tui.scorecard_text import issue_from_line
 from smarketing_tui.tui.sections.scorecard import ScorecardView, order_lines
@@ -110,3 +113,71 @@ def test_status_colours_follow_the_theme(tmp_path, monkeypatch):
     # The red line is drawn in the theme's error colour, before and after the switch.
     assert red_before != red_after
     assert before == f"bold {red_before}" and after == f"bold {red_after}"
+
+
+def test_a_weekly_meeting_shows_the_week_beside_the_month(workspace, monkeypatch):
+    """The week-under-review store (scorecard_data.week_under_review; the numbers are worked
+    out in test_scorecard_week): W49 6 and 66,7 %, December to the end of W49 4 and 33,3 %."""
+    from scorecard_data import WEEK_NOW, WEEK_SLA, week_under_review
+    from sections_harness import make_context
+    from smarketing_tui.metrics import MetricsEngine
+    from smarketing_tui.store import open_store
+
+    monkeypatch.setenv("SMARKETING_NOW", WEEK_NOW)
+    workspace.sla_path.write_text(WEEK_SLA, encoding="utf-8")
+    db = open_store(workspace.db_path, workspace.settings())
+    week_under_review(db.conn)
+    db.close()
+    compute = MetricsEngine.compute
+
+    def with_exclusions(self, name, *args, **kwargs):  # as the SLA's exclude rules will
+        result = compute(self, name, *args, **kwargs)
+        if name == "acceptance_rate":
+            result.excluded = {"duplicate": 3, "student": 1}
+        return result
+
+    monkeypatch.setattr(MetricsEngine, "compute", with_exclusions)
+    context = make_context(workspace, "scorecard", now=WEEK_NOW, period="2026-W49")
+
+    async def run():
+        app = SectionTestApp(ScorecardView, context)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            view = app.section_view
+            table = view.query_one("DataTable")
+            headings = [column.label.plain for column in table.columns.values()]
+            cells = {key.value: [cell.plain for cell in table.get_row(key)]
+                     for key in table.rows}
+            table.move_cursor(row=table.get_row_index("accept"))
+            await pilot.pause()
+            detail = view.query_one("#scorecard-detail-text").render().plain
+            decided_on = view.decision_context()
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            modal = app.screen
+            title = getattr(modal, "title_text", "")
+            drilled = [[cell.plain for cell in row] for row in getattr(modal, "rows", [])]
+        return headings, cells, detail, modal, title, drilled, decided_on
+
+    headings, cells, detail, modal, title, drilled, decided_on = asyncio.run(run())
+    nbsp = "\u00a0"
+    assert headings == ["Status", "Commitment", "W49", "Dec so far", "Target", "Trend"]
+    # Status, description, the week's own value, the month to the end of the week, target.
+    assert cells["volume"][2:5] == ["6", "4", "≥ 20"]
+    assert cells["accept"][2:5] == [f"66,7{nbsp}%", f"33,3{nbsp}%", f"≥ 50{nbsp}%"]
+    assert cells["accept"][0] == "● amber"                       # judged on the month
+    assert cells["weekly_volume"][2:5] == ["6", "", "≥ 5"]      # a weekly line: its week
+    flat = " ".join(detail.split())
+    assert "judged over 2026-12 to 06.12.2026" in flat
+    assert f"W49 66,7{nbsp}% · December so far 33,3{nbsp}%" in detail
+    assert "4 excluded: duplicate 3, student 1" in flat
+    # A decision taken on the line keeps both numbers, read in the line's unit in the minutes.
+    assert (decided_on["period"], decided_on["actual"], decided_on["week"]) == (
+        "2026-12", pytest.approx(1 / 3), {"2026-W49": pytest.approx(4 / 6)})
+    assert ("week.2026-W49", f"66,7{nbsp}%") in context_pairs(decided_on)
+    # The drill-down opens on the week: W49's MQLs not accepted are D2 and D3.
+    assert isinstance(modal, TableModal)
+    assert title == "Half the decided MQLs are accepted — 2026-W49"
+    assert sorted(row[0] for row in drilled) == ["D2", "D3"]

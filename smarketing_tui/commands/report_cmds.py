@@ -201,20 +201,26 @@ def _target_text(line, settings) -> str:
 def _scorecard_rows(card, settings) -> list[dict]:
     from smarketing_tui.reportformat import (STATUS_LABELS, count_parts, counts_text, format_value,
                                              sparkline)
+    from smarketing_tui.scorecard_text import excluded_text, judged_text, progress_text
 
+    document = card.to_json()
+    as_of = document["as_of"]
     rows = []
-    for line in card.commitments:
+    for line, data in zip(card.commitments, document["commitments"]):
         c = line.commitment
         rows.append({
             "id": c.id, "team": c.team, "description": c.description,
-            "period": line.period.label + (" (running)" if line.running else ""),
+            # A weekly meeting's month is seen to the end of the week under review.
+            "period": judged_text(data, as_of, settings.timezone),
             "target": _target_text(line, settings),
             "amber": "" if c.amber is None else format_value(c.amber, c.unit, settings.currency),
             "actual": format_value(line.actual, c.unit, settings.currency),
             "status": STATUS_LABELS[line.status],
             "counts": counts_text(c.metric, line.counts, settings.currency),
             "count_parts": count_parts(c.metric, line.counts, settings.currency),
-            "pace": line.pace.text if line.pace else "",
+            # The week beside the month (with the pace), or the pace alone.
+            "pace": progress_text(data, settings.currency),
+            "excluded": excluded_text(line.excluded),
             "trend": sparkline(p.actual for p in line.trend),
             "red_streak": line.red_streak,
         })
@@ -285,8 +291,9 @@ def _scorecard_table(card, settings) -> None:
         spark = sparkline(p.actual for p in line.trend)
         for char, point in zip(spark, line.trend):
             trend.append(char, style=_STATUS_STYLES[point.status].replace("bold ", ""))
-        behind = Group(*([Packed(row["count_parts"])] if row["count_parts"] else []),
-                       *([Text(row["pace"], style="italic")] if row["pace"] else []))
+        behind = Group(*([Text(row["pace"], style="italic")] if row["pace"] else []),
+                       *([Packed(row["count_parts"])] if row["count_parts"] else []),
+                       *([Text(row["excluded"], style="dim")] if row["excluded"] else []))
         table.add_row(
             Text.assemble((row["id"], "bold"), (f"  {row['team']} · {row['period']}", "dim"),
                           "\n", row["description"]),
@@ -306,7 +313,7 @@ def _scorecard_csv(card, settings) -> str:
 
     rows = []
     for line in card.to_json()["commitments"]:
-        period = line["judged_period"]
+        period, week = line["judged_period"], line["week"]
         trend = ";".join(f"{p['label']}={'' if p['actual'] is None else p['actual']}"
                          for p in line["trend"])
         rows.append([line["id"], line["team"], line["description"], line["metric"],
@@ -314,10 +321,13 @@ def _scorecard_csv(card, settings) -> str:
                      str(period["running"]).lower(), line["comparison"], line["target"],
                      line["amber"], line["unit"], line["actual"], line["status"],
                      line["pace"]["text"] if line["pace"] else "", line["red_streak"],
-                     trend, json.dumps(line["counts"], ensure_ascii=False)])
+                     trend, json.dumps(line["counts"], ensure_ascii=False),
+                     week["label"] if week else "",
+                     None if not week else week["actual"],
+                     json.dumps(line["excluded"], ensure_ascii=False)])
     return csv_text(["id", "team", "description", "metric", "period", "start", "end", "running",
                      "comparison", "target", "amber", "unit", "actual", "status", "pace",
-                     "red_streak", "trend", "counts"], rows)
+                     "red_streak", "trend", "counts", "week", "week_actual", "excluded"], rows)
 
 
 def _scorecard_md(card, settings) -> str:
@@ -327,14 +337,15 @@ def _scorecard_md(card, settings) -> str:
     lines = [f"## SLA scorecard – {md(_period_text(card.period, card.as_of, settings))}", "",
              f"As of {format_datetime(card.as_of, settings.timezone)}. "
              f"{md(_freshness_text(card, settings))}", "",
-             "| Commitment | Team | Period | Target | Actual | Status | Behind it | Pace | "
+             "| Commitment | Team | Period | Target | Actual | Status | Behind it | Progress | "
              "Trend | Red in a row |",
              "|---|---|---|---:|---:|---|---|---|---|---:|"]
     for row in _scorecard_rows(card, settings):
         lines.append("| " + " | ".join(md(x) for x in (
             f"{row['id']}: {row['description']}", row["team"], row["period"], row["target"],
-            row["actual"], row["status"], row["counts"], row["pace"], row["trend"],
-            row["red_streak"])) + " |")
+            row["actual"], row["status"],
+            " · ".join(part for part in (row["counts"], row["excluded"]) if part),
+            row["pace"], row["trend"], row["red_streak"])) + " |")
     if card.lead_definition:
         lines += ["", f"**Lead definition:** {md(' '.join(card.lead_definition.split()))}"]
     return "\n".join(lines) + "\n"
@@ -487,7 +498,8 @@ def _metrics_text(results, ctx, fmt: str) -> str | None:
 def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, output) -> None:
     """The leads behind a commitment's result, worst first (e.g. MQLs contacted too late).
 
-    By default for last week, as the scorecard; --period picks another.
+    By default for last week, as the scorecard; --period picks another. With a week, a
+    monthly commitment lists that week's leads (the week beside the month on its line).
     """
     from smarketing_tui import outputs
     from smarketing_tui.scorecard import drill as drill_rows

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Sparkline, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_value, sparkline
-from smarketing_tui.scorecard_text import COMPARISON, issue_from_line
+from smarketing_tui.scorecard_text import (COMPARISON, excluded_text, issue_from_line,
+                                           judged_text, period_name, week_beside_month)
 from smarketing_tui.timeutil import counted, format_datetime, format_money, format_number
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
@@ -53,6 +54,19 @@ def drill_cell(key: str, value, tz: str, currency: str):
     return safe(one_line(value, 40))
 
 
+def _week_and_month(card: dict, lines: list[dict]) -> tuple[str | None, str | None]:
+    """(the reviewed week's label, the month heading) when some line shows its week beside
+    its month (``week`` in the scorecard JSON), else (None, None)."""
+    beside = next((line for line in lines if isinstance(line.get("week"), dict)), None)
+    if beside is None:
+        return None, None
+    judged = beside.get("judged_period") or {}
+    month = period_name(str(judged.get("label") or ""))
+    if judged.get("running"):
+        month += " so far"
+    return str(beside["week"].get("label") or (card.get("period") or {}).get("label")), month
+
+
 def _dim(text: Text) -> Text:
     text.stylize("dim")
     return text
@@ -72,7 +86,7 @@ class ScorecardView(SectionView):
     ScorecardView DataTable { height: 1fr; min-height: 4; }
     ScorecardView #scorecard-detail {
         height: auto;
-        max-height: 9;
+        max-height: 11;
         border-top: solid $primary 30%;
         padding: 0 1;
     }
@@ -160,12 +174,15 @@ class ScorecardView(SectionView):
         table = self.query_one(DataTable)
         table.loading = False
         current = highlighted_key(table)
-        reset_table(table, self.COLUMNS)
-        # Status, actual, target and trend take about 50 columns; the description the rest.
         narrow = is_narrow(self)
+        week, month = _week_and_month(card, lines)
+        reset_table(table, self._columns(week, month, narrow))
         on_list = self._issues_on_list()
-        width = text_budget(self, 40 if narrow else 50 + (4 if on_list else 0), minimum=16,
-                            maximum=60)
+        # Status, values, target and trend take about 50 columns (a week beside the month:
+        # one value more, and no trend when narrow); the description the rest.
+        fixed = (40 - (2 if week else 0) if narrow else 50 + (5 if week else 0)) + (
+            4 if on_list else 0)
+        width = text_budget(self, fixed, minimum=16, maximum=60)
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
@@ -177,7 +194,8 @@ class ScorecardView(SectionView):
                 label += f" ×{line['red_streak']}"
             actual = Text(format_value(line.get("actual"), unit, currency), style=style,
                           justify="right")
-            if (line.get("judged_period") or {}).get("running") and not narrow:
+            judged = line.get("judged_period") or {}
+            if judged.get("running") and not narrow and not week:
                 actual.append(" so far", style="dim")
             target = Text(f"{COMPARISON.get(line['comparison'], line['comparison'])} "
                           f"{format_value(line.get('target'), unit, currency)}", justify="right")
@@ -191,8 +209,24 @@ class ScorecardView(SectionView):
                     label += "▲"
                 else:
                     description.append(f" ▲#{on_list[line['id']]}", style="dim")
-            table.add_row(Text(label, style=style), description,
-                          actual, target, trend, key=line["id"])
+            cells = [Text(label, style=style), description]
+            if week:
+                # The week's own value (a weekly line: its actual, in its status colour) and
+                # the month to the end of the week (a monthly line: its actual, judged).
+                own = line.get("week")
+                if isinstance(own, dict):
+                    cells += [Text(format_value(own.get("actual"), unit, currency),
+                                   justify="right"), actual]
+                elif judged.get("label") == week:
+                    cells += [actual, Text("")]
+                else:
+                    cells += [Text(""), actual]
+            else:
+                cells.append(actual)
+            cells.append(target)
+            if not (week and narrow):
+                cells.append(trend)
+            table.add_row(*cells, key=line["id"])
         # As tall as its lines (and header), so that the detail follows right below; with
         # more lines than fit, the table scrolls and the detail stays in view.
         table.styles.max_height = max(4, table.row_count + 1)
@@ -202,6 +236,20 @@ class ScorecardView(SectionView):
         self._update_summary(card, lines)
         self._show_detail()
         refocus(self)
+
+    def _columns(self, week: str | None, month: str | None,
+                 narrow: bool) -> list[tuple[str, str]]:
+        """The table's columns: with a week beside the month, the week's own value and the
+        month so far in place of one Actual (and, when narrow, no trend: the detail draws it)."""
+        if not week:
+            return self.COLUMNS
+        # "Nov so far" (wide) or "Nov" (narrow): the detail says "November so far".
+        month_heading = (month or "Month")[:3]
+        if not narrow and month and month.endswith(" so far"):
+            month_heading += " so far"
+        columns = [("Status", "status"), ("Commitment", "description"),
+                   (period_name(week), "week"), (month_heading, "actual"), ("Target", "target")]
+        return columns if narrow else [*columns, ("Trend", "trend")]
 
     def _issues_on_list(self) -> dict[str, int]:
         """Commitment id -> the open issue raised from its line (shown as ``▲#3``)."""
@@ -266,20 +314,29 @@ class ScorecardView(SectionView):
         judged = line.get("judged_period") or {}
         text = Text()
         text.append(clean(line["description"]), style="bold")
-        facts = [f"{line.get('team') or 'both teams'}", str(line["id"]),
-                 f"judged over {judged.get('label', '?')}"
-                 f"{' (running)' if judged.get('running') else ''}"]
+        seen = judged_text(line, (self.card or {}).get("as_of"), self.context.settings.timezone)
+        facts = [f"{line.get('team') or 'both teams'}", str(line["id"]), f"judged over {seen}"]
         if line.get("amber") is not None:
             facts.append(f"amber from {format_value(line['amber'], unit, currency)}")
         text.append("\n")
         text.append_text(_dim(pack([Text(clean(fact)) for fact in facts], width)))
+        beside = week_beside_month(line, currency)
+        if beside:
+            # Packed at its " · " so each period's value stays on one line.
+            text.append("\n")
+            text.append_text(pack([Text(clean(part), style="italic")
+                                   for part in beside.split(" · ")], width))
         counts = line.get("counts") or {}
         if counts:
             parts = count_parts(line.get("metric") or "", counts, currency, every=True)
             text.append("\n")
             text.append_text(pack([Text(clean(part)) for part in parts], width))
+        excluded = excluded_text(line.get("excluded"))
+        if excluded:
+            text.append("\n")
+            text.append_text(_dim(Text(clean(excluded))))
         pace = line.get("pace")
-        if pace and pace.get("text"):
+        if not beside and pace and pace.get("text"):
             text.append("\n" + clean(pace["text"]), style="italic")
         points = line.get("trend") or []
         if points:
@@ -376,4 +433,6 @@ class ScorecardView(SectionView):
                 "actual": line.get("actual"), "target": line.get("target"),
                 "comparison": line["comparison"], "unit": line.get("unit"),
                 "period": (line.get("judged_period") or {}).get("label"),
+                **({"week": {line["week"].get("label"): line["week"].get("actual")}}
+                   if isinstance(line.get("week"), dict) else {}),
                 "counts": line.get("counts")}
