@@ -152,7 +152,8 @@ def judge(engine: MetricsEngine, commitment: Commitment, reviewed: Period, as_of
     pace: Pace | None = None
     status = "no_data"
     for point in judged.history(trend_length):
-        result = engine.compute(commitment.metric, point, as_of, commitment.params)
+        result = engine.compute(commitment.metric, point, as_of, commitment.params,
+                                exclude=commitment.exclude)
         if point == judged:
             current = result
             pace = _pace(commitment, point, as_of, result.value, settings, engine)
@@ -236,4 +237,4 @@ def drill(conn_or_db: Any, sla: Sla, settings, commitment_id: str, period: Perio
     judged = judged_period(commitment.period_kind, period, as_of)
     engine = sla.engine(conn_or_db, settings)
     return commitment, judged, engine.drill(commitment.metric, judged, as_of, commitment.params,
-                                            limit)
+                                            limit, exclude=commitment.exclude)

@@ -78,7 +78,7 @@ def test_unknown_metric_lists_the_known_ones(tmp_path):
      "amber and target)"),
     ("    target: 120\n", "    target: 120\n    colour: red\n", "9:5",
      "unknown key 'colour' in a commitment; expected one of: id, team, description, metric, "
-     "params, period, target, comparison, amber"),
+     "params, period, target, comparison, amber, exclude"),
     ("    period: month\n", "", "2:5", "a commitment is missing required key 'period'"),
 ])
 def test_commitment_errors_name_file_line_column(tmp_path, old, new, where, message):
