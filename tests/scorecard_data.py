@@ -55,3 +55,19 @@ def campaign(conn, name: str, starts: str | None, ends: str | None, spend: float
     conn.execute("INSERT INTO campaigns (name, source, starts, ends, spend) VALUES (?, ?, ?, ?, ?)",
                  (name, source, starts, ends, spend))
     conn.commit()
+
+
+def deal(conn, external_id: str | None = None, **fields) -> int:
+    """Insert a deal (``lead_id`` the lead's row id); ``owner`` by name also sets ``owner_id``
+    when the person is known; ``status`` defaults to open."""
+    _counter[0] += 1
+    external_id = external_id or f"D{_counter[0]}"
+    if "owner" in fields and "owner_id" not in fields:
+        row = conn.execute("SELECT id FROM people WHERE name = ?", (fields["owner"],)).fetchone()
+        fields["owner_id"] = row[0] if row else None
+    columns = ["external_id", *fields]
+    cursor = conn.execute(
+        f"INSERT INTO deals ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [external_id, *fields.values()])
+    conn.commit()
+    return cursor.lastrowid
