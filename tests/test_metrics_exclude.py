@@ -4,17 +4,17 @@ November 2026 in Europe/Oslo (UTC+1). The rules leave out rejected reasons dupli
 student, competitor, existing customer and the source partner referral, compared without
 case and with runs of whitespace as one space.
 
-    lead  source             MQL (Nov)  what happened                             excluded as
-    K1    ads                02 09:00   accepted, call +1 h, meeting 5th, opp 10th,  -
-                                        won 20th (10000)
-    K2    ads                03 09:00   rejected " Duplicate " 12:00, no touches     duplicate
-    K3    web                04 09:00   rejected "STUDENT" 12:00, no touches         student
-    K4    "Partner  Referral" 05 09:00  accepted, call +30 min, meeting 6th, opp     partner referral
-                                        10th, won 25th (5000)
-    K5    web                06 09:00   rejected "no budget" 12:00, call +1 h        -
-    K6    partner referral   Oct 20     opp Oct 25 (7000), lost 15 Nov               partner referral
-    K7    web                Oct 21     opp Oct 26 (20000), open                     -
-    K8    partner referral   Oct 22     opp Oct 27 (3000), open                      partner referral
+    lead  source              MQL (Nov)  what happened                            excluded as
+    K1    ads                 02 09:00   accepted, call +1 h, meeting 5th, opp     -
+                                         10th, won 20th (10000)
+    K2    ads                 03 09:00   rejected " Duplicate " 12:00, no touches  duplicate
+    K3    web                 04 09:00   rejected "STUDENT" 12:00, no touches      student
+    K4    "Partner  Referral" 05 09:00   accepted, call +30 min, meeting 6th,      partner ref.
+                                         opp 10th, won 25th (5000)
+    K5    web                 06 09:00   rejected "no budget" 12:00, call +1 h     -
+    K6    partner referral    Oct 20     opp Oct 25 (7000), lost 15 Nov            partner ref.
+    K7    web                 Oct 21     opp Oct 26 (20000), open                  -
+    K8    partner referral    Oct 22     opp Oct 27 (3000), open                   partner ref.
 
 Campaign spend in November: 1000.
 """

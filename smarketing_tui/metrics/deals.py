@@ -18,7 +18,8 @@ from smarketing_tui.metrics.model import Metric, register
 from smarketing_tui.metrics.sql import collect, median_rows, share
 
 DEAL_DIMENSIONS = {
-    "source": "coalesce(nullif(d.source, ''), (SELECT x.source FROM leads x WHERE x.id = d.lead_id))",
+    "source": ("coalesce(nullif(d.source, ''), "
+               "(SELECT x.source FROM leads x WHERE x.id = d.lead_id))"),
     "campaign": ("coalesce(nullif(d.campaign, ''), "
                  "(SELECT x.campaign FROM leads x WHERE x.id = d.lead_id))"),
     "owner": "d.owner",
