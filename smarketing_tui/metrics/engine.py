@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 from smarketing_tui.businesshours import calendar_rows, day_length_seconds
 from smarketing_tui.customsql import run_readonly
@@ -20,7 +21,7 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.metrics.model import (CATALOGUE, FIRST_CONTACT_RULES, CustomMetric,
                                           DrillResult, ExcludeRule, Group, Metric, MetricResult,
                                           check_params, fold, known_metric_names)
-from smarketing_tui.metrics.sql import (PERCENTILE_SELECT, TOUCH, interpolate)
+from smarketing_tui.metrics.sql import PERCENTILE_SELECT, TOUCH, interpolate
 from smarketing_tui.periods import Period
 from smarketing_tui.timeutil import utc_iso, zone
 from smarketing_tui.yamlfile import suggest
@@ -199,7 +200,6 @@ class MetricsEngine:
                             + ", ".join(known))
         return CATALOGUE[name]
 
-    _definition = definition
 
     def has_deals(self) -> bool:
         """Does the store hold any deal? (Metrics on leads use deals where there are deals.)"""
@@ -217,7 +217,6 @@ class MetricsEngine:
         sql = sql.replace("{g}", expression).replace("{leads}", self._leads)
         return self.conn.execute(sql, params).fetchall()
 
-    _rows = rows
 
     def percentile_rows(self, sql: str, w: Window, by: str | None,
                         kinds: tuple[str, ...], dimensions=None) -> dict:
@@ -275,29 +274,21 @@ class MetricsEngine:
 
     # -- exclusions ------------------------------------------------------------
 
-    _rules: tuple[ExcludeRule, ...] = ()
-
     def _counted_leads(self, metric: Metric) -> str | None:
         counted = metric.counted_leads
         return counted(self) if callable(counted) else counted
 
-    def _excluding(self, rules: tuple[ExcludeRule, ...]):
-        engine = self
-
-        class _Scope:
-            def __enter__(self):
-                self.saved = (engine._leads, engine._rules)
-                if rules:
-                    engine._register_fold()
-                    engine._leads = (f"(SELECT * FROM leads WHERE "
-                                     f"{engine._reason_sql(rules, 'leads')} IS NULL)")
-                    engine._rules = rules
-                return self
-
-            def __exit__(self, *exc):
-                engine._leads, engine._rules = self.saved
-                return False
-        return _Scope()
+    @contextmanager
+    def _excluding(self, rules: tuple[ExcludeRule, ...]) -> Iterator[None]:
+        """Within: ``{leads}`` in the metrics' SQL reads only the leads ``rules`` leave in."""
+        saved = self._leads
+        if rules:
+            self._register_fold()
+            self._leads = f"(SELECT * FROM leads WHERE {self._reason_sql(rules, 'leads')} IS NULL)"
+        try:
+            yield
+        finally:
+            self._leads = saved
 
     def _register_fold(self) -> None:
         if not self._fold_registered:
@@ -345,7 +336,6 @@ class MetricsEngine:
                 f"THEN min({lead}.first_contact_at, coalesce({from_events}, "
                 f"{lead}.first_contact_at)) ELSE {from_events} END)")
 
-    _first_contact_sql = first_contact_sql
 
     def ensure_calendar(self, first: date, last: date) -> str:
         """Make the TEMP business calendar cover local days ``first..last``; returns its name."""
@@ -377,7 +367,6 @@ class MetricsEngine:
         return self.ensure_calendar(period_first - timedelta(days=7),
                                     max(cut_day, local_as_of) + timedelta(days=margin))
 
-    _calendar_for_window = calendar_for_window
 
     @staticmethod
     def position_sql(calendar: str, seconds: str) -> str:
