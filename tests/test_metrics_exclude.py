@@ -220,3 +220,10 @@ def test_a_commitments_rules_add_to_the_slas(conn, tmp_path):
     assert sorted(row["lead"] for row in rows.rows) == ["K1", "K3", "K5"]
     assert [(row["lead"], row["excluded"]) for row in rows.excluded] == [
         ("K2", "duplicate"), ("K4", "partner referral")]
+
+
+def test_the_json_of_a_result_carries_the_excluded_counts(conn):
+    result = MetricsEngine(conn, SETTINGS, exclude=RULES).compute("won", NOVEMBER, AFTER)
+    assert result.to_json()["excluded"] == {"partner referral": 1}
+    assert "excluded" not in MetricsEngine(conn, SETTINGS).compute(
+        "won", NOVEMBER, AFTER).to_json()

@@ -69,9 +69,12 @@ class MetricResult:
         return self.value is not None
 
     def to_json(self) -> dict:
-        return {"metric": self.metric, "params": dict(self.params), "unit": self.unit,
-                "value": _round(self.value), "counts": _round_counts(self.counts),
-                "by": self.by, "groups": [g.to_json() for g in self.groups]}
+        document = {"metric": self.metric, "params": dict(self.params), "unit": self.unit,
+                    "value": _round(self.value), "counts": _round_counts(self.counts),
+                    "by": self.by, "groups": [g.to_json() for g in self.groups]}
+        if self.excluded:  # only when exclude rules left leads out
+            document["excluded"] = dict(self.excluded)
+        return document
 
 
 @dataclass
