@@ -158,7 +158,7 @@ DrillQuery = Callable[..., tuple[str, list[tuple[str, str]], str]]
 
 @dataclass(frozen=True)
 class Metric:
-    """Everything about one metric. Every field but the last five must be given."""
+    """Everything about one metric. Every field up to `shown_counts` must be given."""
 
     name: str
     unit: str
