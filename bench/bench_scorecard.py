@@ -1,20 +1,24 @@
 """Time the SLA scorecard against hand-written SQL for the same numbers.
 
-    .venv/bin/python bench/gen_store.py            # once: 1M leads, 5M events
+    .venv/bin/python bench/gen_store.py            # once: 1M leads, 5M events, 1M deals
     .venv/bin/python bench/bench_scorecard.py [--period 2026-10] [--runs 7]
 
-Three pairs, each the median of ``--runs`` runs, side by side with ratios:
+Twice: for the shipped SLA template, and for the template plus five deal lines
+(win rate, won amount, pipeline created, sales cycle, days from MQL to won deal).
+Each time three pairs, each the median of ``--runs`` runs, side by side with ratios:
 
 1. the engine in-process (``build_scorecard`` on a fresh read-only connection)
    vs the hand-written SQL in-process (Python's sqlite3, same file, fresh connection);
 2. the whole ``smarketing scorecard --format json --period P`` command (a subprocess)
    vs the same hand-written SQL run by the ``sqlite3`` shell;
-3. peak memory (max RSS) of both processes.
+3. peak memory of both processes, each measured from outside in a fresh process
+   (GNU ``/usr/bin/time``, whose own small process forks the command, else polling
+   ``VmHWM`` in ``/proc``): the ``ru_maxrss`` of a child forked from this script would
+   start at this script's own size.
 
-The hand-written SQL covers the numbers the scorecard shows for the shipped SLA
-template: for each of the 5 commitments its value and counts for the judged
-period and the 7 before it (the trend), plus the freshness query. Before timing,
-the script checks that both give the same numbers.
+The hand-written SQL covers the numbers the scorecard shows: for each commitment its
+value and counts for the judged period and the 7 before it (the trend), plus the
+freshness query. Before timing, the script checks that both give the same numbers.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -43,7 +48,81 @@ from smarketing_tui.workspace import load_settings  # noqa: E402
 TOUCH = "type NOT IN ('note', 'stage')"
 
 
-def hand_written_sql(settings, months, weeks, as_of: str) -> str:
+DEAL_LINES = """
+  - id: win_rate
+    team: sales
+    description: Sales wins at least 30% of the deals it closes
+    metric: win_rate
+    period: month
+    target: "30%"
+  - id: won_amount
+    team: sales
+    description: Sales wins deals worth at least 2,000,000 NOK a month
+    metric: deals_won_amount
+    period: month
+    target: 2000000
+  - id: pipeline_created
+    team: marketing
+    description: At least 5,000,000 NOK of new pipeline a month
+    metric: pipeline_created
+    period: month
+    target: 5000000
+  - id: sales_cycle
+    team: sales
+    description: Half the deals won close within 60 days of being created
+    metric: sales_cycle_days
+    period: month
+    comparison: "<="
+    target: 60
+  - id: mql_to_won
+    team: marketing
+    description: Half the deals won close within 120 days of their lead's MQL
+    metric: median_days_mql_to_deal_won
+    period: month
+    comparison: "<="
+    target: 120
+"""
+
+
+def deal_sql(as_of: str) -> str:
+    """The five deal lines' numbers in hand-written SQL (medians: the two middle values)."""
+
+    def median(label: str, join: str, days: str) -> str:
+        return f"""
+WITH x AS MATERIALIZED (SELECT m.label AS label, max({days}, 0) AS v FROM months m {join}),
+r AS (SELECT label, v, ROW_NUMBER() OVER (PARTITION BY label ORDER BY v) - 1 AS i,
+             COUNT(*) OVER (PARTITION BY label) AS n FROM x)
+SELECT '{label}', label, MAX(n),
+       MAX(CASE WHEN i = CAST((n - 1) * 0.5 AS INTEGER) THEN v END),
+       MAX(CASE WHEN i = min(n - 1, CAST((n - 1) * 0.5 AS INTEGER) + 1) THEN v END)
+FROM r GROUP BY label;"""
+    won = "d.status = 'won' AND d.closed_at >= m.s AND d.closed_at < m.e"
+    return f"""
+-- win_rate: won / (won + lost) among the deals closed in the month
+SELECT 'win_rate', m.label, COUNT(d.id), TOTAL(d.status = 'won')
+FROM months m LEFT JOIN deals d ON d.status IN ('won', 'lost') AND d.closed_at >= m.s
+ AND d.closed_at < m.e GROUP BY m.label;
+
+-- won_amount: the amount of the deals won in the month
+SELECT 'won_amount', m.label, (SELECT TOTAL(amount) FROM deals WHERE status = 'won'
+       AND closed_at >= m.s AND closed_at < m.e) FROM months m;
+
+-- pipeline_created: the amount of the deals created in the month
+SELECT 'pipeline_created', m.label, (SELECT TOTAL(amount) FROM deals
+       WHERE created_at >= m.s AND created_at < m.e) FROM months m;
+
+-- sales_cycle: median days from created to won over the deals won in the month
+{median('sales_cycle', f"JOIN deals d ON {won} AND d.created_at IS NOT NULL",
+        "julianday(d.closed_at) - julianday(d.created_at)")}
+
+-- mql_to_won: median days from the lead's MQL to the deal's close
+{median('mql_to_won', f"JOIN deals d ON {won} JOIN leads l ON l.id = d.lead_id "
+        f"AND l.mql_at IS NOT NULL AND l.mql_at <= '{as_of}'",
+        "julianday(d.closed_at) - julianday(l.mql_at)")}
+"""
+
+
+def hand_written_sql(settings, months, weeks, as_of: str, deals: bool = False) -> str:
     """The scorecard's numbers as one SQL script, written the way a person would by hand."""
     hours = settings.business_hours
     first = min(months[0].first_day, weeks[0].first_day) - timedelta(days=7)
@@ -149,7 +228,7 @@ SELECT 'newest', max(coalesce((SELECT max(coalesce(newest_at, finished_at)) FROM
          WHERE finished_at IS NOT NULL AND coalesce(newest_at, finished_at) <= '{as_of}'), ''),
        coalesce((SELECT max(at) FROM lead_events WHERE at <= '{as_of}'), ''),
        coalesce((SELECT max(mql_at) FROM leads WHERE mql_at <= '{as_of}'), ''));
-"""
+""" + (deal_sql(as_of) if deals else "")
 
 
 def statements(script: str) -> list[str]:
@@ -203,16 +282,31 @@ def timed_process(argv: list[str], env: dict, runs: int, stdin: str | None = Non
     return statistics.median(times), output
 
 
-def max_rss_mb(argv: list[str], env: dict, stdin: str | None = None) -> float:
-    """Peak resident memory of one run of a command, in MB (via wait4)."""
+def peak_rss_mib(argv: list[str], env: dict, stdin: str | None = None) -> float:
+    """Peak resident memory of one run of a command in MiB, measured from outside it."""
+    if Path("/usr/bin/time").exists():
+        with tempfile.NamedTemporaryFile("r", suffix=".txt") as out:
+            done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *argv], env=env,
+                                  input=stdin.encode() if stdin else None,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if done.returncode:
+                raise SystemExit(f"{argv[0]} failed under /usr/bin/time")
+            return int(out.read().split()[-1]) / 1024  # KiB
     process = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE if stdin else None,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if stdin:
         process.stdin.write(stdin.encode())
         process.stdin.close()
-    _pid, _status, usage = os.wait4(process.pid, 0)
-    process.returncode = 0  # reaped by wait4 above
-    return usage.ru_maxrss / 1024
+    peak = 0
+    while process.poll() is None:
+        try:
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        time.sleep(0.002)
+    return peak / 1024
 
 
 def main() -> None:
@@ -228,25 +322,42 @@ def main() -> None:
     if not db.exists():
         raise SystemExit(f"no store at {db}; run bench/gen_store.py first")
     settings = load_settings(workspace / "smarketing.yaml")
-    sla = load_sla(workspace / "agendas" / "sla.yaml", settings)
     period = parse_period(args.period, settings.timezone)
     as_of = parse_moment(args.as_of, settings.timezone)
     months = judged_period("month", period, as_of).history(8)
     weeks = judged_period("week", period, as_of).history(8)
-    script = hand_written_sql(settings, months, weeks, utc_iso(as_of))
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
-    (ROOT / "bench" / "out" / "scorecard_raw.sql").write_text(script, encoding="utf-8")
     os.environ["TZ"] = settings.timezone  # for the SQL script's 'utc' modifier, in-process too
     time.tzset()
 
-    leads, events = sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute(
-        "SELECT (SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM lead_events)").fetchone()
-    print(f"store: {db} ({db.stat().st_size / 1e6:,.0f} MB), {leads:,} leads, {events:,} events")
+    deals_sla_path = workspace / "agendas" / "sla-deals.yaml"
+    deals_sla_path.write_text((workspace / "agendas" / "sla.yaml").read_text(encoding="utf-8")
+                              .rstrip() + "\n" + DEAL_LINES, encoding="utf-8")
+
+    leads, events, deals = sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute(
+        "SELECT (SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM lead_events), "
+        "(SELECT COUNT(*) FROM deals)").fetchone()
+    print(f"store: {db} ({db.stat().st_size / 1e6:,.0f} MB), {leads:,} leads, {events:,} events, "
+          f"{deals:,} deals")
     print(f"scorecard for {period.label} as of {utc_iso(as_of)}: months {months[0].label}.."
           f"{months[-1].label}, weeks {weeks[0].label}..{weeks[-1].label}; "
-          f"median of {args.runs} runs\n")
+          f"median of {args.runs} runs")
+    env = {**os.environ, "SMARKETING_NOW": utc_iso(as_of), "TZ": settings.timezone}
+    for title, sla_path, with_deals in (("the SLA template", workspace / "agendas" / "sla.yaml",
+                                         False),
+                                        ("the template + 5 deal lines", deals_sla_path, True)):
+        if with_deals and not deals:
+            print("\nno deals in the store: run bench/gen_store.py --deals-only")
+            continue
+        print(f"\n== {title} ==")
+        sla = load_sla(sla_path, settings)
+        script = hand_written_sql(settings, months, weeks, utc_iso(as_of), with_deals)
+        name = "scorecard_raw_deals.sql" if with_deals else "scorecard_raw.sql"
+        (ROOT / "bench" / "out" / name).write_text(script, encoding="utf-8")
+        bench_one(db, workspace, sla, sla_path, settings, period, as_of, script, env, args)
 
-    # Same numbers?
+
+def bench_one(db, workspace, sla, sla_path, settings, period, as_of, script, env, args) -> None:
     card = run_engine(db, sla, settings, period, as_of)
     raw = run_raw_in_process(db, script)
     check_same_numbers(card, raw)
@@ -254,15 +365,14 @@ def main() -> None:
     engine_time, _ = timed(lambda: run_engine(db, sla, settings, period, as_of), args.runs)
     raw_time, _ = timed(lambda: run_raw_in_process(db, script), args.runs)
 
-    env = {**os.environ, "SMARKETING_NOW": utc_iso(as_of), "TZ": settings.timezone}
     command = [str(ROOT / ".venv" / "bin" / "smarketing"), "-w", str(workspace), "scorecard",
-               "--format", "json", "--period", args.period]
+               "--format", "json", "--period", args.period, "--sla", str(sla_path)]
     shell = ["sqlite3", "-readonly", str(db)]
     command_time, output = timed_process(command, env, args.runs)
     json.loads(output)
     shell_time, _ = timed_process(shell, env, args.runs, stdin=script)
-    command_rss = max(max_rss_mb(command, env) for _ in range(3))
-    shell_rss = max(max_rss_mb(shell, env, stdin=script) for _ in range(3))
+    command_rss = statistics.median(peak_rss_mib(command, env) for _ in range(3))
+    shell_rss = statistics.median(peak_rss_mib(shell, env, stdin=script) for _ in range(3))
 
     rows = [
         ("engine in-process (build_scorecard)", engine_time,
@@ -276,9 +386,9 @@ def main() -> None:
         verdict = "ok" if ratio <= target else "MISSED"
         print(f"{what:40} {ours:8.3f}s   {other:36} {theirs:8.3f}s {ratio:6.2f}x "
               f"{'<=' + str(target) + 'x':>7} {verdict}")
-    print(f"\npeak memory (max RSS): smarketing scorecard {command_rss:.0f} MB "
-          f"(target < 120 MB: {'ok' if command_rss < 120 else 'MISSED'}), "
-          f"sqlite3 shell {shell_rss:.0f} MB")
+    print(f"peak memory (median of 3, measured from outside): smarketing scorecard "
+          f"{command_rss:.1f} MiB (target < 120: {'ok' if command_rss < 120 else 'MISSED'}), "
+          f"sqlite3 shell {shell_rss:.1f} MiB")
 
 
 def check_same_numbers(card, raw: list[tuple]) -> None:
@@ -291,7 +401,7 @@ def check_same_numbers(card, raw: list[tuple]) -> None:
         cid = line.commitment.id
         for point in line.trend:
             got = point.actual
-            numbers = by_key.get(cid, {}).get(point.label)
+            numbers = by_key.get(cid, {}).get(point.label, ())
             if cid == "mql_volume":
                 want = numbers[0]
             elif cid == "meetings_booked":
@@ -302,16 +412,28 @@ def check_same_numbers(card, raw: list[tuple]) -> None:
             elif cid == "speed_to_lead":
                 _n, met, missed, _pending = numbers
                 want = met / (met + missed) if met + missed else None
-            else:  # min_touches
+            elif cid == "min_touches":
                 closed, met = numbers
                 want = met / closed if closed else None
+            elif cid == "win_rate":
+                closed, won = numbers
+                want = won / closed if closed else None
+            elif cid in ("won_amount", "pipeline_created"):
+                want = numbers[0]
+            elif cid in ("sales_cycle", "mql_to_won"):
+                n, low, high = numbers if numbers else (0, None, None)
+                rank = (n - 1) * 0.5
+                want = None if not n else low + (high - low) * (rank - int(rank))
+            else:
+                raise SystemExit(f"no hand-written SQL for commitment {cid}")
             same = (got is None and want is None) or (
                 got is not None and want is not None and abs(got - want) < 1e-9)
             if not same:
                 mismatches.append(f"{cid} {point.label}: engine {got}, SQL {want}")
     if mismatches:
         raise SystemExit("engine and hand-written SQL disagree:\n  " + "\n  ".join(mismatches))
-    print("numbers: engine and hand-written SQL agree on all 40 trend values\n")
+    count = sum(len(line.trend) for line in card.commitments)
+    print(f"numbers: engine and hand-written SQL agree on all {count} trend values")
 
 
 if __name__ == "__main__":

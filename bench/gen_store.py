@@ -1,6 +1,9 @@
-"""Build a benchmark workspace: 1,000,000 leads and about 5,000,000 lead events.
+"""Build a benchmark workspace: 1,000,000 leads, about 5,000,000 lead events, 1,000,000 deals.
 
-    .venv/bin/python bench/gen_store.py [--leads 1000000] [--out bench/out/scorecard-ws]
+    .venv/bin/python bench/gen_store.py [--leads 1000000] [--deals 1000000]
+                                        [--out bench/out/scorecard-ws] [--deals-only]
+
+``--deals-only`` (re)generates just the deals of an existing store.
 
 The data is generated inside SQLite (recursive CTEs, INSERT ... SELECT) with
 deterministic arithmetic hashes instead of random(), so two runs give the same
@@ -62,7 +65,7 @@ def h(expr: str, salt: int) -> str:
     return f"h({expr}, {salt})"
 
 
-def build(out: Path, leads: int) -> None:
+def build(out: Path, leads: int, deals: int) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +82,7 @@ def build(out: Path, leads: int) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-        "AND tbl_name IN ('leads', 'lead_events') AND sql IS NOT NULL").fetchall()
+        "AND tbl_name IN ('leads', 'lead_events', 'deals') AND sql IS NOT NULL").fetchall()
     for name, _sql in indexes:
         conn.execute(f"DROP INDEX {name}")
     sellers = [r[0] for r in conn.execute(
@@ -178,18 +181,87 @@ def build(out: Path, leads: int) -> None:
                date('2024-01-01', '+' || ((i % 50) * 21 + 20) || ' days'),
                10000 + {h('i', 12)} % 90000, 'NOK'
         FROM n""")
+    insert_deals(conn, deals, leads, sellers)
+    print(f"deals: {time.perf_counter() - started:.1f} s", flush=True)
     conn.execute("COMMIT")
     for name, sql in indexes:
         conn.execute(sql)
     print(f"indexes: {time.perf_counter() - started:.1f} s", flush=True)
     # No ANALYZE: a user's store has no planner statistics either.
     conn.execute("PRAGMA journal_mode = WAL")
-    counts = conn.execute("SELECT (SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM lead_events)"
-                          ).fetchone()
     conn.close()
-    size = workspace.db_path.stat().st_size / 1e6
-    print(f"{out}: {counts[0]:,} leads, {counts[1]:,} events, {size:,.0f} MB, "
-          f"{time.perf_counter() - started:.1f} s")
+    report(workspace.db_path, out, started)
+
+
+def report(db: Path, out: Path, started: float) -> None:
+    conn = sqlite3.connect(db)
+    counts = conn.execute("SELECT (SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM lead_events),"
+                          " (SELECT COUNT(*) FROM deals)").fetchone()
+    conn.close()
+    size = db.stat().st_size / 1e6
+    print(f"{out}: {counts[0]:,} leads, {counts[1]:,} events, {counts[2]:,} deals, "
+          f"{size:,.0f} MB, {time.perf_counter() - started:.1f} s")
+
+
+def insert_deals(conn: sqlite3.Connection, deals: int, leads: int, sellers: list[int]) -> None:
+    """Deals created evenly over the span, each on a lead picked by hash (so some leads have
+    several): 30 % won and 30 % lost 1-121 days after creation, the rest open; 5 % without an
+    amount; 30 % with a source of their own; owners among the sellers."""
+    if not deals:
+        return
+    seconds = SPAN_DAYS * 86400
+    seller_case = "CASE seller " + " ".join(
+        f"WHEN {i} THEN {pid}" for i, pid in enumerate(sellers)) + " END"
+    conn.execute(f"""
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {deals}),
+        base AS (
+            SELECT i, {h('i', 21)} % {leads} + 1 AS lead_id,
+                   unixepoch('{SPAN_START}') + CAST((i - 1) * {seconds}.0 / {deals} AS INTEGER)
+                       + {h('i', 22)} % 3600 AS created_s,
+                   {h('i', 23)} % 100 AS r_status, {h('i', 24)} AS r,
+                   {h('i', 25)} % {len(sellers)} AS seller, {h('i', 26)} % 100 AS r_src
+            FROM n)
+        INSERT INTO deals (id, external_id, lead_id, lead_ref, name, owner, owner_id, pipeline,
+                           stage, status, created_at, closed_at, amount, currency, lost_reason,
+                           source, campaign, import_id, updated_at)
+        SELECT i, 'D' || i, lead_id, 'L' || lead_id, 'Deal ' || i,
+               'Seller ' || printf('%02d', seller + 1), {seller_case}, 'default',
+               CASE WHEN r_status < 30 THEN 'Closed Won' WHEN r_status < 60 THEN 'Closed Lost'
+                    ELSE 'Proposal' END,
+               CASE WHEN r_status < 30 THEN 'won' WHEN r_status < 60 THEN 'lost' ELSE 'open' END,
+               {ts('created_s')},
+               CASE WHEN r_status < 60 THEN {ts('created_s + 86400 + r % (120 * 86400)')} END,
+               CASE WHEN r % 20 <> 0 THEN 10000 + r % 490000 END, 'NOK',
+               CASE WHEN r_status >= 30 AND r_status < 60 THEN 'Price' END,
+               CASE WHEN r_src < 30 THEN {_pick('r_src % 6', SOURCES)} END, NULL, 1,
+               '2026-11-28T06:00:00Z'
+        FROM base""")
+
+
+def deals_only(out: Path, leads: int, deals: int) -> None:
+    """Replace the deals of the store in ``out``."""
+    db = out / "data" / "smarketing.db"
+    if not db.exists():
+        raise SystemExit(f"no store at {db}; run bench/gen_store.py without --deals-only first")
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.create_function("h", 2, mix, deterministic=True)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -400000")
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           "AND tbl_name = 'deals' AND sql IS NOT NULL").fetchall()
+    sellers = [r[0] for r in conn.execute(
+        "SELECT id FROM people WHERE team = 'sales' ORDER BY id")]
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    for name, _sql in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute("DELETE FROM deals")
+    insert_deals(conn, deals, leads, sellers)
+    for name, sql in indexes:
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    conn.close()
+    report(db, out, started)
 
 
 def ts(seconds_sql: str) -> str:
@@ -205,9 +277,15 @@ def _pick(index_sql: str, values: list[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--deals", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scorecard-ws")
+    parser.add_argument("--deals-only", action="store_true",
+                        help="(re)generate only the deals of an existing store")
     args = parser.parse_args()
-    build(args.out, args.leads)
+    if args.deals_only:
+        deals_only(args.out, args.leads, args.deals)
+    else:
+        build(args.out, args.leads, args.deals)
 
 
 if __name__ == "__main__":

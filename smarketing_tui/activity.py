@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smarketing_tui.metrics import MetricsEngine
+from smarketing_tui.metrics.leads import LOST as LEAD_LOST, WON as LEAD_WON
 from smarketing_tui.periods import Period
 
 _TOUCH = "e.type NOT IN ('note', 'stage')"
@@ -235,11 +236,11 @@ def sales_week(conn: sqlite3.Connection, settings, period: Period, as_of: dateti
 
     deals = [Deal("won", at, lead, name, owner, amount, None) for at, lead, name, owner, amount in
              conn.execute("SELECT l.won_at, l.external_id, coalesce(l.name, l.company), l.owner, "
-                          f"l.amount FROM leads l WHERE {MetricsEngine._WON}", p)]
+                          f"l.amount FROM leads l WHERE {LEAD_WON}", p)]
     deals += [Deal("lost", at, lead, name, owner, amount, reason)
               for at, lead, name, owner, amount, reason in conn.execute(
                   "SELECT l.lost_at, l.external_id, coalesce(l.name, l.company), l.owner, "
-                  f"l.amount, l.lost_reason FROM leads l WHERE {MetricsEngine._LOST}", p)]
+                  f"l.amount, l.lost_reason FROM leads l WHERE {LEAD_LOST}", p)]
     deals.sort(key=lambda d: (d.outcome != "won", -(d.amount or 0), d.at))
 
     team = {person.name: person.team for person in getattr(settings, "people", ())}

@@ -9,6 +9,12 @@ stage, so every step's rate stays within 0–100 %:
 * meeting: a meeting took place (``meeting_at``) or it was won;
 * won: won and not lost afterwards (as the engine's ``mql_to_won_rate``).
 
+Where there are deals, a lead that has deals is won when one of its deals is
+won (closed by ``as_of``); its won amount is the sum of those deals and
+``won_deals`` counts them. A lead without deals keeps its own ``won_at`` and
+``amount`` (a contacts export with a won date and no deals file), and a store
+with no deals gives the same numbers as before deals existed.
+
 With ``cost`` the campaign spend in the period (the engine's ``spend``, pro
 rata by days) gives the cost per MQL and per won deal of each row.
 """
@@ -39,6 +45,11 @@ class FunnelRow:
     won: int
     won_amount: float
     spend: float | None = None
+    won_deals: int | None = None  # deals won by the row's MQLs; None: no deals, = won
+
+    @property
+    def deals_won(self) -> int:
+        return self.won if self.won_deals is None else self.won_deals
 
     @property
     def accept_rate(self) -> float | None:
@@ -62,11 +73,12 @@ class FunnelRow:
 
     @property
     def cost_per_won(self) -> float | None:
-        return None if self.spend is None or not self.won else self.spend / self.won
+        return None if self.spend is None or not self.deals_won else self.spend / self.deals_won
 
     def to_json(self) -> dict:
         return {"key": self.key, "mqls": self.mqls, "accepted": self.accepted,
-                "meetings": self.meetings, "won": self.won, "won_amount": self.won_amount,
+                "meetings": self.meetings, "won": self.won, "won_deals": self.deals_won,
+                "won_amount": self.won_amount,
                 "spend": self.spend, "accept_rate": self.accept_rate,
                 "meeting_rate": self.meeting_rate, "win_rate": self.win_rate,
                 "mql_to_won": self.mql_to_won, "cost_per_mql": self.cost_per_mql,
@@ -95,7 +107,8 @@ def build_funnel(conn: sqlite3.Connection, settings, period: Period, as_of: date
         raise ValueError(f"funnel by {by!r}: expected source or campaign")
     engine = engine or MetricsEngine(conn, settings)
     window = engine.window(period, as_of)
-    sql = f"""
+    with_deals = engine.has_deals()
+    sql = _deals_sql(by) if with_deals else f"""
         SELECT g, COUNT(*), TOTAL(acc OR mtg OR won), TOTAL(mtg OR won), TOTAL(won),
                TOTAL(CASE WHEN won THEN amount END)
         FROM (SELECT {DIMENSIONS[by]} AS g,
@@ -107,8 +120,9 @@ def build_funnel(conn: sqlite3.Connection, settings, period: Period, as_of: date
                      l.amount AS amount
               FROM leads l WHERE l.mql_at >= :start AND l.mql_at < :cut)
         GROUP BY g"""
-    counted = {key: (int(n), int(acc), int(mtg), int(won), float(amount))
-               for key, n, acc, mtg, won, amount in conn.execute(sql, window.params())}
+    counted = {row[0]: (int(row[1]), int(row[2]), int(row[3]), int(row[4]), float(row[5]),
+                        int(row[6]) if with_deals else None)
+               for row in conn.execute(sql, window.params())}
     spend: dict = {}
     total_spend = None
     if cost:
@@ -118,12 +132,39 @@ def build_funnel(conn: sqlite3.Connection, settings, period: Period, as_of: date
     keys = set(counted) | ({k for k, v in spend.items() if v} if cost else set())
     rows = []
     for key in keys:
-        n, acc, mtg, won, amount = counted.get(key, (0, 0, 0, 0, 0.0))
+        n, acc, mtg, won, amount, won_deals = counted.get(
+            key, (0, 0, 0, 0, 0.0, 0 if with_deals else None))
         rows.append(FunnelRow(key, n, acc, mtg, won, amount,
-                              spend.get(key, 0.0) if cost else None))
+                              spend.get(key, 0.0) if cost else None, won_deals))
     rows.sort(key=lambda r: (-r.mqls, -(r.spend or 0), r.key is None, str(r.key)))
     total = FunnelRow(None, sum(r.mqls for r in rows), sum(r.accepted for r in rows),
                       sum(r.meetings for r in rows), sum(r.won for r in rows),
                       sum(r.won_amount for r in rows),
-                      (float(total_spend) if total_spend is not None else None) if cost else None)
+                      (float(total_spend) if total_spend is not None else None) if cost else None,
+                      sum(r.deals_won for r in rows) if with_deals else None)
     return Funnel(period, by, rows, total, cost)
+
+
+def _deals_sql(by: str) -> str:
+    """The funnel's query where the store holds deals: a lead with deals is won by its deals."""
+    return f"""
+        SELECT g, COUNT(*), TOTAL(acc OR mtg OR won), TOTAL(mtg OR won), TOTAL(won),
+               TOTAL(CASE WHEN won THEN amount END), TOTAL(CASE WHEN won THEN won_deals END)
+        FROM (SELECT g, acc, mtg,
+                     CASE WHEN has_deals THEN won_deals > 0 ELSE lead_won END AS won,
+                     CASE WHEN has_deals THEN deal_amount ELSE amount END AS amount,
+                     CASE WHEN has_deals THEN won_deals ELSE 1 END AS won_deals
+              FROM (SELECT {DIMENSIONS[by]} AS g,
+                     (l.accepted_at <= :as_of AND (l.rejected_at IS NULL OR l.rejected_at > :as_of
+                      OR l.accepted_at >= l.rejected_at)) AS acc,
+                     (l.meeting_at <= :as_of) AS mtg,
+                     (l.won_at <= :as_of AND NOT coalesce(l.lost_at > l.won_at
+                      AND l.lost_at <= :as_of, 0)) AS lead_won,
+                     l.amount AS amount,
+                     EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id) AS has_deals,
+                     (SELECT COUNT(*) FROM deals d WHERE d.lead_id = l.id AND d.status = 'won'
+                      AND d.closed_at <= :as_of) AS won_deals,
+                     (SELECT TOTAL(d.amount) FROM deals d WHERE d.lead_id = l.id
+                      AND d.status = 'won' AND d.closed_at <= :as_of) AS deal_amount
+                    FROM leads l WHERE l.mql_at >= :start AND l.mql_at < :cut))
+        GROUP BY g"""

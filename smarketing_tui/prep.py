@@ -130,7 +130,8 @@ def _late_leads(numbers: MyNumbers, engine, sla, period, as_of: datetime) -> Non
         from smarketing_tui.periods import judged_period
 
         judged = judged_period(commitment.period_kind, period, as_of) if commitment else period
-        result = engine.drill("first_contact_within", judged, as_of, params, limit=None)
+        result = engine.drill("first_contact_within", judged, as_of, params, limit=None,
+                              exclude=commitment.exclude if commitment else None)
     except UserError as error:
         numbers.problems.append(f"late first contacts: {error}")
         return

@@ -17,25 +17,6 @@ SPARK = "▁▂▃▄▅▆▇█"
 STATUS_LABELS = {"green": "green", "amber": "amber", "red": "red", "no_data": "no data"}
 STATUS_MARKS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
 
-# The counts worth showing next to each metric, in order (others stay in JSON).
-DISPLAY_COUNTS = {
-    "mqls": (),
-    "acceptance_rate": ("accepted", "rejected", "undecided"),
-    "first_contact_within": ("met", "missed", "pending"),
-    "hours_to_first_contact": ("p90", "contacted", "uncontacted", "routing_median",
-                               "response_median"),
-    "rejection_reasons": ("mqls",),
-    "touches_per_mql": ("touches", "mqls", "untouched"),
-    "min_touches_met": ("met", "short", "closed"),
-    "won": ("amount",),
-    "won_amount": ("won", "without_amount"),
-    "pipeline_amount": ("open", "without_amount"),
-    "mql_to_won_rate": ("won", "mqls"),
-    "median_days_mql_to_won": ("p90", "won"),
-    "spend": ("campaigns", "undated_campaigns"),
-    "cost_per_mql": ("spend", "mqls"),
-    "cost_per_won": ("spend", "won"),
-}
 _HOUR_COUNTS = {"median", "p90", "routing_median", "routing_p90", "response_median",
                 "response_p90"}
 _MONEY_COUNTS = {"amount", "spend"}
@@ -88,7 +69,7 @@ def _without_zero_decimal(text: str) -> str:
 
 def format_count(key: str, value: Any, metric: str = "", currency: str = "NOK") -> str:
     """One count behind a metric, by the :func:`format_value` rule in the count's own unit:
-    medians and p90 in hours (days for ``median_days_mql_to_won``), amounts and spend in
+    medians and p90 in hours (days for a metric in days), amounts and spend in
     money, ``share`` as a percentage, everything else a count."""
     return format_value(value, count_unit(key, metric), currency)
 
@@ -96,7 +77,9 @@ def format_count(key: str, value: Any, metric: str = "", currency: str = "NOK") 
 def count_unit(key: str, metric: str = "") -> str:
     """The unit of the count ``key`` behind ``metric``."""
     if key in _HOUR_COUNTS:
-        return "days" if metric == "median_days_mql_to_won" else "hours"
+        from smarketing_tui.metrics import CATALOGUE
+
+        return "days" if metric in CATALOGUE and CATALOGUE[metric].unit == "days" else "hours"
     if key in _MONEY_COUNTS:
         return "money"
     if key == "share":
@@ -108,8 +91,12 @@ def count_parts(metric: str, counts: dict, currency: str = "NOK", *,
                 every: bool = False) -> list[str]:
     """The counts behind a value, each as ``label value``: ``["met 40", "p90 12,3 h"]``.
 
-    Only the counts worth showing for the metric (``DISPLAY_COUNTS``) unless ``every``."""
-    keys = tuple(counts) if every else DISPLAY_COUNTS.get(metric, tuple(counts))
+    Only the counts worth showing for the metric (its ``Metric.shown_counts``) unless
+    ``every``; a custom metric shows all its counts."""
+    from smarketing_tui.metrics import CATALOGUE
+
+    shown = CATALOGUE[metric].shown_counts if metric in CATALOGUE else None
+    keys = tuple(counts) if every or shown is None else shown
     return [f"{key.replace('_', ' ')} {format_count(key, counts[key], metric, currency)}"
             for key in keys if key in counts]
 

@@ -184,7 +184,8 @@ def judge(engine: MetricsEngine, commitment: Commitment, reviewed: Period, as_of
     pace: Pace | None = None
     status = "no_data"
     for point in judged.history(trend_length):
-        result = engine.compute(commitment.metric, point, seen_as_of, commitment.params)
+        result = engine.compute(commitment.metric, point, seen_as_of, commitment.params,
+                                exclude=commitment.exclude)
         if point == judged:
             current = result
             pace = _pace(commitment, point, seen_as_of, result.value, settings, engine)
@@ -207,7 +208,8 @@ def judge(engine: MetricsEngine, commitment: Commitment, reviewed: Period, as_of
     assert current is not None
     week = None
     if shows_week(judged, reviewed):
-        own = engine.compute(commitment.metric, reviewed, as_of, commitment.params)
+        own = engine.compute(commitment.metric, reviewed, as_of, commitment.params,
+                             exclude=commitment.exclude)
         week = WeekValue(reviewed, reviewed.is_running(as_of), own.value, dict(own.counts),
                          dict(own.excluded))
     return CommitmentResult(commitment, judged, judged.is_running(seen_as_of), current.value,
@@ -291,7 +293,9 @@ def drill(conn_or_db: Any, sla: Sla, settings, commitment_id: str, period: Perio
     engine = sla.engine(conn_or_db, settings)
     if shows_week(judged, period):
         return commitment, period, engine.drill(commitment.metric, period, as_of,
-                                                commitment.params, limit)
+                                                commitment.params, limit,
+                                                exclude=commitment.exclude)
     return commitment, judged, engine.drill(commitment.metric, judged,
                                             judged_as_of(judged, period, as_of),
-                                            commitment.params, limit)
+                                            commitment.params, limit,
+                                            exclude=commitment.exclude)

@@ -16,9 +16,9 @@ from typing import Any
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.customsql import sql_parameters
-from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, FIRST_CONTACT_RULES, UNITS,
-                                    CustomMetric, MetricsEngine, check_params,
-                                    known_metric_names)
+from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, EXCLUDE_FIELDS,
+                                    FIRST_CONTACT_RULES, UNITS, CustomMetric, ExcludeRule,
+                                    MetricsEngine, check_params, known_metric_names)
 from smarketing_tui.timeutil import now_utc, utc_iso
 from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)
@@ -30,9 +30,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _PERCENT = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%\s*$")
 
 TOP_KEYS = ("name", "effective_from", "parties", "review", "lead_definition", "first_contact",
-            "metrics", "commitments")
+            "exclude", "metrics", "commitments")
 COMMITMENT_KEYS = ("id", "team", "description", "metric", "params", "period", "target",
-                   "comparison", "amber")
+                   "comparison", "amber", "exclude")
 CUSTOM_KEYS = ("sql", "unit", "description", "additive")
 
 
@@ -51,6 +51,8 @@ class Commitment:
     amber: float | None
     unit: str
     line: int = 0
+    #: The leads this commitment does not cover: the SLA's rules, then its own.
+    exclude: tuple[ExcludeRule, ...] = field(default=(), hash=False, compare=False)
 
     def status(self, actual: float | None, target: float | None = None,
                amber: float | None = None) -> str:
@@ -80,6 +82,8 @@ class Sla:
     custom_metrics: dict = field(default_factory=dict, hash=False, compare=False)
     effective_from: str | None = None
     review: str | None = None
+    #: The leads the whole SLA does not cover (each commitment adds its own).
+    exclude: tuple[ExcludeRule, ...] = field(default=(), hash=False, compare=False)
 
     def commitment(self, commitment_id: str) -> Commitment:
         """The commitment with this id, or a UserError listing the ids there are."""
@@ -94,9 +98,10 @@ class Sla:
                         f"commitments: {', '.join(ids) or 'none'}")
 
     def engine(self, conn: Any, settings) -> MetricsEngine:
-        """A metrics engine that follows this SLA's first-contact rule and knows its metrics."""
+        """A metrics engine that follows this SLA's first-contact rule and exclusions and knows
+        its metrics."""
         return MetricsEngine(conn, settings, first_contact=self.first_contact,
-                             custom_metrics=self.custom_metrics)
+                             custom_metrics=self.custom_metrics, exclude=self.exclude)
 
 
 def load_sla(path: Path | str, settings=None) -> Sla:
@@ -117,11 +122,12 @@ def load_sla(path: Path | str, settings=None) -> Sla:
                          + ", ".join(FIRST_CONTACT_RULES) + " (attempt: any touch counts; "
                          "connected: only a touch that reached the lead)", "first_contact")
     custom = _custom_metrics(data)
+    exclude = exclude_rules(data, "the SLA")
     raw = require_list(data["commitments"], data, "commitments", "commitments")
     commitments: list[Commitment] = []
     for index, item in enumerate(raw):
         entry = require_mapping(item, raw, f"commitments[{index}]", index)
-        commitment = _commitment(entry, custom)
+        commitment = _commitment(entry, custom, exclude)
         if any(c.id == commitment.id for c in commitments):
             raise entry.error(f"commitment id {commitment.id!r} is used twice; ids must be unique",
                               "id")
@@ -131,7 +137,7 @@ def load_sla(path: Path | str, settings=None) -> Sla:
                lead_definition=lead_definition.strip() if lead_definition else None,
                first_contact=first_contact, commitments=tuple(commitments),
                custom_metrics=custom, effective_from=str(effective) if effective else None,
-               review=_text(data.get("review")))
+               review=_text(data.get("review")), exclude=exclude)
 
 
 def _text(value: Any) -> str | None:
@@ -175,7 +181,49 @@ def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
     return result
 
 
-def _commitment(entry: YamlDict, custom: dict[str, CustomMetric]) -> Commitment:
+def exclude_rules(owner: YamlDict, what: str) -> tuple[ExcludeRule, ...]:
+    """The ``exclude`` rules of ``owner`` (the SLA or a commitment): a list of
+    ``field: [values]`` entries naming lead fields; () when there are none."""
+    if owner.get("exclude") is None:
+        return ()
+    raw = owner["exclude"]
+    if isinstance(raw, YamlDict):
+        entries = [(raw, owner, "exclude")]
+    else:
+        items = require_list(raw, owner, f"exclude of {what} (a list such as "
+                             "- rejected_reason: [duplicate])", "exclude")
+        entries = [(item, items, index) for index, item in enumerate(items)]
+    rules = []
+    for item, parent, place in entries:
+        entry = require_mapping(item, parent, f"exclude of {what}: each entry (field: [values])",
+                                place)
+        if not entry:
+            raise entry.error(f"exclude of {what}: an entry names no lead field; expected e.g. "
+                              "rejected_reason: [duplicate, student]")
+        for key, values in entry.items():
+            key = str(key)
+            if key not in EXCLUDE_FIELDS:
+                raise entry.error(f"exclude of {what}: unknown lead field {key!r}"
+                                  f"{suggest(key, EXCLUDE_FIELDS)}; expected one of: "
+                                  + ", ".join(EXCLUDE_FIELDS), key, value=False)
+            listed = values if isinstance(values, list) else [values]
+            words = []
+            for value in listed:
+                if value is None or isinstance(value, (dict, list, bool)) or not str(value).strip():
+                    raise entry.error(f"exclude of {what}: {key} needs a list of values to leave "
+                                      f"out, e.g. {key}: [duplicate, student] (got {values!r})",
+                                      key)
+                words.append(str(value).strip())
+            if not words:
+                raise entry.error(f"exclude of {what}: {key} has no values; expected e.g. "
+                                  f"{key}: [duplicate, student]", key)
+            line, column = entry.where(key, value=False)
+            rules.append(ExcludeRule(key, tuple(words), f"{entry.file}:{line}:{column}"))
+    return tuple(rules)
+
+
+def _commitment(entry: YamlDict, custom: dict[str, CustomMetric],
+                sla_exclude: tuple[ExcludeRule, ...] = ()) -> Commitment:
     check_keys(entry, COMMITMENT_KEYS, "a commitment",
                required=("id", "team", "description", "metric", "period", "target"))
     commitment_id = str(entry["id"])
@@ -225,9 +273,18 @@ def _commitment(entry: YamlDict, custom: dict[str, CustomMetric]) -> Commitment:
             raise entry.error(f"amber {entry['amber']!r} must be above the target for a "
                               "'<=' commitment (the amber band lies between target and amber)",
                               "amber")
+    exclude = exclude_rules(entry, f"commitment {commitment_id}")
+    if exclude and metric in custom:
+        raise entry.error(f"custom metric {metric} cannot exclude leads: its SQL decides what "
+                          "it counts", "exclude", value=False)
+    if exclude and metric in CATALOGUE and CATALOGUE[metric].counted_leads is None:
+        raise entry.error(f"metric {metric} counts no leads, so exclude has nothing to leave "
+                          "out; exclude applies to metrics that count leads", "exclude",
+                          value=False)
     return Commitment(id=commitment_id, team=team, description=description.strip(),
                       metric=metric, params=params, period_kind=period, comparison=comparison,
-                      target=target, amber=amber, unit=unit, line=entry.line)
+                      target=target, amber=amber, unit=unit, line=entry.line,
+                      exclude=(*sla_exclude, *exclude))
 
 
 def _number(entry: YamlDict, key: str, unit: str) -> float:

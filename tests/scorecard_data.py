@@ -102,3 +102,19 @@ def week_under_review(conn) -> None:
          rejected_reason="Bad fit")
     for name in ("M2", "M3"):
         lead(conn, name, mql_at="2026-12-07T09:00:00Z")
+
+
+def deal(conn, external_id: str | None = None, **fields) -> int:
+    """Insert a deal (``lead_id`` the lead's row id); ``owner`` by name also sets ``owner_id``
+    when the person is known; ``status`` defaults to open."""
+    _counter[0] += 1
+    external_id = external_id or f"D{_counter[0]}"
+    if "owner" in fields and "owner_id" not in fields:
+        row = conn.execute("SELECT id FROM people WHERE name = ?", (fields["owner"],)).fetchone()
+        fields["owner_id"] = row[0] if row else None
+    columns = ["external_id", *fields]
+    cursor = conn.execute(
+        f"INSERT INTO deals ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [external_id, *fields.values()])
+    conn.commit()
+    return cursor.lastrowid

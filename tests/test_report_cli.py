@@ -132,7 +132,9 @@ def test_fail_on_red_exits_1(ws):
                          "mqls, acceptance_rate, first_contact_within, hours_to_first_contact, "
                          "rejection_reasons, touches_per_mql, min_touches_met, meetings_booked, "
                          "won, won_amount, lost, pipeline_amount, mql_to_won_rate, "
-                         "median_days_mql_to_won, spend, cost_per_mql, cost_per_won, "
+                         "median_days_mql_to_won, win_rate, deals_created, pipeline_created, "
+                         "deals_won, deals_won_amount, average_won_deal, sales_cycle_days, "
+                         "median_days_mql_to_deal_won, spend, cost_per_mql, cost_per_won, "
                          "demo_requests\n"),
     (["metrics", "first_contact_within:hours"],
      "Error: metric parameter 'hours' in 'first_contact_within:hours' is not key=value (e.g. "

@@ -78,7 +78,7 @@ def test_unknown_metric_lists_the_known_ones(tmp_path):
      "amber and target)"),
     ("    target: 120\n", "    target: 120\n    colour: red\n", "9:5",
      "unknown key 'colour' in a commitment; expected one of: id, team, description, metric, "
-     "params, period, target, comparison, amber"),
+     "params, period, target, comparison, amber, exclude"),
     ("    period: month\n", "", "2:5", "a commitment is missing required key 'period'"),
 ])
 def test_commitment_errors_name_file_line_column(tmp_path, old, new, where, message):
@@ -164,3 +164,65 @@ def test_lead_definition_is_versioned_when_its_text_changes(tmp_path):
     assert lead_definition_history(conn) == [("2026-11-01T10:00:00Z", "Version one"),
                                              ("2026-11-03T10:00:00Z", "Version two")]
     conn.close()
+
+
+def test_the_templates_exclude_example_is_valid_once_uncommented(tmp_path):
+    text = (template_dir() / "agendas" / "sla.yaml").read_text(encoding="utf-8")
+    text = text.replace("# exclude:\n#   - rejected_reason", "exclude:\n  - rejected_reason")
+    text = text.replace("#   - source: [partner referral]", "  - source: [partner referral]")
+    path = tmp_path / "sla.yaml"
+    path.write_text(text, encoding="utf-8")
+    sla = load_sla(path, SETTINGS)
+    assert [(r.field, r.values) for r in sla.exclude] == [
+        ("rejected_reason", ("duplicate", "student", "competitor", "existing customer")),
+        ("source", ("partner referral",))]
+    # Every commitment inherits the SLA's rules.
+    assert all(c.exclude == sla.exclude for c in sla.commitments)
+
+
+EXCLUDE_SLA = """\
+exclude:
+  - rejected_reason: [duplicate]
+commitments:
+  - id: mql_volume
+    team: marketing
+    description: At least 120 MQLs a month
+    metric: mqls
+    period: month
+    target: 120
+    exclude:
+      - source: [Partner referral, " events "]
+"""
+
+
+def test_exclude_rules_of_the_sla_and_a_commitment(tmp_path):
+    sla = load_sla(write(tmp_path, EXCLUDE_SLA), SETTINGS)
+    (commitment,) = sla.commitments
+    assert [(r.field, r.values) for r in sla.exclude] == [("rejected_reason", ("duplicate",))]
+    # The commitment's own rule comes after the SLA's; values are kept as written, trimmed.
+    assert [(r.field, r.values) for r in commitment.exclude] == [
+        ("rejected_reason", ("duplicate",)), ("source", ("Partner referral", "events"))]
+    assert commitment.exclude[1].where.endswith("sla.yaml:11:9")
+
+
+@pytest.mark.parametrize("line, position, words", [
+    # An unknown lead field, with the nearest one: at the key.
+    ("  - rejected_reasons: [duplicate]", "2:5",
+     "unknown lead field 'rejected_reasons' (did you mean 'rejected_reason'?)"),
+    # No values: at the value (the [ is column 22; an empty value sits just after the colon).
+    ("  - rejected_reason: []", "2:22", "rejected_reason has no values"),
+    ("  - rejected_reason:", "2:21", "rejected_reason needs a list of values"),
+    ("  - duplicate", "2:5", "each entry (field: [values]) must be a mapping"),
+])
+def test_exclude_errors_name_file_line_column(tmp_path, line, position, words):
+    path = write(tmp_path, EXCLUDE_SLA.replace("  - rejected_reason: [duplicate]", line))
+    message = error_of(path)
+    assert message.startswith(f"{path}:{position}: exclude of the SLA")
+    assert words in message
+
+
+def test_exclude_on_a_metric_that_counts_no_leads_is_an_error(tmp_path):
+    text = GOOD_COMMITMENT.replace("metric: mqls", "metric: win_rate").replace(
+        "target: 120", "target: 0.3\n    exclude:\n      - source: [ads]")
+    message = error_of(write(tmp_path, text))
+    assert "metric win_rate counts no leads, so exclude has nothing to leave out" in message
