@@ -89,8 +89,7 @@ def _construct_sequence(loader, node) -> YamlList:
 def loader_classes() -> tuple[type, type | None]:
     """PyYAML's safe loader in pure Python, and on libyaml's C parser when PyYAML has it
     (several times faster), both building YamlDict/YamlList. PyYAML is imported here, on
-    the first parse: importing it costs 8-9 ms, and a file found in the parse cache needs
-    none of it."""
+    the first parse, not when this module is imported."""
     import yaml
 
     tags = yaml.resolver.BaseResolver
@@ -152,11 +151,7 @@ def parse_yaml(text: str, label: str) -> Any:
 
 
 def load_yaml(path: Path | str, label: str | None = None) -> Any:
-    """Read and parse a YAML file; unreadable files are reported as :class:`InputError`.
-
-    A file read before with the same text comes from the parse cache (``yamlcache``)."""
-    from smarketing_tui import yamlcache
-
+    """Read and parse a YAML file; unreadable files are reported as :class:`InputError`."""
     path = Path(path)
     label = label or str(path)
     try:
@@ -167,12 +162,7 @@ def load_yaml(path: Path | str, label: str | None = None) -> Any:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=label) from None
-    cached = yamlcache.lookup(path, label, text)
-    if cached is not yamlcache.MISSING:
-        return cached
-    data = parse_yaml(text, label)
-    yamlcache.remember(path, label, text, data)
-    return data
+    return parse_yaml(text, label)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
