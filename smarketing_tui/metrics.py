@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from smarketing_tui.businesshours import calendar_rows, day_length_seconds
-from smarketing_tui.customsql import run_readonly
+from smarketing_tui.customsql import DEFAULT_TIME_LIMIT, run_readonly
 from smarketing_tui.errors import UserError
 from smarketing_tui.periods import Period
 from smarketing_tui.timeutil import utc_iso, zone
@@ -179,6 +179,7 @@ class CustomMetric:
     unit: str = "count"
     description: str = ""
     additive: bool = False
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds, see customsql.run_readonly
 
 
 def known_metric_names(custom: dict[str, CustomMetric] | None = None) -> list[str]:
@@ -450,7 +451,8 @@ class MetricsEngine:
     def _custom(self, metric: CustomMetric, period: Period, as_of: datetime) -> MetricResult:
         window = self.window(period, as_of)
         params = {"start": window.start, "end": window.cut, "as_of": window.as_of}
-        row, columns = run_readonly(self.conn, metric.sql, params, f"custom metric {metric.name}")
+        row, columns = run_readonly(self.conn, metric.sql, params, f"custom metric {metric.name}",
+                                    metric.time_limit)
         value, counts = None, {}
         if row is not None:
             names = [c.lower() for c in columns]

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.customsql import sql_parameters
+from smarketing_tui.customsql import DEFAULT_TIME_LIMIT, TIME_LIMIT_BOUNDS, sql_parameters
 from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, FIRST_CONTACT_RULES, UNITS,
                                     CustomMetric, MetricsEngine, check_params,
                                     known_metric_names)
 from smarketing_tui.timeutil import now_utc, utc_iso
-from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
-                                     require_mapping, suggest)
+from smarketing_tui.yamlfile import (YamlDict, bounded_number, check_keys, load_yaml,
+                                     require_list, require_mapping, suggest)
 
 PERIOD_KINDS = ("week", "month")
 COMPARISONS = (">=", "<=")
@@ -33,7 +33,7 @@ TOP_KEYS = ("name", "effective_from", "parties", "review", "lead_definition", "f
             "metrics", "commitments")
 COMMITMENT_KEYS = ("id", "team", "description", "metric", "params", "period", "target",
                    "comparison", "amber")
-CUSTOM_KEYS = ("sql", "unit", "description", "additive")
+CUSTOM_KEYS = ("sql", "unit", "description", "additive", "time_limit")
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,12 @@ def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
         additive = spec.get("additive", unit in ("count", "money"))
         if not isinstance(additive, bool):
             raise spec.error(f"metric {name}: additive must be true or false", "additive")
+        time_limit = DEFAULT_TIME_LIMIT
+        if "time_limit" in spec:
+            time_limit = bounded_number(spec, "time_limit", f"metric {name}: time_limit, in seconds",
+                                        *TIME_LIMIT_BOUNDS)
         result[name] = CustomMetric(name, body, unit, _text(spec.get("description")) or "",
-                                    additive)
+                                    additive, float(time_limit))
     return result
 
 

@@ -79,7 +79,8 @@ def test_a_good_agenda_loads_with_positions_and_seconds(tmp_path):
     (("team: sales", "team: seals"), (10, 11), ["team 'seals'", "marketing, sales"]),
     (("    team: sales\n", ""), (8, 5), ["activity section needs team"]),
     (("cadence: weekly", "cadence: daily"), (2, 10), ["cadence 'daily'", "weekly, monthly"]),
-    (("minutes: 5", "minutes: five"), (7, 14), ["positive number of minutes", "'five'"]),
+    (("minutes: 5", "minutes: five"), (7, 14),
+     ["minutes is not a number (got 'five')", "timebox in minutes: a number from 0.5 to 600"]),
     (("minutes: 30", "minutes: 12"), (3, 10), ["add up to 15 minutes", "12 minutes planned"]),
     (("    minutes: 5\n", "    minutes: 5\n    colour: red\n"), (8, 5),
      ["unknown key 'colour'", "expected one of: title, type, minutes"]),
@@ -139,8 +140,8 @@ def test_run_refuses_a_broken_agenda_before_any_screen(workspace):
     result = CliRunner().invoke(cli, ["--workspace", str(workspace.root), "run"])
     assert result.exit_code == 2
     assert result.output.strip() == (
-        f"Error: {workspace.agendas_dir / 'weekly.yaml'}:3:10: minutes must be a positive number "
-        "of minutes, such as 5 (got 0)")
+        f"Error: {workspace.agendas_dir / 'weekly.yaml'}:3:10: minutes 0 is out of range; "
+        "expected the planned length of the meeting in minutes: a whole number from 1 to 600")
 
 
 def test_run_names_the_agendas_there_are_when_one_is_unknown(workspace):

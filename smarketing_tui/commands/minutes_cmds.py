@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -291,6 +290,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
     """The decision log: decisions across all meetings with their meeting, section and the
     numbers on screen when they were taken."""
     from smarketing_tui import records
+    from smarketing_tui.reportformat import json_text
     from smarketing_tui.minutes import context_pairs
     from smarketing_tui.timeutil import format_date, to_local
 
@@ -332,7 +332,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str) -> None:
                              _csv_safe(e.meeting_title), _csv_safe(e.decision.section_title or ""),
                              _csv_safe(e.decision.text), e.decision.issue_id or "",
                              _csv_safe(numbers(e)),
-                             json.dumps(e.decision.context, ensure_ascii=False, sort_keys=True)
+                             json_text(e.decision.context, sort_keys=True)
                              if e.decision.context else ""])
         click.echo(buffer.getvalue(), nl=False)
         return

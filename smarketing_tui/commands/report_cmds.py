@@ -143,9 +143,9 @@ def scorecard(state, period_text, as_of_text, fmt, sla_path, fail_on_red) -> Non
 
 
 def _echo_json(data) -> None:
-    import json
+    from smarketing_tui.reportformat import json_text
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data, indent=2))
 
 
 def _period_text(period, as_of, settings) -> str:
@@ -287,7 +287,7 @@ def _scorecard_table(card, settings) -> None:
 def _scorecard_csv(card, settings) -> None:
     import csv
     import io
-    import json
+    from smarketing_tui.reportformat import json_text
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -304,7 +304,7 @@ def _scorecard_csv(card, settings) -> None:
                          "" if line["amber"] is None else line["amber"], line["unit"],
                          "" if line["actual"] is None else line["actual"], line["status"],
                          line["pace"]["text"] if line["pace"] else "", line["red_streak"],
-                         trend, json.dumps(line["counts"], ensure_ascii=False)])
+                         trend, json_text(line["counts"])])
     click.echo(buffer.getvalue(), nl=False)
 
 
@@ -381,7 +381,7 @@ def _params_text(params: dict) -> str:
 def _metrics_csv(results) -> None:
     import csv
     import io
-    import json
+    from smarketing_tui.reportformat import json_text
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -394,7 +394,7 @@ def _metrics_csv(results) -> None:
             writer.writerow([result.metric, _params_text(result.params), result.by or "",
                              "(total)" if index == 0 else ("" if key is None else key),
                              "" if value is None else value, result.unit,
-                             json.dumps(counts, ensure_ascii=False)])
+                             json_text(counts)])
     click.echo(buffer.getvalue(), nl=False)
 
 
