@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from smarketing_tui.errors import InputError, UserError
 from smarketing_tui.yamlfile import (YamlDict, bounded_number, check_keys, load_yaml,
-                                     require_list, require_mapping, suggest)
+                                     require_document_mapping, require_list, require_mapping,
+                                     suggest)
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Settings
@@ -128,10 +129,8 @@ def load_agenda(path: Path | str, settings: Settings | None = None) -> Agenda:
     if data is None:
         raise InputError("the agenda is empty; expected title, cadence, minutes and sections",
                          file=str(path))
-    if not isinstance(data, YamlDict):
-        line, column = getattr(data, "line", 1), getattr(data, "column", 1)
-        raise InputError("an agenda must be a mapping with title, cadence, minutes and sections"
-                         f" (got {_kind(data)})", file=str(path), line=line, column=column)
+    data = require_document_mapping(
+        data, str(path), "an agenda must be a mapping with title, cadence, minutes and sections")
     check_keys(data, AGENDA_KEYS, "an agenda", required=("title", "sections"))
 
     title = _text(data, "title")
@@ -238,10 +237,6 @@ def _text(mapping: YamlDict, key: str) -> str:
         raise mapping.error(f"{key} has {len(text)} characters; at most {MAX_TITLE} fit a "
                             "screen", key)
     return text
-
-
-def _kind(value: Any) -> str:
-    return "a list" if isinstance(value, list) else f"the single value {value!r}"[:80]
 
 
 def _fmt(minutes: float) -> str:

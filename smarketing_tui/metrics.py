@@ -186,6 +186,15 @@ def known_metric_names(custom: dict[str, CustomMetric] | None = None) -> list[st
     return [*CATALOGUE, *(custom or {})]
 
 
+MAX_PARAMETER = 100_000  # hours (over 11 years), touches, ...: beyond it a parameter is a slip
+                         # (the messages below say it as 100 000)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
 def check_params(name: str, raw: dict | None) -> dict[str, Any]:
     """Validate a metric's parameters; returns them with defaults filled in.
 
@@ -208,12 +217,15 @@ def check_params(name: str, raw: dict | None) -> dict[str, Any]:
                                  f" (got {value!r})")
             value = str(value)
         elif param.kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name}.{param.name} must be a whole number of 1 or more "
-                                 f"(got {value!r})")
+            if (isinstance(value, bool) or not isinstance(value, int)
+                    or not 1 <= value <= MAX_PARAMETER):
+                raise ValueError(f"{name}.{param.name} must be a whole number from 1 to "
+                                 f"100 000 (got {_shown(value)})")
         else:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"{name}.{param.name} must be a number above 0 (got {value!r})")
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not 0 < value <= MAX_PARAMETER):  # also refuses NaN and infinity
+                raise ValueError(f"{name}.{param.name} must be a number above 0, at most "
+                                 f"100 000 (got {_shown(value)})")
         result[param.name] = value
     return result
 

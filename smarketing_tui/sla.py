@@ -7,6 +7,7 @@ and reports any mistake as ``file:line:col: what was expected``.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -15,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.customsql import DEFAULT_TIME_LIMIT, TIME_LIMIT_BOUNDS, sql_parameters
+from smarketing_tui.customsql import (DEFAULT_TIME_LIMIT, MAX_MAGNITUDE, TIME_LIMIT_BOUNDS,
+                                     sql_parameters)
 from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, FIRST_CONTACT_RULES, UNITS,
                                     CustomMetric, MetricsEngine, check_params,
                                     known_metric_names)
 from smarketing_tui.timeutil import now_utc, utc_iso
 from smarketing_tui.yamlfile import (YamlDict, bounded_number, check_keys, load_yaml,
-                                     require_list, require_mapping, suggest)
+                                     require_document_mapping, require_list, require_mapping,
+                                     suggest)
 
 PERIOD_KINDS = ("week", "month")
 COMPARISONS = (">=", "<=")
@@ -105,7 +108,8 @@ def load_sla(path: Path | str, settings=None) -> Sla:
     data = load_yaml(path)
     if data is None:
         raise UserError(f"{path}: the SLA file is empty; expected lead_definition and commitments")
-    data = require_mapping(data, None, f"{path}: the SLA")
+    data = require_document_mapping(data, str(path), "the SLA must be a mapping with "
+                                    "lead_definition, metrics and commitments")
     check_keys(data, TOP_KEYS, "the SLA", required=("commitments",))
     lead_definition = data.get("lead_definition")
     if lead_definition is not None and not isinstance(lead_definition, str):
@@ -172,7 +176,7 @@ def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
             raise spec.error(f"metric {name}: additive must be true or false", "additive")
         time_limit = DEFAULT_TIME_LIMIT
         if "time_limit" in spec:
-            time_limit = bounded_number(spec, "time_limit", f"metric {name}: time_limit, in seconds",
+            time_limit = bounded_number(spec, "time_limit", "the query's time limit in seconds",
                                         *TIME_LIMIT_BOUNDS)
         result[name] = CustomMetric(name, body, unit, _text(spec.get("description")) or "",
                                     additive, float(time_limit))
@@ -244,6 +248,9 @@ def _number(entry: YamlDict, key: str, unit: str) -> float:
         value = float(percent[1].replace(",", ".")) / 100
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise entry.error(f"{key} must be a number (got {value!r})", key)
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        raise entry.error(f"{key} must be a finite number with at most 15 digits before the "
+                          "decimal point", key)
     if unit == "share" and not 0 <= value <= 1:
         raise entry.error(f"{key} {value!r} is a share: expected 0 to 1 (e.g. 0.95) or a "
                           "percentage such as \"95%\"", key)

@@ -405,7 +405,8 @@ def sync_people(db: sqlite_utils.Database | sqlite3.Connection, settings: Settin
     conn: sqlite3.Connection = getattr(db, "conn", db)
     wanted = {name_key(p.name): p for p in settings.people}
     rows = conn.execute("SELECT id, name, team, email, active FROM people").fetchall()
-    current = {name_key(name): (pid, team, email, active) for pid, name, team, email, active in rows}
+    current = {name_key(name): (pid, team, email, active)
+               for pid, name, team, email, active in rows}
     alias_rows = conn.execute("SELECT alias, person_id FROM person_aliases ORDER BY alias").fetchall()
     ids_by_name = {name_key(name): pid for pid, name, *_ in rows}
     desired_aliases = sorted(

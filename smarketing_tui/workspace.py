@@ -15,8 +15,9 @@ from pathlib import Path
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import zone
-from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
-                                     require_mapping, suggest)
+from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml,
+                                     require_document_mapping, require_list, require_mapping,
+                                     suggest)
 
 SETTINGS_FILE = "smarketing.yaml"
 ENV_VAR = "SMARKETING_WORKSPACE"
@@ -183,7 +184,8 @@ def load_settings(path: Path) -> Settings:
     data = load_yaml(path)
     if data is None:
         return Settings()
-    data = require_mapping(data, None, str(path))
+    data = require_document_mapping(data, str(path), "the settings must be a mapping of name, "
+                                    "timezone, people, ...")
     check_keys(data, ("name", "timezone", "currency", "week_starts", "business_hours",
                       "action_completion_goal", "people"), "smarketing.yaml")
     tz = _timezone(data)
@@ -217,13 +219,13 @@ def _timezone(data: YamlDict) -> str:
     try:
         zone(tz)
     except UserError:
-        raise data.error(f"unknown time zone {tz!r}{_zone_hint(tz)}; expected an IANA name such "
-                         "as Europe/Oslo", "timezone") from None
+        hint = _zone_hint(tz) or "expected an IANA name such as Europe/Oslo"
+        raise data.error(f"unknown time zone {tz!r}; {hint}", "timezone") from None
     return tz
 
 
 def _zone_hint(name: str) -> str:
-    """'; did you mean Europe/Oslo?' for a folder of zones (Europe) or a near miss."""
+    """'did you mean Europe/Oslo?' for a folder of zones (Europe) or a near miss, else ''."""
     import difflib
     import zoneinfo
 
@@ -231,9 +233,9 @@ def _zone_hint(name: str) -> str:
     inside = [z for z in zones if z.casefold().startswith(name.strip("/").casefold() + "/")]
     if inside:
         best = "Europe/Oslo" if "Europe/Oslo" in inside else inside[0]
-        return f"; did you mean {best}?"
+        return f"did you mean {best}?"
     near = difflib.get_close_matches(name, zones, n=1)
-    return f"; did you mean {near[0]}?" if near else ""
+    return f"did you mean {near[0]}?" if near else ""
 
 
 def _one_line(mapping: YamlDict | YamlList, key: str | int, what: str) -> str:

@@ -282,6 +282,17 @@ def require_mapping(value: Any, parent: YamlDict | YamlList | None, what: str,
     raise _misplaced(parent, key, f"{what} must be a mapping")
 
 
+def require_document_mapping(data: Any, label: str, what: str) -> YamlDict:
+    """Check a whole file's ``data`` is a mapping, else an error at where the file's value
+    starts, naming what it is instead: "smarketing.yaml:1:1: ... (got a list)"."""
+    if isinstance(data, YamlDict):
+        return data
+    line, column = getattr(data, "line", 1), getattr(data, "column", 1)
+    got = ("a list" if isinstance(data, list) else "nothing" if data is None
+           else f"the single value {data!r}"[:80])
+    raise InputError(f"{what} (got {got})", file=label, line=line, column=column)
+
+
 def require_list(value: Any, parent: YamlDict | YamlList | None, what: str,
                  key: Any = None) -> YamlList:
     """Check ``value`` is a list, else raise an error placed at ``parent[key]``."""
@@ -302,7 +313,8 @@ def bounded_number(mapping: YamlDict, key: str, what: str, low: float, high: flo
         shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
         raise mapping.error(f"{key} is not a number (got {shown}); {expected}", key)
     if value != value or value in (float("inf"), float("-inf")):
-        raise mapping.error(f"{key} is {value}, not a finite number; {expected}", key)
+        written = ".nan" if value != value else (".inf" if value > 0 else "-.inf")
+        raise mapping.error(f"{key} is {written}, not a finite number; {expected}", key)
     if whole and value != int(value):
         raise mapping.error(f"{key} {_plain(value)} is not a whole number; {expected}", key)
     if not low <= value <= high:
