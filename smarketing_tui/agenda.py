@@ -207,7 +207,7 @@ def _options(options: YamlDict, kind: str, index: int) -> dict:
     allowed = SECTION_OPTIONS.get(kind, {})
     what = f"the options of section {index + 1} ({kind})"
     if options and not allowed:
-        raise options.error(f"a {kind} section takes no options", next(iter(options)),
+        raise options.error(f"a section of type {kind} takes no options", next(iter(options)),
                             value=False)
     check_keys(options, allowed, what)
     result = {}

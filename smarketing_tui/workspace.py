@@ -238,20 +238,22 @@ def _zone_hint(name: str) -> str:
     return f"did you mean {near[0]}?" if near else ""
 
 
-def _one_line(mapping: YamlDict | YamlList, key: str | int, what: str) -> str:
+def _one_line(mapping: YamlDict | YamlList, key: str | int, what: str,
+              label: str | None = None) -> str:
     """A non-empty line of text at ``mapping[key]`` (a whole number is taken as written:
-    2002); a list's item by its index."""
+    2002); a list's item by its index. Errors call the value ``label`` (else ``key``)."""
     value = mapping[key]
+    label = label or str(key)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         shown = "nothing" if value is None else f"{value!r}"[:60]
-        raise mapping.error(f"{key} must be {what}, as text (got {shown})", key)
+        raise mapping.error(f"{label} must be {what}, as text (got {shown})", key)
     text = value.strip()
     if any(ord(char) < 32 or ord(char) == 127 for char in text):
-        raise mapping.error(f"{key} must be one line of text, without control characters", key)
+        raise mapping.error(f"{label} must be one line of text, without control characters", key)
     if len(text) > MAX_NAME:
-        raise mapping.error(f"{key} has {len(text)} characters; at most {MAX_NAME}", key)
+        raise mapping.error(f"{label} has {len(text)} characters; at most {MAX_NAME}", key)
     return text
 
 
@@ -318,7 +320,7 @@ def _people(data: YamlDict) -> tuple[Person, ...]:
             if len(alias_list) > MAX_ALIASES:
                 raise entry.error(f"aliases lists {len(alias_list)} aliases; at most "
                                   f"{MAX_ALIASES}", "aliases")
-            aliases = tuple(_one_line(alias_list, index, "an alias")
+            aliases = tuple(_one_line(alias_list, index, "an alias", f"aliases[{index}]")
                             for index in range(len(alias_list)))
         for label in (name, *aliases):
             folded = name_key(label)
