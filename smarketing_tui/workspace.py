@@ -320,14 +320,22 @@ def _people(data: YamlDict) -> tuple[Person, ...]:
             if len(alias_list) > MAX_ALIASES:
                 raise entry.error(f"aliases lists {len(alias_list)} aliases; at most "
                                   f"{MAX_ALIASES}", "aliases")
-            aliases = tuple(_one_line(alias_list, index, "an alias", f"aliases[{index}]")
-                            for index in range(len(alias_list)))
+            written = [_one_line(alias_list, index, "an alias", f"aliases[{index}]")
+                       for index in range(len(alias_list))]
+            own = {name_key(name)}
+            kept = []
+            for alias in written:  # one repeating this person's name or alias is dropped
+                if name_key(alias) not in own:
+                    own.add(name_key(alias))
+                    kept.append(alias)
+            aliases = tuple(kept)
         for label in (name, *aliases):
             folded = name_key(label)
             if folded in seen:
                 raise entry.error(f"{label!r} already names {people[seen[folded]].name}; "
                                   "a name or alias can belong to one person only", "name")
             seen[folded] = len(people)
-        email = _one_line(entry, "email", "an e-mail address") if entry.get("email") else None
+        email = (_one_line(entry, "email", "an e-mail address")
+                 if entry.get("email") is not None else None)
         people.append(Person(name=name, team=team, email=email, aliases=aliases))
     return tuple(people)

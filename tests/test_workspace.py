@@ -252,3 +252,11 @@ def test_yaml_nested_too_deep_too_large_or_unbuildable_is_one_line(tmp_path):
             load_yaml(path)
         assert message in str(error.value), str(error.value)[:200]
         assert str(error.value).startswith(str(path))
+
+
+def test_an_alias_repeated_within_one_person_is_kept_once(tmp_path):
+    # Found by test_properties: a repeated alias used to end in an IndexError.
+    path = tmp_path / "smarketing.yaml"
+    path.write_text("people:\n  - {name: Kari, team: sales, aliases: [K.N, k.n, Kari, 7]}\n",
+                    encoding="utf-8")
+    assert load_settings(path).people[0].aliases == ("K.N", "7")
