@@ -146,7 +146,8 @@ def load_agenda(path: Path | str, settings: Settings | None = None) -> Agenda:
     _check_period(data, period, settings)
 
     sla_name = str(data.get("sla", "sla.yaml")).strip()
-    if not sla_name:
+    if not sla_name or isinstance(data.get("sla"), (dict, list)) or any(
+            ord(char) < 32 or ord(char) == 127 for char in sla_name):
         raise data.error("sla must name the SLA file, such as sla.yaml", "sla")
     sla_path = (path.parent / sla_name)
 

@@ -252,6 +252,8 @@ def load_yaml(path: Path | str, label: str | None = None) -> Any:
     path = Path(path)
     label = label or str(path)
     try:
+        if path.exists() and not path.is_file():  # a folder, a pipe that would never end
+            raise InputError("not a regular file; expected a YAML text file", file=label)
         with path.open("rb") as stream:  # no more than the limit is read: /dev/zero ends too
             raw = stream.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:

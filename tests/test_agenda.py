@@ -276,3 +276,11 @@ def test_check_refuses_an_agenda_that_is_a_list_and_run_refuses_a_nan_timebox(wo
     assert result.output.strip() == (
         f"Error: {weekly}:7:14: minutes is .nan, not a finite number; expected the section's "
         "timebox in minutes: a number from 0.5 to 600")
+
+
+def test_the_sla_name_is_plain_text(tmp_path):
+    for value in ('"a\\0b"', "[a, b]", "''"):
+        path = _write(tmp_path, GOOD.replace("title: Weekly\n", f"title: Weekly\nsla: {value}\n"))
+        with pytest.raises(InputError) as caught:
+            load_agenda(path)
+        assert str(caught.value) == f"{path}:2:6: sla must name the SLA file, such as sla.yaml"

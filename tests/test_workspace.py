@@ -260,3 +260,14 @@ def test_an_alias_repeated_within_one_person_is_kept_once(tmp_path):
     path.write_text("people:\n  - {name: Kari, team: sales, aliases: [K.N, k.n, Kari, 7]}\n",
                     encoding="utf-8")
     assert load_settings(path).people[0].aliases == ("K.N", "7")
+
+
+def test_a_folder_or_a_pipe_in_place_of_a_yaml_file_is_refused_without_waiting(tmp_path):
+    from smarketing_tui.yamlfile import load_yaml
+
+    (tmp_path / "folder.yaml").mkdir()
+    os.mkfifo(tmp_path / "pipe.yaml")  # opening it for reading would wait for a writer forever
+    for name in ("folder.yaml", "pipe.yaml"):
+        with pytest.raises(InputError) as error:
+            load_yaml(tmp_path / name)
+        assert str(error.value) == f"{tmp_path / name}: not a regular file; expected a YAML text file"
