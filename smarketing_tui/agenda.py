@@ -118,7 +118,7 @@ def _check_period(data: YamlDict, spec: str, settings: Settings | None) -> None:
     tz = settings.timezone if settings is not None else "Europe/Oslo"
     try:
         parse_period(spec, tz)
-    except UserError:
+    except (UserError, ValueError, OverflowError):  # a year at the calendar's end: 9999-W52
         raise data.error(f"period {spec!r} not understood; {PERIOD_HELP}", "period") from None
 
 

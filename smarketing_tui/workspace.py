@@ -273,6 +273,9 @@ def _business_hours(data: YamlDict) -> BusinessHours:
                                      "sat or sun", index)
             parsed.append(WEEKDAYS.index(key))
         days = tuple(sorted(set(parsed)))
+        if not days:
+            raise hours.error("business_hours.days is empty; name at least one weekday, such as "
+                              "[mon, tue, wed, thu, fri]", "days")
     clocks = {}
     for key, default in (("start", time(8, 0)), ("end", time(16, 0))):
         value = hours.get(key)

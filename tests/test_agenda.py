@@ -278,6 +278,13 @@ def test_check_refuses_an_agenda_that_is_a_list_and_run_refuses_a_nan_timebox(wo
         "timebox in minutes: a number from 0.5 to 600")
 
 
+def test_a_period_at_the_end_of_the_calendar_is_a_mistake_in_place(tmp_path):
+    path = _write(tmp_path, GOOD.replace("title: Weekly\n", "title: Weekly\nperiod: 9999-W52\n"))
+    with pytest.raises(InputError) as caught:
+        load_agenda(path)
+    assert str(caught.value).startswith(f"{path}:2:9: period '9999-W52' not understood; ")
+
+
 def test_the_sla_name_is_plain_text(tmp_path):
     for value in ('"a\\0b"', "[a, b]", "''"):
         path = _write(tmp_path, GOOD.replace("title: Weekly\n", f"title: Weekly\nsla: {value}\n"))

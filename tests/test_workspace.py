@@ -144,6 +144,8 @@ def test_check_reports_bad_settings(tmp_path):
      "such as 0.9", 1, 25),
     ("action_completion_goal: true\n", "action_completion_goal must be a share between 0 and 1, "
      "such as 0.9", 1, 25),
+    ("business_hours:\n  days: []\n", "business_hours.days is empty; name at least one "
+     "weekday, such as [mon, tue, wed, thu, fri]", 2, 9),
     # The whole file must be a mapping.
     ("- name: Kari\n", "the settings must be a mapping of name, timezone, people, ... (got a list)",
      1, 1),
