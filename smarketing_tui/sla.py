@@ -37,6 +37,8 @@ TOP_KEYS = ("name", "effective_from", "parties", "review", "lead_definition", "f
 COMMITMENT_KEYS = ("id", "team", "description", "metric", "params", "period", "target",
                    "comparison", "amber")
 CUSTOM_KEYS = ("sql", "unit", "description", "additive", "time_limit")
+MAX_COMMITMENTS = 100  # a scorecard people read through in a meeting holds a handful
+MAX_CUSTOM_METRICS = 100
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ def load_sla(path: Path | str, settings=None) -> Sla:
                          "connected: only a touch that reached the lead)", "first_contact")
     custom = _custom_metrics(data)
     raw = require_list(data["commitments"], data, "commitments", "commitments")
+    if len(raw) > MAX_COMMITMENTS:
+        raise data.error(f"commitments lists {len(raw)} commitments; an SLA may have at most "
+                         f"{MAX_COMMITMENTS}", "commitments")
     commitments: list[Commitment] = []
     for index, item in enumerate(raw):
         entry = require_mapping(item, raw, f"commitments[{index}]", index)
@@ -146,6 +151,9 @@ def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
     if data.get("metrics") is None:
         return {}
     metrics = require_mapping(data["metrics"], data, "metrics", "metrics")
+    if len(metrics) > MAX_CUSTOM_METRICS:
+        raise data.error(f"metrics defines {len(metrics)} metrics; an SLA may define at most "
+                         f"{MAX_CUSTOM_METRICS}", "metrics")
     result = {}
     for name, spec in metrics.items():
         name = str(name)
@@ -194,7 +202,8 @@ def _commitment(entry: YamlDict, custom: dict[str, CustomMetric]) -> Commitment:
     if team not in TEAMS:
         raise entry.error(f"team {entry['team']!r} is not one of: marketing, sales", "team")
     description = entry["description"]
-    if not isinstance(description, str) or not description.strip():
+    if (not isinstance(description, str) or not description.strip()
+            or any(ord(char) < 32 or ord(char) == 127 for char in description.strip())):
         raise entry.error("description must be one line of plain words", "description")
     metric = str(entry["metric"])
     known = known_metric_names(custom)

@@ -204,3 +204,15 @@ def test_an_sla_that_is_not_a_mapping_is_an_error_where_it_starts(tmp_path):
     path = write(tmp_path, "- commitments: []\n")
     assert error_of(path) == (f"{path}:1:1: the SLA must be a mapping with lead_definition, "
                               "metrics and commitments (got a list)")
+
+
+def test_a_description_is_one_line_and_the_lists_are_bounded(tmp_path):
+    path = write(tmp_path, GOOD_COMMITMENT.replace("At least 120 MQLs a month",
+                                                   '"At least\\r120 MQLs"'))
+    assert error_of(path) == f"{path}:4:18: description must be one line of plain words"
+    one = GOOD_COMMITMENT.split("\n", 1)[1]
+    many = "commitments:\n" + "".join(one.replace("id: mql_volume", f"id: c{n}")
+                                      for n in range(101))
+    path = write(tmp_path, many)
+    assert error_of(path) == (f"{path}:2:3: commitments lists 101 commitments; an SLA may have "
+                              "at most 100")
