@@ -246,7 +246,8 @@ def test_fifty_sections_at_most(tmp_path):
     with pytest.raises(InputError) as caught:
         load_agenda(path)
     # the error sits where the list starts: line 4, column 3
-    assert str(caught.value) == f"{path}:4:3: sections has 51 sections; an agenda may have at most 50"
+    assert str(caught.value) == (f"{path}:4:3: sections has 51 sections; an agenda may have at "
+                                 "most 50")
 
 
 @pytest.mark.parametrize(("text", "got", "where"), [
