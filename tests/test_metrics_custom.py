@@ -186,3 +186,21 @@ def test_the_largest_number_allowed_is_kept_exactly(conn):
     result = engine(conn, "SELECT 999999999999999").compute("demo", NOVEMBER,
                                                              utc("2026-12-10T00:00:00Z"))
     assert result.value == 999_999_999_999_999
+
+
+def test_the_cli_says_stopped_in_one_line_and_exits_2(workspace):
+    from click.testing import CliRunner
+
+    from smarketing_tui.cli import cli
+
+    sla = workspace.agendas_dir / "sla.yaml"
+    text = sla.read_text(encoding="utf-8")
+    assert "\nmetrics:\n" in text
+    # time_limit 1 s is the smallest an SLA may set; the query never ends without it.
+    sla.write_text(text.replace("\nmetrics:\n", "\nmetrics:\n  forever:\n    time_limit: 1\n"
+                                f"    sql: \"{FOREVER}\"\n", 1), encoding="utf-8")
+    result = _within(120, lambda: CliRunner().invoke(
+        cli, ["-w", str(workspace.root), "metrics", "forever", "--format", "json"]))
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
+        "Error: custom metric forever: stopped after 1 s, its time limit; make the query "
+        "cheaper or raise its time_limit\n"))
