@@ -1,8 +1,9 @@
 """Read-only, bounded execution of user SQL (custom metrics).
 
 An authorizer allows reading only; a progress handler stops a query that runs past its time
-limit (a ``WITH RECURSIVE`` that never ends would otherwise run forever); a result that is not a
-finite number within :data:`MAX_MAGNITUDE` is refused, so no infinity reaches a report.
+limit (a ``WITH RECURSIVE`` that never ends would otherwise run forever); no text or blob may
+grow past :data:`MAX_VALUE_BYTES` (``randomblob(900000000)`` would take 900 MB); a result that
+is not a finite number within :data:`MAX_MAGNITUDE` is refused, so no infinity reaches a report.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ TIME_LIMIT_BOUNDS = (1, 300)  # what an SLA may set a metric's ``time_limit`` to
 MAX_MAGNITUDE = 1e15  # no count, amount, share or duration of a company comes near it; beyond
                       # 2**53 (about 9e15) a float no longer holds every whole number
 _PROGRESS_STEPS = 10_000  # SQLite virtual-machine steps between two looks at the clock
+MAX_VALUE_BYTES = 10_000_000  # the largest text or blob a query may build (SQLite allows 1 GB)
 
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -72,6 +74,7 @@ def run_readonly(conn: sqlite3.Connection, sql: str, params: dict, what: str,
     used = {name: params[name] for name in sql_parameters(sql) if name in params}
     conn.set_authorizer(authorizer)
     conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
+    length_limit = conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     try:
         cursor = conn.execute(sql, used)
         row = cursor.fetchone()
@@ -83,12 +86,16 @@ def run_readonly(conn: sqlite3.Connection, sql: str, params: dict, what: str,
         if denied:
             raise UserError(f"{what}: its SQL may only read the store, but it tries to "
                             f"{denied[0]}") from None
+        if "too big" in str(exc):
+            raise UserError(f"{what}: SQL error: {exc} (a value it builds may be at most "
+                            f"{MAX_VALUE_BYTES // 1_000_000} MB)") from None
         if "readonly" in str(exc) or "read-only" in str(exc):
             raise UserError(f"{what}: its SQL may only read the store ({exc})") from None
         raise UserError(f"{what}: SQL error: {exc}") from None
     except (sqlite3.ProgrammingError, sqlite3.Warning) as exc:
         raise UserError(f"{what}: {exc}") from None
     finally:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, length_limit)
         conn.set_progress_handler(None, 0)
         conn.set_authorizer(None)
     if row is not None:

@@ -204,3 +204,15 @@ def test_the_cli_says_stopped_in_one_line_and_exits_2(workspace):
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
         "Error: custom metric forever: stopped after 1 s, its time limit; make the query "
         "cheaper or raise its time_limit\n"))
+
+
+def test_a_value_larger_than_10_mb_is_refused_and_the_limit_lifted_after(conn):
+    with pytest.raises(UserError) as error:
+        engine(conn, "SELECT length(randomblob(900000000))").compute(
+            "demo", NOVEMBER, utc("2026-12-10T00:00:00Z"))
+    assert str(error.value) == ("custom metric demo: SQL error: string or blob too big (a value "
+                                "it builds may be at most 10 MB)")
+    # 5 MB is within the limit; afterwards the store's own connection has SQLite's 1 GB again.
+    assert engine(conn, "SELECT length(randomblob(5000000))").compute(
+        "demo", NOVEMBER, utc("2026-12-10T00:00:00Z")).value == 5_000_000
+    assert conn.execute("SELECT length(randomblob(20000000))").fetchone() == (20_000_000,)
