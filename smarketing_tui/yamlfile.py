@@ -13,6 +13,8 @@ thousands of digits) is an error at its line and column too.
 
 from __future__ import annotations
 
+import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -22,6 +24,20 @@ from smarketing_tui.errors import InputError
 MAX_BYTES = 1024 * 1024  # a workspace's settings, agendas and SLA are a few kilobytes
 MAX_VALUES = 100_000  # mappings, lists and scalars, with every alias expanded
 MAX_DEPTH = 32  # the shipped files nest 5 levels deep
+
+
+_LONG_WORD = re.compile(r"\S{81,}")
+MAX_MESSAGE = 600  # characters of an error line about a file, its place not counted
+
+
+def fit_message(message: str) -> str:
+    """An error message fit for one line on a screen: a run of over 80 characters without a
+    space (a 100 KB value quoted in it) cut to its first 60 and '…', and a message still over
+    MAX_MESSAGE cut in the middle, keeping what was expected at its end."""
+    message = _LONG_WORD.sub(lambda m: m[0][:60] + "…", message)
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE // 2] + " … " + message[-MAX_MESSAGE // 2 + 3:]
+    return message
 
 
 class YamlDict(dict):
@@ -43,7 +59,7 @@ class YamlDict(dict):
 
     def error(self, message: str, key: str | None = None, *, value: bool = True) -> InputError:
         line, column = self.where(key, value=value)
-        return InputError(message, file=self.file, line=line, column=column)
+        return InputError(fit_message(message), file=self.file, line=line, column=column)
 
 
 class YamlList(list):
@@ -57,7 +73,7 @@ class YamlList(list):
     def error(self, message: str, index: int | None = None) -> InputError:
         line, column = (self.item_pos[index] if index is not None and index < len(self.item_pos)
                         else (self.line, self.column))
-        return InputError(message, file=self.file, line=line, column=column)
+        return InputError(fit_message(message), file=self.file, line=line, column=column)
 
 
 def _position(node) -> tuple[int, int]:
@@ -247,18 +263,29 @@ def _too_large(label: str) -> InputError:
                       "YAML file is expected to be a few kilobytes", file=label)
 
 
+def _check_file(path: Path, label: str) -> None:
+    """Refuse unread a folder, a pipe or device (reading a pipe may never end) and a file
+    larger than MAX_BYTES; a file that cannot be looked at is left to the read to report."""
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder; expected a YAML file", file=label)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("is not a regular file (a pipe or a device); expected a YAML file",
+                         file=label)
+    if info.st_size > MAX_BYTES:
+        raise _too_large(label)
+
+
 def load_yaml(path: Path | str, label: str | None = None) -> Any:
     """Read and parse a YAML file; unreadable files are reported as :class:`InputError`."""
     path = Path(path)
     label = label or str(path)
+    _check_file(path, label)
     try:
-        if path.exists() and not path.is_file():  # a folder, a pipe that would never end
-            raise InputError("not a regular file; expected a YAML text file", file=label)
-        with path.open("rb") as stream:  # no more than the limit is read: /dev/zero ends too
-            raw = stream.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise _too_large(label)
-        text = raw.decode("utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", file=label) from None
     except UnicodeDecodeError as exc:

@@ -292,3 +292,19 @@ def test_the_sla_name_is_plain_text(tmp_path):
         with pytest.raises(InputError) as caught:
             load_agenda(path)
         assert str(caught.value) == f"{path}:2:6: sla must name the SLA file, such as sla.yaml"
+
+
+def test_a_huge_value_makes_an_error_line_that_fits_a_screen(tmp_path):
+    path = _write(tmp_path, "title: a\nsections:\n  - {title: a, type: " + "q" * 100_000
+                  + ", minutes: 1}\n")
+    with pytest.raises(InputError) as caught:
+        load_agenda(path)
+    # "'qqq…';" is cut to its first 60 characters (the quote and 59 q); the rest stays whole.
+    assert str(caught.value) == (f"{path}:3:22: unknown section type '{'q' * 59}… known types: "
+                                 f"{', '.join(SECTION_TYPES)}")
+    path = _write(tmp_path, "title: a\ncadence: " + "w " * 50_000 + "\nsections: []\n")
+    with pytest.raises(InputError) as caught:
+        load_agenda(path)
+    reason = caught.value.reason
+    assert len(reason) == 600 and " … " in reason and reason.endswith("is not one of: weekly, "
+                                                                      "monthly")

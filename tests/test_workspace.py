@@ -271,7 +271,9 @@ def test_a_folder_or_a_pipe_in_place_of_a_yaml_file_is_refused_without_waiting(t
     os.mkfifo(tmp_path / "pipe.yaml")  # opening it for reading would wait for a writer forever
     import threading
 
-    for name in ("folder.yaml", "pipe.yaml"):
+    for name, problem in (("folder.yaml", "is a folder; expected a YAML file"),
+                          ("pipe.yaml", "is not a regular file (a pipe or a device); expected a "
+                                        "YAML file")):
         outcome: list = []
 
         def load(path=tmp_path / name):
@@ -286,4 +288,4 @@ def test_a_folder_or_a_pipe_in_place_of_a_yaml_file_is_refused_without_waiting(t
         if reader.is_alive():
             with open(tmp_path / name, "w"):  # let the stuck reader go
                 pass
-        assert outcome == [f"{tmp_path / name}: not a regular file; expected a YAML text file"]
+        assert outcome == [f"{tmp_path / name}: {problem}"]
