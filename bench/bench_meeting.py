@@ -10,8 +10,7 @@
    beside a bare Textual app showing one Static until its first paint. Each child writes
    the wall clock and its CPU time at that paint; the parent subtracts the spawn time. The
    whole process (its exit included) is shown too. Target: within 1.5x of the bare app.
-   Shown twice for smarketing: as it starts every time (settings and agenda from the YAML
-   parse cache) and as it starts right after one of them was edited (the cache cold).
+   ``--startup-only`` stops here.
 2. Moving between sections with the Pilot (120x40) on the 1,000,000-lead store: ``]``
    pressed with ``pilot.press``; timed from the key until the first paint after the new
    view is mounted (its numbers load in a worker), and separately until that worker has
@@ -115,14 +114,12 @@ main(["--workspace", sys.argv[1], "run", "--new"])
 """
 
 
-def _time_process(code: str, *args: str, env_extra: dict | None = None
-                  ) -> tuple[float, float, float]:
+def _time_process(code: str, *args: str) -> tuple[float, float, float]:
     """(wall seconds from spawn to the first full screen, CPU seconds the child had used by
     then, wall seconds of the whole process including its exit)."""
     # Bytecode caching on, as in a normal install (the warm-up run writes the .pyc files).
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("SMARKETING_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(env_extra or {})
     with tempfile.TemporaryDirectory() as tmp:
         env["BENCH_REPORT"] = report = os.path.join(tmp, "first-screen")
         started = time.time()
@@ -133,12 +130,6 @@ def _time_process(code: str, *args: str, env_extra: dict | None = None
     return painted - started, cpu, ended - started
 
 
-def _time_cold(code: str, *args: str) -> tuple[float, float, float]:
-    """As _time_process, with an empty YAML parse cache: the first start after an edit."""
-    with tempfile.TemporaryDirectory() as cache:
-        return _time_process(code, *args, env_extra={"SMARKETING_CACHE_DIR": cache})
-
-
 def bench_startup(runs: int) -> None:
     from smarketing_tui.demo import build_demo
 
@@ -146,27 +137,21 @@ def bench_startup(runs: int) -> None:
     if not (demo / "smarketing.yaml").exists():
         shutil.rmtree(demo, ignore_errors=True)
         build_demo(demo)
-    _time_process(BARE)  # warm the file cache once for both (and the YAML parse cache)
+    _time_process(BARE)  # warm the file cache once for both
     _time_process(MEETING, str(demo))
-    bare, meeting, cold = [], [], []
+    bare, meeting = [], []
     for _ in range(runs):  # interleaved, so drift hits all alike
         bare.append(_time_process(BARE))
         meeting.append(_time_process(MEETING, str(demo)))
-        cold.append(_time_cold(MEETING, str(demo)))
     print(f"start-up, headless, 120x40, median of {runs} runs (interleaved)")
-    print(f"  {'':34}{'bare app':>10}{'smarketing':>12}{'ratio':>8}"
-          f"{'cache cold':>12}{'ratio':>8}")
+    print(f"  {'':34}{'bare app':>10}{'smarketing':>12}{'ratio':>8}")
     for index, what in enumerate(("spawn to first full screen, wall",
                                   "CPU used by the first full screen",
                                   "whole process (exit included)")):
         b = statistics.median(r[index] for r in bare)
         m = statistics.median(r[index] for r in meeting)
-        c = statistics.median(r[index] for r in cold)
-        print(f"  {what:34}{b * 1000:8.1f}ms{m * 1000:10.1f}ms{m / b:7.2f}x"
-              f"{c * 1000:10.1f}ms{c / b:7.2f}x")
+        print(f"  {what:34}{b * 1000:8.1f}ms{m * 1000:10.1f}ms{m / b:7.2f}x")
     print("  target: first full screen within 1.50x of the bare app")
-    print("  (cache cold: the first start after an agenda or settings file changed, parsed "
-          "with PyYAML)")
 
 
 READING_SECONDS = 1.2  # between moves: the room reads the section (the screen collects
@@ -304,10 +289,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="time the start-up only (no 1,000,000-lead store needed)")
     args = parser.parse_args()
     if not args.skip_startup:
         bench_startup(args.runs)
-    bench_sections(args.passes)
+    if not args.startup_only:
+        bench_sections(args.passes)
 
 
 if __name__ == "__main__":

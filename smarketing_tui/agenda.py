@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smarketing_tui.errors import InputError, UserError
-from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
-                                     require_mapping, suggest)
+from smarketing_tui.yamlfile import (YamlDict, bounded_number, check_keys, load_yaml,
+                                     require_document_mapping, require_list, require_mapping,
+                                     suggest)
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Settings
@@ -55,6 +56,20 @@ SECTION_TYPES: dict[str, str] = {
 
 AGENDA_KEYS = ("title", "cadence", "minutes", "sla", "period", "sections")
 SECTION_KEYS = ("title", "type", "minutes", "team", "options")
+
+# Bounds on what an agenda may say: a meeting of up to 10 hours, a section of 30 seconds to
+# 10 hours, up to 50 sections, titles of one line that fit a screen.
+MEETING_MINUTES = (1, 600)
+SECTION_MINUTES = (0.5, 600)
+MAX_SECTIONS = 50
+MAX_TITLE = 200
+ISSUES_TOP = (1, 10)
+# The options each section type reads (any other is a mistake): name -> allowed values, or
+# the (low, high) bounds of a whole number.
+SECTION_OPTIONS: dict[str, dict[str, tuple]] = {
+    "funnel": {"by": ("source", "campaign"), "cost": (True, False)},
+    "issues": {"top": ISSUES_TOP},
+}
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,7 @@ def _check_period(data: YamlDict, spec: str, settings: Settings | None) -> None:
     tz = settings.timezone if settings is not None else "Europe/Oslo"
     try:
         parse_period(spec, tz)
-    except UserError:
+    except (UserError, ValueError, OverflowError):  # a year at the calendar's end: 9999-W52
         raise data.error(f"period {spec!r} not understood; {PERIOD_HELP}", "period") from None
 
 
@@ -114,10 +129,8 @@ def load_agenda(path: Path | str, settings: Settings | None = None) -> Agenda:
     if data is None:
         raise InputError("the agenda is empty; expected title, cadence, minutes and sections",
                          file=str(path))
-    data = require_mapping(data, None, "an agenda")
-    if not isinstance(data, YamlDict):
-        raise InputError("an agenda must be a mapping with title, cadence, minutes and sections",
-                         file=str(path), line=1, column=1)
+    data = require_document_mapping(
+        data, str(path), "an agenda must be a mapping with title, cadence, minutes and sections")
     check_keys(data, AGENDA_KEYS, "an agenda", required=("title", "sections"))
 
     title = _text(data, "title")
@@ -125,22 +138,25 @@ def load_agenda(path: Path | str, settings: Settings | None = None) -> Agenda:
     if cadence not in CADENCES:
         raise data.error(f"cadence {data.get('cadence')!r} is not one of: weekly, monthly"
                          f"{suggest(cadence, CADENCES)}", "cadence")
-    planned = _minutes(data, "minutes", "minutes (the planned length of the meeting)",
-                       default=45 if cadence == "weekly" else 60)
-    if planned != int(planned):
-        raise data.error("minutes of the meeting must be a whole number, such as 45", "minutes")
+    planned = (bounded_number(data, "minutes", "the planned length of the meeting in minutes",
+                              *MEETING_MINUTES, whole=True)
+               if "minutes" in data else (45 if cadence == "weekly" else 60))
 
     period = str(data.get("period", DEFAULT_PERIOD[cadence])).strip()
     _check_period(data, period, settings)
 
     sla_name = str(data.get("sla", "sla.yaml")).strip()
-    if not sla_name:
+    if not sla_name or isinstance(data.get("sla"), (dict, list)) or any(
+            ord(char) < 32 or ord(char) == 127 for char in sla_name):
         raise data.error("sla must name the SLA file, such as sla.yaml", "sla")
     sla_path = (path.parent / sla_name)
 
     raw_sections = require_list(data["sections"], data, "sections", "sections")
     if not raw_sections:
         raise data.error("sections is empty; an agenda needs at least one section", "sections")
+    if len(raw_sections) > MAX_SECTIONS:
+        raise data.error(f"sections has {len(raw_sections)} sections; an agenda may have at most "
+                         f"{MAX_SECTIONS}", "sections")
     sections = tuple(_section(raw_sections, index) for index in range(len(raw_sections)))
 
     total = sum(s.timebox_minutes for s in sections)
@@ -166,7 +182,8 @@ def _section(raw: Any, index: int) -> SectionSpec:
     if kind not in SECTION_TYPES:
         raise entry.error(f"unknown section type {kind!r}{suggest(kind, SECTION_TYPES)}; known "
                           f"types: {', '.join(SECTION_TYPES)}", "type")
-    minutes = _minutes(entry, "minutes", "the section's timebox in minutes")
+    minutes = float(bounded_number(entry, "minutes", "the section's timebox in minutes",
+                                   *SECTION_MINUTES))
     team = entry.get("team")
     if kind == "activity":
         if team is None:
@@ -181,28 +198,46 @@ def _section(raw: Any, index: int) -> SectionSpec:
             raise entry.error(f"team {entry['team']!r} is not one of: marketing, sales", "team")
     options: dict = {}
     if entry.get("options") is not None:
-        options = dict(require_mapping(entry["options"], entry, "options", "options"))
+        options = _options(require_mapping(entry["options"], entry, "options", "options"), kind,
+                           index)
     return SectionSpec(position=index, title=title, type=kind, timebox_minutes=minutes, team=team,
                        options=options)
+
+
+def _options(options: YamlDict, kind: str, index: int) -> dict:
+    allowed = SECTION_OPTIONS.get(kind, {})
+    what = f"the options of section {index + 1} ({kind})"
+    if options and not allowed:
+        raise options.error(f"a section of type {kind} takes no options", next(iter(options)),
+                            value=False)
+    check_keys(options, allowed, what)
+    result = {}
+    for key, choices in allowed.items():
+        if key not in options:
+            continue
+        value = options[key]
+        if all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+            result[key] = int(bounded_number(options, key, f"options.{key}", *choices,
+                                             whole=True))
+        elif type(value) not in {type(c) for c in choices} or value not in choices:
+            words = ", ".join(str(c).lower() for c in choices)
+            raise options.error(f"options.{key} {value!r} is not one of: {words}", key)
+        else:
+            result[key] = value
+    return result
 
 
 def _text(mapping: YamlDict, key: str) -> str:
     value = mapping.get(key)
     if value is None or isinstance(value, (dict, list)) or not str(value).strip():
         raise mapping.error(f"{key} must be some text", key)
-    return str(value).strip()
-
-
-def _minutes(mapping: YamlDict, key: str, what: str, default: float | None = None) -> float:
-    if key not in mapping:
-        if default is None:
-            raise mapping.error(f"missing {key}: {what}")
-        return float(default)
-    value = mapping[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise mapping.error(f"{key} must be a positive number of minutes, such as 5 "
-                            f"(got {value!r})", key)
-    return float(value)
+    text = str(value).strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise mapping.error(f"{key} must be one line of text, without control characters", key)
+    if len(text) > MAX_TITLE:
+        raise mapping.error(f"{key} has {len(text)} characters; at most {MAX_TITLE} fit a "
+                            "screen", key)
+    return text
 
 
 def _fmt(minutes: float) -> str:

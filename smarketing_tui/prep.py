@@ -138,8 +138,10 @@ def _late_leads(numbers: MyNumbers, engine, sla, period, as_of: datetime) -> Non
     hours = params.get("hours", 24)
     clock = params.get("clock", "business")
     numbers.late_rule = f"{hours:g} {clock} hours" if isinstance(hours, (int, float)) else None
+    from smarketing_tui.workspace import name_key
+
     mine = [row for row in result.rows
-            if (row.get("owner") or "").casefold() == numbers.person.name.casefold()]
+            if name_key(row.get("owner") or "") == name_key(numbers.person.name)]
     numbers.late_total = len(mine)
     numbers.late_leads = [LateLead(str(row.get("lead")), row.get("name"), row.get("mql_at"),
                                    row.get("deadline"), row.get("first_contact"),

@@ -7,9 +7,11 @@ meeting screen, issues raised from the scorecard and the minutes all call
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Iterable
 
+from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import format_datetime, format_money, format_number, format_percent
 
 NO_DATA = "–"  # a missing value (JSON null) in human text; status labels still say "no data"
@@ -155,3 +157,33 @@ def markdown_escape(text: Any) -> str:
     for char in "\\`*_[]<>|#":
         out = out.replace(char, "\\" + char)
     return out.replace("\n", " ")
+
+
+def json_text(value: Any, *, indent: int | None = None, sort_keys: bool = False) -> str:
+    """``value`` as strict JSON (UTF-8 text as it is): never ``Infinity`` or ``NaN``, which
+    are not JSON; such a number is a :class:`UserError` naming where it is."""
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys,
+                          allow_nan=False)
+    except ValueError:
+        where = _non_finite_path(value, "")
+        raise UserError(f"cannot write JSON: {where or 'a value'} is not a finite number "
+                        "(infinity or NaN in the store?); JSON has no such number") from None
+
+
+def _non_finite_path(value: Any, path: str) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "the value"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_finite_path(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _non_finite_path(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None

@@ -7,6 +7,7 @@ and reports any mistake as ``file:line:col: what was expected``.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -15,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.customsql import sql_parameters
+from smarketing_tui.customsql import (DEFAULT_TIME_LIMIT, MAX_MAGNITUDE, TIME_LIMIT_BOUNDS,
+                                     sql_parameters)
 from smarketing_tui.metrics import (CATALOGUE, CUSTOM_PARAMETERS, EXCLUDE_FIELDS,
                                     FIRST_CONTACT_RULES, UNITS, CustomMetric, ExcludeRule,
                                     MetricsEngine, check_params, known_metric_names)
 from smarketing_tui.timeutil import now_utc, utc_iso
-from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
-                                     require_mapping, suggest)
+from smarketing_tui.yamlfile import (YamlDict, bounded_number, check_keys, load_yaml,
+                                     require_document_mapping, require_list, require_mapping,
+                                     suggest)
 
 PERIOD_KINDS = ("week", "month")
 COMPARISONS = (">=", "<=")
@@ -33,7 +36,9 @@ TOP_KEYS = ("name", "effective_from", "parties", "review", "lead_definition", "f
             "exclude", "metrics", "commitments")
 COMMITMENT_KEYS = ("id", "team", "description", "metric", "params", "period", "target",
                    "comparison", "amber", "exclude")
-CUSTOM_KEYS = ("sql", "unit", "description", "additive")
+CUSTOM_KEYS = ("sql", "unit", "description", "additive", "time_limit")
+MAX_COMMITMENTS = 100  # a scorecard people read through in a meeting holds a handful
+MAX_CUSTOM_METRICS = 100
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,8 @@ def load_sla(path: Path | str, settings=None) -> Sla:
     data = load_yaml(path)
     if data is None:
         raise UserError(f"{path}: the SLA file is empty; expected lead_definition and commitments")
-    data = require_mapping(data, None, f"{path}: the SLA")
+    data = require_document_mapping(data, str(path), "the SLA must be a mapping with "
+                                    "lead_definition, metrics and commitments")
     check_keys(data, TOP_KEYS, "the SLA", required=("commitments",))
     lead_definition = data.get("lead_definition")
     if lead_definition is not None and not isinstance(lead_definition, str):
@@ -124,6 +130,9 @@ def load_sla(path: Path | str, settings=None) -> Sla:
     custom = _custom_metrics(data)
     exclude = exclude_rules(data, "the SLA")
     raw = require_list(data["commitments"], data, "commitments", "commitments")
+    if len(raw) > MAX_COMMITMENTS:
+        raise data.error(f"commitments lists {len(raw)} commitments; an SLA may have at most "
+                         f"{MAX_COMMITMENTS}", "commitments")
     commitments: list[Commitment] = []
     for index, item in enumerate(raw):
         entry = require_mapping(item, raw, f"commitments[{index}]", index)
@@ -148,6 +157,9 @@ def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
     if data.get("metrics") is None:
         return {}
     metrics = require_mapping(data["metrics"], data, "metrics", "metrics")
+    if len(metrics) > MAX_CUSTOM_METRICS:
+        raise data.error(f"metrics defines {len(metrics)} metrics; an SLA may define at most "
+                         f"{MAX_CUSTOM_METRICS}", "metrics")
     result = {}
     for name, spec in metrics.items():
         name = str(name)
@@ -176,8 +188,12 @@ def _custom_metrics(data: YamlDict) -> dict[str, CustomMetric]:
         additive = spec.get("additive", unit in ("count", "money"))
         if not isinstance(additive, bool):
             raise spec.error(f"metric {name}: additive must be true or false", "additive")
+        time_limit = DEFAULT_TIME_LIMIT
+        if "time_limit" in spec:
+            time_limit = bounded_number(spec, "time_limit", "the query's time limit in seconds",
+                                        *TIME_LIMIT_BOUNDS)
         result[name] = CustomMetric(name, body, unit, _text(spec.get("description")) or "",
-                                    additive)
+                                    additive, float(time_limit))
     return result
 
 
@@ -234,7 +250,8 @@ def _commitment(entry: YamlDict, custom: dict[str, CustomMetric],
     if team not in TEAMS:
         raise entry.error(f"team {entry['team']!r} is not one of: marketing, sales", "team")
     description = entry["description"]
-    if not isinstance(description, str) or not description.strip():
+    if (not isinstance(description, str) or not description.strip()
+            or any(ord(char) < 32 or ord(char) == 127 for char in description.strip())):
         raise entry.error("description must be one line of plain words", "description")
     metric = str(entry["metric"])
     known = known_metric_names(custom)
@@ -297,6 +314,9 @@ def _number(entry: YamlDict, key: str, unit: str) -> float:
         value = float(percent[1].replace(",", ".")) / 100
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise entry.error(f"{key} must be a number (got {value!r})", key)
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        raise entry.error(f"{key} must be a finite number with at most 15 digits before the "
+                          "decimal point", key)
     if unit == "share" and not 0 <= value <= 1:
         raise entry.error(f"{key} {value!r} is a share: expected 0 to 1 (e.g. 0.95) or a "
                           "percentage such as \"95%\"", key)

@@ -400,14 +400,17 @@ def sync_people(db: sqlite_utils.Database | sqlite3.Connection, settings: Settin
     """Make the people tables match ``smarketing.yaml`` (one row per person, aliases folded).
 
     ``db``: a sqlite-utils Database or a raw connection."""
+    from smarketing_tui.workspace import name_key  # NFC and case-folded
+
     conn: sqlite3.Connection = getattr(db, "conn", db)
-    wanted = {p.name.casefold(): p for p in settings.people}
+    wanted = {name_key(p.name): p for p in settings.people}
     rows = conn.execute("SELECT id, name, team, email, active FROM people").fetchall()
-    current = {name.casefold(): (pid, team, email, active) for pid, name, team, email, active in rows}
+    current = {name_key(name): (pid, team, email, active)
+               for pid, name, team, email, active in rows}
     alias_rows = conn.execute("SELECT alias, person_id FROM person_aliases ORDER BY alias").fetchall()
-    ids_by_name = {name.casefold(): pid for pid, name, *_ in rows}
+    ids_by_name = {name_key(name): pid for pid, name, *_ in rows}
     desired_aliases = sorted(
-        (alias.casefold(), ids_by_name.get(p.name.casefold()))
+        (name_key(alias), ids_by_name.get(name_key(p.name)))
         for p in settings.people for alias in (p.name, *p.aliases))
     up_to_date = (
         all(key in current and current[key][1:] == (p.team, p.email, 1) for key, p in wanted.items())
@@ -429,7 +432,7 @@ def sync_people(db: sqlite_utils.Database | sqlite3.Connection, settings: Settin
         conn.execute("DELETE FROM person_aliases")
         for person in settings.people:
             pid = conn.execute("SELECT id FROM people WHERE name=?", (person.name,)).fetchone()[0]
-            for alias in {person.name.casefold(), *(a.casefold() for a in person.aliases)}:
+            for alias in {name_key(person.name), *(name_key(a) for a in person.aliases)}:
                 conn.execute("INSERT OR REPLACE INTO person_aliases (alias, person_id) VALUES (?, ?)",
                              (alias, pid))
 
@@ -460,12 +463,15 @@ def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
 def resolve_person(conn: sqlite3.Connection, text: str | None) -> tuple[int | None, str | None]:
     """Map an exported owner id or name to (person id, canonical name).
 
-    Unknown names come back as ``(None, text)`` so nothing is lost.
+    Unknown names come back as ``(None, text)`` so nothing is lost. Names match in Unicode
+    NFC, case-folded (``workspace.name_key``), as ``sync_people`` stores the aliases.
     """
+    from smarketing_tui.workspace import name_key
+
     if text is None or not str(text).strip():
         return None, None
     text = str(text).strip()
     row = conn.execute(
         "SELECT p.id, p.name FROM person_aliases a JOIN people p ON p.id = a.person_id "
-        "WHERE a.alias = ?", (text.casefold(),)).fetchone()
+        "WHERE a.alias = ?", (name_key(text),)).fetchone()
     return (row[0], row[1]) if row else (None, text)

@@ -56,7 +56,7 @@ def zone(name: str) -> ZoneInfo:
     """A ZoneInfo by IANA name, or a UserError naming the bad value."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as Europe
         raise UserError(f"unknown time zone {name!r}; expected an IANA name such as Europe/Oslo") from None
 
 
@@ -80,17 +80,24 @@ def format_number(value: float | int | Decimal | None, decimals: int = 0) -> str
     Rounds half away from zero on the number as written, as people round by hand:
     ``12.25`` to one decimal is ``12,3`` (Python's own formatting would give ``12,2``, since it
     rounds the binary value half to even). A value that rounds to zero shows no minus sign.
+    A number of 10^15 or more in size (no count or amount a company has; past it a float holds
+    no longer every whole number) is shown with three significant digits: ``1e+308``.
     """
     if value is None:
         return "–"
     number = _as_decimal(value)
     if not number.is_finite():
         return str(value)
+    if abs(number) >= _HUGE:
+        return f"{number.normalize():.3g}".replace(".", ",")
     rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded.is_zero():
         rounded = abs(rounded)  # -0.04 to one decimal is 0,0, not -0,0
     text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\u00a0").replace(".", ",")
+
+
+_HUGE = Decimal(10) ** 15
 
 
 def _as_decimal(value: float | int | Decimal) -> Decimal:

@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import zone
-from smarketing_tui.yamlfile import (YamlDict, check_keys, load_yaml, require_list,
-                                     require_mapping, suggest)
+from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml,
+                                     require_document_mapping, require_list, require_mapping,
+                                     suggest)
 
 SETTINGS_FILE = "smarketing.yaml"
 ENV_VAR = "SMARKETING_WORKSPACE"
 TEAMS = ("marketing", "sales")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_PEOPLE = 1000
+MAX_ALIASES = 50  # per person
+MAX_NAME = 200  # characters of a name, an alias or an e-mail address
+
+
+def name_key(text: str) -> str:
+    """How a person's name or alias is matched: Unicode NFC and case-folded, so "Pål" typed
+    with a combining ring (as macOS writes it) and "PÅL" both find "Pål"."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,9 @@ class Settings:
 
     def person(self, name: str) -> Person | None:
         """Look a person up by name or alias, case-insensitively."""
-        wanted = name.strip().casefold()
+        wanted = name_key(name.strip())
         for person in self.people:
-            if person.name.casefold() == wanted or wanted in (a.casefold() for a in person.aliases):
+            if name_key(person.name) == wanted or wanted in (name_key(a) for a in person.aliases):
                 return person
         return None
 
@@ -173,15 +184,12 @@ def load_settings(path: Path) -> Settings:
     data = load_yaml(path)
     if data is None:
         return Settings()
-    data = require_mapping(data, None, str(path))
+    data = require_document_mapping(data, str(path), "the settings must be a mapping of name, "
+                                    "timezone, people, ...")
     check_keys(data, ("name", "timezone", "currency", "week_starts", "business_hours",
                       "action_completion_goal", "people"), "smarketing.yaml")
-    tz = str(data.get("timezone", "Europe/Oslo"))
-    try:
-        zone(tz)
-    except UserError:
-        raise data.error(f"unknown time zone {tz!r}; expected an IANA name such as Europe/Oslo",
-                         "timezone") from None
+    tz = _timezone(data)
+    company = _one_line(data, "name", "the company's name") if "name" in data else "Our company"
     currency = str(data.get("currency", "NOK"))
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise data.error(f"currency {currency!r} is not a 3-letter ISO code such as NOK", "currency")
@@ -189,11 +197,11 @@ def load_settings(path: Path) -> Settings:
     if week_starts != "monday":
         raise data.error("week_starts must be 'monday': weeks are ISO 8601 weeks", "week_starts")
     goal = data.get("action_completion_goal", 0.9)
-    if not isinstance(goal, (int, float)) or not 0 <= goal <= 1:
+    if isinstance(goal, bool) or not isinstance(goal, (int, float)) or not 0 <= goal <= 1:
         raise data.error("action_completion_goal must be a share between 0 and 1, such as 0.9",
                          "action_completion_goal")
     return Settings(
-        name=str(data.get("name", "Our company")),
+        name=company,
         timezone=tz,
         currency=currency,
         week_starts=week_starts,
@@ -201,6 +209,52 @@ def load_settings(path: Path) -> Settings:
         action_completion_goal=float(goal),
         people=_people(data),
     )
+
+
+def _timezone(data: YamlDict) -> str:
+    tz = data.get("timezone", "Europe/Oslo")
+    if not isinstance(tz, str):
+        raise data.error(f"timezone must be an IANA name such as Europe/Oslo (got {tz!r})",
+                         "timezone")
+    try:
+        zone(tz)
+    except UserError:
+        hint = _zone_hint(tz) or "expected an IANA name such as Europe/Oslo"
+        raise data.error(f"unknown time zone {tz!r}; {hint}", "timezone") from None
+    return tz
+
+
+def _zone_hint(name: str) -> str:
+    """'did you mean Europe/Oslo?' for a folder of zones (Europe) or a near miss, else ''."""
+    import difflib
+    import zoneinfo
+
+    zones = sorted(zoneinfo.available_timezones())
+    inside = [z for z in zones if z.casefold().startswith(name.strip("/").casefold() + "/")]
+    if inside:
+        best = "Europe/Oslo" if "Europe/Oslo" in inside else inside[0]
+        return f"did you mean {best}?"
+    near = difflib.get_close_matches(name, zones, n=1)
+    return f"did you mean {near[0]}?" if near else ""
+
+
+def _one_line(mapping: YamlDict | YamlList, key: str | int, what: str,
+              label: str | None = None) -> str:
+    """A non-empty line of text at ``mapping[key]`` (a whole number is taken as written:
+    2002); a list's item by its index. Errors call the value ``label`` (else ``key``)."""
+    value = mapping[key]
+    label = label or str(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        shown = "nothing" if value is None else f"{value!r}"[:60]
+        raise mapping.error(f"{label} must be {what}, as text (got {shown})", key)
+    text = value.strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise mapping.error(f"{label} must be one line of text, without control characters", key)
+    if len(text) > MAX_NAME:
+        raise mapping.error(f"{label} has {len(text)} characters; at most {MAX_NAME}", key)
+    return text
 
 
 def _business_hours(data: YamlDict) -> BusinessHours:
@@ -219,13 +273,17 @@ def _business_hours(data: YamlDict) -> BusinessHours:
                                      "sat or sun", index)
             parsed.append(WEEKDAYS.index(key))
         days = tuple(sorted(set(parsed)))
+        if not days:
+            raise hours.error("business_hours.days is empty; name at least one weekday, such as "
+                              "[mon, tue, wed, thu, fri]", "days")
     clocks = {}
     for key, default in (("start", time(8, 0)), ("end", time(16, 0))):
         value = hours.get(key)
         if value is None:
             clocks[key] = default
             continue
-        if isinstance(value, int):  # YAML 1.1 reads 08:00 as a sexagesimal int
+        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 08:00 as
+            # a sexagesimal int
             value = f"{value // 60:02d}:{value % 60:02d}"
         match = _CLOCK.match(str(value))
         if not match:
@@ -248,26 +306,39 @@ def _people(data: YamlDict) -> tuple[Person, ...]:
     if "people" not in data or data["people"] is None:
         return ()
     raw = require_list(data["people"], data, "people", "people")
+    if len(raw) > MAX_PEOPLE:
+        raise data.error(f"people lists {len(raw)} people; at most {MAX_PEOPLE}", "people")
     people: list[Person] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         entry = require_mapping(item, raw, f"people[{index}]", index)
         check_keys(entry, ("name", "team", "email", "aliases"), "a person", required=("name", "team"))
-        name = str(entry["name"]).strip()
+        name = _one_line(entry, "name", "the person's name")
         team = str(entry["team"]).strip().lower()
         if team not in TEAMS:
             raise entry.error(f"team {entry['team']!r} is not one of: marketing, sales", "team")
         aliases = ()
         if entry.get("aliases") is not None:
             alias_list = require_list(entry["aliases"], entry, "aliases", "aliases")
-            aliases = tuple(str(a).strip() for a in alias_list if str(a).strip())
+            if len(alias_list) > MAX_ALIASES:
+                raise entry.error(f"aliases lists {len(alias_list)} aliases; at most "
+                                  f"{MAX_ALIASES}", "aliases")
+            written = [_one_line(alias_list, index, "an alias", f"aliases[{index}]")
+                       for index in range(len(alias_list))]
+            own = {name_key(name)}
+            kept = []
+            for alias in written:  # one repeating this person's name or alias is dropped
+                if name_key(alias) not in own:
+                    own.add(name_key(alias))
+                    kept.append(alias)
+            aliases = tuple(kept)
         for label in (name, *aliases):
-            folded = label.casefold()
+            folded = name_key(label)
             if folded in seen:
                 raise entry.error(f"{label!r} already names {people[seen[folded]].name}; "
                                   "a name or alias can belong to one person only", "name")
             seen[folded] = len(people)
-        email = entry.get("email")
-        people.append(Person(name=name, team=team, email=str(email) if email else None,
-                             aliases=aliases))
+        email = (_one_line(entry, "email", "an e-mail address")
+                 if entry.get("email") is not None else None)
+        people.append(Person(name=name, team=team, email=email, aliases=aliases))
     return tuple(people)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -32,13 +31,6 @@ PEOPLE_YAML = textwrap.dedent("""\
         team: sales
         aliases: ["2003"]
     """)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _yaml_cache_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The YAML parse cache (yamlcache) in a folder of this test run, not the user's; child
-    processes started by tests inherit it."""
-    os.environ["SMARKETING_CACHE_DIR"] = str(tmp_path_factory.mktemp("yaml-cache"))
 
 
 @pytest.fixture

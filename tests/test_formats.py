@@ -221,3 +221,52 @@ def test_counted_puts_the_noun_in_the_form_that_goes_with_the_count():
     assert counted(1, "action item") == "1 action item"
     assert counted(1234, "lead") == "1\u00a0234 leads"  # Norwegian grouping
     assert counted(2, "person", "people") == "2 people"
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    # From 10^15 on, three significant digits (Decimal's default 28-digit context used to
+    # raise InvalidOperation on 1e308 when it was rounded to one decimal).
+    (1e308, None, "1e+308"),
+    (1e308, "money", "1e+308\u00a0NOK"),
+    (-1.5e20, "hours", "-1,5e+20\u00a0h"),
+    (10**15, "count", "1e+15"),
+    (1.2345e17, "days", "1,23e+17\u00a0d"),
+    (1e308, "share", "1e+310\u00a0%"),
+    # One below the limit is still written out in full.
+    (999_999_999_999_999, "count", "999\u00a0999\u00a0999\u00a0999\u00a0999"),
+])
+def test_huge_numbers_are_written_short_not_as_a_traceback(value, unit, expected):
+    assert format_value(value, unit) == expected
+
+
+def test_json_text_refuses_infinity_and_nan_naming_where():
+    from smarketing_tui.errors import UserError
+    from smarketing_tui.reportformat import json_text
+
+    assert json_text({"a": [1, 2.5, None]}) == '{"a": [1, 2.5, null]}'
+    with pytest.raises(UserError) as error:
+        json_text({"lines": [{"value": 1}, {"value": float("inf")}]}, indent=2)
+    assert str(error.value) == ("cannot write JSON: lines[1].value is not a finite number "
+                                "(infinity or NaN in the store?); JSON has no such number")
+    with pytest.raises(UserError, match="^cannot write JSON: the value is not a finite number"):
+        json_text(float("nan"))
+
+
+def test_metrics_json_with_an_infinite_amount_in_the_store_is_one_line_exit_2(workspace):
+    from click.testing import CliRunner
+    from scorecard_data import lead
+
+    from smarketing_tui.cli import cli
+    from smarketing_tui.store import open_store
+
+    db = open_store(workspace.db_path, workspace.settings())
+    # An amount stored as infinity (an old import of a 400-digit number) on a lead won in Nov.
+    lead(db.conn, created_at="2026-11-02T09:00:00Z", won_at="2026-11-10T09:00:00Z",
+         amount=float("inf"))
+    db.close()
+    result = CliRunner().invoke(cli, ["-w", str(workspace.root), "metrics", "won_amount",
+                                      "--period", "2026-11", "--format", "json"],
+                                env={"SMARKETING_NOW": "2026-12-01T12:00:00Z"})
+    assert (result.exit_code, result.output) == (2, (
+        "Error: cannot write JSON: metrics[0].value is not a finite number (infinity or NaN in "
+        "the store?); JSON has no such number\n"))

@@ -121,6 +121,12 @@ def test_a_mapping_on_top_of_a_preset(tmp_path, monkeypatch):
      "map.yaml:2:10: decimal 'comma' must be \",\", \".\" or auto"),
     ("- a\n- b\n",
      "map.yaml:1:1: a mapping file must be a YAML mapping of keys such as kind:, fields:"),
+    ("external_id: ID\nconstants:\n  amount: .inf\n",
+     "map.yaml:3:11: amount must be a finite number with at most 15 digits before the decimal "
+     "point"),
+    ("external_id: ID\nconstants:\n  amount: 100000000000000000000\n",
+     "map.yaml:3:11: amount must be a finite number with at most 15 digits before the decimal "
+     "point"),
 ])
 def test_bad_mappings_point_at_file_line_column(tmp_path, monkeypatch, text, message):
     monkeypatch.chdir(tmp_path)

@@ -374,7 +374,7 @@ def test_bad_metric_names_params_and_dimensions(conn):
                                        "metrics: mqls, acceptance_rate, first_contact_within")
     with pytest.raises(UserError) as error:
         engine.compute("min_touches_met", NOVEMBER, AFTER, {"k": 0})
-    assert str(error.value) == "min_touches_met.k must be a whole number of 1 or more (got 0)"
+    assert str(error.value) == "min_touches_met.k must be a whole number from 1 to 100 000 (got 0)"
     with pytest.raises(UserError) as error:
         engine.compute("first_contact_within", NOVEMBER, AFTER, {"hour": 4})
     assert str(error.value) == ("metric first_contact_within has no parameter 'hour' (did you "

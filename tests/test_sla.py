@@ -226,3 +226,55 @@ def test_exclude_on_a_metric_that_counts_no_leads_is_an_error(tmp_path):
         "target: 120", "target: 0.3\n    exclude:\n      - source: [ads]")
     message = error_of(write(tmp_path, text))
     assert "metric win_rate counts no leads, so exclude has nothing to leave out" in message
+
+
+def test_a_custom_metric_time_limit_is_ten_seconds_or_its_own_within_1_to_300(tmp_path):
+    def custom(extra: str) -> Path:
+        return write(tmp_path, "metrics:\n  demo:\n    sql: SELECT 1\n" + extra
+                     + GOOD_COMMITMENT)
+
+    assert load_sla(custom("")).custom_metrics["demo"].time_limit == 10
+    assert load_sla(custom("    time_limit: 30\n")).custom_metrics["demo"].time_limit == 30
+    expected = "expected the query's time limit in seconds: a number from 1 to 300"
+    for value, problem in ((".inf", "time_limit is .inf, not a finite number"),
+                           (".nan", "time_limit is .nan, not a finite number"),
+                           ("0", "time_limit 0 is out of range"),
+                           ("301", "time_limit 301 is out of range"),
+                           ("'10 s'", "time_limit is not a number (got '10 s')")):
+        path = custom(f"    time_limit: {value}\n")
+        assert error_of(path) == f"{path}:4:17: {problem}; {expected}"
+
+
+@pytest.mark.parametrize("old, new, where, message", [
+    ("target: 120", "target: .inf", (8, 13),
+     "target must be a finite number with at most 15 digits before the decimal point"),
+    ("target: 120", "target: 10000000000000000", (8, 13),
+     "target must be a finite number with at most 15 digits before the decimal point"),
+    ("metric: mqls", "metric: first_contact_within\n    params: {hours: .nan}", (6, 13),
+     "first_contact_within.hours must be a number above 0, at most 100 000 (got nan)"),
+    ("metric: mqls", "metric: min_touches_met\n    params: {k: 100000000000000000000000}",
+     (6, 13), "min_touches_met.k must be a whole number from 1 to 100 000 (got "
+              "100000000000000000000000)"),
+])
+def test_numbers_in_commitments_are_finite_and_bounded(tmp_path, old, new, where, message):
+    assert old in GOOD_COMMITMENT
+    path = write(tmp_path, GOOD_COMMITMENT.replace(old, new))
+    assert error_of(path) == f"{path}:{where[0]}:{where[1]}: {message}"
+
+
+def test_an_sla_that_is_not_a_mapping_is_an_error_where_it_starts(tmp_path):
+    path = write(tmp_path, "- commitments: []\n")
+    assert error_of(path) == (f"{path}:1:1: the SLA must be a mapping with lead_definition, "
+                              "metrics and commitments (got a list)")
+
+
+def test_a_description_is_one_line_and_the_lists_are_bounded(tmp_path):
+    path = write(tmp_path, GOOD_COMMITMENT.replace("At least 120 MQLs a month",
+                                                   '"At least\\r120 MQLs"'))
+    assert error_of(path) == f"{path}:4:18: description must be one line of plain words"
+    one = GOOD_COMMITMENT.split("\n", 1)[1]
+    many = "commitments:\n" + "".join(one.replace("id: mql_volume", f"id: c{n}")
+                                      for n in range(101))
+    path = write(tmp_path, many)
+    assert error_of(path) == (f"{path}:2:3: commitments lists 101 commitments; an SLA may have "
+                              "at most 100")

@@ -7,7 +7,6 @@ inside the functions so the CLI starts fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
@@ -291,6 +290,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
     """The decision log: decisions across all meetings with their meeting, section and the
     numbers on screen when they were taken."""
     from smarketing_tui import outputs, records
+    from smarketing_tui.reportformat import json_text
     from smarketing_tui.minutes import context_pairs
     from smarketing_tui.timeutil import format_date, to_local
 
@@ -330,7 +330,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
              "context_json"],
             ([e.decision.id, meeting_date(e).isoformat(), e.decision.meeting_id, e.meeting_title,
               e.decision.section_title, e.decision.text, e.decision.issue_id, numbers(e),
-              json.dumps(e.decision.context, ensure_ascii=False, sort_keys=True)
+              json_text(e.decision.context, sort_keys=True)
               if e.decision.context else None] for e in entries))
         outputs.emit(text, output, "decisions.csv", state.workspace())
         return

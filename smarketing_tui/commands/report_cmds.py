@@ -158,9 +158,9 @@ def scorecard(state, period_text, as_of_text, fmt, sla_path, output, fail_on_red
 
 
 def _json_text(data) -> str:
-    import json
+    from smarketing_tui.reportformat import json_text
 
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data, indent=2) + "\n"
 
 
 def _period_text(period, as_of, settings) -> str:
@@ -307,7 +307,7 @@ def _scorecard_table(card, settings) -> None:
 
 
 def _scorecard_csv(card, settings) -> str:
-    import json
+    from smarketing_tui.reportformat import json_text
 
     from smarketing_tui.outputs import csv_text
 
@@ -321,10 +321,10 @@ def _scorecard_csv(card, settings) -> str:
                      str(period["running"]).lower(), line["comparison"], line["target"],
                      line["amber"], line["unit"], line["actual"], line["status"],
                      line["pace"]["text"] if line["pace"] else "", line["red_streak"],
-                     trend, json.dumps(line["counts"], ensure_ascii=False),
+                     trend, json_text(line["counts"]),
                      week["label"] if week else "",
                      None if not week else week["actual"],
-                     json.dumps(line["excluded"], ensure_ascii=False)])
+                     json_text(line["excluded"])])
     return csv_text(["id", "team", "description", "metric", "period", "start", "end", "running",
                      "comparison", "target", "amber", "unit", "actual", "status", "pace",
                      "red_streak", "trend", "counts", "week", "week_actual", "excluded"], rows)
@@ -409,7 +409,7 @@ def _params_text(params: dict) -> str:
 
 
 def _metrics_csv(results) -> str:
-    import json
+    from smarketing_tui.reportformat import json_text
 
     from smarketing_tui.outputs import csv_text
 
@@ -421,7 +421,7 @@ def _metrics_csv(results) -> str:
         for index, (key, value, counts) in enumerate(rows):
             lines.append([result.metric, _params_text(result.params), result.by or "",
                           "(total)" if index == 0 else key, value, result.unit,
-                          json.dumps(counts, ensure_ascii=False)])
+                          json_text(counts)])
     return csv_text(["metric", "params", "by", "group", "value", "unit", "counts"], lines)
 
 

@@ -7,6 +7,7 @@ See the README section "Importing exports" for the format with an example.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -157,8 +158,11 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
             if spec.type == "choice" and str(value) not in spec.choices:
                 raise raw_constants.error(f"{value!r} is not a valid {name}, expected one of: "
                                           + ", ".join(spec.choices), name)
-            if spec.type == "number" and not isinstance(value, (int, float)):
-                raise raw_constants.error(f"{name} must be a number", name)
+            if spec.type == "number" and (
+                    isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not math.isfinite(value) or abs(value) >= 1e15):
+                raise raw_constants.error(f"{name} must be a finite number with at most 15 "
+                                          "digits before the decimal point", name)
             if isinstance(data.get("fields"), YamlDict) and name in data["fields"]:
                 raise raw_constants.error(f"{name} is both a constant and read from a column "
                                           "(under fields:); keep one", name, value=False)

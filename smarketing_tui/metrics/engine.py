@@ -401,7 +401,8 @@ class MetricsEngine:
     def _custom(self, metric: CustomMetric, period: Period, as_of: datetime) -> MetricResult:
         window = self.window(period, as_of)
         params = {"start": window.start, "end": window.cut, "as_of": window.as_of}
-        row, columns = run_readonly(self.conn, metric.sql, params, f"custom metric {metric.name}")
+        row, columns = run_readonly(self.conn, metric.sql, params, f"custom metric {metric.name}",
+                                    metric.time_limit)
         value, counts = None, {}
         if row is not None:
             names = [c.lower() for c in columns]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
+from smarketing_tui.customsql import DEFAULT_TIME_LIMIT
 from smarketing_tui.errors import UserError
 from smarketing_tui.periods import Period
 from smarketing_tui.yamlfile import suggest
@@ -226,10 +227,20 @@ class CustomMetric:
     unit: str = "count"
     description: str = ""
     additive: bool = False
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds, see customsql.run_readonly
 
 
 def known_metric_names(custom: dict[str, CustomMetric] | None = None) -> list[str]:
     return [*CATALOGUE, *(custom or {})]
+
+
+MAX_PARAMETER = 100_000  # hours (over 11 years), touches, ...: beyond it a parameter is a slip
+                         # (the messages below say it as 100 000)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 30 else text[:30] + "…"
 
 
 def check_params(name: str, raw: dict | None) -> dict[str, Any]:
@@ -254,12 +265,15 @@ def check_params(name: str, raw: dict | None) -> dict[str, Any]:
                                  f" (got {value!r})")
             value = str(value)
         elif param.kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name}.{param.name} must be a whole number of 1 or more "
-                                 f"(got {value!r})")
+            if (isinstance(value, bool) or not isinstance(value, int)
+                    or not 1 <= value <= MAX_PARAMETER):
+                raise ValueError(f"{name}.{param.name} must be a whole number from 1 to "
+                                 f"100 000 (got {_shown(value)})")
         else:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"{name}.{param.name} must be a number above 0 (got {value!r})")
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not 0 < value <= MAX_PARAMETER):  # also refuses NaN and infinity
+                raise ValueError(f"{name}.{param.name} must be a number above 0, at most "
+                                 f"100 000 (got {_shown(value)})")
         result[param.name] = value
     return result
 

@@ -8,12 +8,12 @@ original text back.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from smarketing_tui import records
 from smarketing_tui.minutes import SCHEMA, Minutes, ReviewedAction, SectionMinutes
 from smarketing_tui.minutes_render import clean
+from smarketing_tui.reportformat import json_text
 
 
 def minutes_document(minutes: Minutes) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def render_json(minutes: Minutes) -> str:
 
 def dumps(value: Any) -> str:
     """Pretty JSON with ``<``, ``>`` and ``&`` escaped (they only occur inside strings)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    text = json_text(value, indent=2)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
