@@ -43,7 +43,8 @@ def test_every_form_of_a_field(tmp_path, monkeypatch):
         """)
     mapping = load_mapping("map.yaml", "leads")
     assert (mapping.kind, mapping.source_label, mapping.timezone, mapping.date_format,
-            mapping.decimal) == ("leads", "Webinar tool", "America/New_York", "month-first", ",")
+            mapping.decimal) == ("leads", "Webinar tool", "America/New_York",
+                                 "%m/%d/%Y %I:%M %p", ",")  # the pattern itself, not a family
     fields = mapping.fields
     assert fields["external_id"].columns == ("ID",) and fields["external_id"].prefix == "web-"
     assert fields["name"].columns == ("Fornavn", "Etternavn")
@@ -106,7 +107,11 @@ def test_a_mapping_on_top_of_a_preset(tmp_path, monkeypatch):
      "Europe/Oslo or America/New_York"),
     ("date_format: dd-mm\nexternal_id: ID\n",
      "map.yaml:1:14: unknown date_format 'dd-mm', expected one of: auto, iso, day-first, "
-     "month-first (or a pattern such as %d.%m.%Y %H:%M)"),
+     "month-first or a strptime pattern such as %d.%m.%Y %H:%M or %d %b, %Y %H:%M:%S"),
+    ("date_format: \"%d.%m.%Y %H:%m\"\nexternal_id: ID\n",  # %m twice: %M is the minute
+     "map.yaml:1:14: the pattern '%d.%m.%Y %H:%m' has %m more than once, expected one of: "
+     "auto, iso, day-first, month-first or a strptime pattern such as %d.%m.%Y %H:%M or "
+     "%d %b, %Y %H:%M:%S"),
     ("external_id: ID\nfields:\n  created_at: {column: Dato, fromat: day-first}\n",
      "map.yaml:3:30: unknown key 'fromat' in field created_at; expected one of: column, "
      "also_named, join, date_format, decimal, values, default, prefix, optional, required"),
