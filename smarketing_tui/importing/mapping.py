@@ -14,7 +14,7 @@ from typing import Any
 
 from smarketing_tui.errors import InputError, UserError
 from smarketing_tui.importing.fields import FIELDS, KINDS, MAPPING_REQUIRED, STAGES
-from smarketing_tui.importing.values import DATE_FAMILIES, normalise_date_format
+from smarketing_tui.importing.values import DATE_FAMILIES, MAX_NUMBER, normalise_date_format
 from smarketing_tui.timeutil import zone
 from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)
@@ -159,8 +159,11 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
             if spec.type == "choice" and str(value) not in spec.choices:
                 raise raw_constants.error(f"{value!r} is not a valid {name}, expected one of: "
                                           + ", ".join(spec.choices), name)
-            if spec.type == "number" and not isinstance(value, (int, float)):
-                raise raw_constants.error(f"{name} must be a number", name)
+            if spec.type == "number" and (not isinstance(value, (int, float))
+                                          or isinstance(value, bool)
+                                          or not -MAX_NUMBER < value < MAX_NUMBER):
+                raise raw_constants.error(f"{name} must be a number smaller than "
+                                          "1 000 000 000 000 000 in size", name)
             if isinstance(data.get("fields"), YamlDict) and name in data["fields"]:
                 raise raw_constants.error(f"{name} is both a constant and read from a column "
                                           "(under fields:); keep one", name, value=False)
