@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from smarketing_tui.errors import UserError
+from smarketing_tui.businesshours import check_holiday_country
 from smarketing_tui.workspace import Workspace, load_settings
 from smarketing_tui.yamlfile import load_yaml
 
@@ -38,7 +39,8 @@ def check_workspace(workspace: Workspace) -> list[tuple[Path, str]]:
     """Validate settings and agendas; returns (file, one-line message) per bad file."""
     problems: list[tuple[Path, str]] = []
     try:
-        load_settings(workspace.settings_path)
+        settings = load_settings(workspace.settings_path)
+        check_holiday_country(settings.business_hours)  # not at load: it imports holidays
     except UserError as error:
         problems.append((workspace.settings_path, str(error)))
     for path in sorted(workspace.agendas_dir.glob("*.y*ml")):
