@@ -531,3 +531,50 @@ def test_a_campaign_may_end_in_the_future(workspace, here, db, monkeypatch):
     # Planned dates are not news; the negative spend is.
     assert result.stderr.splitlines() == [
         "c.csv: warning: 1 row with a negative amount (line 2; column 'spend'; first '-100')"]
+
+
+POTENTIALS_MAP = """\
+    date_format: "%d %b, %Y %H:%M:%S"
+    external_id: POTENTIALID
+    fields:
+      created_at: Created Time
+      won_at:
+        column: Closing Date
+        date_format: "%d %b, %Y"
+        when: {column: Stage, equals: Closed Won}
+      lost_at:
+        column: Closing Date
+        date_format: "%d %b, %Y"
+        when: {column: Stage, equals: [Closed Lost, Closed Lost to Competition]}
+      owner: {column: Potential Owner, when: {column: Stage, equals: Closed Won}}
+    """
+
+
+def test_a_field_read_only_when_another_column_has_a_given_value(workspace, here, db):
+    (here / "pot.yaml").write_text(textwrap.dedent(POTENTIALS_MAP), encoding="utf-8")
+    # One column (Closing Date) feeds two fields; which one depends on the Stage. A closing
+    # date that does not fit its pattern is not read (nor reported) where Stage says no.
+    name = csv_file(here, "pot.csv", """\
+        p1,"15 Apr, 2021 00:03:00","03 May, 2021",closed won,Ola Hansen
+        p2,"16 Apr, 2021 09:30:00","04 May, 2021",Closed Lost to Competition,Ola Hansen
+        p3,"17 Apr, 2021 10:00:00",some day,Negotiation/Review,Ola Hansen
+        """, header="POTENTIALID,Created Time,Closing Date,Stage,Potential Owner\n")
+    result = smarketing(workspace, "import", "leads", name, "--mapping", "pot.yaml")
+    assert result.exit_code == 0, result.output
+    # 3 May 2021 is local midnight in Oslo (CEST, UTC+2): 2 May 22:00 UTC.
+    assert table(db, "SELECT external_id, won_at, lost_at, owner FROM leads "
+                     "ORDER BY external_id") == [
+        ("p1", "2021-05-02T22:00:00Z", None, "Ola Hansen"),
+        ("p2", None, "2021-05-03T22:00:00Z", None),
+        ("p3", None, None, None)]
+
+
+def test_a_when_column_missing_from_the_file_points_at_the_mapping(workspace, here):
+    (here / "pot.yaml").write_text(textwrap.dedent(POTENTIALS_MAP), encoding="utf-8")
+    name = csv_file(here, "pot.csv", 'p1,"15 Apr, 2021 00:03:00",,Ola Hansen\n',
+                    header="POTENTIALID,Created Time,Closing Date,Potential Owner\n")
+    result = smarketing(workspace, "import", "leads", name, "--mapping", "pot.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: pot.yaml:6:5: column 'Stage' (when of won_at) is not in pot.csv; its columns "
+        "are: POTENTIALID, Created Time, Closing Date, Potential Owner\n")

@@ -114,7 +114,8 @@ def test_a_mapping_on_top_of_a_preset(tmp_path, monkeypatch):
      "%d %b, %Y %H:%M:%S"),
     ("external_id: ID\nfields:\n  created_at: {column: Dato, fromat: day-first}\n",
      "map.yaml:3:30: unknown key 'fromat' in field created_at; expected one of: column, "
-     "also_named, join, date_format, decimal, values, default, prefix, optional, required"),
+     "also_named, join, date_format, decimal, values, default, prefix, optional, required, "
+     "when"),
     ("external_id: ID\nfields:\n  stage: Status\nstage_implies:\n  won: won_date\n",
      "map.yaml:5:8: 'won_date' is not a timestamp field of leads (did you mean 'won_at'?), "
      "expected one of: created_at, mql_at, assigned_at, accepted_at, rejected_at, "
@@ -219,3 +220,34 @@ def test_date_format_patterns_at_file_and_field_level(tmp_path, monkeypatch):
     assert mapping.date_format == "%d %b, %Y %H:%M:%S"
     assert mapping.fields["won_at"].date_format == "%d.%m.%Y"
     assert mapping.fields["created_at"].date_format is None   # the file's pattern
+
+
+def test_when_reads_a_field_only_on_rows_where_a_column_has_a_value(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, """\
+        external_id: ID
+        fields:
+          won_at: {column: Closing Date, when: {column: Stage, equals: Closed Won}}
+          lost_at: {column: Closing Date, when: {column: Stage, equals: [Lost, "No"]}}
+        """)
+    fields = load_mapping("map.yaml", "leads").fields
+    assert fields["won_at"].when == ("Stage", frozenset({"closed won"}))
+    # YAML reads "No" unquoted as false; quoted it is the text. Both mean cell texts.
+    assert fields["lost_at"].when == ("Stage", frozenset({"lost", "no"}))
+
+
+@pytest.mark.parametrize("when, message", [
+    # Line 3 is `  won_at: {column: Won, when: ...}`: the condition starts in column 31.
+    ("{column: Stage}", "map.yaml:3:31: when needs column: and equals: (such as when: "
+                        "{column: Stage, equals: Closed Won})"),
+    ("{column: [A, B], equals: x}", "map.yaml:3:40: when's column must be one column name "
+                                    "(such as when: {column: Stage, equals: Closed Won})"),
+    ("{column: Stage, equals: x, is: y}", "map.yaml:3:58: unknown key 'is' in when of field "
+                                          "won_at; expected one of: column, equals"),
+])
+def test_bad_when(tmp_path, monkeypatch, when, message):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, f"external_id: ID\nfields:\n  won_at: {{column: Won, when: {when}}}\n")
+    with pytest.raises(UserError) as caught:
+        load_mapping("map.yaml", "leads")
+    assert str(caught.value) == message

@@ -25,7 +25,7 @@ _TOP_KEYS = ("kind", "source_label", "description", "signature", "timezone", "da
              "decimal", "external_id", "fields", "constants", "stage_implies", "implied_from",
              "stop_at_blank_line")
 _FIELD_KEYS = ("column", "also_named", "join", "date_format", "decimal", "values", "default",
-               "prefix", "optional", "required")
+               "prefix", "optional", "required", "when")
 _TIMESTAMP_FIELDS = {name for kind in FIELDS.values() for name, f in kind.items()
                      if f.type == "timestamp"}
 
@@ -49,6 +49,8 @@ class FieldSpec:
     optional: bool = False
     required: bool = False
     derived: bool = False                      # currency read from the money field's column
+    when: tuple[str, frozenset[str]] | None = None  # (column, casefolded texts): read the
+                                                    # value only on rows where it holds one
     where: tuple[str, int, int] = ("?", 0, 0)  # mapping file, line, column
 
     def error(self, message: str) -> InputError:
@@ -310,6 +312,8 @@ def _field_spec(name: str, raw: Any, parent: YamlDict, key: str, kind: str,
             changes[flag] = raw[flag]
     if "default" in raw:
         changes["default"] = raw["default"]
+    if "when" in raw:
+        changes["when"] = _when(raw, name)
     if raw.get("values") is not None:
         table = require_mapping(raw["values"], raw, "values", "values")
         values: dict[str, str | None] = {}
@@ -327,6 +331,24 @@ def _field_spec(name: str, raw: Any, parent: YamlDict, key: str, kind: str,
                 values[text] = target
         changes["values"] = values
     return replace(spec, **changes)
+
+
+def _when(raw: YamlDict, name: str) -> tuple[str, frozenset[str]]:
+    """``when: {column: Stage, equals: Closed Won}`` (or ``equals: [Closed Won, Won]``)."""
+    example = "such as when: {column: Stage, equals: Closed Won}"
+    condition = require_mapping(raw["when"], raw, "when", f"{name}.when")
+    check_keys(condition, ("column", "equals"), f"when of field {name}")
+    if "column" not in condition or "equals" not in condition:
+        raise condition.error(f"when needs column: and equals: ({example})")
+    column = condition["column"]
+    if not isinstance(column, (str, int)) or isinstance(column, bool) or not str(column).strip():
+        raise condition.error(f"when's column must be one column name ({example})", "column")
+    equals = condition["equals"]
+    items = list(equals) if isinstance(equals, YamlList) else [equals]
+    if not items or any(item is None or isinstance(item, (YamlDict, YamlList)) for item in items):
+        raise condition.error(f"when's equals must be a cell text or a list of them ({example})",
+                              "equals")
+    return str(column), frozenset(text for item in items for text in _key_texts(item))
 
 
 def _key_texts(key: Any) -> tuple[str, ...]:

@@ -278,6 +278,26 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
 
             def check(row: list[str], index=index, cell=cell) -> Any:
                 return cell(row[index])
+        if spec.when is not None:
+            when_column, wanted = spec.when
+            when_index = _find_column(header, FieldSpec(field=name, columns=(when_column,)),
+                                      when_column)
+            if when_index is None:
+                if spec.optional:
+                    missing.extend([when_column] if when_column not in missing else [])
+                    labels.pop(name, None)
+                    continue
+                raise spec.error(f"column {when_column!r} (when of {name}) is not in {label}"
+                                 f"{suggest(when_column, header)}; its columns are: "
+                                 + ", ".join(header))
+            slot_when = f"w{len(parts)}"
+            namespace[slot_when] = wanted
+            nothing = "(None, None)" if known.type == "person" else "None"
+            code = (f"({code} if row[{when_index}].strip().casefold() in {slot_when} "
+                    f"else {nothing})")
+
+            def check(row: list[str], inner=check, index=when_index, wanted=wanted) -> Any:
+                return inner(row) if row[index].strip().casefold() in wanted else None
         if known.type == "person":
             outputs = [Output(name, column_label), Output(f"{name}_id", column_label)]
             code = f"*{code}"
