@@ -501,6 +501,11 @@ _CURRENCY_AFTER = re.compile(rf"\s*({_CODES})$", re.IGNORECASE)
 _MULTIPLIER = re.compile(r"\s*(k|m|b|mill\.?|mrd\.?)$", re.IGNORECASE)
 _MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mill": 1_000_000, "b": 1_000_000_000,
                 "mrd": 1_000_000_000}
+_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
+# Both marks present, or spaces between thousands: never ambiguous, read in one step.
+_US_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")                  # 22,700.00
+_EU_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+")                  # 1.234,50
+_NO_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?")  # 1 234,50
 _GROUPED = {",": re.compile(r"-?\d{1,3}(?:,\d{3})+"), ".": re.compile(r"-?\d{1,3}(?:\.\d{3})+")}
 _SPACE_GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SPACE_CHARS}]\d{{3}})+(?:[.,]\d+)?")
 
@@ -521,6 +526,8 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
     if decimal not in ("auto", ",", "."):
         raise ValueError(f"decimal must be ',', '.' or 'auto', not {decimal!r}")
 
+    seen: dict[str, float | None] = {}   # cell text -> value, for the slow forms
+
     def parse(text: str) -> float | None:
         if not text:
             return None
@@ -529,7 +536,12 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
             if not -MAX_NUMBER < value < MAX_NUMBER:
                 raise BadValue(f"{_shown(text)} is too large to store", _OUT_OF_RANGE)
         else:
-            value = _slow_number(text, decimal)
+            try:
+                value = seen[text]
+            except KeyError:
+                value = _slow_number(text, decimal)
+                if len(seen) < 100_000:
+                    seen[text] = value
             if value is None:
                 return None
         if value < 0 and note is not None:
@@ -563,47 +575,47 @@ def currency_parser() -> Callable[[str], str | None]:
 
 def _split_money(text: str) -> tuple[str, bool, str | None, int]:
     """(the number's text, negative, ISO currency or None, multiplier) of a money cell."""
-    body, negative, currency = text, False, None
-
-    def sign(body: str) -> str:
-        nonlocal negative
+    if text[0].isdigit() and text[-1].isdigit():
+        return text, False, None, 1   # "1 234,50", "22,700.00": nothing around the number
+    body, negative, currency, multiplier = text, False, None, 1
+    for _ in range(2):   # a sign outside and inside a currency: "-$5", "$(5)", "($5)"
         if body[:1] in "-\u2212" or (body[:1] == "(" and body[-1:] == ")"):
             if negative:
                 raise BadValue(f"{text!r} is not a number", NUMBER_EXPECTED)
             negative = True
-            body = body[1:-1] if body[0] == "(" else body[1:]
+            body = (body[1:-1] if body[0] == "(" else body[1:]).strip()
         elif body[:1] == "+":
-            body = body[1:]
-        return body.strip()
-
-    def code(found: re.Match | None) -> None:
-        nonlocal currency
+            body = body[1:].strip()
+        if body[:1].isdigit() or currency is not None:
+            break
+        sign = _SIGNS.get(body[:1])
+        if sign is not None:   # "$22,700.00": no regex needed
+            currency, body = sign, body[1:].lstrip()
+            continue
+        found = _CURRENCY_BEFORE.match(body)
+        if found is None:
+            break
+        currency = _CURRENCY_WORDS[found[1].casefold()]
+        body = body[found.end():]
+    for _ in range(3):   # after the number: "NOK", ",-", "K" in any sensible order
+        if not body or body[-1].isdigit():
+            break
+        if body.endswith(",-"):   # "1 234,-": whole kroner
+            body = body[:-2]
+            continue
+        found = _CURRENCY_AFTER.search(body)
         if found is not None:
             iso = _CURRENCY_WORDS[found[1].casefold()]
             if currency is not None and iso != currency:
                 raise BadValue(f"{text!r} names two currencies", NUMBER_EXPECTED)
-            currency = iso
-
-    body = sign(body)
-    found = _CURRENCY_BEFORE.match(body)
-    code(found)
-    if found is not None:
-        body = sign(body[found.end():])
-    found = _CURRENCY_AFTER.search(body)
-    code(found)
-    if found is not None:
-        body = body[:found.start()]
-    if body.endswith(",-"):   # "1 234,-": whole kroner
-        body = body[:-2]
-        found = _CURRENCY_AFTER.search(body)  # "kr 1 234,- NOK" is silly but harmless
-        code(found)
-        if found is not None:
+            currency, body = iso, body[:found.start()]
+            continue
+        found = _MULTIPLIER.search(body)
+        if found is not None and multiplier == 1 and body[:found.start()][-1:].isdigit():
+            multiplier = _MULTIPLIERS[found[1].lower().rstrip(".")]
             body = body[:found.start()]
-    multiplier = 1
-    found = _MULTIPLIER.search(body)
-    if found is not None and body[:found.start()][-1:].isdigit():
-        multiplier = _MULTIPLIERS[found[1].lower().rstrip(".")]
-        body = body[:found.start()]
+            continue
+        break
     return body.strip(), negative, currency, multiplier
 
 
@@ -612,6 +624,18 @@ def _slow_number(text: str, decimal: str) -> float | None:
     if not stripped:
         return None
     body, negative, _currency, multiplier = _split_money(stripped)
+    if multiplier == 1:
+        value = None
+        if _US_GROUPED.fullmatch(body):
+            value = float(body.replace(",", ""))
+        elif _EU_GROUPED.fullmatch(body):
+            value = float(body.replace(".", "").replace(",", "."))
+        elif _NO_GROUPED.fullmatch(body):
+            value = float(body.translate(_SPACES).replace(",", "."))
+        if value is not None:
+            if not value < MAX_NUMBER:
+                raise BadValue(f"{_shown(stripped)} is too large to store", _OUT_OF_RANGE)
+            return -value if negative else value
     body = body.replace("\u2212", "-")
     if any(c in body for c in _SPACE_CHARS) and not _SPACE_GROUPED.fullmatch(body.lstrip("-")):
         raise BadValue(f"{stripped!r} is not a number", NUMBER_EXPECTED)
