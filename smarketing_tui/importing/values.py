@@ -579,7 +579,7 @@ def _split_money(text: str) -> tuple[str, bool, str | None, int]:
         return text, False, None, 1   # "1 234,50", "22,700.00": nothing around the number
     body, negative, currency, multiplier = text, False, None, 1
     for _ in range(2):   # a sign outside and inside a currency: "-$5", "$(5)", "($5)"
-        if body[:1] in "-\u2212" or (body[:1] == "(" and body[-1:] == ")"):
+        if body.startswith(("-", "\u2212")) or (body[:1] == "(" and body[-1:] == ")"):
             if negative:
                 raise BadValue(f"{text!r} is not a number", NUMBER_EXPECTED)
             negative = True
