@@ -560,6 +560,11 @@ def currency_parser() -> Callable[[str], str | None]:
         stripped = text.strip()
         if not stripped:
             return None
+        first = stripped[0]
+        if first in _SIGNS:          # "$22,700.00": the common case, without splitting it
+            return _SIGNS[first]
+        if first.isdigit() and stripped[-1].isdigit():
+            return None              # "22700", "1 234,50": no currency in it
         word = _CURRENCY_WORDS.get(stripped.casefold())
         if word is not None:
             return word
