@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from functools import lru_cache
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -203,43 +204,45 @@ _EXAMPLE = {"d": "29", "m": "11", "Y": "2026", "y": "26", "b": "Nov", "B": "Nove
 class _Pattern:
     """A strptime pattern compiled once into a regex."""
 
-    __slots__ = ("regex", "expected", "twelve_hour")
+    __slots__ = ("regex", "expected", "twelve_hour", "_at")
 
     def __init__(self, regex: re.Pattern, expected: str, twelve_hour: bool) -> None:
         self.regex, self.expected, self.twelve_hour = regex, expected, twelve_hour
+        # Group positions in m.groups(), looked up once (by name would cost per cell).
+        self._at = itemgetter(*(regex.groupindex[name] - 1 for name in
+                                ("Y", "y", "m", "b", "d", "H", "I", "M", "S", "p", "z", "Z")))
 
     def match(self, text: str) -> _Parts | None:
         m = self.regex.fullmatch(text)
         if m is None:
             return None
-        get = m.group
-        if get("Y") is not None:
-            year = int(get("Y"))
-        else:
-            year = 2000 + int(get("y"))
-        month = int(get("m")) if get("m") is not None else MONTHS[get("b").lower()]
-        hour_text = get("I") if self.twelve_hour else get("H")
+        groups = m.groups()
+        (year4, year2, month_number, month_name, day, hour24, hour12, minute, second,
+         meridiem, offset_text, zone_name) = self._at(groups)
+        year = int(year4) if year4 is not None else 2000 + int(year2)
+        month = int(month_number) if month_number is not None else MONTHS[month_name.lower()]
+        hour_text = hour12 if self.twelve_hour else hour24
         has_time = hour_text is not None
-        hour = int(hour_text or 0)
+        hour = int(hour_text) if has_time else 0
         hour_end = -1
         if self.twelve_hour and has_time:
             if not 1 <= hour <= 12:
                 hour = 99  # reported as an impossible time
-            elif get("p").lower() == "a":
+            elif meridiem.lower() == "a":
                 hour = 0 if hour == 12 else hour
             else:
                 hour = 12 if hour == 12 else hour + 12
         elif has_time:
             hour_end = m.end("H")
         offset = None
-        zone_text = get("z") or get("Z")
+        zone_text = offset_text or zone_name
         if zone_text:
             offset = 0
             if zone_text[0] in "+-":
                 digits = zone_text[1:].replace(":", "")
                 minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
                 offset = -minutes if zone_text[0] == "-" else minutes
-        return _Parts(year, month, int(get("d")), hour, int(get("M") or 0), int(get("S") or 0),
+        return _Parts(year, month, int(day), hour, int(minute or 0), int(second or 0),
                       offset, has_time, hour_end)
 
 
@@ -323,7 +326,7 @@ def compile_date_pattern(pattern: str) -> _Pattern:
     if optional_from is not None:
         parts.append(")?")
     source = "".join(parts)
-    for name in ("Y", "y", "m", "b", "H", "I", "M", "S", "p", "z", "Z"):
+    for name in ("Y", "y", "m", "b", "H", "I", "M", "S", "p", "z", "Z", "d"):
         if f"(?P<{name}>" not in source:
             source += f"(?P<{name}>(?!))?"  # never matches: the group reads as None
     example = re.sub(r"%-?([a-zA-Z%])",
@@ -540,7 +543,7 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
                 value = seen[text]
             except KeyError:
                 value = _slow_number(text, decimal)
-                if len(seen) < 100_000:
+                if len(seen) < 10_000:   # repeated amounts; distinct ones are not worth it
                     seen[text] = value
             if value is None:
                 return None
