@@ -120,7 +120,9 @@ def test_date_format_names_and_patterns(text, kept):
                        "%I (1-12) with %p (AM/PM)"),
     ("%d.%m.%Y %H:%M %p", "the pattern '%d.%m.%Y %H:%M %p' mixes up its hours: use %H (0-23), "
                           "or %I (1-12) with %p (AM/PM)"),
-    ("%d %b %m %Y", "the pattern '%d %b %m %Y' gives the month or the year twice"),
+    ("%d %b, %Y %H:%m", "the pattern '%d %b, %Y %H:%m' gives the month twice (%m and a name; "
+                        "the minute is %M)"),
+    ("%d.%m.%Y %y", "the pattern '%d.%m.%Y %y' gives the year twice (%Y and %y)"),
 ])
 def test_bad_date_formats_say_why(text, message):
     with pytest.raises(ValueError) as caught:

@@ -290,8 +290,11 @@ def compile_date_pattern(pattern: str) -> _Pattern:
     if "d" not in letters or not {"m", "b"} & set(letters) or not {"Y", "y"} & set(letters):
         raise ValueError(f"the pattern {pattern!r} needs a day (%d), a month (%m, %b or %B) "
                          "and a year (%Y or %y)")
-    if ("m" in letters and "b" in letters) or ("Y" in letters and "y" in letters):
-        raise ValueError(f"the pattern {pattern!r} gives the month or the year twice")
+    if "m" in letters and "b" in letters:
+        raise ValueError(f"the pattern {pattern!r} gives the month twice (%m and a name; "
+                         "the minute is %M)")
+    if "Y" in letters and "y" in letters:
+        raise ValueError(f"the pattern {pattern!r} gives the year twice (%Y and %y)")
     twelve_hour = "I" in letters
     if twelve_hour != ("p" in letters) or (twelve_hour and "H" in letters):
         raise ValueError(f"the pattern {pattern!r} mixes up its hours: use %H (0-23), or %I "
