@@ -578,3 +578,12 @@ def test_a_when_column_missing_from_the_file_points_at_the_mapping(workspace, he
     assert result.stderr == (
         "Error: pot.yaml:6:5: column 'Stage' (when of won_at) is not in pot.csv; its columns "
         "are: POTENTIALID, Created Time, Closing Date, Potential Owner\n")
+
+
+def test_a_file_named_after_the_fields_reads_the_currency_from_the_spend(workspace, here, db):
+    header = "name;spend\n"
+    name = csv_file(here, "c.csv", "Messe;€1.234,50\nWebinar;2 500\n", header=header)
+    result = smarketing(workspace, "import", "campaigns", name)
+    assert result.exit_code == 0, result.output
+    assert table(db, "SELECT name, spend, currency FROM campaigns ORDER BY id") == [
+        ("Messe", 1234.5, "EUR"), ("Webinar", 2500.0, None)]

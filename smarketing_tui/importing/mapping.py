@@ -172,7 +172,7 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
             constants[name] = value
             fields.pop(name, None)
 
-    _derive_currency(fields, constants, known)
+    derive_currency(fields, constants, known)
 
     stage_implies = dict(base.stage_implies) if base else {}
     if data.get("stage_implies") is not None:
@@ -218,8 +218,8 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
 MONEY_FIELDS = ("amount", "spend")
 
 
-def _derive_currency(fields: dict[str, FieldSpec], constants: dict[str, Any],
-                     known: dict) -> None:
+def derive_currency(fields: dict[str, FieldSpec], constants: dict[str, Any],
+                    known: dict) -> None:
     """When a mapping feeds a money field but says nothing about the currency, the
     currency is read from the money field's own column: ``$22,700.00`` is USD,
     ``1 234,50 NOK`` NOK, ``22700`` none (the store keeps what it had)."""
