@@ -151,14 +151,14 @@ def _parse(text: str, date_format: str) -> _Parts:
         parts = _match(stripped, date_format)
         if parts is None:
             if date_format == "day-first" and _MONTH_FIRST.fullmatch(stripped):
-                raise BadValue(f"{stripped!r} is not day-first", expected)
-            raise BadValue(f"{stripped!r} is not a date", expected)
+                raise BadValue(f"{_shown(stripped)} is not day-first", expected)
+            raise BadValue(f"{_shown(stripped)} is not a date", expected)
     else:
         pattern = compile_date_pattern(date_format)
         expected = pattern.expected
         parts = pattern.match(stripped)
         if parts is None:
-            raise BadValue(f"{stripped!r} does not fit the date_format", expected)
+            raise BadValue(f"{_shown(stripped)} does not fit the date_format", expected)
     _check(parts, stripped, expected)
     return parts
 
