@@ -226,3 +226,19 @@ def test_check_reports_an_unknown_country_code(workspace):
     assert (f"{workspace.settings_path}:8:14: business_hours.holidays: 'XQ' is not a country "
             "the holidays package knows; expected a country code such as NO, SE or DK"
             in result.output)
+
+
+def test_reading_the_settings_does_not_load_the_holidays_package(tmp_path):
+    import subprocess
+    import sys
+
+    # The meeting's start-up reads the settings; the package costs ~60 ms to import.
+    (tmp_path / "smarketing.yaml").write_text("business_hours:\n  holidays: [NO, 2026-12-24]\n",
+                                              encoding="utf-8")
+    code = ("import sys; from pathlib import Path; "
+            "from smarketing_tui.workspace import load_settings; "
+            f"hours = load_settings(Path({str(tmp_path / 'smarketing.yaml')!r})).business_hours; "
+            "assert hours.holiday_country == 'NO'; print('holidays' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"SMARKETING_CACHE_DIR": "", "PATH": ""}, check=True)
+    assert result.stdout.strip() == "False"
