@@ -2,16 +2,19 @@
 
 The clock runs on the weekdays of ``Settings.business_hours`` between its
 ``start`` and ``end`` wall-clock times in the workspace time zone, and stands
-still on holidays. Each day's window is converted to UTC on its own, so a DST
+still on holidays: the public holidays of ``holiday_country`` (from the
+``holidays`` package, imported only when a clock needs them) and the extra
+dates listed. Each day's window is converted to UTC on its own, so a DST
 change moves the window in UTC but never its local hours.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Iterator
 
-from smarketing_tui.errors import UserError
+from smarketing_tui.errors import InputError, UserError
 from smarketing_tui.timeutil import UTC, zone
 
 # Deadlines further away than this are treated as a configuration mistake.
@@ -20,7 +23,66 @@ MAX_SEARCH_DAYS = 3660
 
 def is_business_day(day: date, hours) -> bool:
     """True when the clock runs on ``day`` (a configured weekday and not a holiday)."""
-    return day.weekday() in hours.days and day.isoformat() not in hours.holidays
+    if day.weekday() not in hours.days:
+        return False
+    iso = day.isoformat()
+    if iso in hours.holidays:
+        return False
+    return hours.holiday_country is None or iso not in public_holidays(hours, day.year)
+
+
+def public_holidays(hours, year: int) -> frozenset[str]:
+    """ISO dates of the public holidays of ``hours.holiday_country`` in ``year`` (none
+    without a country). An unknown country is an InputError at its place in the file."""
+    if hours.holiday_country is None:
+        return frozenset()
+    check_holiday_country(hours)
+    return _country_holidays(hours.holiday_country, year)
+
+
+def check_holiday_country(hours) -> None:
+    """Raise an InputError with a did-you-mean when the holidays package does not know
+    ``hours.holiday_country``."""
+    country = hours.holiday_country
+    if country is None:
+        return
+    known = _known_countries()
+    if country in known:
+        return
+    from smarketing_tui.yamlfile import suggest
+
+    names = {name.casefold(): code for name, code in _country_names().items()}
+    named = names.get(country.casefold())
+    hint = f" (did you mean {named!r}?)" if named else suggest(country, sorted(known))
+    file, line, column = hours.holiday_where
+    raise InputError(f"business_hours.holidays: {country!r} is not a country the holidays "
+                     f"package knows{hint}; expected a country code such as NO, SE or DK",
+                     file=file, line=line, column=column)
+
+
+@lru_cache(maxsize=1)
+def _known_countries() -> frozenset[str]:
+    import holidays
+
+    return frozenset(holidays.list_supported_countries(include_aliases=True))
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Country names (Norway, UnitedKingdom) to their codes, for the did-you-mean."""
+    try:
+        from holidays.registry import COUNTRIES
+    except ImportError:
+        return {}
+    return {entry[0]: entry[1] for entry in COUNTRIES.values()}
+
+
+@lru_cache(maxsize=64)
+def _country_holidays(country: str, year: int) -> frozenset[str]:
+    import holidays
+
+    calendar = holidays.country_holidays(country, years=year)
+    return frozenset(day.isoformat() for day in calendar)
 
 
 def day_length_seconds(hours) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from smarketing_tui.errors import UserError
+from smarketing_tui.businesshours import check_holiday_country
 from smarketing_tui.workspace import Settings, Workspace, load_settings
 from smarketing_tui.yamlfile import load_yaml
 
@@ -32,6 +33,7 @@ def check_workspace(workspace: Workspace) -> list[tuple[Path, str]]:
     problems: list[tuple[Path, str]] = []
     try:
         settings = load_settings(workspace.settings_path)
+        check_holiday_country(settings.business_hours)  # not at load: it imports holidays
     except UserError as error:
         problems.append((workspace.settings_path, str(error)))
         settings = Settings()  # the other files are still checked, against the defaults

@@ -50,6 +50,10 @@ class BusinessHours:
     start: time = time(8, 0)
     end: time = time(16, 0)
     holidays: tuple[str, ...] = ()  # ISO dates
+    holiday_country: str | None = None  # its public holidays, from the holidays package
+    # Where the country was written in smarketing.yaml, for an error about it later.
+    holiday_where: tuple[str | None, int | None, int | None] = field(
+        default=(None, None, None), compare=False)
 
 
 @dataclass(frozen=True)
@@ -292,14 +296,37 @@ def _business_hours(data: YamlDict) -> BusinessHours:
         clocks[key] = time(23, 59, 59) if hour == 24 else time(hour, minute)
     if clocks["end"] <= clocks["start"]:
         raise hours.error("business_hours.end must be later than start", "end")
-    holidays = ()
+    holidays: list[str] = []
+    country, where = None, (None, None, None)
     if "holidays" in hours:
-        raw = require_list(hours["holidays"], hours, "business_hours.holidays", "holidays")
-        holidays = tuple(str(item) for item in raw)
-        for index, item in enumerate(holidays):
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
-                raise raw.error(f"holiday {item!r} is not an ISO date such as 2026-12-24", index)
-    return BusinessHours(days=days, start=clocks["start"], end=clocks["end"], holidays=holidays)
+        raw = hours["holidays"]
+        items = [(raw, hours, "holidays")] if not isinstance(raw, YamlList) else \
+            [(item, raw, index) for index, item in enumerate(raw)]
+        for item, parent, key in items:
+            if item is False:  # YAML 1.1 reads an unquoted NO (Norway) as false
+                item = "NO"
+            text = str(item)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                holidays.append(text)
+                continue
+            if not isinstance(item, str) or not re.fullmatch(r"[A-Za-z][A-Za-z ]+", text):
+                raise parent.error(f"holiday {item!r} is neither an ISO date such as 2026-12-24 "
+                                   "nor a country code such as NO (its public holidays)", key)
+            if country is not None:
+                raise parent.error(f"holidays name two countries ({country} and "
+                                   f"{text.upper()}); keep one, and list other closed days "
+                                   "as dates", key)
+            country = text.upper() if len(text) <= 3 else text
+            error = parent.error("", key)  # only for its position
+            where = (error.file, error.line, error.column)
+    if country is not None and len(country) > 3:
+        # Not a code (a name such as Norway): wrong whatever the holidays package holds. A
+        # code is checked when the clock first needs it, so start-up does not import it.
+        from smarketing_tui.businesshours import check_holiday_country
+
+        check_holiday_country(BusinessHours(holiday_country=country, holiday_where=where))
+    return BusinessHours(days=days, start=clocks["start"], end=clocks["end"],
+                         holidays=tuple(holidays), holiday_country=country, holiday_where=where)
 
 
 def _people(data: YamlDict) -> tuple[Person, ...]:

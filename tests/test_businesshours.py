@@ -105,3 +105,140 @@ def test_custom_hours():
     hours = BusinessHours(days=(0, 1, 2, 3), start=time(9, 30), end=time(15, 0))
     assert (add_business_hours(utc("2026-11-26T13:00:00Z"), 2, hours, TZ)
             == utc("2026-11-30T09:30:00Z"))
+
+
+# ------------------------------------------------------------------ public holidays (NO)
+
+def settings_with(tmp_path, holidays_yaml: str, days: str = "[mon, tue, wed, thu, fri]"):
+    from smarketing_tui.workspace import load_settings
+
+    path = tmp_path / "smarketing.yaml"
+    path.write_text(f"business_hours:\n  days: {days}\n  holidays: {holidays_yaml}\n",
+                    encoding="utf-8")
+    return load_settings(path).business_hours
+
+
+EASTER_2027 = ["2027-03-25", "2027-03-26", "2027-03-29"]   # Maundy Thu, Good Fri, Easter Mon
+EASTER_2028 = ["2028-04-13", "2028-04-14", "2028-04-17"]
+CHRISTMAS_2027 = ["2027-12-25", "2027-12-26"]               # a Saturday and a Sunday
+
+
+def test_holidays_no_closes_easter_and_christmas_of_every_year(tmp_path):
+    from smarketing_tui.businesshours import is_business_day
+
+    # Unquoted NO is false in YAML 1.1; it still means Norway. A seven-day week, so that
+    # Christmas 2027 (on a weekend) is closed because it is a holiday, not a weekend.
+    every_day = "[mon, tue, wed, thu, fri, sat, sun]"
+    norway = settings_with(tmp_path, "NO", every_day)
+    assert norway.holiday_country == "NO"
+    without = settings_with(tmp_path, "[]", every_day)
+    for day in EASTER_2027 + EASTER_2028 + CHRISTMAS_2027 + ["2027-05-17", "2028-01-01"]:
+        assert not is_business_day(date.fromisoformat(day), norway), day
+        assert is_business_day(date.fromisoformat(day), without), day
+    # The day before Easter and Christmas Eve 2027 stay working days.
+    for day in ("2027-03-24", "2027-12-24"):
+        assert is_business_day(date.fromisoformat(day), norway), day
+
+
+def test_a_country_and_extra_dates_together(tmp_path):
+    from smarketing_tui.businesshours import is_business_day
+
+    hours = settings_with(tmp_path, "[NO, 2027-12-24, 2027-12-31]")
+    assert (hours.holiday_country, hours.holidays) == ("NO", ("2027-12-24", "2027-12-31"))
+    closed = [day for day in ("2027-12-23", "2027-12-24", "2027-12-27", "2027-12-31",
+                              "2028-01-03") if not is_business_day(date.fromisoformat(day), hours)]
+    assert closed == ["2027-12-24", "2027-12-31"]
+
+
+def test_a_business_hours_duration_across_easter_2027(tmp_path):
+    hours = settings_with(tmp_path, "NO")
+    # Wed 24 Mar 2027 15:00 CET (14:00Z) to Tue 30 Mar 10:00 CEST (08:00Z; summer time starts
+    # Sun 28 Mar). Wed 15-16 = 1 h; Thu 25 (Maundy Thursday), Fri 26 (Good Friday), the
+    # weekend and Mon 29 (Easter Monday) are closed; Tue 08-10 = 2 h. 1 + 2 = 3 h.
+    start, end = utc("2027-03-24T14:00:00Z"), utc("2027-03-30T08:00:00Z")
+    assert business_hours_between(start, end, hours, TZ) == 3.0
+    assert add_business_hours(start, 3, hours, TZ) == end
+    # Without the holidays: 1 + Thu 8 + Fri 8 + Mon 8 + 2 = 27 h.
+    assert business_hours_between(start, end, HOURS, TZ) == 27.0
+    # The wall clock says 5 days 18 h = 138 h.
+    assert (end - start).total_seconds() / 3600 == 138
+
+
+def test_the_workspace_template_counts_easter_2027_as_closed(tmp_path):
+    from smarketing_tui.businesshours import is_business_day
+    from smarketing_tui.workspace import init_workspace
+
+    hours = init_workspace(tmp_path / "ws").settings().business_hours
+    assert hours.holiday_country == "NO"
+    assert [d for d in EASTER_2027 + EASTER_2028
+            if is_business_day(date.fromisoformat(d), hours)] == []
+
+
+@pytest.mark.parametrize("value, message", [
+    ("Norway", "smarketing.yaml:3:13: business_hours.holidays: 'Norway' is not a country the "
+               "holidays package knows (did you mean 'NO'?); expected a country code such as "
+               "NO, SE or DK"),
+    ("[NO, SE]", "smarketing.yaml:3:18: holidays name two countries (NO and SE); keep one, and "
+                 "list other closed days as dates"),
+    ("[NO, 24.12.2027]", "smarketing.yaml:3:18: holiday '24.12.2027' is neither an ISO date "
+                         "such as 2026-12-24 nor a country code such as NO (its public "
+                         "holidays)"),
+    ("12", "smarketing.yaml:3:13: holiday 12 is neither an ISO date such as 2026-12-24 nor a "
+           "country code such as NO (its public holidays)"),
+])
+def test_bad_holidays_settings(tmp_path, monkeypatch, value, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UserError) as caught:
+        settings_with(__import__("pathlib").Path("."), value)
+    assert str(caught.value) == message
+
+
+def test_an_unknown_country_code_is_reported_where_it_was_written(tmp_path, monkeypatch):
+    from smarketing_tui.businesshours import check_holiday_country, is_business_day
+
+    monkeypatch.chdir(tmp_path)
+    # A code is checked when the clock first needs it (loading settings does not import the
+    # holidays package), with a did-you-mean among the codes it knows.
+    hours = settings_with(__import__("pathlib").Path("."), "NOO")
+    expected = ("smarketing.yaml:3:13: business_hours.holidays: 'NOO' is not a country the "
+                "holidays package knows (did you mean 'NO'?); expected a country code such as "
+                "NO, SE or DK")
+    with pytest.raises(UserError) as caught:
+        check_holiday_country(hours)
+    assert str(caught.value) == expected
+    with pytest.raises(UserError) as caught:
+        is_business_day(date(2027, 3, 26), hours)
+    assert str(caught.value) == expected
+
+
+def test_check_reports_an_unknown_country_code(workspace):
+    from click.testing import CliRunner
+
+    from smarketing_tui.cli import cli
+
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(text.replace('  end: "16:00"\n',
+                                                    '  end: "16:00"\n  holidays: [XQ]\n'),
+                                       encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--workspace", str(workspace.root), "check"])
+    assert result.exit_code == 2
+    # Line 8 of the settings (name, timezone, currency, business_hours, days, start, end).
+    assert (f"{workspace.settings_path}:8:14: business_hours.holidays: 'XQ' is not a country "
+            "the holidays package knows; expected a country code such as NO, SE or DK"
+            in result.output)
+
+
+def test_reading_the_settings_does_not_load_the_holidays_package(tmp_path):
+    import subprocess
+    import sys
+
+    # The meeting's start-up reads the settings; the package costs ~60 ms to import.
+    (tmp_path / "smarketing.yaml").write_text("business_hours:\n  holidays: [NO, 2026-12-24]\n",
+                                              encoding="utf-8")
+    code = ("import sys; from pathlib import Path; "
+            "from smarketing_tui.workspace import load_settings; "
+            f"hours = load_settings(Path({str(tmp_path / 'smarketing.yaml')!r})).business_hours; "
+            "assert hours.holiday_country == 'NO'; print('holidays' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"SMARKETING_CACHE_DIR": "", "PATH": ""}, check=True)
+    assert result.stdout.strip() == "False"

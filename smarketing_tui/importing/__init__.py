@@ -15,8 +15,8 @@ from smarketing_tui.importing.csvsource import open_csv
 from smarketing_tui.importing.engine import (ImportRejected, ImportReport, Problem,
                                              derive_first_contacts, rejects_path_for, run_import)
 from smarketing_tui.importing.fields import FIELDS, KINDS, MAPPING_REQUIRED
-from smarketing_tui.importing.mapping import (PRESETS, FieldSpec, Mapping, load_mapping,
-                                              load_preset)
+from smarketing_tui.importing.mapping import (PRESETS, FieldSpec, Mapping, derive_currency,
+                                              load_mapping, load_preset)
 
 __all__ = ["ImportRejected", "ImportReport", "Mapping", "PRESETS", "KINDS", "Problem",
            "choose_mapping", "derive_first_contacts", "load_mapping", "load_preset",
@@ -53,6 +53,7 @@ def choose_mapping(kind: str, path: Path | str, *, preset: str | None = None,
     native = {name: FieldSpec(field=name, columns=(name,), optional=True)
               for name in FIELDS[kind] if name in folded}
     if all(name in native for name in MAPPING_REQUIRED[kind]):
+        derive_currency(native, {}, FIELDS[kind])
         return Mapping(kind=kind, source_label=f"{kind} file", fields=native), None
     needed = ", ".join(MAPPING_REQUIRED[kind])
     raise UserError(f"{path}: say how to read this file: --preset {'|'.join(PRESETS)} or "

@@ -15,7 +15,7 @@ from typing import Any
 
 from smarketing_tui.errors import InputError, UserError
 from smarketing_tui.importing.fields import FIELDS, KINDS, MAPPING_REQUIRED, STAGES
-from smarketing_tui.importing.values import DATE_FAMILIES, date_family
+from smarketing_tui.importing.values import DATE_FAMILIES, normalise_date_format
 from smarketing_tui.timeutil import zone
 from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)
@@ -26,7 +26,7 @@ _TOP_KEYS = ("kind", "source_label", "description", "signature", "timezone", "da
              "decimal", "external_id", "fields", "constants", "stage_implies", "implied_from",
              "stop_at_blank_line")
 _FIELD_KEYS = ("column", "also_named", "join", "date_format", "decimal", "values", "default",
-               "prefix", "optional", "required")
+               "prefix", "optional", "required", "when")
 _TIMESTAMP_FIELDS = {name for kind in FIELDS.values() for name, f in kind.items()
                      if f.type == "timestamp"}
 
@@ -39,7 +39,8 @@ class FieldSpec:
     columns: tuple[str, ...]                   # more than one: joined with ``join``
     also_named: tuple[str, ...] = ()           # other header names for a single column
     join: str = " "
-    date_format: str | None = None             # a family from values.DATE_FAMILIES
+    date_format: str | None = None             # a family (values.DATE_FAMILIES) or a
+                                               # strptime pattern
     decimal: str | None = None
     values: dict[str, str | None] | None = None  # casefolded cell text -> value
     fallback: str | None = None                # the value map's "*" entry
@@ -48,6 +49,9 @@ class FieldSpec:
     prefix: str = ""
     optional: bool = False
     required: bool = False
+    derived: bool = False                      # currency read from the money field's column
+    when: tuple[str, frozenset[str]] | None = None  # (column, casefolded texts): read the
+                                                    # value only on rows where it holds one
     where: tuple[str, int, int] = ("?", 0, 0)  # mapping file, line, column
 
     def error(self, message: str) -> InputError:
@@ -169,6 +173,8 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
             constants[name] = value
             fields.pop(name, None)
 
+    derive_currency(fields, constants, known)
+
     stage_implies = dict(base.stage_implies) if base else {}
     if data.get("stage_implies") is not None:
         if "stage" not in known:
@@ -209,6 +215,26 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
         preset=base.preset if base else None, path=str(path))
 
 
+#: Number fields that hold money, whose cells may carry the currency ($22,700.00).
+MONEY_FIELDS = ("amount", "spend")
+
+
+def derive_currency(fields: dict[str, FieldSpec], constants: dict[str, Any],
+                    known: dict) -> None:
+    """When a mapping feeds a money field but says nothing about the currency, the
+    currency is read from the money field's own column: ``$22,700.00`` is USD,
+    ``1 234,50 NOK`` NOK, ``22700`` none (the store keeps what it had)."""
+    if fields.get("currency") is not None and fields["currency"].derived:
+        del fields["currency"]  # derived from a base's money column: derive again
+    money = next((fields[name] for name in MONEY_FIELDS if name in fields), None)
+    if money is None or "currency" not in known or "currency" in fields \
+            or "currency" in constants:
+        return
+    fields["currency"] = FieldSpec(field="currency", columns=money.columns,
+                                   also_named=money.also_named, join=money.join,
+                                   optional=True, derived=True, where=money.where)
+
+
 def _text(data: YamlDict, key: str) -> str | None:
     value = data.get(key)
     if value is None:
@@ -222,11 +248,12 @@ def _date_format(data: YamlDict, key: str) -> str | None:
     value = _text(data, key)
     if value is None:
         return None
-    family = date_family(value)
-    if family is None:
-        raise data.error(f"unknown date_format {value!r}, expected one of: "
-                         + ", ".join(DATE_FAMILIES) + " (or a pattern such as %d.%m.%Y %H:%M)", key)
-    return family
+    try:
+        return normalise_date_format(value)
+    except ValueError as exc:
+        raise data.error(f"{exc}, expected one of: " + ", ".join(DATE_FAMILIES)
+                         + " or a strptime pattern such as %d.%m.%Y %H:%M or "
+                         "%d %b, %Y %H:%M:%S", key) from None
 
 
 def _decimal(data: YamlDict, key: str) -> str | None:
@@ -286,6 +313,8 @@ def _field_spec(name: str, raw: Any, parent: YamlDict, key: str, kind: str,
             changes[flag] = raw[flag]
     if "default" in raw:
         changes["default"] = raw["default"]
+    if "when" in raw:
+        changes["when"] = _when(raw, name)
     if raw.get("values") is not None:
         table = require_mapping(raw["values"], raw, "values", "values")
         values: dict[str, str | None] = {}
@@ -303,6 +332,24 @@ def _field_spec(name: str, raw: Any, parent: YamlDict, key: str, kind: str,
                 values[text] = target
         changes["values"] = values
     return replace(spec, **changes)
+
+
+def _when(raw: YamlDict, name: str) -> tuple[str, frozenset[str]]:
+    """``when: {column: Stage, equals: Closed Won}`` (or ``equals: [Closed Won, Won]``)."""
+    example = "such as when: {column: Stage, equals: Closed Won}"
+    condition = require_mapping(raw["when"], raw, "when", f"{name}.when")
+    check_keys(condition, ("column", "equals"), f"when of field {name}")
+    if "column" not in condition or "equals" not in condition:
+        raise condition.error(f"when needs column: and equals: ({example})")
+    column = condition["column"]
+    if not isinstance(column, (str, int)) or isinstance(column, bool) or not str(column).strip():
+        raise condition.error(f"when's column must be one column name ({example})", "column")
+    equals = condition["equals"]
+    items = list(equals) if isinstance(equals, YamlList) else [equals]
+    if not items or any(item is None or isinstance(item, (YamlDict, YamlList)) for item in items):
+        raise condition.error(f"when's equals must be a cell text or a list of them ({example})",
+                              "equals")
+    return str(column), frozenset(text for item in items for text in _key_texts(item))
 
 
 def _key_texts(key: Any) -> tuple[str, ...]:

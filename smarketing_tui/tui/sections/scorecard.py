@@ -311,7 +311,6 @@ class ScorecardView(SectionView):
         unit = line.get("unit", "count")
         # Lines packed from whole segments, so no value breaks at its no-break space.
         width = view_width(self) - 4  # the pane's padding and a scrollbar
-        judged = line.get("judged_period") or {}
         text = Text()
         text.append(clean(line["description"]), style="bold")
         seen = judged_text(line, (self.card or {}).get("as_of"), self.context.settings.timezone)
