@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-KIND_CHOICES = ("leads", "events", "campaigns", "activities")
-PRESET_CHOICES = ("hubspot", "salesforce", "pipedrive")
+KIND_CHOICES = ("leads", "events", "campaigns", "activities", "deals")
+PRESET_CHOICES = ("hubspot", "salesforce", "pipedrive", "zoho")
 PROGRESS_AFTER_SECONDS = 0.5
 
 
@@ -17,8 +17,9 @@ PROGRESS_AFTER_SECONDS = 0.5
 @click.argument("kind", type=click.Choice(KIND_CHOICES), metavar="KIND")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--preset", type=click.Choice(PRESET_CHOICES),
-              help="The export's source: hubspot contacts, salesforce leads report, "
-                   "pipedrive deals.")
+              help="The export's source. Leads: hubspot contacts, salesforce leads report, "
+                   "pipedrive deals, zoho leads. Deals: hubspot deals, salesforce "
+                   "opportunities report, pipedrive deals, zoho potentials.")
 @click.option("--mapping", "mapping_path", metavar="MAP.yaml",
               type=click.Path(dir_okay=False, path_type=Path),
               help="A mapping file (on top of --preset when both are given).")
@@ -28,7 +29,7 @@ PROGRESS_AFTER_SECONDS = 0.5
 @click.pass_obj
 def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path | None,
             dry_run: bool, skip_invalid: bool) -> None:
-    """Import KIND (leads, events, campaigns, activities) from the CSV export FILE.
+    """Import KIND (leads, events, campaigns, activities, deals) from the CSV export FILE.
 
     All or nothing: one bad row and nothing is written (unless --skip-invalid).
     Re-importing a newer export updates rows by their id; empty cells keep
@@ -95,6 +96,14 @@ def _print_report(report, tz: str) -> None:
     if report.first_contacts_derived:
         derived = report.first_contacts_derived
         click.echo(f"  first contact derived from the events for {counted(derived, 'lead')}")
+    if report.kind == "deals" and report.deals_without_lead:
+        unmatched = report.deals_without_lead
+        verb_s = "matches" if unmatched == 1 else "match"
+        click.echo(f"  {counted(unmatched, 'deal')} {verb_s} no lead (kept; linked when "
+                   "a leads import brings the lead)")
+    if report.leads_derived:
+        click.echo(f"  won and lost dates derived from the deals for "
+                   f"{counted(report.leads_derived, 'lead')}")
     if report.missing_columns:
         click.echo("  not in the file (left as they were): " + ", ".join(report.missing_columns))
     if report.rejects_path:

@@ -21,18 +21,18 @@ from smarketing_tui.store import resolve_person
 from smarketing_tui.yamlfile import suggest
 
 
-
 @dataclass
 class Output:
     """One field as staged: a column of the staging table."""
 
     name: str
     label: str | None          # the export column it comes from (for error messages)
+    expression: str | None = None  # SQL computing the value from other staged fields
 
     @property
     def sql(self) -> str:
         """SQL for the field's value, reading staging row ``s``."""
-        return f's."{self.name}"'
+        return self.expression or f's."{self.name}"'
 
 
 @dataclass
