@@ -102,7 +102,7 @@ def _print_report(report, tz: str) -> None:
         click.echo(f"  {counted(unmatched, 'deal')} {verb_s} no lead (kept; linked when "
                    "a leads import brings the lead)")
     if report.leads_derived:
-        click.echo(f"  won and lost dates derived from the deals for "
+        click.echo(f"  won and lost dates and amounts taken from the deals for "
                    f"{counted(report.leads_derived, 'lead')}")
     if report.missing_columns:
         click.echo("  not in the file (left as they were): " + ", ".join(report.missing_columns))

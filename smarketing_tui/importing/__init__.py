@@ -53,5 +53,7 @@ def choose_mapping(kind: str, path: Path | str, *, preset: str | None = None,
     if all(name in native for name in MAPPING_REQUIRED[kind]):
         return Mapping(kind=kind, source_label=f"{kind} file", fields=native), None
     needed = ", ".join(MAPPING_REQUIRED[kind])
-    raise UserError(f"{path}: say how to read this file: --preset {'|'.join(PRESETS)} or "
+    presets = "|".join(name for name in PRESETS if kind in preset_kinds(name))
+    hint = f"--preset {presets} or " if presets else ""
+    raise UserError(f"{path}: say how to read this file: {hint}"
                     f"--mapping MAP.yaml (or name its columns after the fields: {needed}, ...)")

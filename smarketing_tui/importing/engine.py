@@ -650,8 +650,14 @@ def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str,
     known = FIELDS_BY_NAME
     newest = None
     names = plan.newest_fields
-    if table == "main.deals":  # the won and lost times are staged only, in closed_at
-        names = [n for n in names if n not in deals.STAGED_ONLY]
+    if plan.kind == "deals":  # an open deal's close date is a forecast, not news
+        names = [n for n in names if n == "created_at"]
+        closed = deals.closed_expression({o.name for o in plan.outputs})
+        if closed is not None:
+            value = conn.execute(f"SELECT max({closed}) FROM {table} AS s").fetchone()[0] \
+                if table == STAGING else conn.execute(
+                    f"SELECT max(closed_at) FROM {table} WHERE closed_at IS NOT NULL").fetchone()[0]
+            newest = value
     for name in names:
         # IS NOT NULL changes nothing for max() but lets it read a partial index
         value = conn.execute(f"SELECT max(\"{name}\") FROM {table} "

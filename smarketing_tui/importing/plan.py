@@ -57,6 +57,7 @@ class RowPlan:
     missing: list[str] = field(default_factory=list)      # optional columns not in the file
     labels: dict[str, str] = field(default_factory=dict)  # field -> export column
     newest_fields: list[str] = field(default_factory=list)
+    kind: str = "leads"
 
     def diagnose(self, row: list[str]) -> list[tuple[str, BadValue]]:
         """Every bad cell of a row that failed conversion: (column, problem)."""
@@ -311,7 +312,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         source = f"def convert(line, row):\n    return (line, {body})\n"
     exec(compile(source, f"<import plan for {label}>", "exec"), namespace)
     convert = namespace["convert"]
-    return RowPlan(outputs=outputs, convert=convert, parts=parts, width=len(header),
+    return RowPlan(kind=mapping.kind, outputs=outputs, convert=convert, parts=parts,
+                   width=len(header),
                    missing=missing, labels=labels, newest_fields=timestamp_fields
                    + [o.name for o in outputs  # an end date is a plan, not news
                       if known_fields.get(o.name) and known_fields[o.name].type == "date"
