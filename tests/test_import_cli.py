@@ -356,3 +356,178 @@ def test_a_first_import_into_an_empty_store_is_all_or_nothing_too(workspace, her
     indexes = {name for (name,) in table(db, "SELECT name FROM sqlite_master WHERE "
                                              "type = 'index' AND tbl_name = 'leads'")}
     assert {"leads_mql_at", "leads_created_at", "leads_owner_id"} <= indexes
+
+
+# ------------------------------------------------------------------ real values (issue 12)
+
+ZOHO_MAP = """\
+    date_format: "%d %b, %Y %H:%M:%S"
+    external_id: LEADID
+    fields:
+      owner: Lead Owner
+      created_at: Created Time
+      won_at: {column: Won On, date_format: "%d.%m.%Y"}
+      amount: Annual Revenue
+    """
+ZOHO_HEADER = "LEADID,Lead Owner,Created Time,Won On,Annual Revenue\n"
+
+
+def zoho(here, body, mapping=ZOHO_MAP):
+    (here / "zoho.yaml").write_text(textwrap.dedent(mapping), encoding="utf-8")
+    return csv_file(here, "zoho.csv", body, header=ZOHO_HEADER)
+
+
+def import_zoho(workspace, name, *extra):
+    return smarketing(workspace, "import", "leads", name, "--mapping", "zoho.yaml", *extra)
+
+
+def test_a_zoho_export_with_a_date_pattern_and_money(workspace, here, db):
+    name = zoho(here, """\
+        zcrm_1,Kari Nordmann,"15 Apr, 2021 00:03:00",03.05.2021,"$22,700.00"
+        zcrm_2,Ola Hansen,"16 Dec, 2021 09:30:00",,"$1,117.10K"
+        zcrm_3,Ola Hansen,"17 Apr, 2021 10:00:00",,"kr 1 234,50"
+        zcrm_4,Ola Hansen,"17 Apr, 2021 10:00:00",,2.5M
+        """)
+    result = import_zoho(workspace, name)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    # Oslo is UTC+2 in April (CEST) and UTC+1 in December (CET); 03.05.2021 is local midnight.
+    # The currency comes from the amount's sign: the mapping names no currency.
+    assert table(db, "SELECT external_id, owner, created_at, won_at, amount, currency "
+                     "FROM leads ORDER BY external_id") == [
+        ("zcrm_1", "Kari Nordmann", "2021-04-14T22:03:00Z", "2021-05-02T22:00:00Z", 22700.0,
+         "USD"),
+        ("zcrm_2", "Ola Hansen", "2021-12-16T08:30:00Z", None, 1117100.0, "USD"),
+        ("zcrm_3", "Ola Hansen", "2021-04-17T08:00:00Z", None, 1234.5, "NOK"),
+        ("zcrm_4", "Ola Hansen", "2021-04-17T08:00:00Z", None, 2500000.0, None)]
+
+
+def test_a_currency_the_mapping_fixes_wins_over_the_sign(workspace, here, db):
+    name = zoho(here, """\
+        zcrm_1,Kari Nordmann,"15 Apr, 2021 00:03:00",,"$22,700.00"
+        """, mapping=ZOHO_MAP.rstrip(" ") + "    constants:\n      currency: NOK\n")
+    result = import_zoho(workspace, name)
+    assert result.exit_code == 0, result.output
+    assert table(db, "SELECT amount, currency FROM leads") == [(22700.0, "NOK")]
+
+
+def test_a_value_that_does_not_fit_the_pattern_is_one_line(workspace, here, db):
+    name = zoho(here, """\
+        zcrm_1,Kari Nordmann,"15 Apr, 2021 00:03:00",,
+        zcrm_2,Ola Hansen,2021-04-16 09:30,,
+        """)
+    result = import_zoho(workspace, name)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "zoho.csv:3: column 'Created Time': '2021-04-16 09:30' does not fit the date_format, "
+        "expected a date in the pattern '%d %b, %Y %H:%M:%S' such as 29 Nov, 2026 14:05:09",
+        "Error: 1 bad row in zoho.csv; nothing imported (fix the file, or use --skip-invalid "
+        "to import the 1 good row and write the bad ones to a rejects file)"]
+    assert table(db, "SELECT count(*) FROM leads") == [(0,)]
+
+
+def test_non_finite_and_huge_amounts_are_refused(workspace, here, db):
+    name = zoho(here, f"""\
+        z1,,"15 Apr, 2021 00:03:00",,{"9" * 400}
+        z2,,"15 Apr, 2021 00:03:00",,1e400
+        z3,,"15 Apr, 2021 00:03:00",,inf
+        z4,,"15 Apr, 2021 00:03:00",,nan
+        z5,,"15 Apr, 2021 00:03:00",,12
+        """)
+    result = import_zoho(workspace, name)
+    assert result.exit_code == 2
+    too_large = "is too large to store, expected a number smaller than 1 000 000 000 000 000 in size"
+    assert result.stderr.splitlines()[:4] == [
+        f"zoho.csv:2: column 'Annual Revenue': '999999999999'…'999999' (400 characters) "
+        f"{too_large}",
+        f"zoho.csv:3: column 'Annual Revenue': '1e400' {too_large}",
+        "zoho.csv:4: column 'Annual Revenue': 'inf' is not a number, expected a number such as "
+        "1 234,50 or 1234.50",
+        "zoho.csv:5: column 'Annual Revenue': 'nan' is not a number, expected a number such as "
+        "1 234,50 or 1234.50"]
+    assert table(db, "SELECT count(*) FROM leads") == [(0,)]
+
+
+SUSPICIOUS = """\
+    z1,,"30 Dec, 1899 00:00:00",,5
+    z2,,"16 Apr, 2099 09:30:00",,"($1,117.10)"
+    z3,,"06 Dec, 2026 10:00:00",,-5
+    z4,,"17 Apr, 1989 10:00:00",31.12.1989,5
+    z5,,"09 Dec, 2026 09:00:00",,5
+    z6,,"09 Dec, 2026 11:00:00",,5
+    """
+# The clock is pinned at 2026-12-08 10:00 UTC, so "more than a day in the future" is after
+# 2026-12-09 10:00 UTC = 11:00 in Oslo: z5 (09:00 Oslo) is within the day, z6 (11:00 Oslo, 10:00
+# UTC) is not after it, z2 (2099) is. Before 1990: z1 (Excel's zero date) and z4 (twice in
+# one row, counted once). Negative: z2 (in parentheses) and z3.
+SUSPICIOUS_WARNINGS = [
+    "zoho.csv: warning: 2 rows with a date before 1990 (lines 2, 5; columns 'Created Time', "
+    "'Won On'; first '30 Dec, 1899 00:00:00')",
+    "zoho.csv: warning: 1 row with a date more than a day in the future (line 3; column "
+    "'Created Time'; first '16 Apr, 2099 09:30:00')",
+    "zoho.csv: warning: 2 rows with a negative amount (lines 3, 4; column 'Annual Revenue'; "
+    "first '($1,117.10)')"]
+
+
+def test_suspicious_values_are_imported_with_one_warning_line_per_kind(workspace, here, db,
+                                                                        monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", "2026-12-08T10:00:00Z")
+    result = import_zoho(workspace, zoho(here, SUSPICIOUS))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == SUSPICIOUS_WARNINGS
+    assert table(db, "SELECT count(*) FROM leads") == [(6,)]
+
+
+def test_strict_turns_the_warnings_into_an_error_and_writes_nothing(workspace, here, db,
+                                                                     monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", "2026-12-08T10:00:00Z")
+    result = import_zoho(workspace, zoho(here, SUSPICIOUS), "--strict")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == SUSPICIOUS_WARNINGS + [
+        "Error: zoho.csv has suspicious values (the warnings above) and --strict is on; "
+        "nothing imported (fix the file, or import it without --strict)"]
+    assert result.stdout == ""
+    assert table(db, "SELECT count(*) FROM leads") == [(0,)]
+    assert table(db, "SELECT count(*) FROM imports") == [(0,)]
+    # A clean file passes --strict.
+    clean = zoho(here, 'z1,,"06 Dec, 2026 10:00:00",,5\n')
+    assert import_zoho(workspace, clean, "--strict").exit_code == 0
+    assert table(db, "SELECT count(*) FROM leads") == [(1,)]
+
+
+def test_strict_on_a_re_import_leaves_the_store_as_it_was(workspace, here, db, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", "2026-12-08T10:00:00Z")
+    assert import_zoho(workspace, zoho(here, 'z1,,"06 Dec, 2026 10:00:00",,5\n')).exit_code == 0
+    before = table(db, "SELECT * FROM leads")
+    result = import_zoho(workspace, zoho(here, 'z1,,"06 Dec, 2026 10:00:00",,-5\n'), "--strict")
+    assert result.exit_code == 2
+    assert table(db, "SELECT * FROM leads") == before
+
+
+def test_a_warning_names_the_first_rows_and_counts_them_all(workspace, here, db):
+    body = "".join(f'z{n},,"06 Dec, 2026 10:00:00",,-{n}\n' for n in range(1, 8))
+    result = import_zoho(workspace, zoho(here, body))
+    assert result.exit_code == 0, result.output
+    # Seven negative amounts on lines 2-8: the first five lines are named.
+    assert result.stderr.splitlines() == [
+        "zoho.csv: warning: 7 rows with a negative amount (lines 2, 3, 4, 5, 6, …; column "
+        "'Annual Revenue'; first '-1')"]
+
+
+def test_a_bad_row_is_not_also_counted_as_suspicious(workspace, here, db):
+    # Row 2 has a negative amount and a bad date: it is skipped, so no warning names it.
+    body = 'z1,,"06 Dec, 2026 10:00:00",,5\nz2,,"31 Feb, 2026 10:00:00",,-5\n'
+    result = import_zoho(workspace, zoho(here, body), "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+
+
+def test_a_campaign_may_end_in_the_future(workspace, here, db, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", "2026-12-08T10:00:00Z")
+    header = "name;starts;ends;spend\n"
+    name = csv_file(here, "c.csv", "Vårkampanje;01.03.2027;31.03.2027;-100\n", header=header)
+    result = smarketing(workspace, "import", "campaigns", name)
+    assert result.exit_code == 0, result.output
+    # Planned dates are not news; the negative spend is.
+    assert result.stderr.splitlines() == [
+        "c.csv: warning: 1 row with a negative amount (line 2; column 'spend'; first '-100')"]

@@ -43,7 +43,8 @@ def test_every_form_of_a_field(tmp_path, monkeypatch):
         """)
     mapping = load_mapping("map.yaml", "leads")
     assert (mapping.kind, mapping.source_label, mapping.timezone, mapping.date_format,
-            mapping.decimal) == ("leads", "Webinar tool", "America/New_York", "month-first", ",")
+            mapping.decimal) == ("leads", "Webinar tool", "America/New_York",
+                                 "%m/%d/%Y %I:%M %p", ",")  # the pattern itself, not a family
     fields = mapping.fields
     assert fields["external_id"].columns == ("ID",) and fields["external_id"].prefix == "web-"
     assert fields["name"].columns == ("Fornavn", "Etternavn")
@@ -106,7 +107,11 @@ def test_a_mapping_on_top_of_a_preset(tmp_path, monkeypatch):
      "Europe/Oslo or America/New_York"),
     ("date_format: dd-mm\nexternal_id: ID\n",
      "map.yaml:1:14: unknown date_format 'dd-mm', expected one of: auto, iso, day-first, "
-     "month-first (or a pattern such as %d.%m.%Y %H:%M)"),
+     "month-first or a strptime pattern such as %d.%m.%Y %H:%M or %d %b, %Y %H:%M:%S"),
+    ("date_format: \"%d.%m.%Y %H:%m\"\nexternal_id: ID\n",  # %m twice: %M is the minute
+     "map.yaml:1:14: the pattern '%d.%m.%Y %H:%m' has %m more than once, expected one of: "
+     "auto, iso, day-first, month-first or a strptime pattern such as %d.%m.%Y %H:%M or "
+     "%d %b, %Y %H:%M:%S"),
     ("external_id: ID\nfields:\n  created_at: {column: Dato, fromat: day-first}\n",
      "map.yaml:3:30: unknown key 'fromat' in field created_at; expected one of: column, "
      "also_named, join, date_format, decimal, values, default, prefix, optional, required"),
@@ -162,3 +167,55 @@ def test_the_shipped_example_mapping_loads():
     mapping = load_mapping(example, "activities")
     assert mapping.source_label == "Aktivitetslogg (Excel)"
     assert mapping.fields["kind"].values["telefonrunde"] == "calls"
+
+
+def test_a_money_field_also_feeds_the_currency_unless_the_mapping_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "external_id: ID\nfields:\n  amount: {column: Beløp, also_named: [Amount]}\n")
+    currency = load_mapping("map.yaml", "leads").fields["currency"]
+    assert (currency.columns, currency.also_named, currency.optional, currency.derived) == (
+        ("Beløp",), ("Amount",), True, True)
+    # A column or a constant for the currency: nothing is derived.
+    write(tmp_path, "external_id: ID\nfields:\n  amount: Beløp\n  currency: Valuta\n")
+    assert load_mapping("map.yaml", "leads").fields["currency"].columns == ("Valuta",)
+    write(tmp_path, "external_id: ID\nfields:\n  amount: Beløp\nconstants:\n  currency: NOK\n")
+    mapping = load_mapping("map.yaml", "leads")
+    assert "currency" not in mapping.fields and mapping.constants["currency"] == "NOK"
+    # Campaigns: from the spend.
+    write(tmp_path, "fields:\n  name: Navn\n  spend: Kostnad\n")
+    assert load_mapping("map.yaml", "campaigns").fields["currency"].columns == ("Kostnad",)
+
+
+def test_a_mapping_on_a_preset_derives_the_currency_from_its_own_amount(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    base = load_mapping(write(tmp_path, "external_id: ID\nfields:\n  amount: Old\n", "a.yaml"),
+                        "leads")
+    assert base.fields["currency"].columns == ("Old",)
+    on_top = load_mapping(write(tmp_path, "fields:\n  amount: New\n", "b.yaml"), "leads",
+                          base=base)
+    assert on_top.fields["currency"].columns == ("New",)
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1e400", "true"])
+def test_a_constant_amount_must_be_a_finite_number(tmp_path, monkeypatch, value):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, f"external_id: ID\nconstants:\n  amount: {value}\n")
+    with pytest.raises(UserError) as caught:
+        load_mapping("map.yaml", "leads")
+    assert str(caught.value) == ("map.yaml:3:11: amount must be a number smaller than "
+                                 "1 000 000 000 000 000 in size")
+
+
+def test_date_format_patterns_at_file_and_field_level(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, """\
+        date_format: "%d %b, %Y %H:%M:%S"
+        external_id: ID
+        fields:
+          created_at: Created
+          won_at: {column: Won, date_format: "%d.%m.%Y"}
+        """)
+    mapping = load_mapping("map.yaml", "leads")
+    assert mapping.date_format == "%d %b, %Y %H:%M:%S"
+    assert mapping.fields["won_at"].date_format == "%d.%m.%Y"
+    assert mapping.fields["created_at"].date_format is None   # the file's pattern

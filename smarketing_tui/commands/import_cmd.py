@@ -26,12 +26,16 @@ PROGRESS_AFTER_SECONDS = 0.5
 @click.option("--dry-run", is_flag=True, help="Check the file and report counts; write nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good rows; write the bad ones to <name>.rejects.csv beside FILE.")
+@click.option("--strict", is_flag=True,
+              help="Refuse the file when it has suspicious values (dates before 1990 or "
+                   "in the future, negative amounts) instead of warning about them.")
 @click.pass_obj
 def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path | None,
-            dry_run: bool, skip_invalid: bool) -> None:
+            dry_run: bool, skip_invalid: bool, strict: bool) -> None:
     """Import KIND (leads, events, campaigns, activities, deals) from the CSV export FILE.
 
     All or nothing: one bad row and nothing is written (unless --skip-invalid).
+    Values that are read but look wrong are warned about (refused with --strict).
     Re-importing a newer export updates rows by their id; empty cells keep
     the values already in the store.
     """
@@ -39,6 +43,7 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
 
     from smarketing_tui.errors import UserError
     from smarketing_tui.importing import ImportRejected, choose_mapping, run_import
+    from smarketing_tui.importing.engine import ImportWarned
     from smarketing_tui.store import open_store
 
     workspace = state.workspace()
@@ -50,7 +55,7 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
     progress = _ProgressBar(file) if sys.stderr.isatty() else None
     try:
         report = run_import(db.conn, mapping, file, workspace_tz=settings.timezone,
-                            dry_run=dry_run, skip_invalid=skip_invalid,
+                            dry_run=dry_run, skip_invalid=skip_invalid, strict=strict,
                             progress=progress.update if progress else None, label=str(file))
     except sqlite3.OperationalError as exc:  # e.g. a full disk; the transaction is undone
         raise UserError(f"{workspace.db_path}: the import could not be written ({exc}); "
@@ -63,12 +68,20 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
         more = rejected.report.bad_rows - len({p.line for p in rejected.report.problems})
         if more > 0:
             click.echo(f"... and {more} more bad row{'s' if more != 1 else ''}", err=True)
+        for line in rejected.report.warning_lines():
+            click.echo(line, err=True)
+        raise
+    except ImportWarned as warned:
+        if progress:
+            progress.close()
+        for line in warned.report.warning_lines():
+            click.echo(line, err=True)
         raise
     finally:
         if progress:
             progress.close()
         db.close()
-    for line in report.problem_lines():
+    for line in report.problem_lines() + report.warning_lines():
         click.echo(line, err=True)
     _print_report(report, settings.timezone)
 

@@ -25,7 +25,7 @@ from smarketing_tui.importing.csvsource import CsvSource, open_csv
 from smarketing_tui.importing.fields import FIELDS, FIRST_CONTACT_TYPES
 from smarketing_tui.importing.mapping import Mapping
 from smarketing_tui.importing.plan import Output, RowPlan, build_plan
-from smarketing_tui.importing.values import BadValue
+from smarketing_tui.importing.values import BadValue, Suspicious
 from smarketing_tui.timeutil import now_utc, utc_iso, zone
 
 MAX_PROBLEMS = 10
@@ -89,6 +89,7 @@ class ImportReport:
     bad_rows: int = 0
     newest_at: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    suspicious: list[Suspicious] = field(default_factory=list)  # read, but look wrong
     missing_columns: list[str] = field(default_factory=list)
     first_contacts_derived: int = 0
     deals_without_lead: int = 0      # deals kept with no lead: their lead is not in the store
@@ -100,6 +101,10 @@ class ImportReport:
 
     def problem_lines(self) -> list[str]:
         return [p.render(self.file) for p in self.problems]
+
+    def warning_lines(self) -> list[str]:
+        """One line per kind of suspicious value (dates before 1990, ...)."""
+        return [s.render(self.file) for s in self.suspicious]
 
 
 class ImportRejected(UserError):
@@ -115,6 +120,16 @@ class ImportRejected(UserError):
             "write the bad ones to a rejects file)")
 
 
+class ImportWarned(UserError):
+    """Suspicious values and ``--strict``: nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        super().__init__(f"{report.file} has suspicious values (the warnings above) and "
+                         "--strict is on; nothing imported (fix the file, or import it "
+                         "without --strict)")
+
+
 def rejects_path_for(path: Path) -> Path:
     """Where ``--skip-invalid`` writes bad rows: ``<stem>.rejects.csv`` beside the input."""
     return path.with_name(f"{path.stem}.rejects.csv")
@@ -122,11 +137,13 @@ def rejects_path_for(path: Path) -> Path:
 
 def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
                workspace_tz: str, dry_run: bool = False, skip_invalid: bool = False,
-               progress: Progress | None = None, label: str | None = None) -> ImportReport:
+               strict: bool = False, progress: Progress | None = None,
+               label: str | None = None) -> ImportReport:
     """Import one file into the store (see the module docstring).
 
     Raises :class:`ImportRejected` when rows are bad and ``skip_invalid`` is off,
-    and :class:`~smarketing_tui.errors.InputError` for a file or mapping that
+    :class:`ImportWarned` when values look wrong (``report.suspicious``) and ``strict``
+    is on, and :class:`~smarketing_tui.errors.InputError` for a file or mapping that
     cannot be read at all. Both leave the store untouched.
     """
     started = time.perf_counter()
@@ -164,11 +181,15 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
                 source.close()
                 source = open_csv(path, label)
                 report.rows, report.bad_rows, report.problems = 0, 0, []
+                plan.suspicions.reset()
         if not direct:
             _stage(conn, source, plan, mapping, report, skip_invalid, progress)
             _whole_file_checks(conn, mapping, plan, report, skip_invalid)
+        report.suspicious = plan.suspicions.all()
         if report.bad_rows and not skip_invalid:
             raise ImportRejected(report)
+        if strict and report.suspicious:
+            raise ImportWarned(report)
         report.skipped = report.bad_rows
         if not direct:
             _count(conn, mapping, plan, report)
@@ -250,6 +271,8 @@ def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: M
           progress: Progress | None) -> Iterator[tuple]:
     """Converted rows, ``(line, value, ...)``; bad rows are recorded, not yielded."""
     convert, width = plan.convert, plan.width
+    suspicions = plan.suspicions
+    noted = suspicions.pending   # filled by the parsers while a row converts
     rows = 0
     reader, offset, previous = source.reader(), source.header_line, 0
     try:
@@ -272,6 +295,7 @@ def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: M
             try:
                 values = convert(line, row)
             except BadValue:
+                suspicions.discard()
                 if not any(cell.strip() for cell in row):
                     if mapping.stop_at_blank_line:
                         break
@@ -279,8 +303,11 @@ def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: M
                 rows += 1
                 problems = [Problem(line, column, bad.reason, bad.expected)
                             for column, bad in plan.diagnose(row)]
+                suspicions.discard()
                 _bad(conn, report, skip_invalid, problems)
                 continue
+            if noted:
+                suspicions.settle(line)
             rows += 1
             if progress is not None and not rows % PROGRESS_EVERY:
                 progress(source.position(), source.size)

@@ -14,7 +14,7 @@ from typing import Any
 
 from smarketing_tui.errors import InputError, UserError
 from smarketing_tui.importing.fields import FIELDS, KINDS, LEAD_BY, MAPPING_REQUIRED, STAGES
-from smarketing_tui.importing.values import DATE_FAMILIES, date_family
+from smarketing_tui.importing.values import DATE_FAMILIES, MAX_NUMBER, normalise_date_format
 from smarketing_tui.timeutil import zone
 from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)
@@ -38,7 +38,8 @@ class FieldSpec:
     columns: tuple[str, ...]                   # more than one: joined with ``join``
     also_named: tuple[str, ...] = ()           # other header names for a single column
     join: str = " "
-    date_format: str | None = None             # a family from values.DATE_FAMILIES
+    date_format: str | None = None             # a family (values.DATE_FAMILIES) or a
+                                               # strptime pattern
     decimal: str | None = None
     values: dict[str, str | None] | None = None  # casefolded cell text -> value
     fallback: str | None = None                # the value map's "*" entry
@@ -47,6 +48,7 @@ class FieldSpec:
     prefix: str = ""
     optional: bool = False
     required: bool = False
+    derived: bool = False                      # currency read from the money field's column
     where: tuple[str, int, int] = ("?", 0, 0)  # mapping file, line, column
 
     def error(self, message: str) -> InputError:
@@ -168,13 +170,18 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
             if spec.type == "choice" and str(value) not in spec.choices:
                 raise raw_constants.error(f"{value!r} is not a valid {name}, expected one of: "
                                           + ", ".join(spec.choices), name)
-            if spec.type == "number" and not isinstance(value, (int, float)):
-                raise raw_constants.error(f"{name} must be a number", name)
+            if spec.type == "number" and (not isinstance(value, (int, float))
+                                          or isinstance(value, bool)
+                                          or not -MAX_NUMBER < value < MAX_NUMBER):
+                raise raw_constants.error(f"{name} must be a number smaller than "
+                                          "1 000 000 000 000 000 in size", name)
             if isinstance(data.get("fields"), YamlDict) and name in data["fields"]:
                 raise raw_constants.error(f"{name} is both a constant and read from a column "
                                           "(under fields:); keep one", name, value=False)
             constants[name] = value
             fields.pop(name, None)
+
+    _derive_currency(fields, constants, known)
 
     stage_implies = dict(base.stage_implies) if base else {}
     if data.get("stage_implies") is not None:
@@ -224,6 +231,26 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
         lead_by=lead_by or (base.lead_by if base else "external_id"))
 
 
+#: Number fields that hold money, whose cells may carry the currency ($22,700.00).
+MONEY_FIELDS = ("amount", "spend")
+
+
+def _derive_currency(fields: dict[str, FieldSpec], constants: dict[str, Any],
+                     known: dict) -> None:
+    """When a mapping feeds a money field but says nothing about the currency, the
+    currency is read from the money field's own column: ``$22,700.00`` is USD,
+    ``1 234,50 NOK`` NOK, ``22700`` none (the store keeps what it had)."""
+    if fields.get("currency") is not None and fields["currency"].derived:
+        del fields["currency"]  # derived from a base's money column: derive again
+    money = next((fields[name] for name in MONEY_FIELDS if name in fields), None)
+    if money is None or "currency" not in known or "currency" in fields \
+            or "currency" in constants:
+        return
+    fields["currency"] = FieldSpec(field="currency", columns=money.columns,
+                                   also_named=money.also_named, join=money.join,
+                                   optional=True, derived=True, where=money.where)
+
+
 def _text(data: YamlDict, key: str) -> str | None:
     value = data.get(key)
     if value is None:
@@ -237,11 +264,12 @@ def _date_format(data: YamlDict, key: str) -> str | None:
     value = _text(data, key)
     if value is None:
         return None
-    family = date_family(value)
-    if family is None:
-        raise data.error(f"unknown date_format {value!r}, expected one of: "
-                         + ", ".join(DATE_FAMILIES) + " (or a pattern such as %d.%m.%Y %H:%M)", key)
-    return family
+    try:
+        return normalise_date_format(value)
+    except ValueError as exc:
+        raise data.error(f"{exc}, expected one of: " + ", ".join(DATE_FAMILIES)
+                         + " or a strptime pattern such as %d.%m.%Y %H:%M or "
+                         "%d %b, %Y %H:%M:%S", key) from None
 
 
 def _decimal(data: YamlDict, key: str) -> str | None:

@@ -15,11 +15,16 @@ from typing import Any, Callable
 from smarketing_tui.errors import InputError
 from smarketing_tui.importing.fields import FIELDS, Field
 from smarketing_tui.importing.mapping import FieldSpec, Mapping
-from smarketing_tui.importing.values import (NUMBER_EXPECTED, BadValue, date_expected,
-                                             date_parser, number_parser, timestamp_parser)
+from smarketing_tui.importing.values import (NUMBER_EXPECTED, BadValue, Suspicions,
+                                             currency_parser, date_expected, date_parser,
+                                             number_parser, timestamp_parser)
 from smarketing_tui.store import resolve_person
 from smarketing_tui.yamlfile import suggest
 
+#: Number fields that hold money: a negative one is flagged as suspicious.
+MONEY_FIELDS = frozenset({"amount", "spend"})
+#: Date fields that may lie in the future (plans), so they are not flagged for it.
+PLANNED_DATES = frozenset({"starts", "ends"})
 
 @dataclass
 class Output:
@@ -57,6 +62,7 @@ class RowPlan:
     missing: list[str] = field(default_factory=list)      # optional columns not in the file
     labels: dict[str, str] = field(default_factory=dict)  # field -> export column
     newest_fields: list[str] = field(default_factory=list)
+    suspicions: Suspicions = field(default_factory=Suspicions)  # noted by the parsers
     kind: str = "leads"
 
     def diagnose(self, row: list[str]) -> list[tuple[str, BadValue]]:
@@ -186,14 +192,24 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
             hit = people[text] = (name, person_id)
         return hit
 
-    def type_parser(spec: FieldSpec, known: Field) -> tuple[Callable[[str], Any], str]:
-        family = spec.date_format or mapping.date_format
+    suspicions = Suspicions()
+
+    def type_parser(spec: FieldSpec, known: Field, column: str | None = None
+                    ) -> tuple[Callable[[str], Any], str]:
+        date_format = spec.date_format or mapping.date_format
+        note = suspicions.noter(column) if column is not None else None
         if known.type == "timestamp":
-            return timestamp_parser(family, tz), date_expected(family)
+            return timestamp_parser(date_format, tz, note=note), date_expected(date_format)
         if known.type == "date":
-            return date_parser(family, tz, workspace_tz), date_expected(family)
+            planned = known.name in PLANNED_DATES  # a campaign may end next month
+            return (date_parser(date_format, tz, workspace_tz, note=note, future_ok=planned),
+                    date_expected(date_format))
         if known.type == "number":
-            return number_parser(spec.decimal or mapping.decimal), NUMBER_EXPECTED
+            money = known.name in MONEY_FIELDS
+            return (number_parser(spec.decimal or mapping.decimal, note=note if money else None),
+                    NUMBER_EXPECTED)
+        if known.name == "currency":
+            return currency_parser(), "a currency such as NOK"
         if known.type == "choice":
             return _choice_parser(known, spec), "one of: " + ", ".join(known.choices)
         if known.type == "person":
@@ -214,7 +230,7 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         if len(indexes) < len(spec.columns):
             absent = [c for c in spec.columns if _find_column(header, spec, c) is None]
             if spec.optional and not known.required:
-                missing.extend(absent)
+                missing.extend(c for c in absent if c not in missing)
                 continue
             where = f" ({mapping.preset} preset)" if mapping.preset else ""
             raise InputError(
@@ -225,7 +241,7 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
                 f"{suggest(absent[0], header)}; its columns are: " + ", ".join(header))
         column_label = " + ".join(header[i] for i in indexes)
         labels[name] = column_label
-        parse, expected = type_parser(spec, known)
+        parse, expected = type_parser(spec, known, column_label)
         cell = _cell_function(spec, known, parse, expected)
         slot = f"p{len(parts)}"
         memo = known.type in ("choice", "person") or (known.type == "text" and cell is not parse
@@ -303,7 +319,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
                         if known_fields.get(o.name) and known_fields[o.name].type == "timestamp"]
     if mapping.stage_implies and any(o.name == "stage" for o in outputs):
         stage_at, namespace["implied"] = _implications(mapping, outputs, timestamp_fields,
-                                                       header, tz, label, parts)
+                                                       header, tz, label, parts,
+                                                       suspicions)
         namespace["implying"] = frozenset(mapping.stage_implies)
         source = (f"def convert(line, row):\n    values = (line, {body})\n"
                   f"    if values[{stage_at}] in implying:\n"
@@ -313,15 +330,16 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
     exec(compile(source, f"<import plan for {label}>", "exec"), namespace)
     convert = namespace["convert"]
     return RowPlan(kind=mapping.kind, outputs=outputs, convert=convert, parts=parts,
-                   width=len(header),
-                   missing=missing, labels=labels, newest_fields=timestamp_fields
+                   width=len(header), missing=missing, labels=labels, suspicions=suspicions,
+                   newest_fields=timestamp_fields
                    + [o.name for o in outputs  # an end date is a plan, not news
                       if known_fields.get(o.name) and known_fields[o.name].type == "date"
                       and o.name != "ends"])
 
 
 def _implications(mapping: Mapping, outputs: list[Output], timestamp_fields: list[str],
-                  header: list[str], tz: str, label: str, parts: list[_Part]):
+                  header: list[str], tz: str, label: str, parts: list[_Part],
+                  suspicions: Suspicions):
     """(position of stage in a staged row, a function filling the timestamp the stage
     implies, e.g. won -> won_at, when the row lacks it)."""
     names = [o.name for o in outputs]
@@ -336,7 +354,8 @@ def _implications(mapping: Mapping, outputs: list[Output], timestamp_fields: lis
             raise spec.error(f"column {spec.columns[0]!r} (implied_from) is not in {label}"
                              f"{suggest(spec.columns[0], header)}")
         if index is not None:
-            parse = timestamp_parser(spec.date_format or mapping.date_format, tz)
+            parse = timestamp_parser(spec.date_format or mapping.date_format, tz,
+                                     note=suspicions.noter(header[index]))
 
             def implied_cell(row: list[str], index=index, parse=parse):
                 return parse(row[index])

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from functools import lru_cache
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Callable
 
-from smarketing_tui.timeutil import zone
+from smarketing_tui.timeutil import counted, now_utc, zone
 
 UTC = timezone.utc
+
+#: Dates before this year are flagged as suspicious (Excel's empty date is 1899-12-30).
+EARLIEST_YEAR = 1990
 
 #: Date families a mapping can name in ``date_format``.
 DATE_FAMILIES = ("auto", "iso", "day-first", "month-first")
@@ -67,19 +73,13 @@ class _Parts:
 
 
 def date_family(text: str) -> str | None:
-    """The family a ``date_format`` value names (also strptime-style patterns), or None."""
+    """The family a ``date_format`` value names (a family or one of its aliases), or None."""
     value = text.strip().lower()
     if value in DATE_FAMILIES:
         return value
     aliases = {"norwegian": "day-first", "dd.mm.yyyy": "day-first", "dd/mm/yyyy": "day-first",
                "us": "month-first", "mm/dd/yyyy": "month-first", "yyyy-mm-dd": "iso"}
-    if value in aliases:
-        return aliases[value]
-    if "%d" in value and "%m" in value:
-        if "%y" in value and value.index("%y") < value.index("%m"):
-            return "iso"
-        return "day-first" if value.index("%d") < value.index("%m") else "month-first"
-    return None
+    return aliases.get(value)
 
 
 def _year(text: str) -> int:
@@ -143,25 +143,241 @@ def _check(parts: _Parts, text: str, expected: str) -> None:
         raise BadValue(f"{text!r} has an impossible time of day", expected)
 
 
-def _parse(text: str, family: str) -> _Parts:
+def _parse(text: str, date_format: str) -> _Parts:
     stripped = text.strip()
-    expected = _EXPECTED[family]
-    parts = _match(stripped, family)
-    if parts is None:
-        if family == "day-first" and _MONTH_FIRST.fullmatch(stripped):
-            raise BadValue(f"{stripped!r} is not day-first", expected)
-        raise BadValue(f"{stripped!r} is not a date", expected)
+    if date_format in _EXPECTED:
+        expected = _EXPECTED[date_format]
+        parts = _match(stripped, date_format)
+        if parts is None:
+            if date_format == "day-first" and _MONTH_FIRST.fullmatch(stripped):
+                raise BadValue(f"{stripped!r} is not day-first", expected)
+            raise BadValue(f"{stripped!r} is not a date", expected)
+    else:
+        pattern = compile_date_pattern(date_format)
+        expected = pattern.expected
+        parts = pattern.match(stripped)
+        if parts is None:
+            raise BadValue(f"{stripped!r} does not fit the date_format", expected)
     _check(parts, stripped, expected)
     return parts
 
 
-def timestamp_parser(family: str, tz: str) -> Callable[[str], str | None]:
+# --------------------------------------------------------------------------- patterns
+
+# Month and weekday names in English and Norwegian (bokmål), full and abbreviated, read
+# whatever the process locale: strptime's %b would read only the locale's own names.
+_MONTH_NAMES = (
+    ("january", "januar", "jan"), ("february", "februar", "feb"), ("march", "mars", "mar"),
+    ("april", "apr"), ("may", "mai"), ("june", "juni", "jun"), ("july", "juli", "jul"),
+    ("august", "aug"), ("september", "sept", "sep"), ("october", "oktober", "oct", "okt"),
+    ("november", "nov"), ("december", "desember", "dec", "des"),
+)
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+_WEEKDAYS = ("monday", "mandag", "mon", "man", "tuesday", "tirsdag", "tues", "tue", "tirs", "tir",
+             "wednesday", "onsdag", "wed", "ons", "thursday", "torsdag", "thurs", "thu", "tors",
+             "tor", "friday", "fredag", "fri", "fre", "saturday", "lørdag", "sat", "lør",
+             "sunday", "søndag", "sun", "søn")
+
+
+def _names(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))  # longest first: "sept" before "sep"
+
+
+# Each directive's regex. Names may end in a dot ("15. apr. 2021"), so a "." written after
+# %b or %a in the pattern is optional in the value ("15. mai 2021" fits "%d. %b. %Y").
+_DIRECTIVES = {
+    "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
+    "b": rf"(?P<b>{_names(MONTHS)})\.?", "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})",
+    "M": r"(?P<M>\d{1,2})", "S": r"(?P<S>\d{1,2})", "f": r"(?P<f>\d{1,6})",
+    "p": r"(?P<p>[ap])\.?m\.?", "z": r"(?P<z>Z|[+-]\d{2}(?::?\d{2})?)", "Z": r"(?P<Z>UTC|GMT)",
+    "a": rf"(?:{_names(_WEEKDAYS)})\.?",
+}
+_SAME = {"B": "b", "h": "b", "A": "a"}
+_SHORTHANDS = {"T": "%H:%M:%S", "R": "%H:%M", "F": "%Y-%m-%d"}
+_TIME_DIRECTIVES = frozenset("HIMSfpzZ")
+_EXAMPLE = {"d": "29", "m": "11", "Y": "2026", "y": "26", "b": "Nov", "B": "November",
+            "h": "Nov", "H": "14", "I": "02", "M": "05", "S": "09", "f": "250000", "p": "PM",
+            "z": "+0100", "Z": "UTC", "a": "Sun", "A": "Sunday"}
+
+
+class _Pattern:
+    """A strptime pattern compiled once into a regex."""
+
+    __slots__ = ("regex", "expected", "twelve_hour")
+
+    def __init__(self, regex: re.Pattern, expected: str, twelve_hour: bool) -> None:
+        self.regex, self.expected, self.twelve_hour = regex, expected, twelve_hour
+
+    def match(self, text: str) -> _Parts | None:
+        m = self.regex.fullmatch(text)
+        if m is None:
+            return None
+        get = m.group
+        if get("Y") is not None:
+            year = int(get("Y"))
+        else:
+            year = 2000 + int(get("y"))
+        month = int(get("m")) if get("m") is not None else MONTHS[get("b").lower()]
+        hour_text = get("I") if self.twelve_hour else get("H")
+        has_time = hour_text is not None
+        hour = int(hour_text or 0)
+        hour_end = -1
+        if self.twelve_hour and has_time:
+            if not 1 <= hour <= 12:
+                hour = 99  # reported as an impossible time
+            elif get("p").lower() == "a":
+                hour = 0 if hour == 12 else hour
+            else:
+                hour = 12 if hour == 12 else hour + 12
+        elif has_time:
+            hour_end = m.end("H")
+        offset = None
+        zone_text = get("z") or get("Z")
+        if zone_text:
+            offset = 0
+            if zone_text[0] in "+-":
+                digits = zone_text[1:].replace(":", "")
+                minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+                offset = -minutes if zone_text[0] == "-" else minutes
+        return _Parts(year, month, int(get("d")), hour, int(get("M") or 0), int(get("S") or 0),
+                      offset, has_time, hour_end)
+
+
+def _tokens(pattern: str) -> list[tuple[str, str]]:
+    """A pattern as ("directive", letter) and ("text", literal) tokens; shorthands expanded."""
+    tokens: list[tuple[str, str]] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char != "%":
+            tokens.append(("text", char))
+            index += 1
+            continue
+        letter = pattern[index + 1:index + 2]
+        if letter == "-":  # %-d (no zero padding, as strftime writes it) reads like %d
+            letter = pattern[index + 2:index + 3]
+            index += 1
+        index += 2
+        if letter == "%":
+            tokens.append(("text", "%"))
+        elif letter in _SHORTHANDS:
+            tokens.extend(_tokens(_SHORTHANDS[letter]))
+        elif letter in _DIRECTIVES or letter in _SAME:
+            tokens.append(("directive", letter))
+        else:
+            known = "%d %m %b %B %Y %y %H %I %M %S %p %f %z %Z %a %A %T %R %F %%"
+            raise ValueError(f"the pattern {pattern!r} has %{letter}, which is not one of the "
+                             f"directives read: {known}")
+    return tokens
+
+
+@lru_cache(maxsize=256)
+def compile_date_pattern(pattern: str) -> _Pattern:
+    """A strptime-style ``date_format`` pattern, compiled once (ValueError when it is wrong).
+
+    Read as ``datetime.strptime`` would, case-insensitively, with English and Norwegian
+    month and weekday names whatever the locale. A trailing time part is optional in
+    the value: a date alone is midnight.
+    """
+    tokens = _tokens(pattern)
+    letters = [_SAME.get(value, value) for kind, value in tokens if kind == "directive"]
+    repeated = sorted({f"%{x}" for x in letters if letters.count(x) > 1 and x != "a"})
+    if repeated:
+        raise ValueError(f"the pattern {pattern!r} has {', '.join(repeated)} more than once")
+    if "d" not in letters or not {"m", "b"} & set(letters) or not {"Y", "y"} & set(letters):
+        raise ValueError(f"the pattern {pattern!r} needs a day (%d), a month (%m, %b or %B) "
+                         "and a year (%Y or %y)")
+    if ("m" in letters and "b" in letters) or ("Y" in letters and "y" in letters):
+        raise ValueError(f"the pattern {pattern!r} gives the month or the year twice")
+    twelve_hour = "I" in letters
+    if twelve_hour != ("p" in letters) or (twelve_hour and "H" in letters):
+        raise ValueError(f"the pattern {pattern!r} mixes up its hours: use %H (0-23), or %I "
+                         "(1-12) with %p (AM/PM)")
+    # Where the optional time part starts: the separator before the first time directive,
+    # when only time directives and separators follow it.
+    kinds = [(kind, _SAME.get(value, value)) for kind, value in tokens]
+    first_time = next((i for i, (kind, value) in enumerate(kinds)
+                       if kind == "directive" and value in _TIME_DIRECTIVES), None)
+    optional_from = None
+    if first_time is not None and all(kind == "text" or value in _TIME_DIRECTIVES
+                                      for kind, value in kinds[first_time:]):
+        optional_from = first_time
+        while optional_from > 0 and kinds[optional_from - 1][0] == "text" \
+                and not kinds[optional_from - 1][1].isalnum():
+            optional_from -= 1
+    parts: list[str] = []
+    previous = ""
+    for position, (kind, value) in enumerate(kinds):
+        if position == optional_from:
+            parts.append("(?:")
+        if kind == "directive":
+            parts.append(_DIRECTIVES[value])
+        elif value == "." and previous in ("b", "a"):
+            pass  # the name's own optional dot
+        elif value.isspace():
+            if not (parts and parts[-1] == r"\s+"):
+                parts.append(r"\s+")
+        else:
+            parts.append(re.escape(value))
+        previous = value if kind == "directive" else ""
+    if optional_from is not None:
+        parts.append(")?")
+    source = "".join(parts)
+    for name in ("Y", "y", "m", "b", "H", "I", "M", "S", "p", "z", "Z"):
+        if f"(?P<{name}>" not in source:
+            source += f"(?P<{name}>(?!))?"  # never matches: the group reads as None
+    example = re.sub(r"%-?([a-zA-Z%])",
+                     lambda m: _EXAMPLE.get(m[1], "%" if m[1] == "%" else m[0]),
+                     re.sub(r"%([TRF])", lambda m: _SHORTHANDS[m[1]], pattern))
+    expected = f"a date in the pattern {pattern!r} such as {example}"
+    return _Pattern(re.compile(source, re.IGNORECASE), expected, twelve_hour)
+
+
+def normalise_date_format(text: str) -> str:
+    """A ``date_format`` value as kept in a mapping: a family's name, or the pattern itself.
+
+    Raises ValueError (saying why) for neither.
+    """
+    family = date_family(text)
+    if family is not None:
+        return family
+    if "%" in text:
+        compile_date_pattern(text)
+        return text
+    raise ValueError(f"unknown date_format {text!r}")
+
+
+def _suspicion(parts: _Parts, result: str, future_after: str | None) -> str | None:
+    """'early' for a date before 1990, 'future' for one past ``future_after``, else None."""
+    if parts.year < EARLIEST_YEAR:
+        return "early"
+    if future_after is not None and result > future_after:
+        return "future"
+    return None
+
+
+def _future_limit(future_ok: bool) -> str | None:
+    if future_ok:
+        return None
+    return (now_utc() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+Note = Callable[[str, str], None]   # (kind of suspicion, the cell's text)
+
+
+def timestamp_parser(date_format: str, tz: str, *, note: Note | None = None,
+                     future_ok: bool = False) -> Callable[[str], str | None]:
     """A parser from cell text to the store's UTC form ('2026-11-29T13:05:00Z').
 
-    Values without an offset are read as local time in ``tz``; a date without a
-    time is local midnight. Empty cells give None.
+    ``date_format`` is a family (``DATE_FAMILIES``) or a strptime pattern. Values
+    without an offset are read as local time in ``tz``; a date without a time is
+    local midnight. Empty cells give None. With ``note``, a date before 1990 or
+    more than a day after now (unless ``future_ok``) is passed to it, and read.
     """
+    if date_format not in _EXPECTED:
+        compile_date_pattern(date_format)
     source_zone = zone(tz)
+    future_after = _future_limit(future_ok) if note is not None else None
     hours: dict[str, str] = {}   # local text up to the hour -> UTC "YYYY-MM-DDTHH"
     days: dict[str, str] = {}    # date-only text -> UTC timestamp
     tails = _TAILS
@@ -172,7 +388,7 @@ def timestamp_parser(family: str, tz: str) -> Callable[[str], str | None]:
         stripped = text.strip()
         if not stripped:
             return None
-        parts = _parse(stripped, family)
+        parts = _parse(stripped, date_format)
         local = datetime(parts.year, parts.month, parts.day, parts.hour, parts.minute,
                          parts.second)
         if parts.offset is not None:
@@ -180,6 +396,11 @@ def timestamp_parser(family: str, tz: str) -> Callable[[str], str | None]:
         else:
             moment = local.replace(tzinfo=source_zone).astimezone(UTC).replace(tzinfo=None)
         result = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if note is not None:
+            kind = _suspicion(parts, result, future_after)
+            if kind is not None:
+                note(kind, stripped)
+                return result  # never cached, so every such cell is noted
         if stripped != text:
             return result  # only exact cell texts are cached
         if not parts.has_time:
@@ -206,9 +427,18 @@ def timestamp_parser(family: str, tz: str) -> Callable[[str], str | None]:
     return parse
 
 
-def date_parser(family: str, tz: str, workspace_tz: str) -> Callable[[str], str | None]:
-    """A parser from cell text to a local ISO date ('2026-11-29') in the workspace zone."""
+def date_parser(date_format: str, tz: str, workspace_tz: str, *, note: Note | None = None,
+                future_ok: bool = False) -> Callable[[str], str | None]:
+    """A parser from cell text to a local ISO date ('2026-11-29') in the workspace zone.
+
+    ``note`` and ``future_ok`` as for :func:`timestamp_parser`.
+    """
+    if date_format not in _EXPECTED:
+        compile_date_pattern(date_format)
     source_zone, local_zone = zone(tz), zone(workspace_tz)
+    future_after = _future_limit(future_ok) if note is not None else None
+    if future_after is not None:
+        future_after = future_after[:10]
     cache: dict[str, str] = {}
 
     def parse(text: str) -> str | None:
@@ -219,7 +449,7 @@ def date_parser(family: str, tz: str, workspace_tz: str) -> Callable[[str], str 
             return hit
         if not text.strip():
             return None
-        parts = _parse(text, family)
+        parts = _parse(text, date_format)
         if parts.has_time:
             local = datetime(parts.year, parts.month, parts.day, parts.hour, parts.minute,
                              parts.second)
@@ -231,6 +461,11 @@ def date_parser(family: str, tz: str, workspace_tz: str) -> Callable[[str], str 
         else:
             day = date(parts.year, parts.month, parts.day)
         result = day.isoformat()
+        if note is not None:
+            kind = _suspicion(parts, result, future_after)
+            if kind is not None:
+                note(kind, text.strip())
+                return result
         if len(cache) < 100_000:
             cache[text] = result
         return result
@@ -238,27 +473,50 @@ def date_parser(family: str, tz: str, workspace_tz: str) -> Callable[[str], str 
     return parse
 
 
-def date_expected(family: str) -> str:
-    """What a date column of this family should hold, for error messages."""
-    return _EXPECTED[family]
+def date_expected(date_format: str) -> str:
+    """What a date column in this family or pattern should hold, for error messages."""
+    if date_format in _EXPECTED:
+        return _EXPECTED[date_format]
+    return compile_date_pattern(date_format).expected
 
 
 # --------------------------------------------------------------------------- numbers
 
-_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_CODES = r"kr\.?|nok|sek|dkk|eur|usd|gbp|[$€£]"
-_CURRENCY = re.compile(rf"^(?:{_CODES})\s*|\s*(?:{_CODES}|,-)$", re.IGNORECASE)
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d{1,3})?")
+#: The largest magnitude stored: beyond it a float no longer holds whole cents.
+MAX_NUMBER = 1e15
+_OUT_OF_RANGE = "a number smaller than 1 000 000 000 000 000 in size"
+_SPACE_CHARS = " \u00a0\u202f\u2009'"
+_SPACES = str.maketrans("", "", _SPACE_CHARS)
+# Currency signs and codes a money cell may carry, before or after the number, and the
+# ISO code each one means ("kr" is taken as NOK and "$" as USD).
+CURRENCY_SIGNS = {"kr": "NOK", "kr.": "NOK", "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
+CURRENCY_CODES = ("NOK", "SEK", "DKK", "ISK", "EUR", "USD", "GBP", "CHF", "PLN", "CAD", "AUD",
+                  "NZD", "JPY", "CNY", "INR")
+_CURRENCY_WORDS = {**CURRENCY_SIGNS, **{code.lower(): code for code in CURRENCY_CODES}}
+_CODES = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
+_CURRENCY_BEFORE = re.compile(rf"({_CODES})\s*", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(rf"\s*({_CODES})$", re.IGNORECASE)
+# "1,117.10K", "2.5M", "2,5 mill."
+_MULTIPLIER = re.compile(r"\s*(k|m|b|mill\.?|mrd\.?)$", re.IGNORECASE)
+_MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mill": 1_000_000, "b": 1_000_000_000,
+                "mrd": 1_000_000_000}
 _GROUPED = {",": re.compile(r"-?\d{1,3}(?:,\d{3})+"), ".": re.compile(r"-?\d{1,3}(?:\.\d{3})+")}
+_SPACE_GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SPACE_CHARS}]\d{{3}})+(?:[.,]\d+)?")
 
 
-def number_parser(decimal: str = "auto") -> Callable[[str], float | None]:
+def number_parser(decimal: str = "auto", *, note: Note | None = None
+                  ) -> Callable[[str], float | None]:
     """A parser from cell text to a float.
 
-    Accepts Norwegian ``1 234,50`` (space, no-break space or thin space between
-    thousands), US ``1,234.50``, plain ``1234.5`` and a currency code or sign
-    before or after. ``decimal`` is ``","``, ``"."`` or ``"auto"``; in auto a lone
-    ``1,234`` is ambiguous and rejected (say ``decimal:`` in the mapping).
+    Accepts Norwegian ``1 234,50`` (space, no-break space or narrow no-break space
+    between thousands), US ``1,234.50``, plain ``1234.5`` or ``1.5E+6``, a currency
+    sign or code before or after (``$22,700.00``, ``kr 1 234,50``, ``1 234,50 NOK``),
+    a K, M or B multiplier (``1,117.10K``, ``2.5M``) and ``(1,200.00)`` or a minus
+    for a negative amount. ``decimal`` is ``","``, ``"."`` or ``"auto"``; in auto a
+    lone ``1,234`` is ambiguous and rejected (say ``decimal:`` in the mapping).
+    Infinite, NaN and numbers of 10^15 or more are refused. With ``note``, a
+    negative number is passed to it (kind ``"negative"``), and read.
     """
     if decimal not in ("auto", ",", "."):
         raise ValueError(f"decimal must be ',', '.' or 'auto', not {decimal!r}")
@@ -267,19 +525,97 @@ def number_parser(decimal: str = "auto") -> Callable[[str], float | None]:
         if not text:
             return None
         if decimal != "," and _PLAIN_NUMBER.fullmatch(text):
-            return float(text)
-        return _slow_number(text, decimal)
+            value = float(text)
+            if not -MAX_NUMBER < value < MAX_NUMBER:
+                raise BadValue(f"{_shown(text)} is too large to store", _OUT_OF_RANGE)
+        else:
+            value = _slow_number(text, decimal)
+            if value is None:
+                return None
+        if value < 0 and note is not None:
+            note("negative", text.strip())
+        return value
 
     return parse
+
+
+def currency_parser() -> Callable[[str], str | None]:
+    """A parser for a currency cell: a code (``NOK``), a sign (``kr``, ``$``: their code),
+    or a money amount whose sign or code gives the currency (``$22,700.00``: USD;
+    ``22700``: None). Other text is kept as written."""
+
+    def parse(text: str) -> str | None:
+        stripped = text.strip()
+        if not stripped:
+            return None
+        word = _CURRENCY_WORDS.get(stripped.casefold())
+        if word is not None:
+            return word
+        if not any(c.isdigit() for c in stripped):
+            return stripped
+        try:
+            return _split_money(stripped)[2]
+        except BadValue:
+            return None  # not money: the amount's own parser reports the cell
+
+    return parse
+
+
+def _split_money(text: str) -> tuple[str, bool, str | None, int]:
+    """(the number's text, negative, ISO currency or None, multiplier) of a money cell."""
+    body, negative, currency = text, False, None
+
+    def sign(body: str) -> str:
+        nonlocal negative
+        if body[:1] in "-\u2212" or (body[:1] == "(" and body[-1:] == ")"):
+            if negative:
+                raise BadValue(f"{text!r} is not a number", NUMBER_EXPECTED)
+            negative = True
+            body = body[1:-1] if body[0] == "(" else body[1:]
+        elif body[:1] == "+":
+            body = body[1:]
+        return body.strip()
+
+    def code(found: re.Match | None) -> None:
+        nonlocal currency
+        if found is not None:
+            iso = _CURRENCY_WORDS[found[1].casefold()]
+            if currency is not None and iso != currency:
+                raise BadValue(f"{text!r} names two currencies", NUMBER_EXPECTED)
+            currency = iso
+
+    body = sign(body)
+    found = _CURRENCY_BEFORE.match(body)
+    code(found)
+    if found is not None:
+        body = sign(body[found.end():])
+    found = _CURRENCY_AFTER.search(body)
+    code(found)
+    if found is not None:
+        body = body[:found.start()]
+    if body.endswith(",-"):   # "1 234,-": whole kroner
+        body = body[:-2]
+        found = _CURRENCY_AFTER.search(body)  # "kr 1 234,- NOK" is silly but harmless
+        code(found)
+        if found is not None:
+            body = body[:found.start()]
+    multiplier = 1
+    found = _MULTIPLIER.search(body)
+    if found is not None and body[:found.start()][-1:].isdigit():
+        multiplier = _MULTIPLIERS[found[1].lower().rstrip(".")]
+        body = body[:found.start()]
+    return body.strip(), negative, currency, multiplier
 
 
 def _slow_number(text: str, decimal: str) -> float | None:
     stripped = text.strip()
     if not stripped:
         return None
-    compact = _CURRENCY.sub("", stripped).translate(_SPACES).replace("\u2212", "-")
-    if compact.startswith("+"):
-        compact = compact[1:]
+    body, negative, _currency, multiplier = _split_money(stripped)
+    body = body.replace("\u2212", "-")
+    if any(c in body for c in _SPACE_CHARS) and not _SPACE_GROUPED.fullmatch(body.lstrip("-")):
+        raise BadValue(f"{stripped!r} is not a number", NUMBER_EXPECTED)
+    compact = body.translate(_SPACES)
     has_comma, has_dot = "," in compact, "." in compact
     if has_comma and has_dot:
         sep = "," if compact.rindex(",") > compact.rindex(".") else "."
@@ -306,6 +642,103 @@ def _slow_number(text: str, decimal: str) -> float | None:
             compact = compact.replace(mark, "")
         else:
             compact = compact.replace(",", ".")
-    if not _PLAIN_NUMBER.fullmatch(compact):
+    if not _PLAIN_NUMBER.fullmatch(compact) or compact.startswith("-") and negative:
         raise BadValue(f"{stripped!r} is not a number", NUMBER_EXPECTED)
-    return float(compact)
+    if multiplier == 1:
+        value = float(compact)
+    else:
+        value = float(Decimal(compact) * multiplier)   # exact: 1117.10 * 1000 is 1117100
+    if negative:
+        value = -value
+    if not -MAX_NUMBER < value < MAX_NUMBER:   # also infinity; NaN never gets this far
+        raise BadValue(f"{_shown(stripped)} is too large to store", _OUT_OF_RANGE)
+    return value
+
+
+def _shown(text: str) -> str:
+    """A cell quoted for a message, a very long one shortened (a 400-digit amount)."""
+    if len(text) <= 40:
+        return repr(text)
+    return f"{text[:12]!r}…{text[-6:]!r} ({len(text)} characters)"
+
+
+# --------------------------------------------------------------------------- suspicions
+
+#: What each kind of suspicious value is, for the warning line.
+SUSPICIONS = {"early": "a date before 1990",
+              "future": "a date more than a day in the future",
+              "negative": "a negative amount"}
+SHOWN_LINES = 5
+
+
+@dataclass
+class Suspicious:
+    """One kind of suspicious value in a file: which rows, which columns, the first value."""
+
+    kind: str
+    lines: list[int] = field(default_factory=list)   # the first SHOWN_LINES rows
+    rows: int = 0
+    columns: list[str] = field(default_factory=list)
+    first: str = ""
+
+    def render(self, label: str) -> str:
+        """``FILE: warning: 3 rows with a date before 1990 (lines 2, 5, 9; column 'X';
+        first '30.12.1899')``."""
+        more = ", …" if self.rows > len(self.lines) else ""
+        lines = ", ".join(str(n) for n in self.lines) + more
+        columns = ", ".join(f"'{c}'" for c in self.columns)
+        return (f"{label}: warning: {counted(self.rows, 'row')} with {SUSPICIONS[self.kind]} "
+                f"(line{'s' if self.rows > 1 else ''} {lines}; "
+                f"column{'s' if len(self.columns) > 1 else ''} {columns}; "
+                f"first {_shown(self.first)})").replace("\n", " ")
+
+
+class Suspicions:
+    """Values that were read but look wrong, gathered row by row while a file is read.
+
+    A parser made with a :meth:`noter` notes a value of the row being converted; the
+    reader then :meth:`settle` s the row with its line number, or :meth:`discard` s it
+    when the row was bad.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[str, str, str]] = []   # (kind, column, text) of this row
+        self.found: dict[str, Suspicious] = {}
+
+    def noter(self, column: str) -> Note:
+        """The ``note`` for the parsers of one column."""
+        pending = self.pending
+
+        def note(kind: str, text: str) -> None:
+            pending.append((kind, column, text))
+
+        return note
+
+    def settle(self, line: int) -> None:
+        """Count what the row on ``line`` noted (once per kind)."""
+        seen = set()
+        for kind, column, text in self.pending:
+            entry = self.found.get(kind)
+            if entry is None:
+                entry = self.found[kind] = Suspicious(kind, first=text)
+            if column not in entry.columns:
+                entry.columns.append(column)
+            if kind not in seen:
+                seen.add(kind)
+                entry.rows += 1
+                if len(entry.lines) < SHOWN_LINES:
+                    entry.lines.append(line)
+        self.pending.clear()
+
+    def discard(self) -> None:
+        """Forget what a bad row noted."""
+        self.pending.clear()
+
+    def reset(self) -> None:
+        """Start again (the file is read a second time)."""
+        self.pending.clear()
+        self.found.clear()
+
+    def all(self) -> list[Suspicious]:
+        """Every kind found, in the order of ``SUSPICIONS``."""
+        return [self.found[kind] for kind in SUSPICIONS if kind in self.found]
