@@ -38,6 +38,29 @@ data/salesforce-leads.csv (5 leads) + data/salesforce-opportunities.csv (10 oppo
     14 d, Z10 02.11 -> 26.11 = 24 d, Z07 01.10 -> 29.10 = 28 d + 1 h (summer time ended
     in between); sorted 14 14 15 24 28.04 -> median 15 days
   no lead: Z07 and Z10 (ids not in the leads report), Z08 (no Lead ID) -> 3
+data/zoho-leads.csv (20 leads) + data/zoho-potentials.csv (15 potentials); ids below are
+the last three digits (LEADID 3655000000000101 is 101). Summer time began 28.03.2021.
+  leads per month (Created Time): 2021-03 7 (101-107), 2021-04 8 (108-115), 2021-05 5
+  top source: Web Download, 8 (101 104 105 108 112 114 117 120); Advertisement 4
+  top lead owner: Ola Hansen, 11 (101 102 104 106 108 109 111 113 115 118 120);
+    Siri Dahl 8, Pål Sørensen 1
+  won only in Stage Closed Won: 201 202 204 207 208 212 213 -> 7; lost: 203, 206 (Closed
+    Lost to Competition), 209, 210, 215 -> 5; open: 205 211 214
+  deals won by Closing Date: 2021-04 2: 201 $22,700.00 + 204 $1,117.10K (1 117 100)
+    = 1 139 800; 2021-05 5: 202 4 800 + 207 38 000 + 208 56 500 + 212 27 300
+    + 213 64 000 = 190 600
+  win rate among closed deals: 7 / 12 = 58,3 %; in 2021-05 5 / (5 + 4) = 55,6 %
+  top deal owner: Pål Sørensen, 5 won (201 204 207 212 213) for 1 269 100; Ola 2 won
+    (202 208) for 61 300. 201 is Pål's deal on Ola's lead 101
+  cycles: 201 10.03 10:00 (UTC+1) -> 15.04 00:00 (UTC+2) = 35 d 13 h; 202 20.04 -> 04.05
+    = 14 d; 204 06.04 -> 30.04 = 24 d; 207 19.04 -> 07.05 = 18 d; 208 26.04 -> 17.05
+    = 21 d; 212 07.05 -> 21.05 = 14 d; 213 03.05 -> 31.05 = 28 d; sorted 14 14 18 21 24
+    28 35.5 -> median 21 days
+  no lead: 213 (LEADID ...199999 is not in the leads) and 214 (no Lead Id) -> 2
+  lead 101 has two won deals: the first (201, 15.04) gives its won date and $22,700.00;
+  lead 113 has two lost ones: lost at the later (210, 28.05) for "Timing"
+  leads won in 2021-05 (the lead-level metric): 110, 111, 116 -> 3, for
+    38 000 + 56 500 + 27 300 = 121 800 (101's first won deal closed in April)
 """
 
 from __future__ import annotations
@@ -61,6 +84,8 @@ TZ = "Europe/Oslo"
 NOVEMBER = ("2026-10-31T23:00:00Z", "2026-11-30T23:00:00Z")
 OCTOBER = ("2026-09-30T22:00:00Z", "2026-10-31T23:00:00Z")
 AFTER = datetime(2026, 12, 10, 12, tzinfo=UTC)
+APRIL_2021 = ("2021-03-31T22:00:00Z", "2021-04-30T22:00:00Z")
+MAY_2021 = ("2021-04-30T22:00:00Z", "2021-05-31T22:00:00Z")
 
 
 def run(db, kind, name, preset, path=None):
@@ -115,9 +140,10 @@ def median_cycle_days(db):
 
 
 def leads_per_month(db):
+    # +1 h: near these samples' month ends (none at night) UTC+1 and UTC+2 give one month
     rows = db.conn.execute(
         "SELECT strftime('%Y-%m', created_at, '+1 hour'), count(*) FROM leads "
-        "GROUP BY 1 ORDER BY 1").fetchall()  # +1 h: these samples' month ends are all winter
+        "GROUP BY 1 ORDER BY 1").fetchall()
     return dict(rows)
 
 
@@ -126,9 +152,9 @@ def top(db, column):
                            "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()[:2]
 
 
-def metric(db, workspace, name, by=None):
+def metric(db, workspace, name, by=None, period="2026-11"):
     engine = MetricsEngine(db.conn, workspace.settings())
-    return engine.compute(name, parse_period("2026-11", TZ), AFTER, None, by)
+    return engine.compute(name, parse_period(period, TZ), AFTER, None, by)
 
 
 # ------------------------------------------------------------------------- HubSpot
@@ -220,6 +246,42 @@ def test_salesforce_opportunities_report(db, workspace):
     assert median_cycle_days(db) == 15.0
 
 
+# ---------------------------------------------------------------------------- Zoho
+
+def test_zoho_leads_and_potentials(db, workspace):
+    leads = run(db, "leads", "zoho-leads.csv", "zoho")
+    assert (leads.rows, leads.inserted) == (20, 20)
+    report = run(db, "deals", "zoho-potentials.csv", "zoho")
+    assert (report.rows, report.inserted, report.deals_without_lead) == (15, 15, 2)
+    ids = "3655000000000"
+    # "10 Mar, 2021 10:00:00" is winter time; "15 Apr, 2021" local midnight in summer.
+    assert deal(db, ids + "201") == {
+        "lead": ids + "101", "lead_ref": ids + "101", "owner": "Pål Sørensen",
+        "status": "won", "created_at": "2021-03-10T09:00:00Z",
+        "closed_at": "2021-04-14T22:00:00Z", "amount": 22700.0}
+    assert deal(db, ids + "204")["amount"] == 1117100.0              # $1,117.10K
+    assert deal(db, ids + "206")["status"] == "lost"                 # ... to Competition
+    assert "closed_at" not in deal(db, ids + "205")                  # Negotiation/Review
+    assert lead(db, ids + "101") == {
+        "owner": "Ola Hansen", "stage": "accepted", "opportunity_at": "2021-03-10T09:00:00Z",
+        "won_at": "2021-04-14T22:00:00Z", "amount": 22700.0, "currency": "USD"}
+    assert lead(db, ids + "113")["lost_at"] == "2021-05-27T22:00:00Z"
+    assert lead(db, ids + "113")["lost_reason"] == "Timing"
+    assert lead(db, ids + "106")["stage"] == "rejected"              # Junk Lead
+
+    assert leads_per_month(db) == {"2021-03": 7, "2021-04": 8, "2021-05": 5}
+    assert top(db, "source")[0] == ("Web Download", 8)
+    assert top(db, "owner")[0] == ("Ola Hansen", 11)
+    assert won_in(db, APRIL_2021) == (2, 1139800.0)
+    assert won_in(db, MAY_2021) == (5, 190600.0)
+    assert (win_rate(db), win_rate(db, MAY_2021)) == (58.3, 55.6)
+    assert top_deal_owner(db) == ("Pål Sørensen", 5, 1269100.0)
+    assert median_cycle_days(db) == 21.0
+    won = metric(db, workspace, "won", period="2021-05")
+    amount = metric(db, workspace, "won_amount", period="2021-05")
+    assert (won.value, amount.value) == (3, 121800.0)
+
+
 # ----------------------------------------------------------------------- Pipedrive
 
 def test_pipedrive_deals_find_their_leads_by_email(db):
@@ -244,6 +306,8 @@ def test_the_preset_is_chosen_by_kind_and_signature():
     for kind, name, preset in (("deals", "hubspot-deals.csv", "hubspot"),
                                ("deals", "salesforce-opportunities.csv", "salesforce"),
                                ("deals", "pipedrive-deals.csv", "pipedrive"),
+                               ("deals", "zoho-potentials.csv", "zoho"),
+                               ("leads", "zoho-leads.csv", "zoho"),
                                ("leads", "pipedrive-deals.csv", "pipedrive"),
                                ("leads", "hubspot-contacts.csv", "hubspot")):
         mapping, note = choose_mapping(kind, DATA / name)

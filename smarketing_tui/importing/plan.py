@@ -199,7 +199,10 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         date_format = spec.date_format or mapping.date_format
         note = suspicions.noter(column) if column is not None else None
         if known.type == "timestamp":
-            return timestamp_parser(date_format, tz, note=note), date_expected(date_format)
+            # An open deal's close date is its forecast (closed_at keeps it only once closed).
+            forecast = mapping.kind == "deals" and known.name == "closed_at"
+            return (timestamp_parser(date_format, tz, note=note, future_ok=forecast),
+                    date_expected(date_format))
         if known.type == "date":
             planned = known.name in PLANNED_DATES  # a campaign may end next month
             return (date_parser(date_format, tz, workspace_tz, note=note, future_ok=planned),
