@@ -20,6 +20,7 @@ from smarketing_tui.importing.plan import Output
 #: Deal fields that are staged but not stored: they feed closed_at.
 STAGED_ONLY = ("won_at", "lost_at")
 LEAD_EMAILS = "temp.import_lead_emails"
+_ID_CEILING = 999_999_999_999  # above any deal id: max() of (ceiling - id) is the lowest id
 SCOPE = "temp.import_derive_scope"
 
 
@@ -105,43 +106,37 @@ def derive_from_deals(conn: sqlite3.Connection, scope_sql: str | None = None) ->
     """Set each lead's won_at, amount, currency, lost_at, lost_reason and opportunity_at
     from its deals (see the module docstring); ``scope_sql`` selects the lead ids to
     derive (default: every lead with a deal). Returns how many leads changed."""
-    conn.execute(f"DROP TABLE IF EXISTS {SCOPE}")
-    conn.execute(f"CREATE TABLE {SCOPE} (lead_id INTEGER PRIMARY KEY)")
-    if scope_sql is None:
-        conn.execute(f"INSERT INTO {SCOPE} SELECT DISTINCT lead_id FROM main.deals "
-                     "WHERE lead_id IS NOT NULL")
-    else:
+    scope = ""
+    if scope_sql is not None:
+        conn.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+        conn.execute(f"CREATE TABLE {SCOPE} (lead_id INTEGER PRIMARY KEY)")
         conn.execute(f"INSERT OR IGNORE INTO {SCOPE} SELECT lead_id FROM ({scope_sql}) "
                      "WHERE lead_id IS NOT NULL")
+        scope = f" AND lead_id IN (SELECT lead_id FROM {SCOPE})"
     rollup = "temp.import_deal_rollup"
     conn.execute(f"DROP TABLE IF EXISTS {rollup}")
-    # One row per lead: its deal counts, first creation, first won deal and last lost one.
-    # The won and lost picks use row_number() over a sort by close date (ties: the lower id).
+    # One pass over the deals, grouped by lead: counts, the first creation, and the ids of
+    # the first won deal (earliest close, then lowest id) and of the last lost one (latest
+    # close, then lowest id), each packed after its sort key (timestamps are fixed-width
+    # text) so that min() and max() find them; then those two deals' columns by id.
     conn.execute(f"""
         CREATE TABLE {rollup} AS
-        WITH d AS (
-            SELECT d.id, d.lead_id, d.status, d.created_at, d.closed_at, d.amount, d.currency,
-                   d.lost_reason
-            FROM main.deals d JOIN {SCOPE} USING (lead_id)),
-        counts AS (
+        WITH counts AS (
             SELECT lead_id, count(*) AS deals, sum(status = 'lost') AS lost,
-                   min(created_at) AS first_created
-            FROM d GROUP BY lead_id),
-        won AS (
-            SELECT lead_id, closed_at, amount, currency FROM (
-                SELECT lead_id, closed_at, amount, currency, row_number() OVER (
-                    PARTITION BY lead_id ORDER BY closed_at IS NULL, closed_at, id) AS n
-                FROM d WHERE status = 'won') WHERE n = 1),
-        lost AS (
-            SELECT lead_id, closed_at, lost_reason FROM (
-                SELECT lead_id, closed_at, lost_reason, row_number() OVER (
-                    PARTITION BY lead_id ORDER BY closed_at IS NULL, closed_at DESC, id) AS n
-                FROM d WHERE status = 'lost') WHERE n = 1)
-        SELECT c.lead_id, won.lead_id IS NOT NULL AS has_won, won.closed_at AS won_at,
+                   min(created_at) AS first_created,
+                   min(CASE WHEN status = 'won' THEN coalesce(closed_at, '~')
+                            || printf('%012d', id) END) AS won_key,
+                   max(CASE WHEN status = 'lost' THEN coalesce(closed_at, '')
+                            || printf('%012d', {_ID_CEILING} - id) END) AS lost_key
+            FROM main.deals WHERE lead_id IS NOT NULL{scope} GROUP BY lead_id)
+        SELECT c.lead_id, won.id IS NOT NULL AS has_won, won.closed_at AS won_at,
                won.amount, won.currency, c.first_created,
                CASE WHEN c.lost = c.deals THEN lost.closed_at END AS lost_at,
                CASE WHEN c.lost = c.deals THEN lost.lost_reason END AS lost_reason
-        FROM counts c LEFT JOIN won USING (lead_id) LEFT JOIN lost USING (lead_id)""")
+        FROM counts c
+        LEFT JOIN main.deals won ON won.id = CAST(substr(c.won_key, -12) AS INTEGER)
+        LEFT JOIN main.deals lost
+            ON lost.id = {_ID_CEILING} - CAST(substr(c.lost_key, -12) AS INTEGER)""")
     new = {
         "won_at": "r.won_at",
         "amount": "CASE WHEN r.has_won THEN coalesce(r.amount, l.amount) ELSE l.amount END",
@@ -156,5 +151,5 @@ def derive_from_deals(conn: sqlite3.Connection, scope_sql: str | None = None) ->
     cursor = conn.execute(f"UPDATE main.leads AS l SET {sets} FROM {rollup} AS r "
                           f"WHERE l.id = r.lead_id AND ({changed})")
     conn.execute(f"DROP TABLE {rollup}")
-    conn.execute(f"DROP TABLE {SCOPE}")
+    conn.execute(f"DROP TABLE IF EXISTS {SCOPE}")
     return cursor.rowcount
