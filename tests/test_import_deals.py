@@ -473,3 +473,22 @@ def test_a_schema_2_store_with_data_migrates_and_keeps_its_numbers(tmp_path, mon
     assert after == before
     card, _ = after
     assert len(card) == 5 and all(line["actual"] is not None for line in card)
+
+
+def test_deriving_many_leads_rebuilds_their_indexes(db, monkeypatch):
+    """Past BULK_LEADS candidates (here: any) the indexes on the derived dates are dropped
+    and built again around the update: the same leads, and the indexes are back."""
+    from smarketing_tui.importing import deals as deal_import
+
+    monkeypatch.setattr(deal_import, "BULK_LEADS", 0)
+    indexes = sorted(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                     "AND tbl_name = 'leads'").fetchall())
+    run(db, "leads", "hubspot-contacts.csv", "hubspot")
+    report = run(db, "deals", "hubspot-deals.csv", "hubspot")
+    assert report.leads_derived == 7
+    assert lead(db, "5104")["won_at"] == "2026-11-18T09:00:00Z"
+    assert lead(db, "5103")["lost_at"] == "2026-11-25T13:00:00Z"
+    assert sorted(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                  "AND tbl_name = 'leads'").fetchall()) == indexes
+    assert one(db, "SELECT count(*) FROM leads INDEXED BY leads_won_at "
+                   "WHERE won_at >= '2026-11-01'") == (3,)   # 5104, 5101, 5106

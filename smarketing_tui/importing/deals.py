@@ -20,6 +20,7 @@ from smarketing_tui.importing.plan import Output
 #: Deal fields that are staged but not stored: they feed closed_at.
 STAGED_ONLY = ("won_at", "lost_at")
 LEAD_EMAILS = "temp.import_lead_emails"
+BULK_LEADS = 50_000  # deriving more leads than this (and an eighth of all): rebuild indexes
 _ID_CEILING = 999_999_999_999  # above any deal id: max() of (ceiling - id) is the lowest id
 SCOPE = "temp.import_derive_scope"
 
@@ -148,8 +149,28 @@ def derive_from_deals(conn: sqlite3.Connection, scope_sql: str | None = None) ->
     }
     sets = ", ".join(f"{name} = {value}" for name, value in new.items())
     changed = " OR ".join(f"({value}) IS NOT l.{name}" for name, value in new.items())
+    candidates = conn.execute(f"SELECT count(*) FROM {rollup}").fetchone()[0]
+    rebuild = []
+    if candidates > BULK_LEADS and candidates * 8 > conn.execute(
+            "SELECT max(rowid) FROM main.leads").fetchone()[0]:
+        # Many leads change: rebuilding the indexes on the derived dates once sorts their
+        # keys, where updating them in place moves each key to a random page.
+        rebuild = _indexes_on(conn, "leads", set(new))
+        for name, _ in rebuild:
+            conn.execute(f'DROP INDEX main."{name}"')
     cursor = conn.execute(f"UPDATE main.leads AS l SET {sets} FROM {rollup} AS r "
                           f"WHERE l.id = r.lead_id AND ({changed})")
+    for _, create in rebuild:  # in the same transaction as everything else
+        conn.execute(create)
     conn.execute(f"DROP TABLE {rollup}")
     conn.execute(f"DROP TABLE IF EXISTS {SCOPE}")
     return cursor.rowcount
+
+
+def _indexes_on(conn: sqlite3.Connection, table: str, columns: set[str]) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes on any of ``columns``."""
+    rows = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+    return [(name, sql) for name, sql in rows if any(
+        column in columns for column, in conn.execute(
+            "SELECT name FROM pragma_index_info(?)", (name,)))]
