@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -423,18 +424,19 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
     conn.execute("SAVEPOINT direct_load")
     try:
         report.import_id = _record_import(conn, report, label)
+        # ?1 is the line number, which the store does not keep.
+        params = {f's."{o.name}"': f"?{number}"
+                  for number, o in enumerate(plan.outputs, start=2)}
         if mapping.kind == "deals":
-            # Each bound row is read as a one-row subquery s, so the deal's columns are the
-            # same SQL expressions as on the staging path (its lead looked up by the index).
+            # The same SQL expressions as on the staging path, reading the bound row's
+            # parameters instead of a staged row (its lead looked up by the index).
             outputs = deals.deal_outputs(plan.outputs,
                                          deals.lead_lookup(mapping.lead_by, 's."lead"'))
-            params = ", ".join(f'?{number} AS "{o.name}"'
-                               for number, o in enumerate(plan.outputs, start=2))
-            select_from = f" FROM (SELECT {params}) AS s"
-        else:  # ?1 is the line number, which the store does not keep
-            outputs = [Output(o.name, o.label, f"?{number}")
-                       for number, o in enumerate(plan.outputs, start=2)]
-            select_from = ""
+            pattern = re.compile("|".join(re.escape(ref) for ref in params))
+            outputs = [Output(o.name, o.label, pattern.sub(lambda m: params[m[0]], o.sql))
+                       for o in outputs]
+        else:
+            outputs = [Output(o.name, o.label, params[o.sql]) for o in plan.outputs]
         names = [o.name for o in outputs] + ["import_id"]
         values = []
         for output in outputs:
@@ -449,8 +451,7 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
             conn.execute(f'DROP INDEX main."{name}"')
         rows = _rows(conn, source, plan, mapping, report, skip_invalid, progress)
         insert = (f"INSERT INTO main.{table} ({', '.join(map(_quoted, names))}) "
-                  + (f"SELECT {', '.join(values)}{select_from}" if select_from
-                     else f"VALUES ({', '.join(values)})"))
+                  f"VALUES ({', '.join(values)})")
         with _null_binding():
             conn.executemany(insert, rows)
         for _, create in indexes:
