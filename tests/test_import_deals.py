@@ -492,3 +492,23 @@ def test_deriving_many_leads_rebuilds_their_indexes(db, monkeypatch):
                                   "AND tbl_name = 'leads'").fetchall()) == indexes
     assert one(db, "SELECT count(*) FROM leads INDEXED BY leads_won_at "
                    "WHERE won_at >= '2026-11-01'") == (3,)   # 5104, 5101, 5106
+
+
+def test_a_deals_file_without_a_lead_column_keeps_the_leads_it_had(db, tmp_path):
+    # A second, narrower export (id and amount only) updates the amounts; every deal keeps
+    # its lead, so only the two that never had one count as without a lead.
+    run(db, "leads", "hubspot-contacts.csv", "hubspot")
+    run(db, "deals", "hubspot-deals.csv", "hubspot")
+    (tmp_path / "amounts.csv").write_text("Record ID,Amount\n9001,50000\n9008,61000\n9009,1\n",
+                                          encoding="utf-8")
+    (tmp_path / "map.yaml").write_text("kind: deals\nexternal_id: Record ID\n"
+                                       "fields: {amount: Amount}\n", encoding="utf-8")
+    from smarketing_tui.importing import load_mapping
+
+    report = run_import(db.conn, load_mapping(tmp_path / "map.yaml", "deals"),
+                        tmp_path / "amounts.csv", workspace_tz=TZ)
+    assert (report.updated, report.deals_without_lead) == (3, 2)
+    # 9001 is 5104's first won deal: the lead's amount follows.
+    assert deal(db, "9001")["lead"] == "5104"
+    assert lead(db, "5104")["amount"] == 50000.0
+    assert report.leads_derived == 1

@@ -484,11 +484,12 @@ def _after_deals(conn: sqlite3.Connection, direct: bool, report: ImportReport) -
             "SELECT count(*) FROM main.deals WHERE lead_id IS NULL").fetchone()[0]
         report.leads_derived = deals.derive_from_deals(conn)
         return
+    these = f"main.deals t JOIN {STAGING} s ON t.external_id = s.external_id"
     report.deals_without_lead = conn.execute(
-        f"SELECT count(*) FROM {STAGING} WHERE lead_id IS NULL").fetchone()[0]
+        f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL").fetchone()[0]
     # The leads of these deals now, and (from before the write) the leads they had.
     report.leads_derived = deals.derive_from_deals(
-        conn, f"SELECT lead_id FROM {_TOUCHED} UNION SELECT lead_id FROM {STAGING}")
+        conn, f"SELECT lead_id FROM {_TOUCHED} UNION SELECT t.lead_id FROM {these}")
 
 
 def _after_leads(conn: sqlite3.Connection, direct: bool, report: ImportReport) -> None:
