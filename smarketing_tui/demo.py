@@ -142,6 +142,8 @@ SOURCES = {
 }
 
 _LOST_REASONS = (("Chose a competitor", 4), ("No decision", 3), ("Price", 2), ("Timing", 2))
+_PRODUCTS = ("Lisens", "Regnskapsmodul", "Fakturaflyt", "Innkjøpsmodul")
+_STAGES = ("Kvalifisert", "Demo holdt", "Tilbud sendt", "Forhandling")
 
 _FIRST_NAMES = (
     "Anne", "Kari", "Ingrid", "Silje", "Marte", "Ida", "Nora", "Emma", "Hanne", "Tone",
@@ -253,7 +255,7 @@ def _fill(workspace: Workspace, seed: int, today: date, built_at: datetime | Non
             db.execute("DELETE FROM people")
         sync_people(db, settings)
         builder = _DemoBuilder(db.conn, workspace, random.Random(seed), today, holidays,
-                               built_at)
+                               built_at, seed)
         with db.atomic():
             builder.build()
     finally:
@@ -376,6 +378,21 @@ class _Lead:
 
 
 @dataclass
+class _Deal:
+    """One deal of a lead, in local naive times (as :class:`_Lead`)."""
+
+    lead: _Lead
+    owner: _Seller
+    name: str
+    stage: str
+    status: str
+    created: datetime
+    closed: datetime | None
+    amount: float
+    lost_reason: str | None = None
+
+
+@dataclass
 class _Campaign:
     name: str
     channel: str
@@ -390,7 +407,8 @@ class _DemoBuilder:
     """Makes the rows of the demo store from one seeded random generator."""
 
     def __init__(self, conn, workspace: Workspace, rng: random.Random, today: date,
-                 holidays: list[date], built_at: datetime | None = None) -> None:
+                 holidays: list[date], built_at: datetime | None = None,
+                 seed: int = DEFAULT_SEED) -> None:
         self.conn = conn
         self.workspace = workspace
         self.rng = rng
@@ -413,6 +431,10 @@ class _DemoBuilder:
         self.away_until = datetime.combine(this_monday - timedelta(days=5), _OPEN)
         self.people = {name: pid for pid, name in conn.execute("SELECT id, name FROM people")}
         self.leads: list[_Lead] = []
+        self.deals: list[_Deal] = []
+        # The deals come from a generator of their own, so the leads, touches and meetings
+        # a seed gives stay exactly what they were before the demo had deals.
+        self.deal_rng = random.Random(f"deals-{seed}")
         self.campaigns: list[_Campaign] = []
         self.webinars: list[tuple[date, str]] = []
         self.events: list[tuple[date, str]] = []
@@ -467,9 +489,11 @@ class _DemoBuilder:
         for lead in self.leads:
             self.live(lead)
         self.add_hostile_leads()
+        self.make_deals()
         import_ids = self.write_imports()
         self.write_campaigns(import_ids["campaigns"])
         lead_ids = self.write_leads(import_ids)
+        self.write_deals(lead_ids, import_ids["deals"])
         self.write_events(lead_ids, import_ids["events"])
         self.write_activities(import_ids["activities"])
         self.write_meetings()
@@ -794,13 +818,68 @@ class _DemoBuilder:
             lead.name, lead.company = name, company
             lead.email = f"{_ascii(name.split()[0]).lower()}@{_domain(company)}"
 
+    # ---- deals: the CRM's records behind each opportunity
+
+    def make_deals(self) -> None:
+        """A deal for every lead that became an opportunity, consistent with the lead: the
+        main deal was created at opportunity_at and closed when the lead was won or lost,
+        for the lead's amount, so every lead-level number stays as it was. Its owner is
+        mostly the lead's seller, else another seller (an account executive taking it
+        over). Some leads have a second deal: a pilot lost before the win, an add-on
+        after it (won or still open), or an earlier attempt lost before the last."""
+        rng = self.deal_rng
+        for lead in self.leads:
+            if lead.opportunity is None or lead.seller is None:
+                continue
+            owner = lead.seller if rng.random() < 0.7 else rng.choice(
+                [s for s in SELLERS if s is not lead.seller])
+            product = rng.choice(_PRODUCTS)
+            if lead.won is not None:
+                status, closed = "won", lead.won
+            elif lead.lost is not None:
+                status, closed = "lost", lead.lost
+            else:
+                status, closed = "open", None
+            main = _Deal(lead, owner, f"{lead.company} - {product}",
+                         {"won": "Vunnet", "lost": "Tapt"}.get(status, rng.choice(_STAGES)),
+                         status, lead.opportunity, closed, lead.amount or 0.0,
+                         lead.lost_reason if status == "lost" else None)
+            second = self.second_deal(main, rng)
+            self.deals.extend(d for d in (main, second) if d is not None)
+        self.deals.sort(key=lambda d: d.created)
+
+    def second_deal(self, main: _Deal, rng: random.Random) -> _Deal | None:
+        lead, chance = main.lead, rng.random()
+        other = rng.choice([p for p in _PRODUCTS if p not in main.name])
+        amount = float(round(main.amount * rng.uniform(0.2, 0.6), -3)) or 10_000.0
+        if main.status in ("won", "lost") and chance < 0.3:
+            # An earlier try that was lost before the main deal closed.
+            span = (main.closed - main.created).total_seconds()
+            created = main.created + timedelta(seconds=span * rng.uniform(0.05, 0.3))
+            closed = main.created + timedelta(seconds=span * rng.uniform(0.4, 0.9))
+            return _Deal(lead, main.owner, f"{lead.company} - Pilot", "Tapt", "lost", created,
+                         closed, amount,
+                         rng.choices(*zip(*_LOST_REASONS))[0])
+        if main.status == "won" and chance < 0.7:
+            # An add-on after the win: won by now, or still open.
+            created = self.add_business_hours(main.closed, rng.uniform(8, 120))
+            closed = self.add_business_hours(created, 40 * math.exp(rng.gauss(0, 0.5)))
+            if created > self.cutoff:
+                return None
+            if closed <= self.cutoff and rng.random() < 0.6:
+                return _Deal(lead, rng.choice(SELLERS), f"{lead.company} - {other}", "Vunnet",
+                             "won", created, closed, amount)
+            return _Deal(lead, main.owner, f"{lead.company} - {other}", rng.choice(_STAGES),
+                         "open", created, None, amount)
+        return None
+
     # ---- writing rows
 
     def write_imports(self) -> dict[str, int]:
         day = self.cutoff.date()
         newest_lead = max(self.lead_moments())
         newest_touch = max(at for lead in self.leads for at, *_ in lead.touches)
-        newest_deal = max((m for lead in self.leads for m in (lead.won, lead.lost, lead.opportunity)
+        newest_deal = max((m for deal in self.deals for m in (deal.created, deal.closed)
                            if m is not None), default=self.cutoff)
         week = iso_week_label(self.last_full_day).replace("-", "")
         done = self.cutoff + _EXPORTS_DONE
@@ -823,14 +902,14 @@ class _DemoBuilder:
             ("activities", "activities", f"aktiviteter-{week}.csv", None,
              "mappings/activities.yaml", "Team activity log", done - timedelta(minutes=24), 0,
              None),
-            ("deals", "leads", f"pipedrive-deals-{day.isoformat()}.csv", "pipedrive", None,
+            ("deals", "deals", f"pipedrive-deals-{day.isoformat()}.csv", "pipedrive", None,
              "Pipedrive export", done - timedelta(minutes=12), 0, newest_deal),
             ("events", "events", f"hubspot-engagements-{day.isoformat()}.csv", "hubspot", None,
              "HubSpot export", done - timedelta(minutes=3), 0, newest_touch),
             ("leads", "leads", f"hubspot-contacts-{day.isoformat()}.csv", "hubspot", None,
              "HubSpot export", done, len(self.leads), newest_lead),
         ]
-        deals = sum(1 for lead in self.leads if lead.opportunity is not None)
+        deals = len(self.deals)
         events = sum(len(lead.touches) for lead in self.leads)
         ids: dict[str, int] = {}
         previous_export: datetime | None = None
@@ -919,6 +998,23 @@ class _DemoBuilder:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows)
         return ids
+
+    def write_deals(self, lead_ids: list[int], import_id: int) -> None:
+        ids = {id(lead): lead_id for lead_id, lead in zip(lead_ids, self.leads)}
+        rows = []
+        for number, deal in enumerate(self.deals, start=1):
+            lead = deal.lead
+            rows.append((
+                str(7100 + number), ids[id(lead)], lead.email, deal.name, deal.owner.name,
+                self.people[deal.owner.name], "Nysalg", deal.stage, deal.status,
+                self.stamp(deal.created), self.stamp(deal.closed), deal.amount, DEMO_CURRENCY,
+                deal.lost_reason, lead.source, lead.campaign, import_id,
+                self.stamp(deal.closed or deal.created)))
+        self.conn.executemany(
+            "INSERT INTO deals (external_id, lead_id, lead_ref, name, owner, owner_id, pipeline, "
+            "stage, status, created_at, closed_at, amount, currency, lost_reason, source, "
+            "campaign, import_id, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def write_events(self, lead_ids: list[int], import_id: int) -> None:
         rows, engagement = [], 9_310_000

@@ -327,8 +327,49 @@ def test_imports_record_the_two_crm_exports(built) -> None:
     file, preset, finished, newest = rows["HubSpot export/leads"]
     assert (file, preset) == ("hubspot-contacts-2026-11-30.csv", "hubspot")
     assert newest <= finished
-    file, preset, finished, newest = rows["Pipedrive export/leads"]
+    file, preset, finished, newest = rows["Pipedrive export/deals"]
     assert file.startswith("pipedrive-deals-") and preset == "pipedrive" and newest <= finished
+
+
+def test_deals_behind_the_opportunities(built) -> None:
+    """Every opportunity has its deal, and the leads' won and lost dates and amounts are
+    what their deals give (deriving them again changes no lead)."""
+    from smarketing_tui.importing.deals import derive_from_deals
+
+    workspace, _ = built
+    conn = sqlite3.connect(workspace.db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM leads WHERE opportunity_at IS NOT NULL AND id "
+                            "NOT IN (SELECT lead_id FROM deals)").fetchone() == (0,)
+        statuses = dict(conn.execute("SELECT status, count(*) FROM deals GROUP BY status"))
+        assert set(statuses) == {"open", "won", "lost"} and min(statuses.values()) >= 5
+        two = conn.execute("SELECT count(*) FROM (SELECT lead_id FROM deals GROUP BY lead_id "
+                           "HAVING count(*) = 2)").fetchone()[0]
+        assert 5 <= two <= 20
+        sellers = {name for (name,) in conn.execute(
+            "SELECT name FROM people WHERE team = 'sales'")}
+        owners = {name for (name,) in conn.execute("SELECT DISTINCT owner FROM deals")}
+        assert owners <= sellers and len(owners) >= 3
+        assert conn.execute("SELECT count(*) FROM deals d JOIN leads l ON l.id = d.lead_id "
+                            "WHERE d.owner_id != l.owner_id").fetchone()[0] >= 5
+        assert conn.execute("SELECT count(*) FROM deals WHERE status = 'lost' AND "
+                            "lost_reason IS NULL").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM deals WHERE (status = 'open') = "
+                            "(closed_at IS NOT NULL)").fetchone() == (0,)
+        before = conn.execute("SELECT * FROM leads ORDER BY id").fetchall()
+        assert derive_from_deals(conn) == 0
+        assert conn.execute("SELECT * FROM leads ORDER BY id").fetchall() == before
+        conn.rollback()
+    finally:
+        conn.close()
+
+
+def test_duplicates_are_rejected_without_a_touch(built) -> None:
+    _, conn = built
+    duplicates, untouched = conn.execute(
+        "SELECT count(*), sum(first_contact_at IS NULL AND NOT EXISTS (SELECT 1 FROM lead_events "
+        "e WHERE e.lead_id = leads.id)) FROM leads WHERE rejected_reason = 'Duplicate'").fetchone()
+    assert duplicates >= 5 and untouched == duplicates
 
 
 # ---------------------------------------------------------------- meetings and follow-up

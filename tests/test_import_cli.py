@@ -230,7 +230,7 @@ def test_no_preset_and_unknown_columns(workspace, here):
     result = smarketing(workspace, "import", "leads", name)
     assert result.exit_code == 2
     assert result.stderr == ("Error: odd.csv: say how to read this file: --preset "
-                             "hubspot|salesforce|pipedrive or --mapping MAP.yaml (or name its "
+                             "hubspot|salesforce|pipedrive|zoho or --mapping MAP.yaml (or name its "
                              "columns after the fields: external_id, ...)\n")
 
 

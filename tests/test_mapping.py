@@ -85,7 +85,7 @@ def test_a_mapping_on_top_of_a_preset(tmp_path, monkeypatch):
     ("kind: leads\nexternal_id: ID\nfeilds:\n  name: Navn\n",
      "map.yaml:3:1: unknown key 'feilds' in a mapping (did you mean 'fields'?); expected one "
      "of: kind, source_label, description, signature, timezone, date_format, decimal, "
-     "external_id, fields, constants, stage_implies, implied_from, stop_at_blank_line"),
+     "external_id, fields, constants, stage_implies, implied_from, stop_at_blank_line, lead_by"),
     ("external_id: ID\nfields:\n  nmae: Navn\n",
      "map.yaml:3:3: leads have no field 'nmae' (did you mean 'name'?); expected one of: "
      "external_id, name, company, email, source, campaign, stage, owner, created_at, mql_at, "
@@ -152,10 +152,10 @@ def test_presets_load_and_carry_their_signature(name):
     assert isinstance(load_yaml(preset_path(name)), dict)
 
 
-def test_presets_import_leads_only():
+def test_presets_import_leads_and_deals_only():
     with pytest.raises(UserError) as caught:
         load_preset("hubspot", "events")
-    assert str(caught.value) == ("preset hubspot imports leads only; import events with "
+    assert str(caught.value) == ("preset hubspot imports leads and deals only; import events with "
                                  "--mapping MAP.yaml (or a file whose columns are named after "
                                  "the fields)")
 
@@ -164,7 +164,7 @@ def test_unknown_preset():
     with pytest.raises(UserError) as caught:
         load_preset("hubspt", "leads")
     assert str(caught.value) == ("unknown preset 'hubspt' (did you mean 'hubspot'?); expected "
-                                 "one of: hubspot, salesforce, pipedrive")
+                                 "one of: hubspot, salesforce, pipedrive, zoho")
 
 
 def test_the_shipped_example_mapping_loads():

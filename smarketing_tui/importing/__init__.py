@@ -16,7 +16,7 @@ from smarketing_tui.importing.engine import (ImportRejected, ImportReport, Probl
                                              derive_first_contacts, rejects_path_for, run_import)
 from smarketing_tui.importing.fields import FIELDS, KINDS, MAPPING_REQUIRED
 from smarketing_tui.importing.mapping import (PRESETS, FieldSpec, Mapping, derive_currency,
-                                              load_mapping, load_preset)
+                                              load_mapping, load_preset, preset_kinds)
 
 __all__ = ["ImportRejected", "ImportReport", "Mapping", "PRESETS", "KINDS", "Problem",
            "choose_mapping", "derive_first_contacts", "load_mapping", "load_preset",
@@ -34,8 +34,6 @@ def choose_mapping(kind: str, path: Path | str, *, preset: str | None = None,
     if kind not in KINDS:
         raise UserError(f"unknown import kind {kind!r}; expected one of: {', '.join(KINDS)}")
     base = load_preset(preset, kind) if preset else None
-    if preset and base is None:
-        raise UserError(f"preset {preset} has no mapping for {kind}")
     if mapping_path is not None:
         return load_mapping(mapping_path, kind, base=base), None
     if base is not None:
@@ -45,7 +43,7 @@ def choose_mapping(kind: str, path: Path | str, *, preset: str | None = None,
     source.close()
     folded = {h.casefold() for h in header}
     for name in PRESETS:
-        candidate = load_preset(name, kind) if kind == "leads" else None
+        candidate = load_preset(name, kind) if kind in preset_kinds(name) else None
         if candidate and candidate.signature and all(c.casefold() in folded
                                                       for c in candidate.signature):
             return candidate, (f"the columns look like a {candidate.source_label}; "
@@ -56,5 +54,7 @@ def choose_mapping(kind: str, path: Path | str, *, preset: str | None = None,
         derive_currency(native, {}, FIELDS[kind])
         return Mapping(kind=kind, source_label=f"{kind} file", fields=native), None
     needed = ", ".join(MAPPING_REQUIRED[kind])
-    raise UserError(f"{path}: say how to read this file: --preset {'|'.join(PRESETS)} or "
+    presets = "|".join(name for name in PRESETS if kind in preset_kinds(name))
+    hint = f"--preset {presets} or " if presets else ""
+    raise UserError(f"{path}: say how to read this file: {hint}"
                     f"--mapping MAP.yaml (or name its columns after the fields: {needed}, ...)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from smarketing_tui.errors import UserError
+from smarketing_tui.importing import deals
 from smarketing_tui.importing.csvsource import CsvSource, open_csv
 from smarketing_tui.importing.fields import FIELDS, FIRST_CONTACT_TYPES
 from smarketing_tui.importing.mapping import Mapping
@@ -38,8 +40,10 @@ PROGRESS_EVERY = 20_000
 STAGING = "temp.import_staging"
 REJECTS = "temp.import_rejects"
 _TABLES = {"leads": "leads", "events": "lead_events", "campaigns": "campaigns",
-           "activities": "activities"}
-_NOT_NULL_DEFAULTS = {("campaigns", "spend"): "0", ("activities", "quantity"): "1"}
+           "activities": "activities", "deals": "deals"}
+_NOT_NULL_DEFAULTS = {("campaigns", "spend"): "0", ("activities", "quantity"): "1",
+                      ("deals", "status"): "'open'"}
+_STAMPED = ("leads", "deals")  # tables with an updated_at column
 
 Progress = Callable[[int, int], None]
 
@@ -89,6 +93,8 @@ class ImportReport:
     suspicious: list[Suspicious] = field(default_factory=list)  # read, but look wrong
     missing_columns: list[str] = field(default_factory=list)
     first_contacts_derived: int = 0
+    deals_without_lead: int = 0      # deals kept with no lead: their lead is not in the store
+    leads_derived: int = 0           # leads whose won/lost dates or amount changed by deals
     rejects_path: Path | None = None
     dry_run: bool = False
     import_id: int | None = None
@@ -165,6 +171,8 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
                             "try again in a moment") from None
         plan = build_plan(mapping, source.header, conn, workspace_tz, label)
         report.missing_columns = plan.missing
+        if mapping.kind == "deals":
+            deals.prepare_lookup(conn, mapping.lead_by)
         _create_temp_tables(conn, plan)
         direct = not dry_run and _target_is_empty(conn, mapping)
         if direct:
@@ -193,6 +201,10 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
                 _write(conn, mapping, plan, report)
             if mapping.kind == "events":
                 report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
+            if mapping.kind == "deals":
+                _after_deals(conn, direct, report)
+            elif mapping.kind == "leads":
+                _after_leads(conn, direct, report)
             _finish_record(conn, report)
             temp_rejects = None
             if report.skipped:
@@ -206,8 +218,9 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         source.close()
         if not committed and conn.in_transaction:
             conn.execute("ROLLBACK")
-        for table in (STAGING, REJECTS):
+        for table in (STAGING, REJECTS, _TOUCHED):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
+        deals.drop_temp_tables(conn)
         conn.execute(f"PRAGMA threads = {threads}")
         for db, size in zip(("main", "temp"), cache_sizes):
             conn.execute(f"PRAGMA {db}.cache_size = {size}")
@@ -344,7 +357,10 @@ def _whole_file_checks(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan
         found += [Problem(line, column, f"{value!r} is already on line {first}",
                           f"each {key.replace('_', ' ')} once per file")
                   for line, value, first in duplicates]
-    if "lead" in names:
+    if "lead" in names and mapping.kind == "deals":  # an unknown lead is kept, not bad
+        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
+                     f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
+    elif "lead" in names:
         conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
                      f"WHERE l.external_id = {STAGING}.lead)")
         column = plan.labels.get("lead", "lead")
@@ -391,7 +407,7 @@ def _key(mapping: Mapping, plan: RowPlan) -> str | None:
 
 def _target_is_empty(conn: sqlite3.Connection, mapping: Mapping) -> bool:
     """A first import of leads or campaigns: every row is new, no staging needed."""
-    if mapping.kind not in ("leads", "campaigns"):
+    if mapping.kind not in ("leads", "campaigns", "deals"):
         return False
     table = _TABLES[mapping.kind]
     return conn.execute(f"SELECT 1 FROM main.{table} LIMIT 1").fetchone() is None
@@ -408,22 +424,36 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
     conn.execute("SAVEPOINT direct_load")
     try:
         report.import_id = _record_import(conn, report, label)
-        names = [o.name for o in plan.outputs] + ["import_id"]
-        values = []  # ?1 is the line number, which the store does not keep
-        for number, output in enumerate(plan.outputs, start=2):
+        # ?1 is the line number, which the store does not keep.
+        params = {f's."{o.name}"': f"?{number}"
+                  for number, o in enumerate(plan.outputs, start=2)}
+        if mapping.kind == "deals":
+            # The same SQL expressions as on the staging path, reading the bound row's
+            # parameters instead of a staged row (its lead looked up by the index).
+            outputs = deals.deal_outputs(plan.outputs,
+                                         deals.lead_lookup(mapping.lead_by, 's."lead"'))
+            pattern = re.compile("|".join(re.escape(ref) for ref in params))
+            outputs = [Output(o.name, o.label, pattern.sub(lambda m: params[m[0]], o.sql))
+                       for o in outputs]
+        else:
+            outputs = [Output(o.name, o.label, params[o.sql]) for o in plan.outputs]
+        names = [o.name for o in outputs] + ["import_id"]
+        values = []
+        for output in outputs:
             default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
-            values.append(f"coalesce(?{number}, {default})" if default else f"?{number}")
+            values.append(f"coalesce({output.sql}, {default})" if default else output.sql)
         values.append(str(int(report.import_id)))
-        if mapping.kind == "leads":
+        if mapping.kind in _STAMPED:
             names.append("updated_at")
             values.append(f"'{utc_iso(now_utc())}'")
         indexes = _secondary_indexes(conn, table, set(names))
         for name, _ in indexes:
             conn.execute(f'DROP INDEX main."{name}"')
         rows = _rows(conn, source, plan, mapping, report, skip_invalid, progress)
+        insert = (f"INSERT INTO main.{table} ({', '.join(map(_quoted, names))}) "
+                  f"VALUES ({', '.join(values)})")
         with _null_binding():
-            conn.executemany(f"INSERT INTO main.{table} ({', '.join(map(_quoted, names))}) "
-                             f"VALUES ({', '.join(values)})", rows)
+            conn.executemany(insert, rows)
         for _, create in indexes:
             conn.execute(create)
         if any(o.name == "first_contact_at" for o in plan.outputs):
@@ -442,6 +472,36 @@ def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
     report.inserted = report.rows - report.bad_rows
     report.newest_at = _newest(conn, plan, workspace_tz, f"main.{table}")
     return True
+
+
+_TOUCHED = "temp.import_touched_leads"
+
+
+def _after_deals(conn: sqlite3.Connection, direct: bool, report: ImportReport) -> None:
+    """Count the deals whose lead is unknown; derive their leads' won and lost dates."""
+    if direct:  # the table was empty: every deal in it is this file's
+        report.deals_without_lead = conn.execute(
+            "SELECT count(*) FROM main.deals WHERE lead_id IS NULL").fetchone()[0]
+        report.leads_derived = deals.derive_from_deals(conn)
+        return
+    these = f"main.deals t JOIN {STAGING} s ON t.external_id = s.external_id"
+    report.deals_without_lead = conn.execute(
+        f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL").fetchone()[0]
+    # The leads of these deals now, and (from before the write) the leads they had.
+    report.leads_derived = deals.derive_from_deals(
+        conn, f"SELECT lead_id FROM {_TOUCHED} UNION SELECT t.lead_id FROM {these}")
+
+
+def _after_leads(conn: sqlite3.Connection, direct: bool, report: ImportReport) -> None:
+    """Link deals that were waiting for these leads; derive the leads that have deals
+    (a deal's won date wins over the one the leads export carries)."""
+    if conn.execute("SELECT 1 FROM main.deals LIMIT 1").fetchone() is None:
+        return
+    deals.link_orphan_deals(conn)
+    scope = None if direct else (
+        f"SELECT t.id AS lead_id FROM {STAGING} s JOIN main.leads t "
+        "ON t.external_id = s.external_id")
+    report.leads_derived = deals.derive_from_deals(conn, scope)
 
 
 def _quoted(name: str) -> str:
@@ -482,6 +542,8 @@ def _sql(mapping: Mapping, plan: RowPlan) -> _Sql:
     outputs = [o for o in plan.outputs if o.name != "lead"]
     if mapping.kind == "events":
         outputs.append(Output("lead_id", None))
+    elif mapping.kind == "deals":
+        outputs = deals.deal_outputs(plan.outputs, "s.lead_id")
     if key is not None:
         key_output = next(o for o in outputs if o.name == key)
         match = f"t.\"{key}\" = {key_output.sql}"
@@ -534,7 +596,14 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
     import_id = report.import_id
     stamp = utc_iso(now_utc())
     leads = mapping.kind == "leads"
+    stamped = mapping.kind in _STAMPED
     first_contact = leads and any(o.name == "first_contact_at" for o in plan.outputs)
+    reopens = mapping.kind == "deals" and any(o.name == "status" for o in plan.outputs)
+    if mapping.kind == "deals":  # the leads these deals had before, to derive them again
+        conn.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
+        conn.execute(f"CREATE TABLE {_TOUCHED} AS SELECT t.lead_id FROM main.deals t "
+                     f"JOIN {STAGING} s ON t.external_id = s.external_id "
+                     "WHERE t.lead_id IS NOT NULL")
 
     if report.updated:
         sets = []
@@ -545,10 +614,13 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
                 base = next(o for o in sql.updatable if o.name == name[:-3])
                 sets.append(f"\"{name}\" = CASE WHEN {base.sql} IS NOT NULL THEN s.\"{name}\" "
                             f"ELSE t.\"{name}\" END")
+            elif name == "closed_at" and reopens:  # a reopened deal has no close date
+                sets.append(f"closed_at = CASE WHEN s.status = 'open' THEN NULL "
+                            f"ELSE coalesce({output.sql}, t.closed_at) END")
             else:
                 sets.append(f"\"{name}\" = coalesce({output.sql}, t.\"{name}\")")
         sets.append(f"import_id = {int(import_id)}")
-        if leads:
+        if stamped:
             sets.append(f"updated_at = '{stamp}'")
         if first_contact:
             sets.append("first_contact_imported = max(t.first_contact_imported, "
@@ -562,7 +634,7 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
             default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
             values.append(f"coalesce({output.sql}, {default})" if default else output.sql)
         values.append(str(int(import_id)))
-        if leads:
+        if stamped:
             names.append("updated_at")
             values.append(f"'{stamp}'")
         if first_contact:
@@ -606,7 +678,16 @@ def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str,
     """The newest timestamp (or date, as local midnight) among the imported rows."""
     known = FIELDS_BY_NAME
     newest = None
-    for name in plan.newest_fields:
+    names = plan.newest_fields
+    if plan.kind == "deals":  # an open deal's close date is a forecast, not news
+        names = [n for n in names if n == "created_at"]
+        closed = deals.closed_expression({o.name for o in plan.outputs})
+        if closed is not None:
+            value = conn.execute(f"SELECT max({closed}) FROM {table} AS s").fetchone()[0] \
+                if table == STAGING else conn.execute(
+                    f"SELECT max(closed_at) FROM {table} WHERE closed_at IS NOT NULL").fetchone()[0]
+            newest = value
+    for name in names:
         # IS NOT NULL changes nothing for max() but lets it read a partial index
         value = conn.execute(f"SELECT max(\"{name}\") FROM {table} "
                              f"WHERE \"{name}\" IS NOT NULL").fetchone()[0]

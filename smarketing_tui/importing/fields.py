@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("leads", "events", "campaigns", "activities")
+KINDS = ("leads", "events", "campaigns", "activities", "deals")
 
 #: Lifecycle stages of a lead after value mapping, in funnel order.
 STAGES = ("subscriber", "lead", "mql", "accepted", "rejected", "opportunity", "won", "lost",
@@ -12,6 +12,10 @@ STAGES = ("subscriber", "lead", "mql", "accepted", "rejected", "opportunity", "w
 EVENT_TYPES = ("call", "email", "meeting", "note", "stage", "linkedin", "sms")
 EVENT_OUTCOMES = ("attempted", "connected")
 TEAMS = ("marketing", "sales")
+#: A deal's status after value mapping: won or lost only when the export says so.
+DEAL_STATUSES = ("open", "won", "lost")
+#: How a deals file names each deal's lead (the mapping's ``lead_by``).
+LEAD_BY = ("external_id", "email")
 #: Event types that count as a contact when first_contact_at is derived from events.
 FIRST_CONTACT_TYPES = ("call", "email", "meeting", "linkedin", "sms")
 
@@ -25,6 +29,8 @@ _SYNONYMS = {
     "outcome": {"no answer": "attempted", "left voicemail": "attempted", "busy": "attempted",
                 "ikke svar": "attempted", "forsøkt": "attempted", "connected": "connected",
                 "nådd": "connected", "svar": "connected", "answered": "connected"},
+    "status": {"closed won": "won", "closedwon": "won", "closed lost": "lost",
+               "closedlost": "lost"},
 }
 
 
@@ -79,11 +85,23 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("kind", "text", required=True, expected="what was done, such as webinar or calls"),
         Field("title", "text"), Field("quantity", "number"),
     ),
+    "deals": _fields(
+        Field("external_id", "text", required=True, expected="the deal's id in the export"),
+        Field("lead", "text"),  # the lead's external id, or its e-mail with lead_by: email
+        Field("name", "text"), Field("owner", "person"), Field("pipeline", "text"),
+        Field("stage", "text"), Field("status", "choice", DEAL_STATUSES),
+        Field("created_at", _TS), Field("closed_at", _TS),
+        # Exports with one date column per outcome (Pipedrive's Won time, Lost time): closed_at
+        # is the one that matches the status. Staged only; the store keeps closed_at.
+        Field("won_at", _TS), Field("lost_at", _TS),
+        Field("amount", "number"), Field("currency", "text"), Field("lost_reason", "text"),
+        Field("source", "text"), Field("campaign", "text"),
+    ),
 }
 
 #: The field each kind upserts by (events and activities only when mapped).
 KEYS = {"leads": "external_id", "events": "external_id", "campaigns": "name",
-        "activities": "external_id"}
+        "activities": "external_id", "deals": "external_id"}
 
 #: Fields a mapping must feed (from a column or a constant) for each kind.
 MAPPING_REQUIRED = {
@@ -91,4 +109,5 @@ MAPPING_REQUIRED = {
     "events": ("lead", "type", "at"),
     "campaigns": ("name",),
     "activities": ("date", "kind"),
+    "deals": ("external_id",),
 }

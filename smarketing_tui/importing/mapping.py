@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from smarketing_tui.errors import InputError, UserError
-from smarketing_tui.importing.fields import FIELDS, KINDS, MAPPING_REQUIRED, STAGES
+from smarketing_tui.importing.fields import FIELDS, KINDS, LEAD_BY, MAPPING_REQUIRED, STAGES
 from smarketing_tui.importing.values import DATE_FAMILIES, normalise_date_format
 from smarketing_tui.timeutil import zone
 from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)
 
-PRESETS = ("hubspot", "salesforce", "pipedrive")
+PRESETS = ("hubspot", "salesforce", "pipedrive", "zoho")
 
 _TOP_KEYS = ("kind", "source_label", "description", "signature", "timezone", "date_format",
              "decimal", "external_id", "fields", "constants", "stage_implies", "implied_from",
-             "stop_at_blank_line")
+             "stop_at_blank_line", "lead_by")
 _FIELD_KEYS = ("column", "also_named", "join", "date_format", "decimal", "values", "default",
                "prefix", "optional", "required", "when")
 _TIMESTAMP_FIELDS = {name for kind in FIELDS.values() for name, f in kind.items()
@@ -76,11 +76,20 @@ class Mapping:
     signature: tuple[str, ...] = ()
     preset: str | None = None
     path: str | None = None
+    lead_by: str = "external_id"               # deals: how the lead column names the lead
 
 
-def preset_path(name: str) -> Path:
-    """The YAML file of a shipped preset."""
-    return Path(str(resources.files("smarketing_tui") / "presets" / f"{name}.yaml"))
+def preset_path(name: str, kind: str = "leads") -> Path:
+    """The YAML file of a shipped preset for one import kind: ``<name>.yaml`` for leads,
+    ``<name>-<kind>.yaml`` for the others (so ``--preset hubspot`` means the contacts
+    export for leads and the deals export for deals)."""
+    file = f"{name}.yaml" if kind == "leads" else f"{name}-{kind}.yaml"
+    return Path(str(resources.files("smarketing_tui") / "presets" / file))
+
+
+def preset_kinds(name: str) -> tuple[str, ...]:
+    """The import kinds a shipped preset has a mapping for."""
+    return tuple(kind for kind in KINDS if preset_path(name, kind).is_file())
 
 
 def load_preset(name: str, kind: str) -> Mapping:
@@ -88,10 +97,12 @@ def load_preset(name: str, kind: str) -> Mapping:
     if name not in PRESETS:
         raise UserError(f"unknown preset {name!r}{suggest(name, PRESETS)}; "
                         f"expected one of: {', '.join(PRESETS)}")
-    if kind != "leads":
-        raise UserError(f"preset {name} imports leads only; import {kind} with --mapping MAP.yaml "
-                        "(or a file whose columns are named after the fields)")
-    mapping = _load(preset_path(name), kind, optional_by_default=True)
+    path = preset_path(name, kind)
+    if not path.is_file():
+        kinds = " and ".join(preset_kinds(name))
+        raise UserError(f"preset {name} imports {kinds} only; import {kind} with --mapping "
+                        "MAP.yaml (or a file whose columns are named after the fields)")
+    mapping = _load(path, kind, optional_by_default=True)
     return replace(mapping, preset=name, path=None)
 
 
@@ -202,6 +213,13 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
                              f"(needed to import {kind}); add it under fields:")
     signature = tuple(str(c) for c in require_list(data["signature"], data, "signature",
                                                    "signature")) if "signature" in data else ()
+    lead_by = _text(data, "lead_by")
+    if lead_by is not None:
+        if kind != "deals":
+            raise data.error(f"lead_by is for importing deals, not {kind}", "lead_by", value=False)
+        if lead_by not in LEAD_BY:
+            raise data.error(f"lead_by {lead_by!r} must be one of: {', '.join(LEAD_BY)}",
+                             "lead_by")
     stop = data.get("stop_at_blank_line", base.stop_at_blank_line if base else False)
     if not isinstance(stop, bool):
         raise data.error("stop_at_blank_line must be true or false", "stop_at_blank_line")
@@ -212,7 +230,8 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
         decimal=decimal or (base.decimal if base else "auto"),
         stage_implies=stage_implies, implied_from=implied_from, stop_at_blank_line=stop,
         signature=signature or (base.signature if base else ()),
-        preset=base.preset if base else None, path=str(path))
+        preset=base.preset if base else None, path=str(path),
+        lead_by=lead_by or (base.lead_by if base else "external_id"))
 
 
 #: Number fields that hold money, whose cells may carry the currency ($22,700.00).

@@ -26,18 +26,18 @@ MONEY_FIELDS = frozenset({"amount", "spend"})
 #: Date fields that may lie in the future (plans), so they are not flagged for it.
 PLANNED_DATES = frozenset({"starts", "ends"})
 
-
 @dataclass
 class Output:
     """One field as staged: a column of the staging table."""
 
     name: str
     label: str | None          # the export column it comes from (for error messages)
+    expression: str | None = None  # SQL computing the value from other staged fields
 
     @property
     def sql(self) -> str:
         """SQL for the field's value, reading staging row ``s``."""
-        return f's."{self.name}"'
+        return self.expression or f's."{self.name}"'
 
 
 @dataclass
@@ -63,6 +63,7 @@ class RowPlan:
     labels: dict[str, str] = field(default_factory=dict)  # field -> export column
     newest_fields: list[str] = field(default_factory=list)
     suspicions: Suspicions = field(default_factory=Suspicions)  # noted by the parsers
+    kind: str = "leads"
 
     def diagnose(self, row: list[str]) -> list[tuple[str, BadValue]]:
         """Every bad cell of a row that failed conversion: (column, problem)."""
@@ -198,7 +199,10 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         date_format = spec.date_format or mapping.date_format
         note = suspicions.noter(column) if column is not None else None
         if known.type == "timestamp":
-            return timestamp_parser(date_format, tz, note=note), date_expected(date_format)
+            # An open deal's close date is its forecast (closed_at keeps it only once closed).
+            forecast = mapping.kind == "deals" and known.name == "closed_at"
+            return (timestamp_parser(date_format, tz, note=note, future_ok=forecast),
+                    date_expected(date_format))
         if known.type == "date":
             planned = known.name in PLANNED_DATES  # a campaign may end next month
             return (date_parser(date_format, tz, workspace_tz, note=note, future_ok=planned),
@@ -348,8 +352,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         source = f"def convert(line, row):\n    return (line, {body})\n"
     exec(compile(source, f"<import plan for {label}>", "exec"), namespace)
     convert = namespace["convert"]
-    return RowPlan(outputs=outputs, convert=convert, parts=parts, width=len(header),
-                   missing=missing, labels=labels, suspicions=suspicions,
+    return RowPlan(kind=mapping.kind, outputs=outputs, convert=convert, parts=parts,
+                   width=len(header), missing=missing, labels=labels, suspicions=suspicions,
                    newest_fields=timestamp_fields
                    + [o.name for o in outputs  # an end date is a plan, not news
                       if known_fields.get(o.name) and known_fields[o.name].type == "date"
