@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from smarketing_tui.commands.ids import RECORD_ID
 from smarketing_tui.errors import UserError
 
 
@@ -14,7 +15,7 @@ from smarketing_tui.errors import UserError
 @click.argument("agenda", required=False, metavar="[AGENDA]")
 @click.option("--new", "new_meeting", is_flag=True,
               help="Start a new meeting even when an unfinished one of this agenda waits.")
-@click.option("--resume", "meeting_id", type=int, metavar="ID",
+@click.option("--resume", "meeting_id", type=RECORD_ID, metavar="ID",
               help="Resume the unfinished meeting with this id.")
 @click.pass_obj
 def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from smarketing_tui.commands.ids import MAX_ID, RECORD_ID
 from smarketing_tui.errors import UserError
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ def minutes(state, meeting: str, fmt: str, output: Path | None, save: bool) -> N
     workspace = state.workspace()
     if save and output is not None:
         raise UserError("use either --save or --output, not both")
+    if meeting.lstrip("#").isdigit() and not 1 <= int(meeting.lstrip("#")) <= MAX_ID:
+        raise UserError(f"MEETING {meeting} is not a meeting id; ids are whole numbers from 1 "
+                        f"to {MAX_ID}")
     minutes_value, text, name = _render(workspace, meeting, fmt)
     if save:
         output = workspace.minutes_dir
@@ -219,8 +223,9 @@ def actions_list(state, owner: str | None, status_filter: str, fmt: str) -> None
     _list_actions(state, owner, status_filter, fmt)
 
 
-@actions.command("done")
-@click.argument("item_id", type=int, metavar="ID")
+# ignore_unknown_options: "-1" reaches the id check instead of passing for an option
+@actions.command("done", context_settings={"ignore_unknown_options": True})
+@click.argument("item_id", type=RECORD_ID, metavar="ID")
 @click.option("--comment", "-m", metavar="TEXT", help="How it went (kept in the history).")
 @click.option("--by", metavar="NAME", help="Who marks it (name or alias).")
 @click.pass_obj
@@ -242,8 +247,8 @@ def actions_done(state, item_id: int, comment: str | None, by: str | None) -> No
     click.echo(f"Done: #{item.id} {item.text}")
 
 
-@actions.command("drop")
-@click.argument("item_id", type=int, metavar="ID")
+@actions.command("drop", context_settings={"ignore_unknown_options": True})
+@click.argument("item_id", type=RECORD_ID, metavar="ID")
 @click.option("--comment", "-m", metavar="TEXT", help="Why it is dropped (kept in the history).")
 @click.option("--by", metavar="NAME", help="Who drops it (name or alias).")
 @click.pass_obj
