@@ -49,6 +49,10 @@ class InputError(UserError):
         super().__init__(where + message)
 
 
+class UnreadableFile(InputError, BrokenEnvironment):
+    """A file that exists but cannot be read (permissions, a disk error): exit 1."""
+
+
 def one_line(text: str) -> str:
     """``text`` with its line breaks folded into spaces."""
     return " ".join(part.strip() for part in str(text).splitlines() if part.strip())

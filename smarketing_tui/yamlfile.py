@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from smarketing_tui.errors import InputError
+from smarketing_tui.errors import InputError, UnreadableFile
 
 
 class YamlDict(dict):
@@ -166,7 +166,8 @@ def load_yaml(path: Path | str, label: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=label) from None
+        raise UnreadableFile(f"cannot read it ({(exc.strerror or str(exc)).lower()}); check the "
+                             "permissions of the file and its folders", file=label) from None
     cached = yamlcache.lookup(path, label, text)
     if cached is not yamlcache.MISSING:
         return cached

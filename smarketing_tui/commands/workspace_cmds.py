@@ -33,6 +33,10 @@ def check(state, deep: bool) -> None:
     from smarketing_tui.validation import check_workspace
 
     workspace = state.workspace(check_store=False)
+    if workspace.agendas_dir.exists():
+        import os
+
+        os.listdir(workspace.agendas_dir)  # an unreadable folder is an error, not "no files"
     problems = check_workspace(workspace)
     for path, message in problems:
         click.echo(message, err=True)
