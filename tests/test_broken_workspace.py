@@ -333,3 +333,42 @@ def test_a_meeting_id_out_of_range_is_one_line(plain_run):
     result = plain_run("minutes", "-1")  # read as an option, as any command does
     assert (result.returncode, result.stderr) == (
         2, "Error: No such option '-1'. (see 'smarketing minutes -h')\n")
+
+
+# -- a bug ------------------------------------------------------------------------------------
+
+# `check` with its validator replaced by one that fails as a bug would.
+BUGGY_CHECK = (
+    "import sys\n"
+    "import smarketing_tui.validation as validation\n"
+    "def broken(workspace):\n"
+    "    raise ValueError('boom in the validator')\n"
+    "validation.check_workspace = broken\n"
+    "from smarketing_tui.cli import main\n"
+    "main(['check'])\n")
+
+
+def _buggy_check(good_workspace, tmp_path, **extra_env) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARKETING_")}
+    env.update(SMARKETING_WORKSPACE=str(good_workspace), TMPDIR=str(tmp_path), **extra_env)
+    return subprocess.run([sys.executable, "-c", BUGGY_CHECK], env=env, capture_output=True,
+                          text=True, timeout=WAIT_SECONDS, stdin=subprocess.DEVNULL)
+
+
+def test_a_bug_is_one_line_naming_its_report(good_workspace, tmp_path):
+    result = _buggy_check(good_workspace, tmp_path)
+    assert result.returncode == 1
+    (report,) = tmp_path.glob("smarketing-crash-*.txt")
+    assert result.stderr == (
+        "Error: unexpected ValueError: boom in the validator (a bug in smarketing-tui); the full "
+        f"report is in {report}; run again with SMARKETING_DEBUG=1 to see the traceback\n")
+    text = report.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text
+    assert "ValueError: boom in the validator" in text and "def broken" not in result.stderr
+
+
+def test_smarketing_debug_shows_the_traceback(good_workspace, tmp_path):
+    result = _buggy_check(good_workspace, tmp_path, SMARKETING_DEBUG="1")
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().endswith("ValueError: boom in the validator")
