@@ -22,7 +22,7 @@ SETTINGS_FILE = "smarketing.yaml"  # as workspace.SETTINGS_FILE (not imported: k
 def backups_dir(store_path: Path | str) -> Path:
     """Where backups of ``store_path`` go: ``backups/`` of its workspace (the folder above
     ``data/`` holding smarketing.yaml), else a ``backups/`` folder beside the store."""
-    store_path = Path(store_path).resolve()
+    store_path = Path(os.path.abspath(store_path))  # a symlinked store: its workspace's folder
     root = store_path.parent.parent
     if (root / SETTINGS_FILE).is_file():
         return root / BACKUPS_FOLDER
@@ -48,10 +48,11 @@ def check_target(target: Path, store_path: Path | str) -> None:
     """Refuse a target that would destroy an input: the store or its journal files, a file
     of the workspace outside ``backups/``, or any existing file that is not an SQLite
     database (an earlier backup). Raises :class:`UserError` (exit 2)."""
-    store_path = Path(store_path).resolve()
     resolved = target.resolve()
-    protected = {store_path, *(Path(f"{store_path}{suffix}")
-                               for suffix in ("-wal", "-shm", "-journal"))}
+    protected = {Path(f"{where}{suffix}")
+                 for where in (Path(store_path).resolve(), Path(os.path.abspath(store_path)))
+                 for suffix in ("", "-wal", "-shm", "-journal")}
+    store_path = Path(os.path.abspath(store_path))
     if resolved in protected:
         raise UserError(f"{target} is the store itself; a backup goes to another file "
                         f"(default: a new file in {backups_dir(store_path)})")
@@ -61,8 +62,8 @@ def check_target(target: Path, store_path: Path | str) -> None:
         raise UserError(f"{target} is a folder; name a file, or end it with / to put the "
                         "backup inside")
     root = store_path.parent.parent
-    in_workspace = (root / SETTINGS_FILE).is_file() and root in resolved.parents
-    in_backups = backups_dir(store_path) in resolved.parents
+    in_workspace = (root / SETTINGS_FILE).is_file() and root.resolve() in resolved.parents
+    in_backups = backups_dir(store_path).resolve() in resolved.parents
     if in_workspace and not in_backups:
         raise UserError(f"{target} is a file of the workspace; refusing to write a backup over "
                         f"it (backups go in {backups_dir(store_path)})")

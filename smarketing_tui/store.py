@@ -380,7 +380,7 @@ def check_file(path: Path | str) -> None:
     advice = store_advice(path)
     try:
         info = path.stat()
-        if not stat.S_ISDIR(info.st_mode):
+        if stat.S_ISREG(info.st_mode):  # not a FIFO or a device: opening one may block
             with open(path, "rb") as handle:
                 header = handle.read(100)
     except FileNotFoundError:
@@ -392,6 +392,9 @@ def check_file(path: Path | str) -> None:
                                 "permissions of the file and its folders") from None
     if stat.S_ISDIR(info.st_mode):
         raise BrokenEnvironment(f"{path} is a folder, not a store; move it away and {advice}")
+    if not stat.S_ISREG(info.st_mode):
+        raise BrokenEnvironment(f"{path} is not a regular file (a pipe or a device), so not a "
+                                f"store; move it away and {advice}")
     size = info.st_size
     if not header.startswith(_SQLITE_MAGIC):
         what = "is empty (0 bytes)" if not header else "is not a SQLite database"

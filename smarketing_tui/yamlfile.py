@@ -163,6 +163,8 @@ def load_yaml(path: Path | str, label: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", file=label) from None
+    except IsADirectoryError:
+        raise InputError("is a folder; expected a YAML file", file=label) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
     except OSError as exc:
