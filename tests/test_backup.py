@@ -38,8 +38,8 @@ def add_issues(path: Path, *titles: str) -> None:
     conn = store.connect(path)
     try:
         with conn:
-            conn.executemany("INSERT INTO issues (title, raised_at) VALUES (?, '2026-11-23T08:00:00Z')",
-                             [(t,) for t in titles])
+            conn.executemany("INSERT INTO issues (title, raised_at) "
+                             "VALUES (?, '2026-11-23T08:00:00Z')", [(t,) for t in titles])
     finally:
         conn.close()
 
@@ -263,5 +263,5 @@ def test_check_store_finds_a_broken_reference(workspace):
     result = smarketing(workspace, "check", "--store")
     assert result.returncode == 1
     assert result.stderr == (
-        f"Error: {workspace.db_path} has 1 broken reference(s), first: row 1 of decisions "
+        f"Error: {workspace.db_path} has 1 broken reference, first: row 1 of decisions "
         f"points to a missing meetings row; restore it from a copy in {workspace.root}/backups\n")

@@ -52,8 +52,11 @@ def check(state, deep: bool) -> None:
 
 def _check_store(path: Path, deep: bool) -> str:
     """'' or, with ``deep``, a line saying the store is sound; raises when it is not."""
+    import sqlite3
+
     from smarketing_tui.errors import BrokenEnvironment, store_advice
     from smarketing_tui.store import check_file, check_tables, connect
+    from smarketing_tui.timeutil import counted
 
     check_file(path)
     conn = connect(path, readonly=True)
@@ -61,21 +64,25 @@ def _check_store(path: Path, deep: bool) -> str:
         check_tables(conn, path)
         if not deep:
             return ""
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as error:  # damage the check itself trips over
+            problems = [str(error)]
         if problems != ["ok"]:
-            raise BrokenEnvironment(f"{path} fails SQLite's integrity check: {problems[0]}"
-                                    f"{f' (and {len(problems) - 1} more)' if len(problems) > 1 else ''}"
-                                    f"; {store_advice(path)}")
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise BrokenEnvironment(f"{path} fails SQLite's integrity check: {problems[0]}{more}; "
+                                    f"{store_advice(path)}")
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, rowid, parent, _ = broken[0]
-            raise BrokenEnvironment(f"{path} has {len(broken)} broken reference(s), first: row "
-                                    f"{rowid} of {table} points to a missing {parent} row; "
-                                    f"{store_advice(path)}")
+            raise BrokenEnvironment(f"{path} has {counted(len(broken), 'broken reference')}, "
+                                    f"first: row {rowid} of {table} points to a missing {parent} "
+                                    f"row; {store_advice(path)}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     finally:
         conn.close()
-    return f"{path}: the store is sound (integrity check ok, no broken references, schema {version})"
+    return (f"{path}: the store is sound (integrity check ok, no broken references, "
+            f"schema {version})")
 
 
 @click.command()
