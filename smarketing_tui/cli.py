@@ -140,7 +140,7 @@ def _fail(message: str, exit_code: int) -> None:
     try:
         click.echo(f"Error: {one_line(message)}", err=True)
         sys.stdout.flush()
-    except BrokenPipeError:
+    except OSError:  # a closed pipe or a hung-up terminal: the exit code still tells
         _quiet_broken_pipe()
     sys.exit(exit_code)
 

@@ -88,3 +88,49 @@ def test_a_signal_pauses_the_meeting_and_leaves_cleanly(workspace, terminal_env,
     finally:
         again.close()
     assert query(db, "SELECT status FROM meetings") == [("paused",)]
+
+
+def test_closing_the_terminal_window_pauses_the_meeting(workspace, terminal_env):
+    """The terminal itself goes away (its window closed, an SSH session lost): the pty is the
+    app's controlling terminal, its other end closes, and the kernel sends the hang-up."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    (workspace.agendas_dir / "shell.yaml").write_text(SHELL_AGENDA, encoding="utf-8")
+    db = workspace.db_path
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smarketing_tui", "run", "shell"], stdin=slave, stdout=slave,
+        stderr=slave, env=terminal_env, cwd=str(workspace.root), start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))  # as a terminal window does
+    os.close(slave)
+    screen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        wait_for("the meeting row", lambda: query(db, "SELECT id FROM meetings"))
+        wait_for("the screen", lambda: b"Shell test meeting" in screen)
+        os.close(master)  # the window closes
+        code = process.wait(timeout=WAIT_SECONDS)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=WAIT_SECONDS)
+    assert code == 0
+    assert query(db, "SELECT status, current_section FROM meetings") == [("paused", 0)]
+    assert query(db, "SELECT COUNT(*) FROM meeting_sections WHERE running_since IS NOT NULL") \
+        == [(0,)]

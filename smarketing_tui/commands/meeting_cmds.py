@@ -97,7 +97,10 @@ def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
         error.exit_code = app.error_code
         raise error
     if outcome is not None and outcome.summary:
-        click.echo(outcome.summary)
+        try:
+            click.echo(outcome.summary)
+        except OSError:
+            pass  # the terminal is gone (its window closed): the meeting is saved all the same
 
 
 def _check_resumable(workspace, settings, meeting_id: int) -> None:
