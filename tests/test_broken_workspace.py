@@ -133,13 +133,16 @@ def _break(kind: str, root: Path) -> list[tuple[Path, int]]:
         return [(store.parent, 0o000)]
     elif kind == "agendas-folder-locked":
         return [(root / "agendas", 0o000)]
+    elif kind == "workspace-folder-locked":
+        return [(root, 0o000)]
     else:
         raise AssertionError(kind)
     return []
 
 
 KINDS = ["missing", "corrupt", "truncated", "read-only-file", "read-only-folder", "folder",
-         "future", "missing-table", "data-folder-locked", "agendas-folder-locked"]
+         "future", "missing-table", "data-folder-locked", "agendas-folder-locked",
+         "workspace-folder-locked"]
 
 
 def _snapshot(path: Path):
@@ -213,10 +216,11 @@ SAYS = {
     "read-only-file": "{store}: the store is read-only",
     "read-only-folder": "{store}: the store is read-only",
     "agendas-folder-locked": "{root}/agendas",  # the folder, or a file in it
+    "workspace-folder-locked": "{root}/smarketing.yaml: permission denied",
 }
 NO_TERMINAL = "needs a terminal"
 FOUND_IN_THE_HEADER = {"missing", "corrupt", "truncated", "folder", "future",
-                       "data-folder-locked"}
+                       "data-folder-locked", "workspace-folder-locked"}
 
 
 def expected(kind: str, command: str, needs: str) -> tuple[int, str]:
@@ -224,7 +228,7 @@ def expected(kind: str, command: str, needs: str) -> tuple[int, str]:
     store_problem = SAYS[kind]
     if needs == "new":
         return 0, ""  # a new workspace elsewhere: this one's store is never opened
-    if kind in FOUND_IN_THE_HEADER:
+    if kind in FOUND_IN_THE_HEADER:  # (or the workspace cannot even be looked into)
         return 1, store_problem  # found before anything else, screens included
     if needs == "screen":
         if kind == "agendas-folder-locked" and command == "run":
