@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> None:
     input, including bad arguments) or 1 (a broken environment, or a bug)."""
     try:
         code = cli.main(args=argv, prog_name="smarketing", standalone_mode=False)
+    except _NO_ARGS_IS_HELP as error:  # `smarketing` alone: the help, as click shows it
+        error.show()
+        sys.exit(error.exit_code)
     except click.exceptions.UsageError as error:
         command = error.ctx.command_path if error.ctx is not None else "smarketing"
         _fail(f"{error.format_message()} (see '{command} -h')", error.exit_code)
@@ -134,6 +137,10 @@ def main(argv: list[str] | None = None) -> None:
         _quiet_broken_pipe()
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# click 8.2 and later: a group run without a command shows its help this way.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
 def _fail(message: str, exit_code: int) -> None:

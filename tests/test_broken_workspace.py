@@ -376,3 +376,24 @@ def test_smarketing_debug_shows_the_traceback(good_workspace, tmp_path):
     assert result.returncode == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert result.stderr.rstrip().endswith("ValueError: boom in the validator")
+
+
+# -- usage errors ------------------------------------------------------------------------------
+
+
+def test_a_usage_error_is_one_line_naming_the_help(plain_run):
+    result = plain_run("nosuch")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "Error: No such command 'nosuch'. (see 'smarketing -h')\n"
+    result = plain_run("scorecard", "--format", "pdf")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("Error: Invalid value for '--format' / '-f': 'pdf' is not one of "
+                             "'table', 'json', 'csv', 'md'. (see 'smarketing scorecard -h')\n")
+
+
+def test_the_bare_command_still_shows_its_help(plain_run):
+    result = plain_run()
+    assert result.returncode == 2  # as click: a command is missing
+    assert result.stderr.startswith("Usage: smarketing [OPTIONS] COMMAND [ARGS]...\n")
+    assert "  backup " in result.stderr
+    assert plain_run("--help").returncode == 0
