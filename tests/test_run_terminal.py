@@ -134,3 +134,38 @@ def test_closing_the_terminal_window_pauses_the_meeting(workspace, terminal_env)
     assert query(db, "SELECT status, current_section FROM meetings") == [("paused", 0)]
     assert query(db, "SELECT COUNT(*) FROM meeting_sections WHERE running_since IS NOT NULL") \
         == [(0,)]
+
+
+def test_a_store_damaged_mid_meeting_ends_in_one_line_with_the_meeting_paused(
+        workspace, terminal_env):
+    """Another program drops a table while the meeting runs; the next note cannot be written.
+    The app ends with one line (exit 1, as any command on a damaged store), not a traceback,
+    and the meeting is left paused."""
+    import sqlite3
+
+    (workspace.agendas_dir / "shell.yaml").write_text(SHELL_AGENDA, encoding="utf-8")
+    db = workspace.db_path
+    term = Terminal([sys.executable, "-m", "smarketing_tui", "run", "shell"], terminal_env,
+                    str(workspace.root))
+    try:
+        wait_for("the meeting row", lambda: query(db, "SELECT id FROM meetings"))
+        wait_for("the screen", lambda: "Shell test meeting" in term.screen_text())
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DROP TABLE notes")
+        conn.commit()
+        conn.close()
+        term.type("n")
+        wait_for("the note dialog", lambda: "Note — Opening" in term.screen_text())
+        term.type("Lost to the damage")
+        term.type("\r")
+        code = term.process.wait(timeout=WAIT_SECONDS)
+        wait_for("the error line", lambda: "no such table: notes" in term.screen_text())
+    finally:
+        term.close()
+    assert code == 1
+    text = term.screen_text()
+    assert f"Error: {db}: the store is damaged or not a smarketing store (no such table: " \
+           "notes)" in " ".join(text.split())
+    assert "Traceback" not in text
+    assert query(db, "SELECT status FROM meetings") == [("paused",)]

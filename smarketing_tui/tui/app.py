@@ -111,6 +111,34 @@ class SmarketingApp(App[MeetingOutcome]):
     def _hang_up(self) -> None:
         self._leave()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no handler caught (the store damaged or read-only mid-meeting, a full
+        disk, a bug) ends the app as one line, as every command's errors do (errors.explain),
+        with the meeting left paused where it can still be written; a bug's traceback goes to
+        a crash report. Tests (headless) and ``SMARKETING_DEBUG=1`` keep Textual's own
+        handling. This overrides Textual's private hook: Textual 8 has no public one for
+        unhandled errors (and its version is pinned)."""
+        from smarketing_tui.errors import debug_enabled, explain, write_crash_report
+
+        if debug_enabled() or self.is_headless:
+            super()._handle_exception(error)
+            return
+        message, code, unexpected = explain(error, self.workspace.db_path)
+        if unexpected:
+            import sys
+
+            report = write_crash_report(error, sys.argv)
+            message += f"; the full report is in {report}" if report else ""
+            message += "; run again with SMARKETING_DEBUG=1 to see the traceback"
+        session = self.session
+        try:
+            if session is not None and not session.is_ended and not session.is_paused:
+                session.leave()
+        except (sqlite3.Error, OSError, UserError):
+            pass  # the store takes no writes: the heartbeat's last save is what a resume finds
+        self.error, self.error_code = message, code
+        self.exit(MeetingOutcome("error", summary=message), return_code=code)
+
     def _clock_kwargs(self) -> dict:
         kwargs = {"settings": self.settings}
         if self.clock is not None:
