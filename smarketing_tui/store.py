@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -377,31 +378,32 @@ def check_file(path: Path | str) -> None:
     import stat
 
     path = Path(path)
-    advice = store_advice(path)
     try:
         info = path.stat()
         if stat.S_ISREG(info.st_mode):  # not a FIFO or a device: opening one may block
             with open(path, "rb") as handle:
                 header = handle.read(100)
     except FileNotFoundError:
-        raise BrokenEnvironment(f"no store at {path} (moved or deleted?); {advice}, or "
-                                "start a new workspace with 'smarketing init DIR'") from None
+        raise BrokenEnvironment(f"no store at {path} (moved or deleted?); {store_advice(path)}, "
+                                "or start a new workspace with 'smarketing init DIR'") from None
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
         raise BrokenEnvironment(f"cannot read the store {path} ({reason}); check the "
                                 "permissions of the file and its folders") from None
     if stat.S_ISDIR(info.st_mode):
-        raise BrokenEnvironment(f"{path} is a folder, not a store; move it away and {advice}")
+        raise BrokenEnvironment(f"{path} is a folder, not a store; move it away and "
+                                f"{store_advice(path)}")
     if not stat.S_ISREG(info.st_mode):
         raise BrokenEnvironment(f"{path} is not a regular file (a pipe or a device), so not a "
-                                f"store; move it away and {advice}")
+                                f"store; move it away and {store_advice(path)}")
     size = info.st_size
     if not header.startswith(_SQLITE_MAGIC):
         what = "is empty (0 bytes)" if not header else "is not a SQLite database"
-        raise BrokenEnvironment(f"{path} {what}, so not a smarketing store; {advice}")
+        raise BrokenEnvironment(f"{path} {what}, so not a smarketing store; "
+                                f"{store_advice(path)}")
     if len(header) < 100:
         raise BrokenEnvironment(f"{path} is truncated ({size} bytes, not even a header); "
-                                f"{advice}")
+                                f"{store_advice(path)}")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -410,7 +412,7 @@ def check_file(path: Path | str) -> None:
     checkpointing = wal.exists() and wal.stat().st_size > 0  # the file may be growing now
     if header_valid and not checkpointing and size < pages * page_size:
         raise BrokenEnvironment(f"{path} is truncated ({size} of the {pages * page_size} "
-                                f"bytes its header promises); {advice}")
+                                f"bytes its header promises); {store_advice(path)}")
     version = int.from_bytes(header[60:64], "big", signed=True)
     if version > SCHEMA_VERSION:
         raise BrokenEnvironment(f"{path} was written by a newer smarketing-tui (schema version "
@@ -421,10 +423,16 @@ def check_file(path: Path | str) -> None:
 _TABLE = re.compile(r"^CREATE TABLE (\w+)", re.MULTILINE)
 
 
+@lru_cache(maxsize=None)
+def _tables_of(version: int) -> tuple[str, ...]:
+    """The tables a store of schema ``version`` has."""
+    return tuple(name for script in MIGRATIONS[:version] for name in _TABLE.findall(script))
+
+
 def check_tables(conn: sqlite3.Connection, path: Path | str) -> None:
     """Refuse a store that lacks a table its schema version has (raises BrokenEnvironment)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    wanted = [name for script in MIGRATIONS[:version] for name in _TABLE.findall(script)]
+    wanted = _tables_of(version)
     present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = [name for name in wanted if name not in present]
     if missing:
