@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import click
 
 from smarketing_tui import __version__
-from smarketing_tui.errors import UserError
+from smarketing_tui.errors import debug_enabled, explain, one_line, write_crash_report
 
 # name -> "module:attribute"; each module owns its commands.
 COMMANDS: dict[str, str] = {
@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "minutes": "smarketing_tui.commands.minutes_cmds:minutes",
     "actions": "smarketing_tui.commands.minutes_cmds:actions",
     "decisions": "smarketing_tui.commands.minutes_cmds:decisions",
+    "backup": "smarketing_tui.commands.workspace_cmds:backup",
 }
 
 
@@ -39,31 +40,56 @@ class CliState:
     workspace_option: str | None = None
     _workspace: object | None = field(default=None, repr=False)
 
-    def workspace(self):
+    def workspace(self, *, check_store: bool = True):
+        """The workspace; with ``check_store`` (every command but ``check``) its store must be
+        there and look like a smarketing store (:func:`store.check_file`), or one line says why."""
         from smarketing_tui.workspace import find_workspace
 
         if self._workspace is None:
             self._workspace = find_workspace(self.workspace_option)
+        if check_store:
+            from smarketing_tui.store import check_file
+
+            check_file(self._workspace.db_path)
         return self._workspace
+
+    @property
+    def store_path(self):
+        """The workspace's store once the workspace is known (named in SQLite errors)."""
+        return getattr(self._workspace, "db_path", None)
 
 
 class UserFacingError(click.ClickException):
-    """A :class:`UserError` on its way out: ``Error: <one line>`` on stderr, exit 2 (or the
-    error's own exit code: 1 for an :class:`~smarketing_tui.errors.EnvironmentFailure`)."""
-
-    exit_code = 2
+    """A failure on its way out: ``Error: <one line>`` on stderr, exit code 2 or 1."""
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
 
 
+_CLICK_FLOW = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+
+
 class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
+        """Run the command; any failure becomes one line and an exit code (errors.explain).
+
+        Unexpected exceptions also leave their traceback in a crash report file;
+        ``SMARKETING_DEBUG=1`` lets every traceback through instead."""
         try:
             return super().invoke(ctx)
-        except UserError as error:
-            raise UserFacingError(str(error), error.exit_code) from None
+        except _CLICK_FLOW:
+            raise
+        except Exception as error:
+            if debug_enabled():
+                raise
+            state = ctx.obj if isinstance(ctx.obj, CliState) else None
+            message, code, unexpected = explain(error, state.store_path if state else None)
+            if unexpected:
+                report = write_crash_report(error, sys.argv)
+                message += (f"; the full report is in {report}" if report else "")
+                message += "; run again with SMARKETING_DEBUG=1 to see the traceback"
+            raise UserFacingError(message, code) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -89,9 +115,50 @@ def cli(ctx: click.Context, workspace: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``smarketing`` script and ``python -m smarketing_tui``."""
+    """Entry point of the ``smarketing`` script and ``python -m smarketing_tui``.
+
+    Every failure ends here as one line on stderr, ``Error: ...``, and exit code 2 (bad
+    input, including bad arguments) or 1 (a broken environment, or a bug)."""
     try:
-        cli.main(args=argv, prog_name="smarketing")
+        code = cli.main(args=argv, prog_name="smarketing", standalone_mode=False)
+    except _NO_ARGS_IS_HELP as error:  # `smarketing` alone: the help, as click shows it
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.UsageError as error:
+        command = error.ctx.command_path if error.ctx is not None else "smarketing"
+        _fail(f"{error.format_message()} (see '{command} -h')", error.exit_code)
+    except click.ClickException as error:
+        _fail(error.format_message(), error.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
     except BrokenPipeError:  # e.g. `smarketing scorecard | head`
-        sys.stderr.close()
+        _quiet_broken_pipe()
         sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+# click 8.2 and later: a group run without a command shows its help this way.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _fail(message: str, exit_code: int) -> None:
+    try:
+        click.echo(f"Error: {one_line(message)}", err=True)
+        sys.stdout.flush()
+    except OSError:  # a closed pipe or a hung-up terminal: the exit code still tells
+        _quiet_broken_pipe()
+    sys.exit(exit_code)
+
+
+def _quiet_broken_pipe() -> None:
+    """Point stdout at /dev/null so Python's exit does not fail flushing it again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.stderr.close()

@@ -19,7 +19,7 @@ Three promises, one place to keep them:
   module quote a lone CR too). Markdown, HTML and JSON keep the text as written.
 
 Bad ``-o`` is a :class:`~smarketing_tui.errors.UserError` (exit 2); a disk or permission
-problem is an :class:`~smarketing_tui.errors.EnvironmentFailure` (exit 1). Both one line.
+problem is an :class:`~smarketing_tui.errors.BrokenEnvironment` (exit 1). Both one line.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smarketing_tui.errors import EnvironmentFailure, UserError
+from smarketing_tui.errors import BrokenEnvironment, UserError
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Workspace
@@ -99,7 +99,7 @@ def write_atomically(path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8, line ends untouched) to ``path`` whole or not at all.
 
     A symlink at ``path`` keeps pointing where it did; the file it points to is replaced.
-    Raises :class:`EnvironmentFailure` (exit 1) when the disk or the permissions refuse.
+    Raises :class:`BrokenEnvironment` (exit 1) when the disk or the permissions refuse.
     """
     requested = Path(path)
     real = Path(os.path.realpath(requested))
@@ -108,7 +108,7 @@ def write_atomically(path: str | os.PathLike, data: str | bytes) -> None:
     try:
         mode = _existing_mode(real)
         if mode is not None and not mode & stat.S_IWUSR:
-            raise EnvironmentFailure(f"cannot write {requested}: the file is read-only")
+            raise BrokenEnvironment(f"cannot write {requested}: the file is read-only")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL
                              | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:
@@ -123,7 +123,7 @@ def write_atomically(path: str | os.PathLike, data: str | bytes) -> None:
             _remove(temporary)
             raise
     except OSError as error:
-        raise EnvironmentFailure(f"cannot write {requested}: {_reason(error)}") from None
+        raise BrokenEnvironment(f"cannot write {requested}: {_reason(error)}") from None
     _sync_folder(real.parent)
 
 
@@ -132,7 +132,7 @@ def make_folder(folder: str | os.PathLike) -> None:
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as error:
-        raise EnvironmentFailure(f"cannot create the folder {folder}: {_reason(error)}") from None
+        raise BrokenEnvironment(f"cannot create the folder {folder}: {_reason(error)}") from None
 
 
 def write_output(output: str | os.PathLike, data: str | bytes, default_name: str,

@@ -21,6 +21,10 @@ PERIOD_HELP = ("expected e.g. 2026-W48, 2026-11, 2026-Q4, 2026, 2026-11-03..2026
                "this-week, last-week, this-month, last-month, this-quarter, last-quarter, "
                "this-year or last-year")
 
+# Years a period or an as-of moment may name: room on both sides for the trend's look-back
+# and the moves forward, far from the calendar's ends (years 1 and 9999).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -161,9 +165,21 @@ def period_containing(kind: str, moment: datetime, tz: str) -> Period:
     raise ValueError(f"no calendar period of kind {kind!r}")
 
 
+def _check_year(year: int, what: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UserError(f"{what}: year {year} is out of range; expected a year from "
+                        f"{FIRST_YEAR} to {LAST_YEAR}")
+
+
 def parse_period(text: str, tz: str, now: datetime | None = None) -> Period:
-    """Read a period argument; relative names resolve against ``now`` (default: the clock)."""
+    """Read a period argument; relative names resolve against ``now`` (default: the clock).
+
+    Years outside FIRST_YEAR..LAST_YEAR are refused (a UserError)."""
     raw = str(text).strip()
+    if (match := re.match(r"^(\d{4})", raw)) and not _RELATIVE.match(raw):
+        _check_year(int(match[1]), f"period {raw!r}")
+    if (match := _RANGE.match(raw)):
+        _check_year(int(match[2][:4]), f"period {raw!r}")
     if match := _RELATIVE.match(raw):
         which, kind = match[1].lower(), match[2].lower()
         current = period_containing(kind, now or now_utc(), tz)
@@ -194,11 +210,13 @@ def parse_moment(text: str, tz: str) -> datetime:
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
             day = date.fromisoformat(raw)
+            _check_year(day.year, f"moment {raw!r}")
             return local_midnight_utc(day + timedelta(days=1), tz) - timedelta(seconds=1)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T"))
     except ValueError:
         raise UserError(f"moment {raw!r} not understood; expected an ISO date or date-time such "
                         "as 2026-11-20 or 2026-11-20T14:00") from None
+    _check_year(moment.year, f"moment {raw!r}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone(tz))
     return moment.astimezone(UTC).replace(microsecond=0)

@@ -8,13 +8,15 @@ a store written by a newer smarketing-tui. Timestamps are UTC ISO 8601 text
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smarketing_tui.errors import UserError
+from smarketing_tui.errors import BrokenEnvironment, UserError, store_advice
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -325,11 +327,20 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION, label: str = "store") -> int:
-    """Bring a store up to ``target``; returns the version it had before."""
+    """Bring a store up to ``target``; returns the version it had before.
+
+    A store that holds data (version 1 or later) is first copied to
+    ``backups/<name>-v<old>-<timestamp>.db`` (:func:`backup.backup_before_migration`);
+    when that copy cannot be made, nothing is migrated."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise UserError(f"{label} was written by a newer smarketing-tui (schema version {version}, "
-                        f"this one knows up to {SCHEMA_VERSION}); upgrade smarketing-tui to open it")
+        raise BrokenEnvironment(f"{label} was written by a newer smarketing-tui (schema version "
+                                f"{version}, this one knows up to {SCHEMA_VERSION}); upgrade "
+                                "smarketing-tui to open it")
+    if 0 < version < target:
+        from smarketing_tui.backup import backup_before_migration
+
+        backup_before_migration(conn, version)
     for number in range(version + 1, target + 1):
         # executescript would commit on its own; run each migration as one transaction.
         conn.execute("BEGIN IMMEDIATE")
@@ -359,23 +370,111 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_file(path: Path | str) -> None:
+    """Refuse, in one line, a store that is missing, a folder, unreadable, not SQLite,
+    truncated or from a newer smarketing-tui: all from its 100-byte header, without SQLite.
+
+    Raises :class:`BrokenEnvironment`. A missing table is found on open (``check_tables``)."""
+    import stat
+
+    path = Path(path)
+    try:
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode):  # not a FIFO or a device: opening one may block
+            with open(path, "rb") as handle:
+                header = handle.read(100)
+    except FileNotFoundError:
+        raise BrokenEnvironment(f"no store at {path} (moved or deleted?); {store_advice(path)}, "
+                                "or start a new workspace with 'smarketing init DIR'") from None
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise BrokenEnvironment(f"cannot read the store {path} ({reason}); check the "
+                                "permissions of the file and its folders") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise BrokenEnvironment(f"{path} is a folder, not a store; move it away and "
+                                f"{store_advice(path)}")
+    if not stat.S_ISREG(info.st_mode):
+        raise BrokenEnvironment(f"{path} is not a regular file (a pipe or a device), so not a "
+                                f"store; move it away and {store_advice(path)}")
+    size = info.st_size
+    if not header.startswith(_SQLITE_MAGIC):
+        what = "is empty (0 bytes)" if not header else "is not a SQLite database"
+        raise BrokenEnvironment(f"{path} {what}, so not a smarketing store; "
+                                f"{store_advice(path)}")
+    if len(header) < 100:
+        raise BrokenEnvironment(f"{path} is truncated ({size} bytes, not even a header); "
+                                f"{store_advice(path)}")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]  # as SQLite decides whether to trust it
+    wal = Path(f"{path}-wal")
+    checkpointing = wal.exists() and wal.stat().st_size > 0  # the file may be growing now
+    if header_valid and not checkpointing and size < pages * page_size:
+        raise BrokenEnvironment(f"{path} is truncated ({size} of the {pages * page_size} "
+                                f"bytes its header promises); {store_advice(path)}")
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    if version > SCHEMA_VERSION:
+        raise BrokenEnvironment(f"{path} was written by a newer smarketing-tui (schema version "
+                                f"{version}, this one knows up to {SCHEMA_VERSION}); upgrade "
+                                "smarketing-tui to open it")
+
+
+_TABLE = re.compile(r"^CREATE TABLE (\w+)", re.MULTILINE)
+
+
+@lru_cache(maxsize=None)
+def _tables_of(version: int) -> tuple[str, ...]:
+    """The tables a store of schema ``version`` has."""
+    return tuple(name for script in MIGRATIONS[:version] for name in _TABLE.findall(script))
+
+
+def check_tables(conn: sqlite3.Connection, path: Path | str) -> None:
+    """Refuse a store that lacks a table its schema version has (raises BrokenEnvironment)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    wanted = _tables_of(version)
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    missing = [name for name in wanted if name not in present]
+    if missing:
+        from smarketing_tui.timeutil import counted
+
+        raise BrokenEnvironment(
+            f"{path} lacks {counted(len(missing), 'table')} a schema-{version} store has "
+            f"({', '.join(missing)}), so it is damaged; {store_advice(path)}")
+
+
 def open_connection(path: Path | str, settings: Settings | None = None) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the store; sync people from settings.
 
     The raw connection, without the sqlite-utils wrapper: the meeting screen opens
     the store this way (importing sqlite-utils and its plugins cost a tenth of its
-    start-up).
+    start-up). A damaged store, a folder in its place or one from a newer version
+    raises :class:`BrokenEnvironment`.
     """
     path = Path(path)
     if not path.parent.exists():
-        raise UserError(f"store folder {path.parent} does not exist")
+        raise BrokenEnvironment(f"store folder {path.parent} does not exist; "
+                                f"{store_advice(path)}")
+    if path.exists():
+        check_file(path)
+    conn = None
     try:
         conn = connect(path)
         migrate(conn, label=str(path))
+        check_tables(conn, path)
+        if settings is not None:
+            sync_people(conn, settings)
     except sqlite3.DatabaseError as exc:
-        raise UserError(f"{path}: not a usable smarketing store ({exc})") from None
-    if settings is not None:
-        sync_people(conn, settings)
+        _close(conn)
+        from smarketing_tui.errors import explain
+
+        raise BrokenEnvironment(explain(exc, path)[0]) from None
+    except BaseException:
+        _close(conn)
+        raise
     return conn
 
 
@@ -389,14 +488,32 @@ def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_uti
 
 def open_readonly(path: Path | str) -> sqlite3.Connection:
     """A read-only connection for queries (metrics, custom SQL)."""
-    conn = connect(path, readonly=True)
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version != SCHEMA_VERSION:
-        conn.close()
-        if version > SCHEMA_VERSION:
-            raise UserError(f"{path} was written by a newer smarketing-tui (schema version {version})")
-        raise UserError(f"{path} needs migrating; open it read-write once (any smarketing command)")
+    check_file(path)
+    conn = None
+    try:
+        conn = connect(path, readonly=True)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            if version > SCHEMA_VERSION:
+                raise BrokenEnvironment(f"{path} was written by a newer smarketing-tui (schema "
+                                        f"version {version})")
+            raise UserError(f"{path} needs migrating; open it read-write once "
+                            "(any smarketing command)")
+        check_tables(conn, path)
+    except sqlite3.DatabaseError as exc:
+        _close(conn)
+        from smarketing_tui.errors import explain
+
+        raise BrokenEnvironment(explain(exc, path)[0]) from None
+    except BaseException:
+        _close(conn)
+        raise
     return conn
+
+
+def _close(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        conn.close()
 
 
 def sync_people(db: sqlite_utils.Database | sqlite3.Connection, settings: Settings) -> None:

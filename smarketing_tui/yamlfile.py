@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from smarketing_tui.errors import InputError
+from smarketing_tui.errors import InputError, UnreadableFile
 
 MAX_BYTES = 1024 * 1024  # a workspace's settings, agendas and SLA are a few kilobytes
 MAX_VALUES = 100_000  # mappings, lists and scalars, with every alias expanded
@@ -288,10 +288,13 @@ def load_yaml(path: Path | str, label: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("file not found", file=label) from None
+    except IsADirectoryError:
+        raise InputError("is a folder; expected a YAML file", file=label) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=label) from None
+        raise UnreadableFile(f"cannot read it ({(exc.strerror or str(exc)).lower()}); check the "
+                             "permissions of the file and its folders", file=label) from None
     return parse_yaml(text, label)
 
 

@@ -104,7 +104,7 @@ def test_done_of_a_missing_item_is_exit_2(workspace, built):
 def test_a_non_numeric_id_is_a_usage_error(workspace, built):
     result = _invoke(workspace, "done", "abc")
     assert result.exit_code == 2
-    assert "'abc' is not a valid integer" in result.stderr
+    assert "'abc' is not an id; expected a whole number" in result.stderr
 
 
 def test_no_open_items(workspace, db):

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from smarketing_tui import outputs
 from smarketing_tui.cli import cli
-from smarketing_tui.errors import EnvironmentFailure, UserError
+from smarketing_tui.errors import BrokenEnvironment, UserError
 from test_minutes_support import build_meetings
 
 MINUTES_NAME = "2026-11-23-weekly.md"  # the last meeting of build_meetings, its agenda weekly
@@ -241,7 +241,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(EnvironmentFailure) as caught:
+    with pytest.raises(BrokenEnvironment) as caught:
         outputs.write_atomically(target, "new contents\n")
     assert str(caught.value) == f"cannot write {target}: no space left on device"
     assert caught.value.exit_code == 1
@@ -274,7 +274,7 @@ def test_a_read_only_file_is_not_replaced(tmp_path):
     target = tmp_path / "kept.md"
     target.write_text("kept\n", encoding="utf-8")
     os.chmod(target, 0o444)
-    with pytest.raises(EnvironmentFailure, match="the file is read-only"):
+    with pytest.raises(BrokenEnvironment, match="the file is read-only"):
         outputs.write_atomically(target, "new\n")
     assert target.read_text(encoding="utf-8") == "kept\n"
 
@@ -288,10 +288,10 @@ def test_resolve_target_without_a_workspace_still_refuses_a_missing_folder(tmp_p
 _WRITE_BIG = """
 import sys
 from smarketing_tui import outputs
-from smarketing_tui.errors import EnvironmentFailure
+from smarketing_tui.errors import BrokenEnvironment
 try:
     outputs.write_atomically(sys.argv[1], "x" * 5000)
-except EnvironmentFailure as error:
+except BrokenEnvironment as error:
     print(error)
     sys.exit(error.exit_code)
 """

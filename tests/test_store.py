@@ -51,7 +51,7 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
 def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(UserError, match="not a usable smarketing store"):
+    with pytest.raises(UserError, match="is not a SQLite database"):
         store.open_store(path)
 
 

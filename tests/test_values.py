@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smarketing_tui.importing.values import (BadValue, Suspicions, compile_date_pattern,
+from smarketing_tui.importing.values import (BadValue, compile_date_pattern,
                                              currency_parser, date_parser,
                                              normalise_date_format, number_parser,
                                              timestamp_parser)

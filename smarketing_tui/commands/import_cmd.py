@@ -39,9 +39,8 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
     Re-importing a newer export updates rows by their id; empty cells keep
     the values already in the store.
     """
-    import sqlite3
-
-    from smarketing_tui.errors import UserError
+    # A store that cannot be written (read-only, a full disk) undoes the transaction and
+    # reaches the user as one line by the CLI's error path (errors.explain).
     from smarketing_tui.importing import ImportRejected, choose_mapping, run_import
     from smarketing_tui.importing.engine import ImportWarned
     from smarketing_tui.store import open_connection
@@ -59,9 +58,6 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
         report = run_import(conn, mapping, file, workspace_tz=settings.timezone,
                             dry_run=dry_run, skip_invalid=skip_invalid, strict=strict,
                             progress=progress.update if progress else None, label=str(file))
-    except sqlite3.OperationalError as exc:  # e.g. a full disk; the transaction is undone
-        raise UserError(f"{workspace.db_path}: the import could not be written ({exc}); "
-                        "nothing was imported") from None
     except ImportRejected as rejected:
         if progress:
             progress.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from smarketing_tui.commands.ids import RECORD_ID
 from smarketing_tui.errors import UserError
 
 
@@ -14,7 +15,7 @@ from smarketing_tui.errors import UserError
 @click.argument("agenda", required=False, metavar="[AGENDA]")
 @click.option("--new", "new_meeting", is_flag=True,
               help="Start a new meeting even when an unfinished one of this agenda waits.")
-@click.option("--resume", "meeting_id", type=int, metavar="ID",
+@click.option("--resume", "meeting_id", type=RECORD_ID, metavar="ID",
               help="Resume the unfinished meeting with this id.")
 @click.pass_obj
 def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) -> None:
@@ -38,10 +39,25 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
 
             # A bad agenda is one line, exit 2, before any screen opens.
             loaded = load_agenda(workspace.agenda_path(agenda), settings)
+        require_terminal("run")
         open_meeting(workspace, loaded, meeting_id=meeting_id, new_meeting=new_meeting,
                      settings=settings)
     finally:
         gc.enable()  # also after an error (tests run commands in-process)
+
+
+def require_terminal(command: str) -> None:
+    """The screen needs a terminal on both ends: refuse (exit 2) when stdin or stdout is a
+    file, a pipe or /dev/null, rather than draw into a pipe and wait for keys that never come."""
+    import sys
+
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
+               if stream is None or not stream.isatty()]
+    if missing:
+        raise UserError(f"'smarketing {command}' needs a terminal, but its {' and '.join(missing)} "
+                        f"{'is' if len(missing) == 1 else 'are'} not one (a pipe, a file or "
+                        "/dev/null); run it in a terminal window (for scripts: 'smarketing "
+                        "scorecard', 'minutes', 'actions')")
 
 
 def _pause_garbage_collection() -> None:
@@ -77,9 +93,14 @@ def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
     _freeze_startup_objects()
     outcome = app.run()
     if app.error:
-        raise UserError(app.error)
+        error = UserError(app.error)
+        error.exit_code = app.error_code
+        raise error
     if outcome is not None and outcome.summary:
-        click.echo(outcome.summary)
+        try:
+            click.echo(outcome.summary)
+        except OSError:
+            pass  # the terminal is gone (its window closed): the meeting is saved all the same
 
 
 def _check_resumable(workspace, settings, meeting_id: int) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from smarketing_tui.commands.ids import MAX_ID, RECORD_ID
 from smarketing_tui.errors import UserError
 
 if TYPE_CHECKING:
@@ -58,6 +59,9 @@ def minutes(state, meeting: str, fmt: str, output: str | None, save: bool) -> No
     workspace = state.workspace()
     if save and output is not None:
         raise UserError("use either --save or --output, not both")
+    if meeting.lstrip("#").isdigit() and not 1 <= int(meeting.lstrip("#")) <= MAX_ID:
+        raise UserError(f"MEETING {meeting} is not a meeting id; ids are whole numbers from 1 "
+                        f"to {MAX_ID}")
     minutes_value, text, name = _render(workspace, meeting, fmt)
     if save:
         outputs.make_folder(workspace.minutes_dir)
@@ -216,8 +220,9 @@ def actions_list(state, owner: str | None, status_filter: str, fmt: str,
     _list_actions(state, owner, status_filter, fmt, output)
 
 
-@actions.command("done")
-@click.argument("item_id", type=int, metavar="ID")
+# ignore_unknown_options: "-1" reaches the id check instead of passing for an option
+@actions.command("done", context_settings={"ignore_unknown_options": True})
+@click.argument("item_id", type=RECORD_ID, metavar="ID")
 @click.option("--comment", "-m", metavar="TEXT", help="How it went (kept in the history).")
 @click.option("--by", metavar="NAME", help="Who marks it (name or alias).")
 @click.pass_obj
@@ -239,8 +244,8 @@ def actions_done(state, item_id: int, comment: str | None, by: str | None) -> No
     click.echo(f"Done: #{item.id} {item.text}")
 
 
-@actions.command("drop")
-@click.argument("item_id", type=int, metavar="ID")
+@actions.command("drop", context_settings={"ignore_unknown_options": True})
+@click.argument("item_id", type=RECORD_ID, metavar="ID")
 @click.option("--comment", "-m", metavar="TEXT", help="Why it is dropped (kept in the history).")
 @click.option("--by", metavar="NAME", help="Who drops it (name or alias).")
 @click.pass_obj

@@ -23,7 +23,11 @@ def prep(state, agenda: str | None, person: str | None) -> None:
     workspace = state.workspace()
     if person is not None:
         person_or_error(workspace.settings(), person)  # a bad name fails before the screen
-    app = PrepApp(workspace, person=person, agenda_path=workspace.agenda_path(agenda))
+    agenda_path = workspace.agenda_path(agenda)
+    from smarketing_tui.commands.meeting_cmds import require_terminal
+
+    require_terminal("prep")
+    app = PrepApp(workspace, person=person, agenda_path=agenda_path)
     app.run()
     if app.person is not None:
         click.echo(f"Prep saved for {app.person.name}. See you in the meeting.")

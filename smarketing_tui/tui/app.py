@@ -64,6 +64,7 @@ class SmarketingApp(App[MeetingOutcome]):
         self.session = None  # the MeetingSession once opened
         self.settings = settings
         self.error: str | None = None
+        self.error_code = 2  # the exit code for ``error``: 1 when the store or disk is broken
         self._agenda = agenda
         self._unfinished: int | None = None
         self._resume_text = ("", "")
@@ -74,7 +75,7 @@ class SmarketingApp(App[MeetingOutcome]):
         try:
             self._prepare()
         except UserError as error:
-            self.error = str(error)
+            self.error, self.error_code = str(error), error.exit_code
         if self.session is not None:
             from smarketing_tui.tui.meeting_screen import MeetingScreen
 
@@ -84,7 +85,7 @@ class SmarketingApp(App[MeetingOutcome]):
     def on_mount(self) -> None:
         self._catch_hangup()
         if self.error is not None:
-            self.exit(MeetingOutcome("error", summary=self.error), return_code=2)
+            self.exit(MeetingOutcome("error", summary=self.error), return_code=self.error_code)
         elif self.session is None and self._unfinished is not None:
             self._ask_to_resume()
 
@@ -108,10 +109,35 @@ class SmarketingApp(App[MeetingOutcome]):
             pass  # not on this platform, or not in the main thread (tests): the heartbeat covers it
 
     def _hang_up(self) -> None:
+        self._leave()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no handler caught (the store damaged or read-only mid-meeting, a full
+        disk, a bug) ends the app as one line, as every command's errors do (errors.explain),
+        with the meeting left paused where it can still be written; a bug's traceback goes to
+        a crash report. Tests (headless) and ``SMARKETING_DEBUG=1`` keep Textual's own
+        handling. This overrides Textual's private hook: Textual 8 has no public one for
+        unhandled errors (and its version is pinned)."""
+        from smarketing_tui.errors import debug_enabled, explain, write_crash_report
+
+        if debug_enabled() or self.is_headless:
+            super()._handle_exception(error)
+            return
+        message, code, unexpected = explain(error, self.workspace.db_path)
+        if unexpected:
+            import sys
+
+            report = write_crash_report(error, sys.argv)
+            message += f"; the full report is in {report}" if report else ""
+            message += "; run again with SMARKETING_DEBUG=1 to see the traceback"
         session = self.session
-        if session is not None and not session.is_ended and not session.is_paused:
-            session.leave()
-        self.exit(MeetingOutcome("left", session.meeting_id if session else None))
+        try:
+            if session is not None and not session.is_ended and not session.is_paused:
+                session.leave()
+        except (sqlite3.Error, OSError, UserError):
+            pass  # the store takes no writes: the heartbeat's last save is what a resume finds
+        self.error, self.error_code = message, code
+        self.exit(MeetingOutcome("error", summary=message), return_code=code)
 
     def _clock_kwargs(self) -> dict:
         kwargs = {"settings": self.settings}
@@ -172,8 +198,9 @@ class SmarketingApp(App[MeetingOutcome]):
                     self.exit(MeetingOutcome("quit", unfinished,
                                              "Nothing changed; the unfinished meeting waits."))
             except UserError as error:
-                self.error = str(error)
-                self.exit(MeetingOutcome("error", summary=str(error)), return_code=2)
+                self.error, self.error_code = str(error), error.exit_code
+                self.exit(MeetingOutcome("error", summary=str(error)),
+                          return_code=error.exit_code)
 
         description, warning = self._resume_text
         self.push_screen(ResumeDialog(description, warning), chosen)
@@ -194,12 +221,20 @@ class SmarketingApp(App[MeetingOutcome]):
 
     async def action_quit(self) -> None:
         """ctrl+q: leave a running meeting paused, then quit."""
+        self._leave()
+
+    def _leave(self) -> None:
+        """Leave a running meeting paused (its clock banked) and exit saying so: ctrl+q,
+        SIGTERM and SIGHUP all end here."""
         session = self.session
         if session is not None and not session.is_ended and not session.is_paused:
             session.leave()
         if session is not None:
             self.exit(MeetingOutcome("left" if not session.is_ended else "ended",
                                      session.meeting_id, _summary(session, "left")))
+        elif self._unfinished is not None:
+            self.exit(MeetingOutcome("quit", self._unfinished,
+                                     "Nothing changed; the unfinished meeting waits."))
         else:
             self.exit(MeetingOutcome("quit"))
 
