@@ -595,3 +595,19 @@ def resolve_person(conn: sqlite3.Connection, text: str | None) -> tuple[int | No
         "SELECT p.id, p.name FROM person_aliases a JOIN people p ON p.id = a.person_id "
         "WHERE a.alias = ?", (name_key(text),)).fetchone()
     return (row[0], row[1]) if row else (None, text)
+
+
+#: The tables whose rows carry an amount and its currency.
+MONEY_TABLES = {"leads": "amount", "deals": "amount", "campaigns": "spend"}
+
+
+def other_currencies(conn: sqlite3.Connection, table: str, currency: str) -> dict[str, int]:
+    """Rows of ``table`` whose amount is in another currency than ``currency`` (the
+    workspace's), by currency, most first. Metrics sum amounts as stored, never converted,
+    so such rows make a money figure wrong unless the workspace counts in their currency."""
+    amount = MONEY_TABLES[table]
+    rows = conn.execute(
+        f"SELECT upper(trim(currency)), COUNT(*) FROM {table} WHERE currency IS NOT NULL "
+        f"AND trim(currency) != '' AND {amount} IS NOT NULL AND upper(trim(currency)) != ? "
+        "GROUP BY 1 ORDER BY 2 DESC, 1", (currency.upper(),)).fetchall()
+    return {code: count for code, count in rows}

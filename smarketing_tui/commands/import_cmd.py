@@ -75,13 +75,35 @@ def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path
         for line in warned.report.warning_lines():
             click.echo(line, err=True)
         raise
+    else:
+        currency_lines = _currency_warnings(conn, report, settings.currency)
     finally:
         if progress:
             progress.close()
         conn.close()
-    for line in report.problem_lines() + report.warning_lines():
+    for line in report.problem_lines() + report.warning_lines() + currency_lines:
         click.echo(line, err=True)
     _print_report(report, settings.timezone)
+
+
+def _currency_warnings(conn, report, currency: str) -> list[str]:
+    """A warning when the store now holds amounts in another currency than the workspace's."""
+    from smarketing_tui.store import MONEY_TABLES, other_currencies
+    from smarketing_tui.timeutil import counted
+
+    if report.dry_run or report.kind not in MONEY_TABLES:
+        return []
+    others = other_currencies(conn, report.kind, currency)
+    if not others:
+        return []
+    found = ", ".join(f"{counted(n, _ROW_WORD[report.kind])} in {code}"
+                      for code, n in others.items())
+    return [f"warning: the store has {found}, but the workspace counts money in {currency}; "
+            f"amounts are summed as stored, never converted: set currency: in smarketing.yaml "
+            f"if {next(iter(others))} is right, or map the currency in the import"]
+
+
+_ROW_WORD = {"leads": "lead", "deals": "deal", "campaigns": "campaign"}
 
 
 def _print_report(report, tz: str) -> None:
