@@ -115,6 +115,8 @@ class MeetingScreen(Screen):
         self.workspace = workspace
         self.freshness: list[Freshness] | None = None
         self.current_view: SectionView | None = None
+        self._views: dict[int, SectionView] = {}  # by agenda position, mounted once (see _show_section)
+        self._focus_in: dict[int, object] = {}  # the widget that had the focus in a hidden view
         self.mounting = None
         self._warned: set[tuple[str, int]] = set()
         self._agenda_drawn_width = 0
@@ -130,6 +132,7 @@ class MeetingScreen(Screen):
             with Container(id="section-host"):
                 # Composed with the screen, so that the first paint already shows it.
                 self.current_view = self._make_view()
+                self._views[self.session.current] = self.current_view
                 yield self.current_view
         # One line, drawn at the first paint, by when the view has focused its widget.
         yield KeyBar()
@@ -156,6 +159,8 @@ class MeetingScreen(Screen):
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
         self.app.theme_changed_signal.unsubscribe(self)
+        for view in self._views.values():
+            self._release(view)
         if not self.session.is_ended and not self.session.is_paused:
             try:
                 self.session.leave()
@@ -336,16 +341,26 @@ class MeetingScreen(Screen):
                                            classes="section-view")
 
     def _show_section(self) -> None:
-        view = self._make_view()
+        """Show the current section's view: mounted on the first visit, shown again (and
+        reloaded) on later ones, while the view that leaves is hidden.
+
+        Views are kept rather than rebuilt because Textual 8.2.8 never lets a removed
+        widget's rendered lines go: ``StylesCache.get_inner_outer`` is an ``lru_cache``
+        on a method, so its 1024 entries keep the style cache (every line drawn) of each
+        widget that ever painted (Textualize/textual#6665). Rebuilt on every move, a pass
+        over the weekly agenda kept about 4 MB more each time, up to some 50 MB.
+        """
+        position = self.session.current
+        view = self._views.get(position)
+        fresh = view is None
+        if fresh:
+            view = self._views[position] = self._make_view()
         host = self.query_one("#section-host", Container)
-        if host.children or isinstance(self.mounting, asyncio.Task):
-            # One paint for the whole swap: drawn as it went, a move laid out and painted
-            # the screen three or four times (the empty host, the view half-mounted...).
-            self.app._begin_batch()  # App.batch_update, held across awaits
-            self.mounting = asyncio.ensure_future(self._swap(host, view, self.mounting))
-        else:
-            self.mounting = host.mount(view)  # awaitable: the view composed and mounted
-            self.call_after_refresh(self._focus_view, view)
+        # One paint for the whole swap: drawn as it went, a move laid out and painted the
+        # screen three or four times (the view half-mounted, two views shown...).
+        self.app._begin_batch()  # App.batch_update, held across awaits
+        self.mounting = asyncio.ensure_future(
+            self._swap(host, self.current_view, view, fresh, self.mounting))
         self.current_view = view
         self._section_shown()
 
@@ -355,21 +370,32 @@ class MeetingScreen(Screen):
         self._collect_timer = self.set_timer(COLLECT_AFTER_SECONDS, self._collect_garbage)
         self.sub_title = self.session.agenda.sections[self.session.current].title
 
-    async def _swap(self, host: Container, view: SectionView, previous) -> None:
-        """Remove the old view, mount the new one, then let the screen paint (see above).
-        Swaps run one after the other, so quick moves never leave two views mounted."""
+    async def _swap(self, host: Container, leaving: SectionView | None, view: SectionView,
+                    fresh: bool, previous) -> None:
+        """Hide the view that leaves, then mount the new one or show the kept one with fresh
+        numbers (the store may have changed while it was hidden: a decision, an import).
+        Swaps run one after the other, so quick moves never leave two views shown."""
         try:
             if isinstance(previous, asyncio.Task) and not previous.done():
                 await previous
-            for old in host.children:
-                self._release(old)
-            await host.remove_children()
-            await host.mount(view)
+            if leaving is not None and leaving is not view:
+                focused = self.focused
+                if focused is not None and (focused is leaving or leaving in focused.ancestors):
+                    self._focus_in[self._position_of(leaving)] = focused
+                leaving.display = False
+            if fresh:
+                await host.mount(view)
+            else:
+                view.display = True
+                view.reload()
         except Exception as error:  # noqa: BLE001 - as Textual does with a failing handler
             self.app._handle_exception(error)
         finally:
             self.app._end_batch()
         self.call_after_refresh(self._focus_view, view)
+
+    def _position_of(self, view: SectionView) -> int:
+        return view.context.section.position
 
     def _collect_garbage(self) -> None:
         """A full garbage collection while the room looks at the section, then everything
@@ -377,8 +403,9 @@ class MeetingScreen(Screen):
 
         Left to itself, Python ran its full collections at random: over everything the
         meeting had built, 15 ms at first and over 100 ms after a few sections, in the
-        middle of the next move. Here the view that left is freed, and the collections
-        that come during a move only look at what is new since.
+        middle of the next move. Here what the last move left (the old numbers, dialogs
+        closed) is freed, and the collections that come during a move only look at what
+        is new since.
         """
         self._collect_timer = None
         gc.unfreeze()
@@ -386,20 +413,23 @@ class MeetingScreen(Screen):
         gc.freeze()
 
     def _release(self, view) -> None:
-        """Let a view that leaves go: a widget subscribed to the theme signal (views redraw
-        their status colours on a theme change) is held by it until the next theme change,
-        and with it every line it ever drew: 20,000-40,000 objects per section visited,
-        which made each full garbage collection longer, up to 100 ms in mid-move."""
+        """Let a view go with the screen: a widget subscribed to the theme signal (views
+        redraw their status colours on a theme change) is held by it until the next theme
+        change, and with it every line it ever drew."""
         signal = self.app.theme_changed_signal
         for node in view.walk_children(with_self=True):
             signal.unsubscribe(node)
 
     def _focus_view(self, view: SectionView) -> None:
-        if view.is_attached and self.app.screen is self:
+        if view.is_attached and self.app.screen is self and view is self.current_view:
             focused = self.focused
             if focused is not None and (focused is view or view in focused.ancestors):
                 return  # the view already focused its own widget: no focus/blur round trip
-            view.focus()
+            kept = self._focus_in.pop(self._position_of(view), None)
+            if kept is not None and kept.is_attached and kept.focusable:
+                kept.focus()  # a view shown again: where its focus was when it was hidden
+            else:
+                view.focus()
 
     def _tell_view(self, message) -> None:
         if self.current_view is not None and self.current_view.is_attached:
