@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
+from smarketing_tui.savequeue import SaveQueue
 from smarketing_tui.timeutil import counted, format_date
 from smarketing_tui.tui import messages
 from smarketing_tui.tui import agenda_column
@@ -121,6 +122,8 @@ class MeetingScreen(Screen):
         self._warned: set[tuple[str, int]] = set()
         self._agenda_drawn_width = 0
         self._collect_timer = None
+        self._saves = SaveQueue(session.conn)  # records the store was too busy to take
+        self._retry_timer = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -161,6 +164,12 @@ class MeetingScreen(Screen):
         self.app.theme_changed_signal.unsubscribe(self)
         for view in self._views.values():
             self._release(view)
+        if self._saves:  # ctrl+q while records wait for a busy store: a last, longer try
+            self._saves.wait_ms = 10_000
+            try:
+                self._saves.flush()
+            except (UserError, sqlite3.Error):
+                pass
         if not self.session.is_ended and not self.session.is_paused:
             try:
                 self.session.leave()
@@ -253,6 +262,9 @@ class MeetingScreen(Screen):
         left.append(" · ")
         left.append(period_text(session.period))
         right = Text()
+        if self._saves:
+            right.append(f"saving {counted(len(self._saves), 'record')}… ",
+                         style=f"bold {warning}")
         planned = session.agenda.planned_minutes * 60
         if session.is_ended:
             right.append("ended", style="bold")
@@ -487,21 +499,51 @@ class MeetingScreen(Screen):
         except Exception:  # noqa: BLE001 - a view's numbers must never block a decision
             return None
 
+    def _save(self, write, done) -> None:
+        """Store a record now, or, while another process holds the store (a long import),
+        keep it, show "saving…" and try again every second until it is stored."""
+        try:
+            saved = self._saves.submit(write, done)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        except sqlite3.Error as error:
+            self.notify(f"Could not save: {error}", severity="error", markup=False)
+            return
+        if not saved and self._retry_timer is None:
+            self.notify("The store is busy (an import?): saving as soon as it is free",
+                        title="Saving…", severity="warning", markup=False)
+            self._retry_timer = self.set_interval(1, self._retry_saves, name="saves")
+            self._refresh_clock()
+
+    def _retry_saves(self) -> None:
+        try:
+            saved = self._saves.flush()
+        except (UserError, sqlite3.Error) as error:
+            self.notify(f"Could not save: {error}", severity="error", markup=False)
+            saved = not self._saves
+        if saved and self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        self._refresh_clock()
+
     def action_decision(self) -> None:
         from smarketing_tui.tui import modals  # only when a dialog opens
 
         section = self.session.current_section.title
+        position = self.session.current  # where it was said, should saving have to wait
 
         def save(text: str | None) -> None:
             if not text:
                 return
-            try:
-                decision_id = self.session.record_decision(text, context=self._decision_context())
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"Decision recorded in {section}", title="Saved", markup=False)
-            self._tell_view(messages.DecisionRecorded(decision_id, self.session.current))
+            context = self._decision_context()
+
+            def done(decision_id: int) -> None:
+                self.notify(f"Decision recorded in {section}", title="Saved", markup=False)
+                self._tell_view(messages.DecisionRecorded(decision_id, position))
+
+            self._save(lambda: self.session.record_decision(text, context=context,
+                                                            position=position), done)
 
         self.app.push_screen(
             modals.TextDialog(f"Decision — {section}", placeholder="What was decided"), save)
@@ -509,17 +551,19 @@ class MeetingScreen(Screen):
     def action_action_item(self) -> None:
         from smarketing_tui.tui import modals  # only when a dialog opens
 
+        position = self.session.current
+
         def save(draft: ActionDraft | None) -> None:
             if draft is None:
                 return
-            try:
-                item_id = self.session.add_action_item(draft.text, draft.owner, draft.due)
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"{draft.owner}, due {format_date(draft.due)}",
-                        title="Action item saved", markup=False)
-            self._tell_view(messages.ActionItemAdded(item_id, self.session.current))
+
+            def done(item_id: int) -> None:
+                self.notify(f"{draft.owner}, due {format_date(draft.due)}",
+                            title="Action item saved", markup=False)
+                self._tell_view(messages.ActionItemAdded(item_id, position))
+
+            self._save(lambda: self.session.add_action_item(draft.text, draft.owner, draft.due,
+                                                            position=position), done)
 
         self.app.push_screen(
             modals.ActionItemDialog(self.session.people_names(), self.session.today()), save)
@@ -528,17 +572,17 @@ class MeetingScreen(Screen):
         from smarketing_tui.tui import modals  # only when a dialog opens
 
         section = self.session.current_section.title
+        position = self.session.current
 
         def save(text: str | None) -> None:
             if not text:
                 return
-            try:
-                note_id = self.session.add_note(text)
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"Note added to {section}", title="Saved", markup=False)
-            self._tell_view(messages.NoteAdded(note_id, self.session.current))
+
+            def done(note_id: int) -> None:
+                self.notify(f"Note added to {section}", title="Saved", markup=False)
+                self._tell_view(messages.NoteAdded(note_id, position))
+
+            self._save(lambda: self.session.add_note(text, position=position), done)
 
         self.app.push_screen(
             modals.TextDialog(f"Note — {section}", placeholder="What was said"), save)
@@ -551,14 +595,13 @@ class MeetingScreen(Screen):
         def save(draft: IssueDraft | None) -> None:
             if draft is None:
                 return
-            try:
-                issue_id = self.session.raise_issue(draft.title, detail=draft.detail,
-                                                    team=draft.team)
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"Issue #{issue_id} is on the list", title="Saved", markup=False)
-            self._tell_view(messages.IssueRaised(issue_id))
+
+            def done(issue_id: int) -> None:
+                self.notify(f"Issue #{issue_id} is on the list", title="Saved", markup=False)
+                self._tell_view(messages.IssueRaised(issue_id))
+
+            self._save(lambda: self.session.raise_issue(draft.title, detail=draft.detail,
+                                                        team=draft.team), done)
 
         self.app.push_screen(modals.IssueDialog(team=spec.team), save)
 
@@ -569,6 +612,10 @@ class MeetingScreen(Screen):
         self.notify("Clock paused" if paused else "Clock running", timeout=2, markup=False)
 
     def action_leave(self) -> None:
+        if self._saves and not self._saves.flush():
+            self.notify(f"Still saving {counted(len(self._saves), 'record')}: the store is "
+                        "busy; q again once it is saved", severity="warning", markup=False)
+            return
         if not self.session.is_ended:
             self.session.leave()
         self.post_message(messages.MeetingClosed("left" if not self.session.is_ended else "ended"))
