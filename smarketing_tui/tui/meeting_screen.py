@@ -116,7 +116,7 @@ class MeetingScreen(Screen):
         self.workspace = workspace
         self.freshness: list[Freshness] | None = None
         self.current_view: SectionView | None = None
-        self._views: dict[int, SectionView] = {}  # by agenda position, mounted once (see _show_section)
+        self._views: dict[int, SectionView] = {}  # by position, mounted once (_show_section)
         self._focus_in: dict[int, object] = {}  # the widget that had the focus in a hidden view
         self.mounting = None
         self._warned: set[tuple[str, int]] = set()

@@ -147,8 +147,8 @@ class ScorecardView(SectionView):
             Text(f"No scorecard: {clean(message)}", style="bold"))
 
     def _show(self, card: dict) -> None:
-        if not self.is_attached or not self.display:  # the meeting moved on (the screen
-            return                                    # hides a view it leaves; shown again, it reloads)
+        if not self.is_attached or not self.display:  # the meeting moved on (a view left
+            return                                    # is hidden; shown again, it reloads)
         self.card = card
         # What the meeting saw: the shell freezes it when the meeting ends.
         self.context.extras["scorecard_snapshot"] = card
