@@ -420,6 +420,7 @@ class MeetingScreen(Screen):
         is new since.
         """
         self._collect_timer = None
+        _forget_drawn_lines_of_removed_widgets()
         gc.unfreeze()
         gc.collect()
         gc.freeze()
@@ -694,6 +695,27 @@ class MeetingScreen(Screen):
                                       ("tab", "Next field or list", "")]))
         self.app.push_screen(
             modals.HelpScreen(f"Keys — {self.session.agenda.title}", self.HELP, groups))
+
+
+def _forget_drawn_lines_of_removed_widgets() -> None:
+    """Empty the cache behind Textualize/textual#6665, if this Textual has it.
+
+    Textual 8.2.8's ``StylesCache.get_inner_outer`` is an ``lru_cache(1024)`` on a method:
+    its keys hold the style cache, with every line drawn, of each widget that ever painted,
+    long after the widget is gone. The kept section views leave only widgets that come and
+    go by design in it (the loading indicator a view shows while its numbers load, dialogs,
+    toasts), but on a 1,000,000-lead store, where the indicator is painted, that was still
+    about 0.4 MB per pass over the agenda. The cache holds two background styles per colour
+    pair: emptied, it is filled again at the next paint. Reached by name and looked up with
+    care, as it is not Textual's public API: a release that fixes the bug may drop it.
+    """
+    try:
+        from textual._styles_cache import StylesCache
+    except ImportError:
+        return
+    cache_clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
+    if callable(cache_clear):
+        cache_clear()
 
 
 def write_minutes(workspace: Workspace, meeting_id: int) -> tuple[tuple[str, ...], str | None]:
