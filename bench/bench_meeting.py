@@ -17,6 +17,14 @@
    finished. First visits (each view's module imported, its CSS parsed) apart from later
    ones. Between moves the bench waits 1.2 s, as a room reading the section (the screen
    runs the garbage collector one second after a move). Target: under 50 ms to move.
+3. Memory over ``--memory-passes`` passes forward and back over the weekly agenda on the
+   same store: the process's resident memory (VmRSS, after a full garbage collection) at
+   the start and after each pass (each pass ends with a 1.3 s pause on the first section,
+   so the screen's own collection one second after a move runs, as in a meeting). Target: flat (after the last pass within a few MB of
+   after the second).
+
+Both walks run at a fixed moment (BENCH_NOW, through SMARKETING_NOW and the app's clock),
+so the meeting reviews the same week on every run, whatever the day.
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Monday 09:00 in Oslo: the meeting reviews 2026-W48 (23.-29.11), the last full week of the
+# store bench/gen_store.py builds (its data ends on 2026-11-28).
+BENCH_NOW = "2026-11-30T08:00:00Z"
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 
@@ -166,7 +177,7 @@ async def _walk_sections(workspace_root: Path,
     from smarketing_tui.tui.app import SmarketingApp
     from smarketing_tui.workspace import Workspace
 
-    app = SmarketingApp(Workspace(workspace_root), new_meeting=True)
+    app = SmarketingApp(Workspace(workspace_root), new_meeting=True, clock=_bench_clock())
     _freeze_startup_objects()  # as `smarketing run` does before the app runs
     moves = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -208,6 +219,58 @@ async def _walk_sections(workspace_root: Path,
     return moves
 
 
+def _bench_clock():
+    """The app's clock stopped at BENCH_NOW (and SMARKETING_NOW for the domain code)."""
+    from smarketing_tui.timeutil import parse_utc
+
+    os.environ["SMARKETING_NOW"] = BENCH_NOW
+    moment = parse_utc(BENCH_NOW)
+    return lambda: moment
+
+
+def resident_mb() -> float:
+    """VmRSS of this process in MB, after a full garbage collection."""
+    import gc
+
+    gc.collect()
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _memory_walk(workspace_root: Path, passes: int) -> list[float]:
+    """Resident MB at the start, then after each pass forward and back over the agenda
+    (each move waits for the section's worker, as a room would see its numbers)."""
+    from smarketing_tui.commands.meeting_cmds import _freeze_startup_objects
+    from smarketing_tui.tui.app import SmarketingApp
+    from smarketing_tui.tui.meeting_screen import COLLECT_AFTER_SECONDS
+    from smarketing_tui.workspace import Workspace
+
+    app = SmarketingApp(Workspace(workspace_root), new_meeting=True, clock=_bench_clock())
+    _freeze_startup_objects()
+    sizes = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        count = len(screen.session.sections)
+        sizes.append(resident_mb())
+        for _ in range(passes):
+            for key in ["right_square_bracket"] * (count - 1) + ["left_square_bracket"] * (
+                    count - 1):
+                await pilot.press(key)
+                await screen.mounting
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            # The room reads the first section a moment: the screen's collection after a
+            # move (COLLECT_AFTER_SECONDS) runs, as it does between moves in a meeting.
+            await asyncio.sleep(COLLECT_AFTER_SECONDS + 0.3)
+            sizes.append(resident_mb())
+        await pilot.press("q")
+    return sizes
+
+
 async def _bare_swaps(count: int) -> list[float]:
     """The floor on this machine: a bare app swapping one Static for another in a container."""
     from textual.app import App
@@ -234,11 +297,13 @@ async def _bare_swaps(count: int) -> list[float]:
     return times
 
 
-def bench_sections(passes: int) -> None:
+def _with_big_store(walk):
+    """Run ``walk(workspace_root)`` on a copy of the 1M-lead workspace's agendas and
+    settings sharing its store file; returns (lead count, walk's result) or None."""
     source = OUT / "scorecard-ws"
     if not (source / "smarketing.yaml").exists():
         print(f"  (no {source}; run bench/gen_store.py first)")
-        return
+        return None
     leads = __import__("sqlite3").connect(source / "data" / "smarketing.db").execute(
         "SELECT COUNT(*) FROM leads").fetchone()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,7 +315,30 @@ def bench_sections(passes: int) -> None:
             os.link(source / "data" / name, root / "data" / name) \
                 if _same_device(source, root) else shutil.copy2(source / "data" / name,
                                                                  root / "data" / name)
-        moves = asyncio.run(_walk_sections(root, passes))
+        return leads, asyncio.run(walk(root))
+
+
+def bench_memory(passes: int) -> None:
+    found = _with_big_store(lambda root: _memory_walk(root, passes))
+    if found is None:
+        return
+    leads, sizes = found
+    print(f"memory (VmRSS after gc.collect), 120x40, {leads:,} leads, {passes} passes forward "
+          "and back over the weekly agenda")
+    marks = [0, 1, 2, 5, 10, 20, passes]
+    print("  " + ", ".join(f"{'start' if n == 0 else f'pass {n}'} {sizes[n]:.1f} MB"
+                           for n in dict.fromkeys(marks) if n < len(sizes)))
+    if len(sizes) > 2:
+        per_pass = (sizes[-1] - sizes[2]) / max(1, len(sizes) - 3)
+        print(f"  after pass {passes} minus after pass 2: {sizes[-1] - sizes[2]:+.1f} MB "
+              f"({per_pass:+.2f} MB per pass; target: flat, within a few MB)")
+
+
+def bench_sections(passes: int) -> None:
+    found = _with_big_store(lambda root: _walk_sections(root, passes))
+    if found is None:
+        return
+    leads, moves = found
     floor = asyncio.run(_bare_swaps(max(len(moves), 10)))
     first = [m for m in moves if m[0] == 0]
     again = [m for m in moves if m[0] > 0]
@@ -288,14 +376,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--memory-passes", type=int, default=30,
+                        help="passes for the memory walk (0: skip it)")
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--skip-moves", action="store_true")
     parser.add_argument("--startup-only", action="store_true",
                         help="time the start-up only (no 1,000,000-lead store needed)")
     args = parser.parse_args()
     if not args.skip_startup:
         bench_startup(args.runs)
-    if not args.startup_only:
+    if args.startup_only:
+        return
+    if not args.skip_moves:
         bench_sections(args.passes)
+    if args.memory_passes > 0:
+        bench_memory(args.memory_passes)
 
 
 if __name__ == "__main__":

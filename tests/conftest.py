@@ -6,9 +6,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from smarketing_tui.store import open_store
 from smarketing_tui.workspace import Workspace, init_workspace, load_settings
+
+# Property tests draw the same examples on every run: the suite must not pass or fail by chance
+# (a failure found while writing a test becomes an explicit case instead).
+settings.register_profile("smarketing", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("smarketing")
 
 PEOPLE_YAML = textwrap.dedent("""\
     name: Testfirma AS

@@ -71,11 +71,22 @@ def demo_app(workspace, agenda: str = "weekly.yaml"):
                          clock=FakeClock(DEMO_NOW))
 
 
+SETTLE_DEADLINE_SECONDS = 120  # generous: a busy machine is slow, never wrong
+
+
 async def settle(pilot) -> None:
-    """Let a section view mount and its loading worker finish: a view mounts (and starts
-    its worker) a moment after the key that shows it, so pause first, then wait, a few
-    rounds."""
-    for _ in range(3):
+    """Let the screen come to rest: a section view mounts (and starts its worker) a moment
+    after the key that shows it, and a worker's answer may start another, so wait until
+    two rounds in a row (a pause, then every worker finished) find no worker running."""
+    import time
+
+    deadline = time.monotonic() + SETTLE_DEADLINE_SECONDS
+    quiet_rounds = 0
+    while quiet_rounds < 2:
         await pilot.pause()
+        running = [w for w in pilot.app.workers if not w.is_finished]
+        quiet_rounds = 0 if running else quiet_rounds + 1
         await pilot.app.workers.wait_for_complete()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still busy after {SETTLE_DEADLINE_SECONDS} s: {running}")
     await pilot.pause()

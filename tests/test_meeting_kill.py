@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import signal
 import sqlite3
 import struct
@@ -27,7 +28,8 @@ from smarketing_tui.meeting import MeetingSession
 
 from test_tui_shell import SHELL_AGENDA
 
-WAIT_SECONDS = 30  # an upper bound for slow machines; the test waits for store states
+WAIT_SECONDS = 90  # an upper bound for busy machines; the test waits for states, never for time
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")
 
 
 class Terminal:
@@ -58,8 +60,16 @@ class Terminal:
         os.write(self.master, text.encode())
         time.sleep(0.05)  # pacing between keystrokes, like a person; nothing is asserted on it
 
-    def screen_text(self) -> str:
-        return self.output.decode("utf-8", "replace")
+    def screen_text(self, since: int = 0) -> str:
+        """What the app drew (escape sequences dropped), from byte ``since`` of its output."""
+        return ANSI.sub("", bytes(self.output[since:]).decode("utf-8", "replace"))
+
+    def typed(self, text: str) -> None:
+        """Type ``text`` into the focused field and wait until the field shows it: the next
+        key must not race a field that has not taken the last ones yet."""
+        since = len(self.output)
+        self.type(text)
+        wait_for(f"{text!r} on screen", lambda: text in self.screen_text(since), self)
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -72,15 +82,17 @@ class Terminal:
         os.close(self.master)
 
 
-def wait_for(what: str, predicate) -> object:
-    """Poll until ``predicate()`` is truthy; fail naming ``what`` after WAIT_SECONDS."""
+def wait_for(what: str, predicate, terminal: Terminal | None = None) -> object:
+    """Poll until ``predicate()`` is truthy; fail naming ``what`` after WAIT_SECONDS (with
+    the end of what ``terminal`` drew, to see what the app was showing)."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
+    shown = f"; the screen last drew: {terminal.screen_text()[-3000:]!r}" if terminal else ""
+    pytest.fail(f"timed out waiting for {what}{shown}")
 
 
 def query(db_path, sql: str, args: tuple = ()) -> list[tuple]:
@@ -112,18 +124,21 @@ def test_kill_9_mid_meeting_then_resume_loses_nothing(workspace, terminal_env):
         wait_for("section 2", lambda: query(db, "SELECT 1 FROM meetings WHERE current_section=1"))
         first.type("d")
         wait_for("the decision dialog", lambda: "Decision — Numbers" in first.screen_text())
-        first.type("Kill-proof decision")
+        first.typed("Kill-proof decision")
         first.type("\r")
-        wait_for("the decision", lambda: query(db, "SELECT 1 FROM decisions"))
+        wait_for("the decision", lambda: query(db, "SELECT 1 FROM decisions"), first)
         first.type("a")
-        wait_for("the action item dialog", lambda: "New action item" in first.screen_text())
-        first.type("Survive a crash")
-        first.type("\t")
-        first.type("Ola Hansen")
-        first.type("\t")
-        first.type("14.12.2026")  # the field's text is selected on focus: typing replaces it
+        wait_for("the action item dialog", lambda: "New action item" in first.screen_text(),
+                 first)
+        first.typed("Survive a crash")
+        first.type("\r")  # Enter in a field before the last moves on to the next one
+        first.typed("Ola Hansen")
         first.type("\r")
-        wait_for("the action item", lambda: query(db, "SELECT 1 FROM action_items"))
+        # The field's text is selected on focus: typing replaces it (15.12, not the hint's
+        # 14.12, so that the wait sees the field and not the hint).
+        first.typed("15.12.2026")
+        first.type("\r")
+        wait_for("the action item", lambda: query(db, "SELECT 1 FROM action_items"), first)
         # Wait for one heartbeat in section 2 (running_since moves forward), then kill.
         started = query(db, "SELECT running_since FROM meeting_sections WHERE position=1")[0][0]
         wait_for("a heartbeat", lambda: query(
@@ -159,7 +174,7 @@ def test_kill_9_mid_meeting_then_resume_loses_nothing(workspace, terminal_env):
     assert query(db, "SELECT section_title, text FROM decisions") == [
         ("Numbers", "Kill-proof decision")]
     assert query(db, "SELECT section_title, text, owner, due FROM action_items") == [
-        ("Numbers", "Survive a crash", "Ola Hansen", "2026-12-14")]
+        ("Numbers", "Survive a crash", "Ola Hansen", "2026-12-15")]
     # Every section kept at least what was persisted before the kill; sections the resumed run
     # did not visit kept exactly that (the wall-clock gap while dead counts nowhere).
     after = dict(query(db, "SELECT position, used_seconds FROM meeting_sections"))

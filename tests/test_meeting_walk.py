@@ -16,7 +16,7 @@ from smarketing_tui.tui.app import SmarketingApp
 from smarketing_tui.tui.meeting_screen import MeetingScreen
 from smarketing_tui.tui.modals import ConfirmDialog, ResumeDialog
 
-from meeting_fixtures import FakeClock, run_async
+from meeting_fixtures import FakeClock, run_async, settle
 
 NOW = "2026-11-30T08:00:00Z"  # Monday 09:00 in Oslo: the meeting reviews 2026-W48
 
@@ -29,9 +29,7 @@ def demo(tmp_path, monkeypatch):
 
 
 async def _settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)  # until no worker runs (a view's worker starts after it mounts)
 
 
 @run_async

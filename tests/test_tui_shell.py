@@ -102,7 +102,7 @@ async def test_d_records_a_decision_in_the_current_section(workspace, agenda_pat
         await pilot.press(*"Hire an SDR", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
-        body = app.screen.query_one("#discussion-body", Static)
+        body = app.screen.current_view.query_one("#discussion-body", Static)
         assert "Hire an SDR" in str(body.content)
     assert _store(workspace).execute(
         "SELECT section_position, section_title, text FROM decisions").fetchall() == [

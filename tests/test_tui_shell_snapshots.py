@@ -12,7 +12,7 @@ import pytest
 
 from smarketing_tui.tui.app import SmarketingApp
 
-from meeting_fixtures import FakeClock
+from meeting_fixtures import FakeClock, settle
 from test_tui_shell import SHELL_AGENDA
 
 NOW = "2026-11-23T08:00:00Z"
@@ -28,15 +28,26 @@ def shell_app(workspace, monkeypatch):
     return app, clock
 
 
+async def _open(pilot, key: str, dialog: str) -> None:
+    """Press ``key`` and wait until the dialog it opens is the screen."""
+    await pilot.press(key)
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == dialog
+
+
 async def _walk(pilot, clock) -> None:
     """Opening 6 min (over its 5-minute box), then Numbers 2 min with a decision and a note."""
-    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
     clock.advance(360)
     await pilot.press("right_square_bracket")
+    await settle(pilot)
     clock.advance(120)
-    await pilot.press("d", *"Hire an SDR before Q1 [bold]now[/]", "enter")
-    await pilot.press("n", *"Ads leads convert at 2 %", "enter")
-    await pilot.pause()
+    await _open(pilot, "d", "TextDialog")
+    await pilot.press(*"Hire an SDR before Q1 [bold]now[/]", "enter")
+    await settle(pilot)
+    await _open(pilot, "n", "TextDialog")
+    await pilot.press(*"Ads leads convert at 2 %", "enter")
+    await settle(pilot)
     pilot.app.screen._refresh_clock()
     for toast in list(pilot.app._notifications):
         pilot.app._unnotify(toast)
@@ -54,9 +65,11 @@ def test_action_item_dialog(snap_compare, shell_app, size):
     app, clock = shell_app
 
     async def open_dialog(pilot):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.press("a", *"Call every webinar lead", "tab", *"Ola")
-        await pilot.pause()
+        await settle(pilot)
+        await _open(pilot, "a", "ActionItemDialog")
+        await pilot.press(*"Call every webinar lead", "tab", *"Ola")
+        await settle(pilot)  # the owner's completion ("Ola Hansen") comes from a worker
+        assert pilot.app.screen.query_one("#owner").value == "Ola"
 
     assert snap_compare(app, terminal_size=size, run_before=open_dialog)
 
@@ -65,8 +78,7 @@ def test_help_screen(snap_compare, shell_app):
     app, clock = shell_app
 
     async def open_help(pilot):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
+        await _open(pilot, "question_mark", "HelpScreen")
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)

@@ -51,7 +51,7 @@ def test_activity_tables_fit_the_width_their_static_gets(demo_workspace, size, t
         app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY[team])
-            report = app.screen.query_one("#activity-report", Static)
+            report = app.screen.current_view.query_one("#activity-report", Static)
             width = report.content_region.width
             # The Static sits inside the view (host and scroll both pad 1 on each side).
             assert _content_right(report) <= _content_right(app.screen.query_one(
@@ -112,15 +112,15 @@ def test_action_review_table_fits_and_its_detail_follows_it(demo_workspace, size
         app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["action_review"])
-            table = app.screen.query_one("#action-table", DataTable)
+            table = app.screen.current_view.query_one("#action-table", DataTable)
             assert table.row_count == 6  # the demo's six items due for review
             _table_fits(table)
             # Heading + 6 rows, all in view; the detail right below them.
             assert table.region.height == 7
-            detail = app.screen.query_one("#action-detail")
+            detail = app.screen.current_view.query_one("#action-detail")
             _follows(table, detail)
             # The detail gets the rest of the view, down to its bottom.
-            assert detail.region.bottom == app.screen.query_one(".section-view").region.bottom
+            assert detail.region.bottom == app.screen.current_view.region.bottom
             labels = [column.label.plain for column in table.columns.values()]
             assert labels[0] == "Status" and "Due" in labels  # the dates are never dropped
     run()
@@ -133,14 +133,14 @@ def test_issues_table_fits_and_its_detail_follows_it(demo_workspace, size):
         app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, WEEKLY["issues"])
-            table = app.screen.query_one("#issues-table", DataTable)
+            table = app.screen.current_view.query_one("#issues-table", DataTable)
             assert table.row_count == 4  # the demo's four open issues
             _table_fits(table)
             assert table.region.height == 5  # heading + 4 rows
-            detail = app.screen.query_one("#issue-detail")
+            detail = app.screen.current_view.query_one("#issue-detail")
             _follows(table, detail)
             # The detail gets the rest of the view, down to its bottom.
-            view = app.screen.query_one(".section-view")
+            view = app.screen.current_view
             assert detail.region.bottom == view.region.bottom
             # The scorecard issue keeps its ▲ when its title is cut.
             assert table.get_row_at(0)[1].plain.endswith(" ▲")
@@ -155,7 +155,7 @@ def test_funnel_table_fits_the_view(demo_workspace, size, section):
         app = demo_app(demo_workspace, "monthly.yaml")
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, section)
-            table = app.screen.query_one("#funnel-table", DataTable)
+            table = app.screen.current_view.query_one("#funnel-table", DataTable)
             _table_fits(table)
             labels = [column.label.plain for column in table.columns.values()]
             assert "MQLs" in labels and "Won" in labels
@@ -183,13 +183,13 @@ def test_talking_points_table_fits_and_its_detail_follows_it(demo_workspace, siz
         app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await _walk(pilot, 0)
-            table = app.screen.query_one("#points-table", DataTable)
+            table = app.screen.current_view.query_one("#points-table", DataTable)
             assert table.row_count == 3  # the demo's three prep points
             _table_fits(table)
             assert table.region.height == 4
-            detail = app.screen.query_one("#point-detail")
+            detail = app.screen.current_view.query_one("#point-detail")
             _follows(table, detail)
-            assert detail.region.bottom == app.screen.query_one(".section-view").region.bottom
+            assert detail.region.bottom == app.screen.current_view.region.bottom
     run()
 
 
@@ -315,7 +315,7 @@ def test_a_view_fills_its_table_once_when_it_opens_and_again_when_the_width_chan
             await pilot.resize_terminal(size[0] + 20, size[1])
             await settle(pilot)
             assert fills == ["checkin-table", "action-table", "action-table"]
-            table = app.screen.query_one("#action-table", DataTable)
+            table = app.screen.current_view.query_one("#action-table", DataTable)
             assert table.virtual_size.width <= table.size.width
 
     import asyncio

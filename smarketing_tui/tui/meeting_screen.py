@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
+from smarketing_tui.savequeue import SaveQueue
 from smarketing_tui.timeutil import counted, format_date
 from smarketing_tui.tui import messages
 from smarketing_tui.tui import agenda_column
@@ -115,10 +116,14 @@ class MeetingScreen(Screen):
         self.workspace = workspace
         self.freshness: list[Freshness] | None = None
         self.current_view: SectionView | None = None
+        self._views: dict[int, SectionView] = {}  # by position, mounted once (_show_section)
+        self._focus_in: dict[int, object] = {}  # the widget that had the focus in a hidden view
         self.mounting = None
         self._warned: set[tuple[str, int]] = set()
         self._agenda_drawn_width = 0
         self._collect_timer = None
+        self._saves = SaveQueue(session.conn)  # records the store was too busy to take
+        self._retry_timer = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -130,6 +135,7 @@ class MeetingScreen(Screen):
             with Container(id="section-host"):
                 # Composed with the screen, so that the first paint already shows it.
                 self.current_view = self._make_view()
+                self._views[self.session.current] = self.current_view
                 yield self.current_view
         # One line, drawn at the first paint, by when the view has focused its widget.
         yield KeyBar()
@@ -156,6 +162,14 @@ class MeetingScreen(Screen):
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
         self.app.theme_changed_signal.unsubscribe(self)
+        for view in self._views.values():
+            self._release(view)
+        if self._saves:  # ctrl+q while records wait for a busy store: a last, longer try
+            self._saves.wait_ms = 10_000
+            try:
+                self._saves.flush()
+            except (UserError, sqlite3.Error):
+                pass
         if not self.session.is_ended and not self.session.is_paused:
             try:
                 self.session.leave()
@@ -248,6 +262,9 @@ class MeetingScreen(Screen):
         left.append(" · ")
         left.append(period_text(session.period))
         right = Text()
+        if self._saves:
+            right.append(f"saving {counted(len(self._saves), 'record')}… ",
+                         style=f"bold {warning}")
         planned = session.agenda.planned_minutes * 60
         if session.is_ended:
             right.append("ended", style="bold")
@@ -336,16 +353,26 @@ class MeetingScreen(Screen):
                                            classes="section-view")
 
     def _show_section(self) -> None:
-        view = self._make_view()
+        """Show the current section's view: mounted on the first visit, shown again (and
+        reloaded) on later ones, while the view that leaves is hidden.
+
+        Views are kept rather than rebuilt because Textual 8.2.8 never lets a removed
+        widget's rendered lines go: ``StylesCache.get_inner_outer`` is an ``lru_cache``
+        on a method, so its 1024 entries keep the style cache (every line drawn) of each
+        widget that ever painted (Textualize/textual#6665). Rebuilt on every move, a pass
+        over the weekly agenda kept about 4 MB more each time, up to some 50 MB.
+        """
+        position = self.session.current
+        view = self._views.get(position)
+        fresh = view is None
+        if fresh:
+            view = self._views[position] = self._make_view()
         host = self.query_one("#section-host", Container)
-        if host.children or isinstance(self.mounting, asyncio.Task):
-            # One paint for the whole swap: drawn as it went, a move laid out and painted
-            # the screen three or four times (the empty host, the view half-mounted...).
-            self.app._begin_batch()  # App.batch_update, held across awaits
-            self.mounting = asyncio.ensure_future(self._swap(host, view, self.mounting))
-        else:
-            self.mounting = host.mount(view)  # awaitable: the view composed and mounted
-            self.call_after_refresh(self._focus_view, view)
+        # One paint for the whole swap: drawn as it went, a move laid out and painted the
+        # screen three or four times (the view half-mounted, two views shown...).
+        self.app._begin_batch()  # App.batch_update, held across awaits
+        self.mounting = asyncio.ensure_future(
+            self._swap(host, self.current_view, view, fresh, self.mounting))
         self.current_view = view
         self._section_shown()
 
@@ -355,21 +382,32 @@ class MeetingScreen(Screen):
         self._collect_timer = self.set_timer(COLLECT_AFTER_SECONDS, self._collect_garbage)
         self.sub_title = self.session.agenda.sections[self.session.current].title
 
-    async def _swap(self, host: Container, view: SectionView, previous) -> None:
-        """Remove the old view, mount the new one, then let the screen paint (see above).
-        Swaps run one after the other, so quick moves never leave two views mounted."""
+    async def _swap(self, host: Container, leaving: SectionView | None, view: SectionView,
+                    fresh: bool, previous) -> None:
+        """Hide the view that leaves, then mount the new one or show the kept one with fresh
+        numbers (the store may have changed while it was hidden: a decision, an import).
+        Swaps run one after the other, so quick moves never leave two views shown."""
         try:
             if isinstance(previous, asyncio.Task) and not previous.done():
                 await previous
-            for old in host.children:
-                self._release(old)
-            await host.remove_children()
-            await host.mount(view)
+            if leaving is not None and leaving is not view:
+                focused = self.focused
+                if focused is not None and (focused is leaving or leaving in focused.ancestors):
+                    self._focus_in[self._position_of(leaving)] = focused
+                leaving.display = False
+            if fresh:
+                await host.mount(view)
+            else:
+                view.display = True
+                view.reload()
         except Exception as error:  # noqa: BLE001 - as Textual does with a failing handler
             self.app._handle_exception(error)
         finally:
             self.app._end_batch()
         self.call_after_refresh(self._focus_view, view)
+
+    def _position_of(self, view: SectionView) -> int:
+        return view.context.section.position
 
     def _collect_garbage(self) -> None:
         """A full garbage collection while the room looks at the section, then everything
@@ -377,29 +415,34 @@ class MeetingScreen(Screen):
 
         Left to itself, Python ran its full collections at random: over everything the
         meeting had built, 15 ms at first and over 100 ms after a few sections, in the
-        middle of the next move. Here the view that left is freed, and the collections
-        that come during a move only look at what is new since.
+        middle of the next move. Here what the last move left (the old numbers, dialogs
+        closed) is freed, and the collections that come during a move only look at what
+        is new since.
         """
         self._collect_timer = None
+        _forget_drawn_lines_of_removed_widgets()
         gc.unfreeze()
         gc.collect()
         gc.freeze()
 
     def _release(self, view) -> None:
-        """Let a view that leaves go: a widget subscribed to the theme signal (views redraw
-        their status colours on a theme change) is held by it until the next theme change,
-        and with it every line it ever drew: 20,000-40,000 objects per section visited,
-        which made each full garbage collection longer, up to 100 ms in mid-move."""
+        """Let a view go with the screen: a widget subscribed to the theme signal (views
+        redraw their status colours on a theme change) is held by it until the next theme
+        change, and with it every line it ever drew."""
         signal = self.app.theme_changed_signal
         for node in view.walk_children(with_self=True):
             signal.unsubscribe(node)
 
     def _focus_view(self, view: SectionView) -> None:
-        if view.is_attached and self.app.screen is self:
+        if view.is_attached and self.app.screen is self and view is self.current_view:
             focused = self.focused
             if focused is not None and (focused is view or view in focused.ancestors):
                 return  # the view already focused its own widget: no focus/blur round trip
-            view.focus()
+            kept = self._focus_in.pop(self._position_of(view), None)
+            if kept is not None and kept.is_attached and kept.focusable:
+                kept.focus()  # a view shown again: where its focus was when it was hidden
+            else:
+                view.focus()
 
     def _tell_view(self, message) -> None:
         if self.current_view is not None and self.current_view.is_attached:
@@ -457,21 +500,50 @@ class MeetingScreen(Screen):
         except Exception:  # noqa: BLE001 - a view's numbers must never block a decision
             return None
 
+    def _save(self, write, done) -> None:
+        """Store a record now, or, while another process holds the store (a long import),
+        keep it, show "saving…" and try again every second until it is stored."""
+        try:
+            saved = self._saves.submit(write, done)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        # Any other store error (damaged, read-only, a full disk) is not waited out: it reaches
+        # the app's error path, which ends the meeting paused with one line and exit code 1.
+        if not saved and self._retry_timer is None:
+            self.notify("The store is busy (an import?): saving as soon as it is free",
+                        title="Saving…", severity="warning", markup=False)
+            self._retry_timer = self.set_interval(1, self._retry_saves, name="saves")
+            self._refresh_clock()
+
+    def _retry_saves(self) -> None:
+        try:
+            saved = self._saves.flush()
+        except UserError as error:
+            self.notify(f"Could not save: {error}", severity="error", markup=False)
+            saved = not self._saves
+        if saved and self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        self._refresh_clock()
+
     def action_decision(self) -> None:
         from smarketing_tui.tui import modals  # only when a dialog opens
 
         section = self.session.current_section.title
+        position = self.session.current  # where it was said, should saving have to wait
 
         def save(text: str | None) -> None:
             if not text:
                 return
-            try:
-                decision_id = self.session.record_decision(text, context=self._decision_context())
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"Decision recorded in {section}", title="Saved", markup=False)
-            self._tell_view(messages.DecisionRecorded(decision_id, self.session.current))
+            context = self._decision_context()
+
+            def done(decision_id: int) -> None:
+                self.notify(f"Decision recorded in {section}", title="Saved", markup=False)
+                self._tell_view(messages.DecisionRecorded(decision_id, position))
+
+            self._save(lambda: self.session.record_decision(text, context=context,
+                                                            position=position), done)
 
         self.app.push_screen(
             modals.TextDialog(f"Decision — {section}", placeholder="What was decided"), save)
@@ -479,17 +551,19 @@ class MeetingScreen(Screen):
     def action_action_item(self) -> None:
         from smarketing_tui.tui import modals  # only when a dialog opens
 
+        position = self.session.current
+
         def save(draft: ActionDraft | None) -> None:
             if draft is None:
                 return
-            try:
-                item_id = self.session.add_action_item(draft.text, draft.owner, draft.due)
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"{draft.owner}, due {format_date(draft.due)}",
-                        title="Action item saved", markup=False)
-            self._tell_view(messages.ActionItemAdded(item_id, self.session.current))
+
+            def done(item_id: int) -> None:
+                self.notify(f"{draft.owner}, due {format_date(draft.due)}",
+                            title="Action item saved", markup=False)
+                self._tell_view(messages.ActionItemAdded(item_id, position))
+
+            self._save(lambda: self.session.add_action_item(draft.text, draft.owner, draft.due,
+                                                            position=position), done)
 
         self.app.push_screen(
             modals.ActionItemDialog(self.session.people_names(), self.session.today()), save)
@@ -498,17 +572,17 @@ class MeetingScreen(Screen):
         from smarketing_tui.tui import modals  # only when a dialog opens
 
         section = self.session.current_section.title
+        position = self.session.current
 
         def save(text: str | None) -> None:
             if not text:
                 return
-            try:
-                note_id = self.session.add_note(text)
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"Note added to {section}", title="Saved", markup=False)
-            self._tell_view(messages.NoteAdded(note_id, self.session.current))
+
+            def done(note_id: int) -> None:
+                self.notify(f"Note added to {section}", title="Saved", markup=False)
+                self._tell_view(messages.NoteAdded(note_id, position))
+
+            self._save(lambda: self.session.add_note(text, position=position), done)
 
         self.app.push_screen(
             modals.TextDialog(f"Note — {section}", placeholder="What was said"), save)
@@ -521,14 +595,13 @@ class MeetingScreen(Screen):
         def save(draft: IssueDraft | None) -> None:
             if draft is None:
                 return
-            try:
-                issue_id = self.session.raise_issue(draft.title, detail=draft.detail,
-                                                    team=draft.team)
-            except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            self.notify(f"Issue #{issue_id} is on the list", title="Saved", markup=False)
-            self._tell_view(messages.IssueRaised(issue_id))
+
+            def done(issue_id: int) -> None:
+                self.notify(f"Issue #{issue_id} is on the list", title="Saved", markup=False)
+                self._tell_view(messages.IssueRaised(issue_id))
+
+            self._save(lambda: self.session.raise_issue(draft.title, detail=draft.detail,
+                                                        team=draft.team), done)
 
         self.app.push_screen(modals.IssueDialog(team=spec.team), save)
 
@@ -539,6 +612,10 @@ class MeetingScreen(Screen):
         self.notify("Clock paused" if paused else "Clock running", timeout=2, markup=False)
 
     def action_leave(self) -> None:
+        if self._saves and not self._saves.flush():
+            self.notify(f"Still saving {counted(len(self._saves), 'record')}: the store is "
+                        "busy; q again once it is saved", severity="warning", markup=False)
+            return
         if not self.session.is_ended:
             self.session.leave()
         self.post_message(messages.MeetingClosed("left" if not self.session.is_ended else "ended"))
@@ -617,6 +694,27 @@ class MeetingScreen(Screen):
                                       ("tab", "Next field or list", "")]))
         self.app.push_screen(
             modals.HelpScreen(f"Keys — {self.session.agenda.title}", self.HELP, groups))
+
+
+def _forget_drawn_lines_of_removed_widgets() -> None:
+    """Empty the cache behind Textualize/textual#6665, if this Textual has it.
+
+    Textual 8.2.8's ``StylesCache.get_inner_outer`` is an ``lru_cache(1024)`` on a method:
+    its keys hold the style cache, with every line drawn, of each widget that ever painted,
+    long after the widget is gone. The kept section views leave only widgets that come and
+    go by design in it (the loading indicator a view shows while its numbers load, dialogs,
+    toasts), but on a 1,000,000-lead store, where the indicator is painted, that was still
+    about 0.4 MB per pass over the agenda. The cache holds two background styles per colour
+    pair: emptied, it is filled again at the next paint. Reached by name and looked up with
+    care, as it is not Textual's public API: a release that fixes the bug may drop it.
+    """
+    try:
+        from textual._styles_cache import StylesCache
+    except ImportError:
+        return
+    cache_clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
+    if callable(cache_clear):
+        cache_clear()
 
 
 def write_minutes(workspace: Workspace, meeting_id: int) -> tuple[tuple[str, ...], str | None]:

@@ -161,8 +161,8 @@ class ScorecardView(SectionView):
             Text(f"No scorecard: {clean(message)}", style="bold"))
 
     def _show(self, card: dict) -> None:
-        if not self.is_attached:  # the meeting moved on while the worker ran
-            return
+        if not self.is_attached or not self.display:  # the meeting moved on (a view left
+            return                                    # is hidden; shown again, it reloads)
         self.card = card
         # What the meeting saw: the shell freezes it when the meeting ends.
         self.context.extras["scorecard_snapshot"] = card
