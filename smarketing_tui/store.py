@@ -460,22 +460,34 @@ def open_connection(path: Path | str, settings: Settings | None = None) -> sqlit
                                 f"{store_advice(path)}")
     if path.exists():
         check_file(path)
-    conn = None
-    try:
-        conn = connect(path)
+    with _opening(path) as holder:
+        holder.conn = conn = connect(path)
         migrate(conn, label=str(path))
         check_tables(conn, path)
         if settings is not None:
             sync_people(conn, settings)
+    return conn
+
+
+class _Holder:
+    conn: sqlite3.Connection | None = None
+
+
+@contextmanager
+def _opening(path: Path | str) -> Iterator[_Holder]:
+    """Open a connection in the block (set ``holder.conn``): on any failure it is closed,
+    and an SQLite error becomes one :class:`BrokenEnvironment` line naming the store."""
+    holder = _Holder()
+    try:
+        yield holder
     except sqlite3.DatabaseError as exc:
-        _close(conn)
+        _close(holder.conn)
         from smarketing_tui.errors import explain
 
         raise BrokenEnvironment(explain(exc, path)[0]) from None
     except BaseException:
-        _close(conn)
+        _close(holder.conn)
         raise
-    return conn
 
 
 def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_utils.Database:
@@ -489,9 +501,8 @@ def open_store(path: Path | str, settings: Settings | None = None) -> sqlite_uti
 def open_readonly(path: Path | str) -> sqlite3.Connection:
     """A read-only connection for queries (metrics, custom SQL)."""
     check_file(path)
-    conn = None
-    try:
-        conn = connect(path, readonly=True)
+    with _opening(path) as holder:
+        holder.conn = conn = connect(path, readonly=True)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             if version > SCHEMA_VERSION:
@@ -500,14 +511,6 @@ def open_readonly(path: Path | str) -> sqlite3.Connection:
             raise UserError(f"{path} needs migrating; open it read-write once "
                             "(any smarketing command)")
         check_tables(conn, path)
-    except sqlite3.DatabaseError as exc:
-        _close(conn)
-        from smarketing_tui.errors import explain
-
-        raise BrokenEnvironment(explain(exc, path)[0]) from None
-    except BaseException:
-        _close(conn)
-        raise
     return conn
 
 

@@ -127,10 +127,7 @@ class MetricsEngine:
             raise UserError(f"{name} cannot be broken down by {by!r}; expected one of: "
                             + ", ".join(metric.dimensions))
         window = self.window(period, as_of)
-        rules = self.exclude if exclude is None else tuple(exclude)
-        counted = self._counted_leads(metric)
-        if counted is None:
-            rules = ()
+        rules, counted = self._rules_for(metric, exclude)
         with self._excluding(rules):
             value, counts = metric.compute(self, window, values, None)[None]
             if metric.data_check and not self._has_data(window, metric.data_check):
@@ -147,6 +144,14 @@ class MetricsEngine:
             result.excluded = self._excluded_counts(counted, window, values, rules)
         return result
 
+    def _rules_for(self, metric, exclude) -> tuple[tuple[ExcludeRule, ...], Any]:
+        """The exclude rules that apply to ``metric`` (the engine's, or the call's own) and
+        the leads it counts; no rules for a metric that counts no leads."""
+        counted = self._counted_leads(metric)
+        if counted is None:
+            return (), None
+        return (self.exclude if exclude is None else tuple(exclude)), counted
+
     def drill(self, name: str, period: Period, as_of: datetime, params: dict | None = None,
               limit: int | None = 50,
               exclude: tuple[ExcludeRule, ...] | None = None) -> DrillResult:
@@ -158,10 +163,7 @@ class MetricsEngine:
         metric = self.definition(name)
         values = self._params(metric, params)
         window = self.window(period, as_of)
-        rules = self.exclude if exclude is None else tuple(exclude)
-        counted = self._counted_leads(metric)
-        if counted is None:
-            rules = ()
+        rules, counted = self._rules_for(metric, exclude)
         with self._excluding(rules):
             sql, columns, order = metric.drill(self, values, window)
             query = (f"WITH d AS MATERIALIZED ({sql}) SELECT *, COUNT(*) OVER () AS _total "
