@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 from meeting_fixtures import WEEKLY, demo_app, run_async, settle
 from scorecard_data import event, lead
@@ -95,13 +96,7 @@ def test_without_exclusions_the_csv_keeps_its_columns(workspace):
     assert sorted(row["lead"] for row in rows) == ["D1", "S1"]
 
 
-def _sizes():
-    import pytest
-
-    return pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-
-
-@_sizes()
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_the_modal_lists_the_excluded_leads_below_and_both_fit(demo_workspace, size):
     from smarketing_tui.scorecard import drill
     from smarketing_tui.sla import load_sla
