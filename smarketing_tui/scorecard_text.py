@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 
 from smarketing_tui.reportformat import counts_text, format_value
-from smarketing_tui.timeutil import format_date, format_number, to_local
+from smarketing_tui.timeutil import counted, format_date, format_number, to_local
 
 COMPARISON = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
@@ -86,6 +86,14 @@ def excluded_text(excluded: dict | None) -> str:
     total = sum(count for _, count in reasons)
     return (f"{format_number(total)} excluded: "
             + ", ".join(f"{reason} {format_number(count)}" for reason, count in reasons))
+
+
+def excluded_shown(result) -> str:
+    """How many excluded leads a drill-down (a ``DrillResult``) lists: ``3 leads``, or
+    ``200 of 412 leads`` when the list stops at its limit."""
+    if result.excluded_total > len(result.excluded):
+        return f"{format_number(len(result.excluded))} of {counted(result.excluded_total, 'lead')}"
+    return counted(result.excluded_total, "lead")
 
 
 def issue_from_line(line: dict, period_label: str, currency: str = "NOK") -> tuple[str, str, dict]:

@@ -421,7 +421,10 @@ def test_drill_csv_neutralises_formulas_and_keeps_numbers(hostile):
         ["F3", "'+47 22 33 44 55", "Ola Hansen", "web"]]
     # F1: MQL Mon 9 Nov 10:00 Oslo, 24 business hours (08-16) -> deadline Thu 12 Nov 10:00;
     # late until Wed 18 Nov 12:00: Thu 6 + Fri 8 + Mon 8 + Tue 8 + Wed 4 = 34 h, a number.
-    assert rows[1][-1] == "34.0"
+    assert rows[1][rows[0].index("hours_late")] == "34.0"
+    # The shipped SLA's exclude rules are in force, so the last column says why a lead
+    # was left out; none of these was.
+    assert rows[0][-1] == "excluded" and [row[-1] for row in rows[1:]] == ["", "", ""]
 
 
 def test_markdown_keeps_what_the_user_wrote(hostile):

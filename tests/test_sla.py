@@ -166,16 +166,10 @@ def test_lead_definition_is_versioned_when_its_text_changes(tmp_path):
     conn.close()
 
 
-def test_the_templates_exclude_example_is_valid_once_uncommented(tmp_path):
-    text = (template_dir() / "agendas" / "sla.yaml").read_text(encoding="utf-8")
-    text = text.replace("# exclude:\n#   - rejected_reason", "exclude:\n  - rejected_reason")
-    text = text.replace("#   - source: [partner referral]", "  - source: [partner referral]")
-    path = tmp_path / "sla.yaml"
-    path.write_text(text, encoding="utf-8")
-    sla = load_sla(path, SETTINGS)
+def test_the_template_excludes_duplicates_students_competitors_and_customers():
+    sla = load_sla(template_dir() / "agendas" / "sla.yaml", SETTINGS)
     assert [(r.field, r.values) for r in sla.exclude] == [
-        ("rejected_reason", ("duplicate", "student", "competitor", "existing customer")),
-        ("source", ("partner referral",))]
+        ("rejected_reason", ("duplicate", "student", "competitor", "existing customer"))]
     # Every commitment inherits the SLA's rules.
     assert all(c.exclude == sla.exclude for c in sla.commitments)
 

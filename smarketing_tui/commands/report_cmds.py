@@ -518,9 +518,17 @@ def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, o
             **result.to_json()}), output, name)
         return
     if fmt == "csv":
-        ctx.emit(outputs.csv_text([key for key, _ in result.columns],
-                                  ([row[key] for key, _ in result.columns] for row in result.rows)),
-                 output, name)
+        keys = [key for key, _ in result.columns]
+        rows = [[row[key] for key in keys] for row in result.rows]
+        if result.excluded_columns:
+            # One table: the counted leads first with an empty `excluded`, then the excluded
+            # ones with their reason (columns only they have are added before it).
+            own = [key for key, _ in result.excluded_columns if key not in keys
+                   and key != "excluded"]
+            rows = [row + [None] * len(own) + [None] for row in rows]
+            keys = [*keys, *own, "excluded"]
+            rows += [[row.get(key) for key in keys] for row in result.excluded]
+        ctx.emit(outputs.csv_text(keys, rows), output, name)
         return
     from smarketing_tui.reportformat import format_cell
 
@@ -531,13 +539,25 @@ def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, o
         else f"{result.total} rows"
     cells = [[format_cell(key, row[key], tz, currency) for key, _ in result.columns]
              for row in result.rows]
+    excluded_cells = [[format_cell(key, row.get(key), tz, currency)
+                       for key, _ in result.excluded_columns] for row in result.excluded]
+    excluded_heading = ""
+    if result.excluded:
+        from smarketing_tui.scorecard_text import excluded_shown
+
+        excluded_heading = f"Left out by the SLA's exclude rules: {excluded_shown(result)}"
     if fmt == "md":
         from smarketing_tui.reportformat import markdown_escape as md
 
-        lines = [f"## {md(heading)}", "", f"{shown}.", "",
-                 "| " + " | ".join(md(h) for _, h in result.columns) + " |",
-                 "|" + "---|" * len(result.columns)]
-        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in cells]
+        def md_table(columns: list[tuple[str, str]], rows: list[list[str]]) -> list[str]:
+            return (["| " + " | ".join(md(h) for _, h in columns) + " |",
+                     "|" + "---|" * len(columns)]
+                    + ["| " + " | ".join(md(c) for c in row) + " |" for row in rows])
+
+        lines = [f"## {md(heading)}", "", f"{shown}.", "", *md_table(result.columns, cells)]
+        if excluded_cells:
+            lines += ["", f"### {md(excluded_heading)}", "",
+                      *md_table(result.excluded_columns, excluded_cells)]
         ctx.emit("\n".join(lines) + "\n", output, name)
         return
     from rich.console import Console
@@ -547,10 +567,18 @@ def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, o
     console = Console(highlight=False)
     if not result.rows:
         console.print(escape(f"{heading}: none – nothing behind a miss here."))
-        return
-    table = Table(title=escape(heading), title_justify="left", caption=escape(shown))
-    for _key, title in result.columns:
-        table.add_column(escape(title))
-    for row in cells:
-        table.add_row(*(escape(c) for c in row))
-    console.print(table)
+    else:
+        table = Table(title=escape(heading), title_justify="left", caption=escape(shown))
+        for _key, title in result.columns:
+            table.add_column(escape(title))
+        for row in cells:
+            table.add_row(*(escape(c) for c in row))
+        console.print(table)
+    if excluded_cells:
+        table = Table(title=escape(excluded_heading), title_justify="left")
+        for _key, title in result.excluded_columns:
+            table.add_column(escape(title))
+        for row in excluded_cells:
+            table.add_row(*(escape(c) for c in row))
+        console.print()
+        console.print(table)

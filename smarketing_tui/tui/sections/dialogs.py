@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
@@ -160,8 +161,23 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+@dataclass
+class TableSection:
+    """A second table under a :class:`TableModal`'s own, with a line of its own above it
+    (e.g. the leads the SLA's exclude rules left out). ``whole`` are the indexes of columns
+    never cut (the reason a lead is listed); ``drop`` those that may be left out when there
+    is no room, the first given going first."""
+
+    summary: str
+    columns: Sequence[str]
+    rows: list[list[object]]
+    whole: tuple[int, ...] = ()
+    drop: tuple[int, ...] = ()
+
+
 class TableModal(ModalScreen[None]):
-    """A read-only table (e.g. the leads behind a scorecard line); Escape closes."""
+    """A read-only table (e.g. the leads behind a scorecard line), and optionally a second
+    one below it (the excluded leads); Escape closes."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="TableModal") + """
     TableModal > Vertical {
@@ -171,41 +187,74 @@ class TableModal(ModalScreen[None]):
         height: auto;
         max-height: 24;
     }
+    TableModal .section-summary {
+        margin-top: 1;
+    }
     """
     BINDINGS = [Binding("escape,q,enter", "close", "Close", id="dialog.close")]
 
     def __init__(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
-                 summary: str = "", empty: str = "Nothing to show.") -> None:
+                 summary: str = "", empty: str = "Nothing to show.",
+                 more: TableSection | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.columns = list(columns)
         self.rows = [list(row) for row in rows]
         self.summary = summary
         self.empty = empty
+        self.more = more
 
     WIDTH = 110  # the box, border and padding included (at most 95 % of the screen)
 
     def compose(self) -> ComposeResult:
         from smarketing_tui.tui.sections.common import safe
 
+        def cells(rows: list[list[object]]) -> list[list[Text]]:
+            return [[cell if isinstance(cell, Text) else safe(cell) for cell in row]
+                    for row in rows]
+
+        more = self.more if self.more is not None and self.more.rows else None
+        heights = self._heights(len(self.rows), len(more.rows) if more else None)
         with Vertical():
             yield Label(Text(self.title_text), classes="title")
             if self.summary:
                 yield Static(Text(self.summary))
             if self.rows:
-                table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
-                self._fill(table, [[cell if isinstance(cell, Text) else safe(cell)
-                                    for cell in row] for row in self.rows])
+                table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="rows")
+                self._fill(table, self.columns, cells(self.rows), heights[0])
                 yield table
             else:
                 yield Static(Text(self.empty), classes="hint")
+            if more is not None:
+                yield Static(Text(more.summary), classes="section-summary")
+                extra: DataTable = DataTable(cursor_type="row", zebra_stripes=True,
+                                             id="more-rows")
+                self._fill(extra, list(more.columns), cells(more.rows), heights[1],
+                           whole=more.whole, drop=more.drop)
+                yield extra
             yield Static("Escape closes", classes="hint")
 
-    def _fill(self, table: DataTable, rows: list[list[Text]]) -> None:
+    def _heights(self, rows: int, more: int | None) -> tuple[int, int]:
+        """The most lines each table may take (its header included), so that both fit the
+        screen with the hint in view: 95 % of the screen less border, padding, title (and
+        its margin), summaries (the second with its margin) and hint. The second table
+        gets what it needs up to a third of the room, the first the rest; each at least 3."""
+        _, screen_height = self.app.size
+        around = 2 + 2 + 2 + (1 if self.summary else 0) + 1 + (0 if self.rows else 1)
+        if more is None:
+            return max(3, min(24, screen_height * 95 // 100 - around)), 0
+        room = screen_height * 95 // 100 - around - 2  # the second summary and its margin
+        second = max(3, min(more + 1, room // 3))
+        first = max(3, min(24, room - second))
+        return first, second
+
+    def _fill(self, table: DataTable, headings: list[str], rows: list[list[Text]],
+              height: int, *, whole: tuple[int, ...] = (), drop: tuple[int, ...] = ()) -> None:
         """The columns fitted into the box, and the table short enough to leave the hint
         in view. A column with letters in it (names, reasons) gives way with '…', to 8
         cells at the least (narrower the table scrolls sideways with ←/→); numbers, dates
-        and ids (no letters, or set flush right) are never cut."""
+        and ids (no letters, or set flush right) and the ``whole`` columns are never cut;
+        the ``drop`` columns are left out first when even that does not fit."""
         from smarketing_tui.tui.tablefit import Column, fill_table
 
         def is_text(index: int) -> bool:
@@ -213,16 +262,16 @@ class TableModal(ModalScreen[None]):
             return any(cell.justify != "right" and any(ch.isalpha() for ch in cell.plain)
                        for cell in cells)
 
-        screen_width, screen_height = self.app.size
+        screen_width, _ = self.app.size
         box = min(self.WIDTH, screen_width * 95 // 100)
         room = box - 2 - 4 - table.styles.scrollbar_size_vertical  # border, padding
-        columns = [Column(heading, f"c{index}", 8 if is_text(index) else None)
-                   for index, heading in enumerate(self.columns)]
+        columns = [Column(heading, f"c{index}",
+                          8 if is_text(index) and index not in whole else None,
+                          drop=len(drop) - drop.index(index) if index in drop else 0)
+                   for index, heading in enumerate(headings)]
         fill_table(table, columns, [(f"r{index}", row) for index, row in enumerate(rows)],
                    room, squeeze=False)
-        # 95 % of the screen less border, padding, title (and its margin), summary, hint.
-        around = 2 + 2 + 2 + (1 if self.summary else 0) + 1
-        table.styles.max_height = max(3, min(24, screen_height * 95 // 100 - around))
+        table.styles.max_height = height
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Sparkline, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_value, sparkline
-from smarketing_tui.scorecard_text import (COMPARISON, excluded_text, issue_from_line,
-                                           judged_text, period_name, week_beside_month)
+from smarketing_tui.scorecard_text import (COMPARISON, excluded_shown, excluded_text,
+                                           issue_from_line, judged_text, period_name,
+                                           week_beside_month)
 from smarketing_tui.timeutil import counted, format_datetime, format_money, format_number
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
@@ -23,7 +24,7 @@ from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_
                                                 refocus, reset_table, safe, short_period,
                                                 show_key_line, status_style, table_with_enter,
                                                 text_budget, view_width, width_changed)
-from smarketing_tui.tui.sections.dialogs import TableModal
+from smarketing_tui.tui.sections.dialogs import TableModal, TableSection
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
@@ -392,10 +393,22 @@ class ScorecardView(SectionView):
                 for row in result.rows]
         shown = (f"{format_number(len(rows))} of {counted(result.total, 'lead')}"
                  if result.total > len(rows) else counted(result.total, "lead"))
+        more = None
+        if result.excluded:
+            excluded_keys = [key for key, _ in result.excluded_columns]
+            more = TableSection(
+                f"Left out by the SLA's exclude rules: {excluded_shown(result)}",
+                [heading for _, heading in result.excluded_columns],
+                [[drill_cell(key, row.get(key), tz, currency) for key in excluded_keys]
+                 for row in result.excluded],
+                # The reason is why a lead is listed: never cut; on a narrow screen the
+                # source gives way first.
+                whole=tuple(i for i, key in enumerate(excluded_keys) if key == "excluded"),
+                drop=tuple(i for i, key in enumerate(excluded_keys) if key == "source"))
         self.app.push_screen(TableModal(
             f"{clean(description)} — {period_label}", [heading for _, heading in result.columns],
             rows, summary=f"{clean(result.title)}: {shown}",
-            empty="No leads behind this line: nothing was missed."))
+            empty="No leads behind this line: nothing was missed.", more=more))
 
     def action_raise_issue(self) -> None:
         line = self._current()
