@@ -371,7 +371,7 @@ def test_bad_metric_names_params_and_dimensions(conn):
     with pytest.raises(UserError) as error:
         engine.compute("mql", NOVEMBER, AFTER)
     assert str(error.value).startswith("unknown metric 'mql' (did you mean 'mqls'?); known "
-                                       "metrics: mqls, acceptance_rate, first_contact_within")
+                                       "metrics: mqls, leads_created, acceptance_rate, first_contact_within")
     with pytest.raises(UserError) as error:
         engine.compute("min_touches_met", NOVEMBER, AFTER, {"k": 0})
     assert str(error.value) == "min_touches_met.k must be a whole number from 1 to 100 000 (got 0)"

@@ -45,6 +45,8 @@ DUP_STUDENT_PARTNER = {"duplicate": 1, "partner referral": 1, "student": 1}
 EXPECTED = {
     # Cohort kept: K1, K5 (excluded: K2, K3, K4; without the rules all five).
     "mqls": ({}, 2, DUP_STUDENT_PARTNER, 5),
+    # Created in November: K1-K5, the same five as the cohort.
+    "leads_created": ({}, 2, DUP_STUDENT_PARTNER, 5),
     # K1 accepted, K5 rejected: 1 / 2. Without: K1, K4 accepted, K2, K3, K5 rejected: 2 / 5.
     "acceptance_rate": ({}, 0.5, DUP_STUDENT_PARTNER, 0.4),
     # K1, K5 contacted within 24 h: 2 / 2. Without: K2, K3 never contacted (missed): 3 / 5.
@@ -109,6 +111,9 @@ def seed(conn):
     lead(conn, "K8", source="partner referral", mql_at="2026-10-22T09:00:00Z",
          opportunity_at="2026-10-27T09:00:00Z", amount=3000)
     campaign(conn, "Nov", "2026-11-01", "2026-11-30", 1000, source="ads")
+    # Each lead came in when it became an MQL (K1-K5 in November, K6-K8 in October).
+    conn.execute("UPDATE leads SET created_at = mql_at")
+    conn.commit()
 
 
 def test_every_metric_that_counts_leads_is_in_this_test():

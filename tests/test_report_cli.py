@@ -129,7 +129,7 @@ def test_fail_on_red_exits_1(ws):
                          "commitments: mql_volume, acceptance_rate, speed_to_lead, min_touches, "
                          "meetings_booked\n"),
     (["metrics", "mql"], "Error: unknown metric 'mql' (did you mean 'mqls'?); known metrics: "
-                         "mqls, acceptance_rate, first_contact_within, hours_to_first_contact, "
+                         "mqls, leads_created, acceptance_rate, first_contact_within, hours_to_first_contact, "
                          "rejection_reasons, touches_per_mql, min_touches_met, meetings_booked, "
                          "won, won_amount, lost, pipeline_amount, mql_to_won_rate, "
                          "median_days_mql_to_won, win_rate, deals_created, pipeline_created, "

@@ -6,10 +6,10 @@ agree with the docstring of tests/test_import_deals.py, which reads the store di
 Times are Oslo time. The people are those of tests/conftest.py (Ola Hansen has the aliases
 ola@testfirma.no, "2002" and "O. Hansen"; Pål Sørensen "2003").
 
-The catalogue has no metric that counts leads by their creation, so "leads per month" is a
-custom metric of the SLA (`leads_created`, SQL over the store), and the top lead owner is the
-`--by owner` breakdown of a lead metric (`mqls` for HubSpot, `won` for the others, whose
-exports carry no MQL date): the lead's owner, not the deal's.
+"Leads per month" and "top source" are `leads_created` (leads by their creation date) and its
+`--by source`; the top lead owner is the `--by owner` breakdown of a lead metric (`mqls` for
+HubSpot, `won` for the others, whose exports carry no MQL date): the lead's owner, not the
+deal's.
 """
 
 from __future__ import annotations
@@ -25,13 +25,6 @@ from smarketing_tui.cli import cli
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NOW = "2026-12-10T12:00:00Z"
-LEADS_CREATED = """\
-metrics:
-  leads_created:
-    description: Leads created in the period
-    unit: count
-    sql: SELECT COUNT(*) AS value FROM leads WHERE created_at >= :start AND created_at < :end
-"""
 
 
 def _invoke(*args: str) -> str:
@@ -42,15 +35,11 @@ def _invoke(*args: str) -> str:
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A fresh `smarketing init` workspace with the test people and `leads_created`."""
+    """A fresh `smarketing init` workspace with the test people."""
     monkeypatch.delenv("SMARKETING_WORKSPACE", raising=False)
     root = tmp_path / "ws"
     _invoke("init", str(root))
     (root / "smarketing.yaml").write_text(PEOPLE_YAML, encoding="utf-8")
-    sla = root / "agendas" / "sla.yaml"
-    text = sla.read_text(encoding="utf-8")
-    assert text.count("\nmetrics:\n") == 1
-    sla.write_text(text.replace("\nmetrics:\n", "\n" + LEADS_CREATED, 1), encoding="utf-8")
     return root
 
 
@@ -82,6 +71,11 @@ def test_hubspot_contacts_and_deals(workspace):
     # Create Date: 5104 15.09, 5103 20.10; 5101 5102 5105 5106 5107 5108 in November.
     assert [value(root, m, "leads_created") for m in ("2026-09", "2026-10", "2026-11")] == \
         [1, 1, 6]
+    # November's sources: Organic Search 5101 5105 = 2; Paid Search 5102, Paid Social 5106,
+    # Email Marketing 5107, Offline Sources 5108 = 1 each.
+    assert groups(root, "2026-11", "leads_created", "source")[0] == ("Organic Search", 2)
+    assert sorted(groups(root, "2026-11", "leads_created", "source")[1:]) == [
+        ("Email Marketing", 1), ("Offline Sources", 1), ("Paid Search", 1), ("Paid Social", 1)]
     # November MQLs (MQL date): 5101 Kari, 5102 Ola, 5106 "O. Hansen" = Ola, 5108 "Ukjent
     # Selger" (no such person, kept as written); 5105 and 5107 never became MQLs.
     assert groups(root, "2026-11", "mqls", "owner")[0] == ("Ola Hansen", 2)
@@ -112,6 +106,9 @@ def test_salesforce_leads_and_opportunities(workspace):
                     "salesforce-opportunities.csv")
     # Create Date: C03 21.10, C04 15.10; C01 02.11, C02 04.11, C05 26.11.
     assert [value(root, m, "leads_created") for m in ("2026-10", "2026-11")] == [2, 3]
+    # Sources over both months: Web C01 C05 = 2; Webinar C02, Partner Referral C03, Trade
+    # Show C04 = 1 each.
+    assert groups(root, "2026-10-01..2026-11-30", "leads_created", "source")[0] == ("Web", 2)
     # Won in November by Close Date: Z01 120 000 (12.11), Z02 45 000 (27.11), Z05 60 000
     # (19.11), Z10 40 000 (26.11) = 265 000; Z07 (29.10) is October's.
     november = metrics(root, "2026-11", "deals_won", "deals_won_amount", "win_rate",
@@ -143,6 +140,12 @@ def test_zoho_leads_and_potentials(workspace):
     # Created Time: March 101-107 = 7, April 108-115 = 8, May 116-120 = 5.
     assert [value(root, m, "leads_created") for m in ("2021-03", "2021-04", "2021-05")] == \
         [7, 8, 5]
+    # Lead Source, March to May: Web Download 101 104 105 108 112 114 117 120 = 8,
+    # Advertisement 102 107 113 118 = 4, Trade Show 103 110 116 = 3, Employee Referral 106
+    # 111 119 = 3, Cold Call 109 115 = 2 (20 in all).
+    assert groups(root, "2021-03-01..2021-05-31", "leads_created", "source") == [
+        ("Web Download", 8), ("Advertisement", 4), ("Employee Referral", 3), ("Trade Show", 3),
+        ("Cold Call", 2)]
     # Won only in Stage "Closed Won", by Closing Date. April: 201 $22,700.00 + 204
     # $1,117.10K = 22 700 + 1 117 100 = 1 139 800.
     april = metrics(root, "2021-04", "deals_won", "deals_won_amount")

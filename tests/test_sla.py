@@ -58,7 +58,8 @@ def test_unknown_metric_lists_the_known_ones(tmp_path):
     message = error_of(path)
     # The metric value is on line 5, column 13.
     assert message.startswith(f"{path}:5:13: unknown metric 'mql' (did you mean 'mqls'?)"
-                              "; known metrics: mqls, acceptance_rate, first_contact_within, ")
+                              "; known metrics: mqls, leads_created, acceptance_rate, "
+                             "first_contact_within, ")
     assert message.endswith("cost_per_mql, cost_per_won")
 
 

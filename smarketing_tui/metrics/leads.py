@@ -87,6 +87,25 @@ def _drill_mqls(engine, p, w):
 
 
 # ---------------------------------------------------------------------------
+# leads_created
+
+CREATED = "l.created_at >= :start AND l.created_at < :cut"
+CREATED_LEADS = f"SELECT l.id FROM {{leads}} l WHERE {CREATED}"
+
+
+def _leads_created(engine, w: Window, p: dict, by: str | None):
+    rows = engine.rows(f"SELECT {{g}}, COUNT(*) FROM {{leads}} l WHERE {CREATED} GROUP BY 1",
+                       w.params(), by)
+    return collect(rows, by, ("leads",), lambda c: c["leads"])
+
+
+def _drill_leads_created(engine, p, w):
+    sql = f"SELECT {LEAD_SELECT}, l.created_at AS created_at FROM {{leads}} l WHERE {CREATED}"
+    return sql, [*LEAD_COLUMNS, ("campaign", "Campaign"), ("created_at", "Created at")], \
+        "created_at DESC"
+
+
+# ---------------------------------------------------------------------------
 # acceptance_rate, rejection_reasons
 
 
@@ -387,6 +406,10 @@ register(
     Metric("mqls", "count", "Leads whose mql_at falls in the period.",
            _mqls, _drill_mqls, "MQLs of the period, newest first", "mqls", (),
            additive=True, data_check="leads", counted_leads=COHORT_LEADS),
+    Metric("leads_created", "count",
+           "Leads whose created_at falls in the period, MQL or not: what came in.",
+           _leads_created, _drill_leads_created, "Leads created in the period, newest first",
+           "leads", (), additive=True, data_check="leads", counted_leads=CREATED_LEADS),
     Metric("acceptance_rate", "share",
            "Of the period's MQLs that sales has accepted or rejected, the share accepted; "
            "undecided MQLs are left out and counted separately.",
