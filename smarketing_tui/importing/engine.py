@@ -2,9 +2,13 @@
 
 Rows are converted in Python and written in batches to a TEMP staging table;
 the checks that need the whole file (duplicate ids, events whose lead is
-unknown) and the upsert into the store are then set-based SQL. Everything
-happens inside one transaction, so a failed, interrupted or killed import
-leaves the store as it was.
+unknown) and the upsert into the store are then set-based SQL.
+
+Reading, staging and checking take no write lock on the store, so a meeting can
+record a decision meanwhile; a bad file is refused before the lock is ever taken.
+The merge into the store's tables is one write transaction (its lookups made
+again inside it), so a failed, interrupted or killed import leaves the store as
+it was, or fully imported.
 """
 
 from __future__ import annotations
@@ -180,15 +184,14 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         if strict and report.suspicious:
             raise ImportWarned(report)
         report.skipped = report.bad_rows
+        report.newest_at = _newest(conn, plan, workspace_tz)  # reads the staged rows only
         if dry_run:
             _count(conn, mapping, plan, report)
-            report.newest_at = _newest(conn, plan, workspace_tz)
         else:
             conn.execute("COMMIT")  # ends the read; the staged rows stay in TEMP
             _begin_merge(conn)
             _look_up_again(conn, mapping, plan)
             _count(conn, mapping, plan, report)
-            report.newest_at = _newest(conn, plan, workspace_tz)
             report.import_id = _record_import(conn, report, label)
             _write(conn, mapping, plan, report)
             if mapping.kind == "events":
