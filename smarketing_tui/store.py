@@ -8,8 +8,10 @@ a store written by a newer smarketing-tui. Timestamps are UTC ISO 8601 text
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -595,3 +597,36 @@ def resolve_person(conn: sqlite3.Connection, text: str | None) -> tuple[int | No
         "SELECT p.id, p.name FROM person_aliases a JOIN people p ON p.id = a.person_id "
         "WHERE a.alias = ?", (name_key(text),)).fetchone()
     return (row[0], row[1]) if row else (None, text)
+
+
+# ----------------------------------------------------------------------------- busy store
+
+BUSY_GIVE_UP_S = 15 * 60     # a write waits this long for a busy store before it fails
+_busy_notices: list = []
+
+
+def on_busy_wait(notice) -> None:
+    """Call ``notice()`` (no arguments) when a meeting write waits past the busy timeout
+    and is retried: the screen shows "saving…". A second call replaces the first."""
+    _busy_notices[:] = [notice] if notice is not None else []
+
+
+def retrying_write(write):
+    """Wrap a store write (one transaction) so that a store still locked after the busy
+    timeout (a long import's merge on a slow disk) is retried, not lost."""
+    @functools.wraps(write)
+    def retried(*args, **kwargs):
+        give_up = time.monotonic() + BUSY_GIVE_UP_S
+        while True:
+            try:
+                return write(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > give_up:
+                    raise BrokenEnvironment(
+                        f"the store stayed busy for {BUSY_GIVE_UP_S // 60} minutes; "
+                        "nothing was saved (is an import stuck?)") from None
+                for notice in _busy_notices:
+                    notice()
+    return retried

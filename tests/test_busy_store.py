@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from smarketing_tui import records
+from smarketing_tui import records, store
 from smarketing_tui.errors import UserError
 from smarketing_tui.importing import ImportRejected, choose_mapping, run_import
 from smarketing_tui.importing import engine
@@ -243,3 +243,36 @@ def test_sigkill_while_staging_or_merging_leaves_the_store_as_before_or_complete
         assert after == before
     else:  # killed inside the merge, or (on a race) just after its COMMIT
         assert after == before or (len(after[0]) == 2 + ROWS and after[1] == 2)
+
+
+def test_a_decision_waits_out_a_lock_held_past_the_busy_timeout_and_is_stored(
+        workspace, db, monkeypatch):
+    meeting = new_meeting(db.conn)
+    noticed = threading.Event()
+    monkeypatch.setattr(store, "_busy_notices", [])
+    store.on_busy_wait(noticed.set)
+    holder = sqlite3.connect(workspace.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a long import's merge, say
+    meeting_conn = connect(workspace.db_path)
+    meeting_conn.execute("PRAGMA busy_timeout = 50")  # time out at once, and retry
+    outcome = {}
+
+    def record():
+        try:
+            outcome["id"] = records.add_decision(meeting_conn, meeting, "Move the launch")
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    writer = threading.Thread(target=record)
+    writer.start()
+    try:
+        assert noticed.wait(DEADLINE)  # "saving…" is shown while the store is locked
+        assert records.list_decisions(db.conn, meeting) == []
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    writer.join(DEADLINE)
+    meeting_conn.close()
+    assert "error" not in outcome, outcome.get("error")
+    assert [(d.id, d.text) for d in records.list_decisions(db.conn, meeting)] == [
+        (outcome["id"], "Move the launch")]
