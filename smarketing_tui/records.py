@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.store import resolve_person
+from smarketing_tui.store import resolve_person, retrying_write
 from smarketing_tui.timeutil import now_utc, to_local, utc_iso
 
 ACTION_STATUSES = ("open", "done", "dropped")
@@ -51,6 +51,7 @@ class Decision:
     issue_id: int | None
 
 
+@retrying_write
 def add_decision(conn: sqlite3.Connection, meeting_id: int, text: str, *,
                  section_position: int | None = None, section_title: str | None = None,
                  issue_id: int | None = None, context: dict | None = None) -> int:
@@ -151,6 +152,7 @@ _ACTION_COLUMNS = ("id, text, owner, owner_id, due, original_due, status, carrie
                    "section_title, created_at, done_at, dropped_at, comment, issue_id")
 
 
+@retrying_write
 def add_action_item(conn: sqlite3.Connection, text: str, *, owner: str | None, due: date | None,
                     meeting_id: int | None = None, section_position: int | None = None,
                     section_title: str | None = None, issue_id: int | None = None,
@@ -200,6 +202,7 @@ def list_action_items(conn: sqlite3.Connection, *, status: str | None = "open",
     return [ActionItem(*row) for row in rows]
 
 
+@retrying_write
 def _update_action(conn: sqlite3.Connection, item_id: int, kind: str, *, sets: str, values: tuple,
                    meeting_id: int | None, by: str | None, comment: str | None,
                    old_due: str | None = None, new_due: str | None = None) -> None:
@@ -340,6 +343,7 @@ def action_completion_rate(conn: sqlite3.Connection, *, tz: str, goal: float,
 # -- notes ----------------------------------------------------------------------------------
 
 
+@retrying_write
 def add_note(conn: sqlite3.Connection, meeting_id: int, text: str, *,
              section_position: int | None = None, section_title: str | None = None) -> int:
     """Record a free-text note in a meeting section."""
@@ -379,6 +383,7 @@ class Issue:
     meetings_open: int  # meetings held since it was raised (while open)
 
 
+@retrying_write
 def raise_issue(conn: sqlite3.Connection, title: str, *, detail: str | None = None,
                 team: str | None = None, raised_by: str | None = None,
                 meeting_id: int | None = None, origin: str = "meeting",
@@ -427,6 +432,7 @@ def list_issues(conn: sqlite3.Connection, status: str | None = "open") -> list[I
     return [_issue(row) for row in rows]
 
 
+@retrying_write
 def set_issue_ranks(conn: sqlite3.Connection, ordered_ids: Iterable[int]) -> None:
     """Rank issues 1, 2, 3... in the given order; open issues not listed lose their rank."""
     ordered = list(ordered_ids)
@@ -436,6 +442,7 @@ def set_issue_ranks(conn: sqlite3.Connection, ordered_ids: Iterable[int]) -> Non
             conn.execute("UPDATE issues SET rank = ? WHERE id = ?", (rank, issue_id))
 
 
+@retrying_write
 def solve_issue(conn: sqlite3.Connection, issue_id: int, *, meeting_id: int | None,
                 resolution: str | None = None) -> Issue:
     """Mark an issue solved (its decisions and action items link to it by issue_id)."""
@@ -446,6 +453,7 @@ def solve_issue(conn: sqlite3.Connection, issue_id: int, *, meeting_id: int | No
     return get_issue(conn, issue_id)
 
 
+@retrying_write
 def drop_issue(conn: sqlite3.Connection, issue_id: int, *, meeting_id: int | None = None,
                resolution: str | None = None) -> Issue:
     """Take an issue off the list without solving it."""
@@ -473,6 +481,7 @@ class TalkingPoint:
     meeting_id: int | None
 
 
+@retrying_write
 def add_talking_point(conn: sqlite3.Connection, agenda: str, text: str, *,
                       section_type: str | None = None, section_title: str | None = None,
                       author: str | None = None, metric: str | None = None,
@@ -508,6 +517,7 @@ def list_talking_points(conn: sqlite3.Connection, *, agenda: str | None = None,
     return [TalkingPoint(*row) for row in rows]
 
 
+@retrying_write
 def claim_talking_points(conn: sqlite3.Connection, agenda: str, meeting_id: int) -> int:
     """Attach an agenda's pending talking points to a meeting; returns how many."""
     with conn:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
-from smarketing_tui.store import BUSY_TIMEOUT_MS
+from smarketing_tui.store import BUSY_TIMEOUT_MS, single_try
 
 BRIEF_WAIT_MS = 200  # how long one try waits for the write lock (the screen stays live)
 
@@ -75,6 +75,7 @@ class SaveQueue:
     def _brief_wait(self):
         self.conn.execute(f"PRAGMA busy_timeout = {self.wait_ms}")
         try:
-            yield
+            with single_try():  # the queue keeps a write the store refused; no long retries
+                yield
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -8,8 +8,11 @@ a store written by a newer smarketing-tui. Timestamps are UTC ISO 8601 text
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -614,3 +617,52 @@ def other_currencies(conn: sqlite3.Connection, table: str, currency: str) -> dic
         f"AND trim(currency) != '' AND {amount} IS NOT NULL AND upper(trim(currency)) != ? "
         "GROUP BY 1 ORDER BY 2 DESC, 1", (currency.upper(),)).fetchall()
     return {code: count for code, count in rows}
+
+
+# ----------------------------------------------------------------------------- busy store
+
+BUSY_GIVE_UP_S = 15 * 60     # a write waits this long for a busy store before it fails
+_busy_notices: list = []
+
+
+def on_busy_wait(notice) -> None:
+    """Call ``notice()`` (no arguments) when a meeting write waits past the busy timeout
+    and is retried: the screen shows "saving…". A second call replaces the first."""
+    _busy_notices[:] = [notice] if notice is not None else []
+
+
+_retry_busy: contextvars.ContextVar[bool] = contextvars.ContextVar("retry_busy", default=True)
+
+
+@contextmanager
+def single_try() -> Iterator[None]:
+    """Writes in the block are tried once: a busy store raises at once, for a caller that
+    keeps the write and tries again itself (the meeting screen's save queue)."""
+    token = _retry_busy.set(False)
+    try:
+        yield
+    finally:
+        _retry_busy.reset(token)
+
+
+def retrying_write(write):
+    """Wrap a store write (one transaction) so that a store still locked after the busy
+    timeout (a long import's merge on a slow disk) is retried, not lost."""
+    @functools.wraps(write)
+    def retried(*args, **kwargs):
+        give_up = time.monotonic() + BUSY_GIVE_UP_S
+        while True:
+            try:
+                return write(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if not _retry_busy.get():
+                    raise
+                if time.monotonic() > give_up:
+                    raise BrokenEnvironment(
+                        f"the store stayed busy for {BUSY_GIVE_UP_S // 60} minutes; "
+                        "nothing was saved (is an import stuck?)") from None
+                for notice in _busy_notices:
+                    notice()
+    return retried

@@ -2,9 +2,13 @@
 
 Rows are converted in Python and written in batches to a TEMP staging table;
 the checks that need the whole file (duplicate ids, events whose lead is
-unknown) and the upsert into the store are then set-based SQL. Everything
-happens inside one transaction, so a failed, interrupted or killed import
-leaves the store as it was.
+unknown) and the upsert into the store are then set-based SQL.
+
+Reading, staging and checking take no write lock on the store, so a meeting can
+record a decision meanwhile; a bad file is refused before the lock is ever taken.
+The merge into the store's tables is one write transaction (its lookups made
+again inside it), so a failed, interrupted or killed import leaves the store as
+it was, or fully imported.
 """
 
 from __future__ import annotations
@@ -164,47 +168,38 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
     committed = False
     try:
-        try:
-            conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise UserError(f"the store is busy ({exc}): another session is writing to it; "
-                            "try again in a moment") from None
+        # Parse, stage and check with no write lock on the store (a WAL reader blocks no
+        # writer): a meeting can record a decision meanwhile. Only the merge takes it.
+        conn.execute("BEGIN")
         plan = build_plan(mapping, source.header, conn, workspace_tz, label)
         report.missing_columns = plan.missing
         if mapping.kind == "deals":
             deals.prepare_lookup(conn, mapping.lead_by)
         _create_temp_tables(conn, plan)
-        direct = not dry_run and _target_is_empty(conn, mapping)
-        if direct:
-            direct = _load_directly(conn, source, plan, mapping, report, skip_invalid, progress,
-                                    label, workspace_tz)
-            if not direct:  # a key twice in the file: the staging path finds and reports it
-                source.close()
-                source = open_csv(path, label)
-                report.rows, report.bad_rows, report.problems = 0, 0, []
-                plan.suspicions.reset()
-        if not direct:
-            _stage(conn, source, plan, mapping, report, skip_invalid, progress)
-            _whole_file_checks(conn, mapping, plan, report, skip_invalid)
+        _stage(conn, source, plan, mapping, report, skip_invalid, progress)
+        _whole_file_checks(conn, mapping, plan, report, skip_invalid)
         report.suspicious = plan.suspicions.all()
         if report.bad_rows and not skip_invalid:
             raise ImportRejected(report)
         if strict and report.suspicious:
             raise ImportWarned(report)
         report.skipped = report.bad_rows
-        if not direct:
+        report.newest_at = _newest(conn, plan, workspace_tz)  # reads the staged rows only
+        if dry_run:
             _count(conn, mapping, plan, report)
-            report.newest_at = _newest(conn, plan, workspace_tz)
-        if not dry_run:
-            if not direct:
-                report.import_id = _record_import(conn, report, label)
-                _write(conn, mapping, plan, report)
+        else:
+            conn.execute("COMMIT")  # ends the read; the staged rows stay in TEMP
+            _begin_merge(conn)
+            _look_up_again(conn, mapping, plan)
+            _count(conn, mapping, plan, report)
+            report.import_id = _record_import(conn, report, label)
+            _write(conn, mapping, plan, report)
             if mapping.kind == "events":
                 report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
             if mapping.kind == "deals":
-                _after_deals(conn, direct, report)
+                _after_deals(conn, False, report)
             elif mapping.kind == "leads":
-                _after_leads(conn, direct, report)
+                _after_leads(conn, False, report)
             _finish_record(conn, report)
             temp_rejects = None
             if report.skipped:
@@ -227,6 +222,38 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         conn.isolation_level = previous_isolation
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _begin_merge(conn: sqlite3.Connection) -> None:
+    """Take the store's write lock for the merge (waiting up to the busy timeout)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise UserError(f"the store is busy ({exc}): another session is writing to it; "
+                        "try again in a moment") from None
+
+
+def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) -> None:
+    """Resolve the staged rows' leads again under the write lock.
+
+    Staging looked them up without a lock, so another session may have changed the
+    leads since. A lead that is gone now fails the import as a whole.
+    """
+    if not any(o.name == "lead" for o in plan.outputs):
+        return
+    if mapping.kind == "deals":  # an unknown lead is kept, not bad: refresh the link
+        deals.prepare_lookup(conn, mapping.lead_by)
+        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
+                     f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
+        return
+    conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
+                 f"WHERE l.external_id = {STAGING}.lead)")
+    row = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
+                       "ORDER BY line LIMIT 1").fetchone()
+    if row is not None:
+        raise UserError(f"line {row[0]}: the lead {row[1]!r} was deleted from the store "
+                        "while this file was being read; nothing imported (run the import "
+                        "again)")
 
 
 _NULL_ADAPTER = (type(None), sqlite3.PrepareProtocol)
