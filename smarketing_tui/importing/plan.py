@@ -193,6 +193,7 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         return hit
 
     suspicions = Suspicions()
+    timestamp_caches: dict = {}   # shared by this file's timestamp columns
 
     def type_parser(spec: FieldSpec, known: Field, column: str | None = None
                     ) -> tuple[Callable[[str], Any], str]:
@@ -201,7 +202,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
         if known.type == "timestamp":
             # An open deal's close date is its forecast (closed_at keeps it only once closed).
             forecast = mapping.kind == "deals" and known.name == "closed_at"
-            return (timestamp_parser(date_format, tz, note=note, future_ok=forecast),
+            return (timestamp_parser(date_format, tz, note=note, future_ok=forecast,
+                                     caches=timestamp_caches),
                     date_expected(date_format))
         if known.type == "date":
             planned = known.name in PLANNED_DATES  # a campaign may end next month

@@ -372,20 +372,26 @@ Note = Callable[[str, str], None]   # (kind of suspicion, the cell's text)
 
 
 def timestamp_parser(date_format: str, tz: str, *, note: Note | None = None,
-                     future_ok: bool = False) -> Callable[[str], str | None]:
+                     future_ok: bool = False,
+                     caches: dict | None = None) -> Callable[[str], str | None]:
     """A parser from cell text to the store's UTC form ('2026-11-29T13:05:00Z').
 
     ``date_format`` is a family (``DATE_FAMILIES``) or a strptime pattern. Values
     without an offset are read as local time in ``tz``; a date without a time is
     local midnight. Empty cells give None. With ``note``, a date before 1990 or
     more than a day after now (unless ``future_ok``) is passed to it, and read.
+
+    Parsers given the same ``caches`` dict (one per import) share what they learn when
+    they read the same pattern in the same zone with the same checks: a file's date
+    columns mostly fall in the same hours, so each hour is parsed once, not once a column.
     """
     if date_format not in _EXPECTED:
         compile_date_pattern(date_format)
     source_zone = zone(tz)
     future_after = _future_limit(future_ok) if note is not None else None
-    hours: dict[str, str] = {}   # local text up to the hour -> UTC "YYYY-MM-DDTHH"
-    days: dict[str, str] = {}    # date-only text -> UTC timestamp
+    # local text up to the hour -> UTC "YYYY-MM-DDTHH"; date-only text -> UTC timestamp
+    shared = {} if caches is None else caches
+    hours, days = shared.setdefault((date_format, tz, note is None, future_after), ({}, {}))
     tails = _TAILS
     tail_length = 3
 
@@ -415,7 +421,10 @@ def timestamp_parser(date_format: str, tz: str, *, note: Note | None = None,
         elif parts.hour_end > 0 and parts.offset is None:
             tail = text[parts.hour_end:]
             whole_hours = (moment - local).total_seconds() % 3600 == 0
-            if tail in tails and whole_hours and len(hours) < 200_000:
+            # The hour is cached only when all of it is before the future limit, so a
+            # later minute of it past the limit is still parsed and noted.
+            whole_hour_ok = future_after is None or result[:13] < future_after[:13]
+            if tail in tails and whole_hours and whole_hour_ok and len(hours) < 200_000:
                 hours[text[:parts.hour_end]] = result[:13]
                 tail_length = len(tail)
         return result
