@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -430,76 +429,7 @@ def _key(mapping: Mapping, plan: RowPlan) -> str | None:
     return "external_id" if "external_id" in names else None
 
 
-# ------------------------------------------------------------------------ direct load
-
-def _target_is_empty(conn: sqlite3.Connection, mapping: Mapping) -> bool:
-    """A first import of leads or campaigns: every row is new, no staging needed."""
-    if mapping.kind not in ("leads", "campaigns", "deals"):
-        return False
-    table = _TABLES[mapping.kind]
-    return conn.execute(f"SELECT 1 FROM main.{table} LIMIT 1").fetchone() is None
-
-
-def _load_directly(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan,
-                   mapping: Mapping, report: ImportReport, skip_invalid: bool,
-                   progress: Progress | None, label: str, workspace_tz: str) -> bool:
-    """Insert straight into an empty table, its indexes built once at the end.
-
-    Returns False (with everything undone) when a key repeats in the file.
-    """
-    table = _TABLES[mapping.kind]
-    conn.execute("SAVEPOINT direct_load")
-    try:
-        report.import_id = _record_import(conn, report, label)
-        # ?1 is the line number, which the store does not keep.
-        params = {f's."{o.name}"': f"?{number}"
-                  for number, o in enumerate(plan.outputs, start=2)}
-        if mapping.kind == "deals":
-            # The same SQL expressions as on the staging path, reading the bound row's
-            # parameters instead of a staged row (its lead looked up by the index).
-            outputs = deals.deal_outputs(plan.outputs,
-                                         deals.lead_lookup(mapping.lead_by, 's."lead"'))
-            pattern = re.compile("|".join(re.escape(ref) for ref in params))
-            outputs = [Output(o.name, o.label, pattern.sub(lambda m: params[m[0]], o.sql))
-                       for o in outputs]
-        else:
-            outputs = [Output(o.name, o.label, params[o.sql]) for o in plan.outputs]
-        names = [o.name for o in outputs] + ["import_id"]
-        values = []
-        for output in outputs:
-            default = _NOT_NULL_DEFAULTS.get((mapping.kind, output.name))
-            values.append(f"coalesce({output.sql}, {default})" if default else output.sql)
-        values.append(str(int(report.import_id)))
-        if mapping.kind in _STAMPED:
-            names.append("updated_at")
-            values.append(f"'{utc_iso(now_utc())}'")
-        indexes = _secondary_indexes(conn, table, set(names))
-        for name, _ in indexes:
-            conn.execute(f'DROP INDEX main."{name}"')
-        rows = _rows(conn, source, plan, mapping, report, skip_invalid, progress)
-        insert = (f"INSERT INTO main.{table} ({', '.join(map(_quoted, names))}) "
-                  f"VALUES ({', '.join(values)})")
-        with _null_binding():
-            conn.executemany(insert, rows)
-        for _, create in indexes:
-            conn.execute(create)
-        if any(o.name == "first_contact_at" for o in plan.outputs):
-            conn.execute("UPDATE main.leads SET first_contact_imported = 1 "
-                         "WHERE first_contact_at IS NOT NULL")
-    except sqlite3.IntegrityError:
-        conn.execute("ROLLBACK TO direct_load")
-        conn.execute("RELEASE direct_load")
-        report.import_id = None
-        return False
-    except BaseException:
-        conn.execute("ROLLBACK TO direct_load")
-        conn.execute("RELEASE direct_load")
-        raise
-    conn.execute("RELEASE direct_load")
-    report.inserted = report.rows - report.bad_rows
-    report.newest_at = _newest(conn, plan, workspace_tz, f"main.{table}")
-    return True
-
+# ------------------------------------------------------------- after the rows are in
 
 _TOUCHED = "temp.import_touched_leads"
 
