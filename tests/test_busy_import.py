@@ -13,6 +13,7 @@ import threading
 import time
 
 import pytest
+from test_import_kill import holds_write_lock
 
 from smarketing_tui import records, store
 from smarketing_tui.errors import UserError
@@ -50,18 +51,6 @@ def count(db_path, sql):
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
-
-
-def holds_write_lock(db_path) -> bool:
-    probe = sqlite3.connect(db_path, timeout=0)
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        probe.close()
 
 
 class ImportInThread:
