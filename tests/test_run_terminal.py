@@ -169,3 +169,34 @@ def test_a_store_damaged_mid_meeting_ends_in_one_line_with_the_meeting_paused(
            "notes)" in " ".join(text.split())
     assert "Traceback" not in text
     assert query(db, "SELECT status FROM meetings") == [("paused",)]
+
+
+def test_a_store_damaged_under_prep_ends_in_one_line(workspace, terminal_env):
+    """Prep ends like the meeting screen when the store fails under it: one line, exit 1, no
+    traceback, and no "Prep saved" as if nothing happened."""
+    import sqlite3
+
+    db = workspace.db_path
+    term = Terminal([sys.executable, "-m", "smarketing_tui", "prep", "--as", "Ola Hansen"],
+                    terminal_env, str(workspace.root))
+    try:
+        wait_for("the prep screen", lambda: "Ola Hansen" in term.screen_text())
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DROP TABLE talking_points")
+        conn.commit()
+        conn.close()
+        term.type("t")
+        wait_for("the talking point dialog", lambda: "New talking point" in term.screen_text())
+        term.type("Lost to the damage")
+        wait_for("the typed text", lambda: "Lost to the damage" in term.screen_text())
+        term.type("\x13")  # ctrl+s saves
+        code = term.process.wait(timeout=WAIT_SECONDS)
+        wait_for("the error line", lambda: "no such table" in term.screen_text())
+    finally:
+        term.close()
+    assert code == 1
+    text = " ".join(term.screen_text().split())
+    assert f"Error: {db}: the store is damaged or not a smarketing store (no such table: " \
+           "talking_points)" in text
+    assert "Traceback" not in text and "Prep saved" not in text

@@ -17,6 +17,7 @@ def prep(state, agenda: str | None, person: str | None) -> None:
     Everything is saved at once; a meeting running on the same workspace sees it on its
     next refresh.
     """
+    from smarketing_tui.errors import UserError
     from smarketing_tui.prep import person_or_error
     from smarketing_tui.tui.prep_screen import PrepApp
 
@@ -29,5 +30,9 @@ def prep(state, agenda: str | None, person: str | None) -> None:
     require_terminal("prep")
     app = PrepApp(workspace, person=person, agenda_path=agenda_path)
     app.run()
+    if app.error:
+        error = UserError(app.error)
+        error.exit_code = app.error_code
+        raise error
     if app.person is not None:
         click.echo(f"Prep saved for {app.person.name}. See you in the meeting.")

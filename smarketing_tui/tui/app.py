@@ -118,18 +118,13 @@ class SmarketingApp(App[MeetingOutcome]):
         a crash report. Tests (headless) and ``SMARKETING_DEBUG=1`` keep Textual's own
         handling. This overrides Textual's private hook: Textual 8 has no public one for
         unhandled errors (and its version is pinned)."""
-        from smarketing_tui.errors import debug_enabled, explain, write_crash_report
+        from smarketing_tui.tui.failure import failure_line
 
-        if debug_enabled() or self.is_headless:
+        failure = failure_line(error, self.workspace.db_path, self.is_headless)
+        if failure is None:
             super()._handle_exception(error)
             return
-        message, code, unexpected = explain(error, self.workspace.db_path)
-        if unexpected:
-            import sys
-
-            report = write_crash_report(error, sys.argv)
-            message += f"; the full report is in {report}" if report else ""
-            message += "; run again with SMARKETING_DEBUG=1 to see the traceback"
+        message, code = failure
         session = self.session
         try:
             if session is not None and not session.is_ended and not session.is_paused:

@@ -462,6 +462,22 @@ class PrepApp(App[None]):
         self.person = prep.person_or_error(self.settings, person) if person else None
         if not self.settings.people:
             raise UserError(f"no people in {workspace.settings_path}; add the team first")
+        self.error: str | None = None  # the one line an unhandled error ended the app with
+        self.error_code = 0
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no handler caught (the store damaged or read-only under the screen, a
+        bug) ends prep as one line with its exit code, as the meeting screen does. Everything
+        prep saved before it was written when it was entered. Overrides Textual's private hook
+        (Textual 8 has no public one; its version is pinned)."""
+        from smarketing_tui.tui.failure import failure_line
+
+        failure = failure_line(error, self.workspace.db_path, self.is_headless)
+        if failure is None:
+            super()._handle_exception(error)
+            return
+        self.error, self.error_code = failure
+        self.exit(return_code=self.error_code)
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
