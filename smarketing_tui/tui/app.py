@@ -43,6 +43,9 @@ class LobbyScreen(Screen):
         yield Static(Text(self.text), id="lobby")
 
 
+HANG_UP_GRACE_S = 10  # seconds a hung-up app may take to leave before it is ended
+
+
 class SmarketingApp(App[MeetingOutcome]):
     """Runs one meeting: start or resume, walk the agenda, leave or end."""
 
@@ -82,8 +85,12 @@ class SmarketingApp(App[MeetingOutcome]):
             return MeetingScreen(self.session, self.workspace)
         return LobbyScreen("smarketing — an unfinished meeting is waiting")
 
-    def on_mount(self) -> None:
+    def on_load(self) -> None:
+        # Before anything is drawn: a hang-up that came between the first paint and mount
+        # found no handler, and under nohup (SIGHUP ignored, inherited) was lost for good.
         self._catch_hangup()
+
+    def on_mount(self) -> None:
         if self.error is not None:
             self.exit(MeetingOutcome("error", summary=self.error), return_code=self.error_code)
         elif self.session is None and self._unfinished is not None:
@@ -110,6 +117,18 @@ class SmarketingApp(App[MeetingOutcome]):
 
     def _hang_up(self) -> None:
         self._leave()
+        # The meeting is saved paused by now. With its terminal gone, Textual's shutdown can
+        # stall writing to a closed pty (seen on a loaded machine): a last resort ends the
+        # process if it has not ended on its own a while later. Nothing is left to restore.
+        import os
+        import threading
+
+        def last_resort() -> None:
+            os._exit(self.return_code or 0)
+
+        timer = threading.Timer(HANG_UP_GRACE_S, last_resort)
+        timer.daemon = True
+        timer.start()
 
     def _handle_exception(self, error: Exception) -> None:
         """An error no handler caught (the store damaged or read-only mid-meeting, a full
