@@ -13,12 +13,11 @@ import threading
 import time
 
 import pytest
-from test_import_kill import holds_write_lock
+from test_import_kill import holds_write_lock, snapshot
 
 from smarketing_tui import records, store
 from smarketing_tui.errors import UserError
-from smarketing_tui.importing import ImportRejected, choose_mapping, run_import
-from smarketing_tui.importing import engine
+from smarketing_tui.importing import ImportRejected, choose_mapping, engine, run_import
 from smarketing_tui.store import connect
 
 ROWS = 200_000
@@ -168,16 +167,6 @@ def test_a_lead_deleted_between_the_checks_and_the_merge_fails_the_whole_import(
         "nothing imported (run the import again)")
     assert count(workspace.db_path, "SELECT count(*) FROM lead_events") == 0
     assert count(workspace.db_path, "SELECT count(*) FROM imports") == 1  # the leads import
-
-
-def snapshot(db_path):
-    conn = sqlite3.connect(db_path)
-    try:
-        return (conn.execute("SELECT external_id, name, created_at FROM leads ORDER BY id")
-                .fetchall(), conn.execute("SELECT count(*) FROM imports").fetchone()[0],
-                conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
 
 
 IMPORT_SCRIPT = textwrap.dedent("""
