@@ -196,9 +196,9 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             if mapping.kind == "events":
                 report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
             if mapping.kind == "deals":
-                _after_deals(conn, False, report)
+                _after_deals(conn, report)
             elif mapping.kind == "leads":
-                _after_leads(conn, False, report)
+                _after_leads(conn, report)
             _finish_record(conn, report)
             temp_rejects = None
             if report.skipped:
@@ -434,13 +434,8 @@ def _key(mapping: Mapping, plan: RowPlan) -> str | None:
 _TOUCHED = "temp.import_touched_leads"
 
 
-def _after_deals(conn: sqlite3.Connection, direct: bool, report: ImportReport) -> None:
+def _after_deals(conn: sqlite3.Connection, report: ImportReport) -> None:
     """Count the deals whose lead is unknown; derive their leads' won and lost dates."""
-    if direct:  # the table was empty: every deal in it is this file's
-        report.deals_without_lead = conn.execute(
-            "SELECT count(*) FROM main.deals WHERE lead_id IS NULL").fetchone()[0]
-        report.leads_derived = deals.derive_from_deals(conn)
-        return
     these = f"main.deals t JOIN {STAGING} s ON t.external_id = s.external_id"
     report.deals_without_lead = conn.execute(
         f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL").fetchone()[0]
@@ -449,15 +444,14 @@ def _after_deals(conn: sqlite3.Connection, direct: bool, report: ImportReport) -
         conn, f"SELECT lead_id FROM {_TOUCHED} UNION SELECT t.lead_id FROM {these}")
 
 
-def _after_leads(conn: sqlite3.Connection, direct: bool, report: ImportReport) -> None:
+def _after_leads(conn: sqlite3.Connection, report: ImportReport) -> None:
     """Link deals that were waiting for these leads; derive the leads that have deals
     (a deal's won date wins over the one the leads export carries)."""
     if conn.execute("SELECT 1 FROM main.deals LIMIT 1").fetchone() is None:
         return
     deals.link_orphan_deals(conn)
-    scope = None if direct else (
-        f"SELECT t.id AS lead_id FROM {STAGING} s JOIN main.leads t "
-        "ON t.external_id = s.external_id")
+    scope = (f"SELECT t.id AS lead_id FROM {STAGING} s JOIN main.leads t "
+             "ON t.external_id = s.external_id")
     report.leads_derived = deals.derive_from_deals(conn, scope)
 
 
