@@ -38,6 +38,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from smarketing_tui import seating
 from smarketing_tui.scorecard_text import issue_from_line
 from smarketing_tui.timeutil import STORE_FORMAT, UTC, iso_week_label, now_utc, zone
 from smarketing_tui.workspace import SETTINGS_FILE, Workspace, init_workspace, load_settings
@@ -1187,6 +1188,9 @@ class _DemoBuilder:
                   None if name == absent else checkins[index], self.stamp(end))
                  for index, name in enumerate(
                      [m.name for m in MARKETERS] + [s.name for s in SELLERS])])
+            staff = load_settings(self.workspace.settings_path).people
+            seating.write_groups(conn, meeting_id, seating.seat_week(
+                staff, day, [p for p in staff if p.name == absent]))
             meeting_ids.append((meeting_id, start, end, card))
         self.write_issues_and_actions(meeting_ids, sections)
 

@@ -403,6 +403,41 @@ class MeetingSession:
 
     def set_present(self, name: str, present: bool) -> None:
         self._upsert_attendance(name, "present", int(present), present)
+        self.reseat()
+
+    # -- mixed seating ------------------------------------------------------------------
+
+    def seating(self) -> list[list[tuple[str, str]]]:
+        """This meeting's marketer–seller groups as (name, team) lists; seated now (and
+        recorded) when nothing is recorded yet and the meeting is open."""
+        from smarketing_tui import seating
+
+        groups = seating.recorded_groups(self.conn, self.meeting_id)
+        if not groups and not self.is_ended:
+            self.reseat()
+            groups = seating.recorded_groups(self.conn, self.meeting_id)
+        return groups
+
+    def reseat(self) -> None:
+        """Seat the meeting's week again, leaving out everyone marked away, and record it."""
+        from smarketing_tui import seating
+
+        if self.is_ended:
+            return
+        away_names = {row[0] for row in self.conn.execute(
+            "SELECT p.name FROM attendance a JOIN people p ON p.id = a.person_id "
+            "WHERE a.meeting_id = ? AND a.present = 0", (self.meeting_id,))}
+        away = [person for person in self.settings.people if person.name in away_names]
+        seating.record(self.conn, self.meeting_id,
+                       seating.seat_week(self.settings.people, self.held_on(), away))
+
+    def held_on(self) -> date:
+        """The local day the meeting started (today for one not started yet)."""
+        row = self.conn.execute("SELECT started_at FROM meetings WHERE id = ?",
+                                (self.meeting_id,)).fetchone()
+        if row is None or not row[0]:
+            return self.today()
+        return to_local(row[0], self.settings.timezone).date()
 
     def set_rating(self, name: str, rating: int | None) -> None:
         """The person's 1–10 rating of the meeting (None clears it); marks them present."""

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from smarketing_tui import records
+from smarketing_tui import records, seating
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_unit, format_value
 from smarketing_tui.scorecard_text import COMPARISON, excluded_text, week_beside_month
@@ -110,6 +110,8 @@ class Minutes:
     company: str
     generated_at: str
     emails: dict[str, str] = field(default_factory=dict)  # person name -> e-mail (iCalendar)
+    # Mixed seating: each group as (name, team) pairs, marketers first (seating.py).
+    seating: list[list[tuple[str, str]]] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
@@ -305,6 +307,7 @@ def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) 
         company=settings.name,
         generated_at=utc_iso(now),
         emails={p.name: p.email for p in settings.people if p.email},
+        seating=seating.recorded_groups(conn, meeting_id),
     )
 
 
@@ -417,6 +420,16 @@ def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
 
 STATUS_LABELS = {"green": "on track", "amber": "at risk", "red": "off track", "no_data": "no data"}
 STATUS_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
+
+
+def seating_text(groups: list[list[tuple[str, str]]]) -> str:
+    """'Kari · Ola; Siv · Per, Pål': the groups in one line, marketers before the dot."""
+    parts = []
+    for group in groups:
+        marketers = ", ".join(name for name, team in group if team == "marketing")
+        sellers = ", ".join(name for name, team in group if team == "sales")
+        parts.append(f"{marketers} · {sellers}")
+    return "; ".join(parts)
 
 
 def slug(text: str) -> str:

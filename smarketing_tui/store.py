@@ -309,7 +309,17 @@ CREATE INDEX deals_closed_at ON deals(closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX deals_owner_id ON deals(owner_id) WHERE owner_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Mixed seating: the marketer-seller groups a meeting sat in (seating.py).
+_V4_SEATING = """
+CREATE TABLE seating (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    grp INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, person_id)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_SEATING)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

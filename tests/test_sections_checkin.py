@@ -71,3 +71,26 @@ def test_hostile_checkin_text_is_shown_literally(workspace):
     cell = asyncio.run(run())
     # The markup stays literal text with no style spans; ESC is shown as the control picture.
     assert cell.plain == "[bold]x[/] \u241b[2J" and not cell.spans
+
+
+def test_checkin_shows_this_weeks_seating_and_reseats_when_someone_is_away(workspace):
+    context = make_context(workspace, "checkin")
+    session = context.session
+
+    async def run():
+        app = SectionTestApp(CheckinView, context)
+        async with app.run_test(size=(100, 30)) as pilot:
+            first = str(app.section_view.query_one("#checkin-seating").render())
+            await pilot.press("down", "p", "p")  # Ola: here, then away
+            await pilot.pause()
+            after = str(app.section_view.query_one("#checkin-seating").render())
+        return first, after
+
+    first, after = asyncio.run(run())
+    # One marketer (Kari) anchors the one group; both sellers sit with her until Ola is away.
+    assert first == "Sit together:   1 Kari Nordmann · Ola Hansen, Pål Sørensen"
+    assert after == "Sit together:   1 Kari Nordmann · Pål Sørensen"
+    from smarketing_tui import seating
+
+    assert seating.recorded_groups(session.conn, session.meeting_id) == [
+        [("Kari Nordmann", "marketing"), ("Pål Sørensen", "sales")]]

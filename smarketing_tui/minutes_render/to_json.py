@@ -43,6 +43,8 @@ def minutes_document(minutes: Minutes) -> dict[str, Any]:
         "attendance": {
             "present": [_attendee(a) for a in minutes.present],
             "absent": [_attendee(a) for a in minutes.absent],
+            "seating": [[{"name": clean(name), "team": team} for name, team in group]
+                        for group in minutes.seating],
             "average_rating": (round(minutes.average_rating, 2)
                                if minutes.average_rating is not None else None),
         },

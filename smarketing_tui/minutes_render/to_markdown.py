@@ -12,7 +12,7 @@ from smarketing_tui import records
 from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
                                     commitment_text, completion_text, context_pairs, due_text,
                                     format_duration, format_target, freshness_text, outcome_text,
-                                    period_text, rating_text, status_label)
+                                    period_text, rating_text, seating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.reportformat import sparkline
 from smarketing_tui.timeutil import counted, format_date, format_datetime
@@ -86,6 +86,9 @@ def _header(minutes: Minutes) -> list[str]:
          + (f" ({counted(len(ratings), 'rating')})" if ratings else "")],
         ["Action items done on time", md_escape(completion_text(minutes.completion))],
     ]
+    if minutes.seating:
+        rows.insert(rows.index(["Absent", absent]) + 1,
+                    ["Sat together", md_escape(seating_text(minutes.seating))])
     if minutes.facilitator:
         rows.insert(1, ["Facilitator", md_escape(minutes.facilitator)])
     return _table(["Meeting", md_escape(f"#{minutes.meeting_id} · {minutes.agenda}")], rows)

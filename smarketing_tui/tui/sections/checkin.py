@@ -27,6 +27,22 @@ def presence_cell(present: bool | None) -> Text:
     return Text("✓ here", style="bold") if present else Text("✗ away", style="dim strike")
 
 
+def seating_segments(groups: list[list[tuple[str, str]]]) -> list[Text]:
+    """'Sit together:', then '1 Mari · Kari', '2 Siv · Ola, Per' (marketers before the dot),
+    one segment each for :func:`pack`, so a narrow screen breaks between groups."""
+    if not groups:
+        return [Text("Sit together: no seating (it needs someone here from each team)",
+                     style="italic")]
+    segments = [Text("Sit together:", style="bold")]
+    for number, group in enumerate(groups, start=1):
+        marketers = ", ".join(clean(name) for name, team in group if team == "marketing")
+        sellers = ", ".join(clean(name) for name, team in group if team == "sales")
+        segment = Text(f"{number} ", style="bold")
+        segment.append(f"{marketers} · {sellers}")
+        segments.append(segment)
+    return segments
+
+
 CheckinTable = table_with_enter("Check-in line", "Write the highlighted person's check-in")
 
 
@@ -50,6 +66,7 @@ class CheckinView(SectionView):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(id="checkin-summary")
+        yield SectionHeader(id="checkin-seating")
         yield PrepPoints(self.context, classes="prep-points")
         yield SectionHeader(key_hint(("p", "here/away"), ("A", "everyone not marked is here"),
                                      ("Enter", "check-in line")), id="checkin-keys", classes="keys")
@@ -86,6 +103,7 @@ class CheckinView(SectionView):
         table.styles.max_height = max(4, table.row_count + 1)
         keep_cursor(table, current)
         self._update_summary(rows)
+        self._update_seating()
 
     def on_resize(self) -> None:
         changed = width_changed(self)  # before show_key_line, which draws for the width
@@ -106,6 +124,11 @@ class CheckinView(SectionView):
             segments.append(Text(f"{unmarked} not marked yet", style="italic"))
         self.query_one("#checkin-summary", SectionHeader).update(
             pack(segments, view_width(self) - 2))
+
+    def _update_seating(self) -> None:
+        """This week's mixed seating, one group after the other (wrapping, never cut)."""
+        self.query_one("#checkin-seating", SectionHeader).update(
+            pack(seating_segments(self.context.session.seating()), view_width(self) - 2, "   "))
 
     def _current_row(self):
         key = highlighted_key(self.query_one(DataTable))
