@@ -18,12 +18,12 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 
 from smarketing_tui.errors import BrokenEnvironment, UserError, one_line
 from smarketing_tui.minutes import Minutes, render
 from smarketing_tui.minutes_render import clean
-from smarketing_tui.timeutil import format_date, parse_utc
+from smarketing_tui.timeutil import format_date, to_local
 from smarketing_tui.workspace import Settings, SmtpSettings
 
 PASSWORD_VAR = "SMARKETING_SMTP_PASSWORD"
@@ -83,7 +83,7 @@ def minutes_message(minutes: Minutes, to: Recipients, sender: str,
                                         f"{format_date(minutes.date)}").split())
     message["From"] = sender
     message["To"] = ", ".join(to.addresses)
-    message["Date"] = formatdate(parse_utc(minutes.generated_at).timestamp(), localtime=False)
+    message["Date"] = format_datetime(to_local(minutes.generated_at, minutes.timezone))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid("minutes", domain=domain)
     message.set_content(render(minutes, "md"))

@@ -345,3 +345,49 @@ def test_a_login_without_any_password_is_one_line_exit_1(workspace, meeting, mon
     assert result.stderr == ("Error: no SMTP password for minutes: set SMARKETING_SMTP_PASSWORD, "
                              "or store it in the system keyring (pip install keyring; keyring "
                              "set smarketing-tui minutes)\n")
+
+
+# -- the smtp: settings ---------------------------------------------------------------------
+
+
+def _settings(tmp_path, block: str):
+    from smarketing_tui.workspace import load_settings
+
+    path = tmp_path / "smarketing.yaml"
+    path.write_text("name: Testfirma AS\n" + block, encoding="utf-8")
+    return load_settings(path)
+
+
+def test_smtp_settings_and_their_defaults(tmp_path):
+    from smarketing_tui.workspace import SmtpSettings
+
+    assert _settings(tmp_path, "").smtp is None
+    assert _settings(tmp_path, "smtp:\n  host: mail.example.no\n  sender: m@example.no\n").smtp \
+        == SmtpSettings(host="mail.example.no", sender="m@example.no", port=587, starttls=True,
+                        username=None)
+    assert _settings(tmp_path, "smtp:\n  host: h\n  sender: m@example.no\n  port: 25\n"
+                               "  starttls: false\n  username: u\n").smtp \
+        == SmtpSettings(host="h", sender="m@example.no", port=25, starttls=False, username="u")
+
+
+@pytest.mark.parametrize("block, message", [
+    ("smtp:\n  host: h\n  sender: nobody\n",
+     "smarketing.yaml:4:11: smtp.sender 'nobody' is not an e-mail address"),
+    ("smtp:\n  host: h\n  sender: m@example.no\n  port: 70000\n",
+     "smarketing.yaml:5:9: port 70000 is out of range; expected the SMTP port: a whole number "
+     "from 1 to 65535"),
+    ("smtp:\n  host: h\n  sender: m@example.no\n  starttls: yes please\n",
+     "smarketing.yaml:5:13: smtp.starttls must be true or false (got 'yes please')"),
+    ("smtp:\n  hots: h\n  sender: m@example.no\n",
+     "smarketing.yaml:3:3: unknown key 'hots' in smtp (did you mean 'host'?)"),
+    ("smtp:\n  sender: m@example.no\n", "smarketing.yaml:3:3: smtp is missing required key "
+                                        "'host'"),
+    ("smtp:\n  host: h\n  sender: m@example.no\n  Password: x\n",
+     "smarketing.yaml:5:3: smtp.Password: the SMTP password is never read from smarketing.yaml"),
+])
+def test_bad_smtp_settings_say_where(tmp_path, block, message):
+    from smarketing_tui.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        _settings(tmp_path, block)
+    assert str(caught.value).startswith(str(tmp_path / message)), str(caught.value)
