@@ -1,7 +1,7 @@
 """E-mailing the minutes: the message, the password, and the SMTP conversation.
 
 :func:`minutes_message` builds one MIME message: the minutes as HTML with the Markdown
-as its plain-text alternative, and the open action items attached as iCalendar to-dos.
+(its data unescaped) as its plain-text alternative, and the open action items attached as iCalendar to-dos.
 :func:`send_message` hands it to the server named by ``smtp:`` in smarketing.yaml.
 
 The password is never in smarketing.yaml (loading the settings refuses one there). It
@@ -23,6 +23,7 @@ from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from smarketing_tui.errors import BrokenEnvironment, UserError, one_line
 from smarketing_tui.minutes import Minutes, render
 from smarketing_tui.minutes_render import clean
+from smarketing_tui.minutes_render.to_markdown import plain_text
 from smarketing_tui.timeutil import format_date, to_local
 from smarketing_tui.workspace import Settings, SmtpSettings
 
@@ -86,7 +87,7 @@ def minutes_message(minutes: Minutes, to: Recipients, sender: str,
     message["Date"] = format_datetime(to_local(minutes.generated_at, minutes.timezone))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid("minutes", domain=domain)
-    message.set_content(render(minutes, "md"))
+    message.set_content(plain_text(render(minutes, "md")))
     message.add_alternative(render(minutes, "html"), subtype="html")
     if minutes.open_action_items:
         message.add_attachment(render(minutes, "ics").encode("utf-8"), maintype="text",

@@ -146,3 +146,19 @@ def test_amended_records_are_marked_in_the_html(db, workspace, built):
     assert marked[0].endswith(f'id="decision-{built["d1"]}">Webinar leads are called within 4 '
                               "business hours ")
     assert marked[1].endswith("Ola covers his leads.\nBack on 30.11. ")
+
+
+def test_plain_text_reads_the_data_as_typed(db, workspace, monkeypatch):
+    """Every backslash the Markdown escaping added is gone, and only those: a backslash typed
+    in the data stays, a pipe inside a table cell stays escaped (the row keeps its cells)."""
+    from smarketing_tui import records
+    from smarketing_tui.minutes_render.to_markdown import plain_text
+
+    typed = r"Ring \#4 at *09:00* <b>, a_b & 1. c $5 ~x~ \\"
+    ids = build_meetings(db.conn, monkeypatch, decision_text=typed)
+    records.add_action_item(db.conn, "- a | b", owner="Ola Hansen", due=None,
+                            meeting_id=ids["m2"], section_position=4)
+    text = plain_text(render(_minutes(db, workspace, ids["m2"]), "md"))
+    assert f"- {typed}\n" in text
+    assert r"| - a \| b | Ola Hansen | no due date | open |   |" in text
+    assert "Pål is on holiday; Ola covers his leads. \\\n  Back on 30.11." in text

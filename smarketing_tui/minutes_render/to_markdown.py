@@ -262,3 +262,14 @@ def _issues(minutes: Minutes) -> list[str]:
             out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who} ({age})")
         out.append("")
     return out
+
+
+# Every backslash md_escape/md_item put before a special, except before a pipe (it keeps a
+# table cell whole) and before a line end (a hard line break of a note).
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>&#~$+=.)-])")
+
+
+def plain_text(markdown: str) -> str:
+    """The Markdown minutes as plain text (an e-mail's text part): the same layout, the data
+    as typed instead of backslash-escaped (``mql_to_won``, not ``mql\\_to\\_won``)."""
+    return _ESCAPED.sub(r"\1", markdown)
