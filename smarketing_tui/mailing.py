@@ -61,18 +61,20 @@ def recipients(minutes: Minutes, settings: Settings, to: tuple[str, ...] = ()) -
 
 
 def _address(value: str, settings: Settings) -> str:
+    """An address as written (``ola@example.no``, ``Ola <ola@example.no>``), else the e-mail
+    of the person a name or alias names."""
+    address = parseaddr(value)[1]
+    local, at, domain = address.rpartition("@")
+    if at and local and domain and not any(c.isspace() or ord(c) < 32 for c in address):
+        return address
     person = settings.person(value)
-    if person is not None:
-        if not person.email:
-            raise UserError(f"--to {value!r}: {person.name} has no e-mail address in "
-                            "smarketing.yaml (people: email:)")
-        return person.email
-    name, address = parseaddr(value)
-    if "@" not in address or any(c.isspace() or ord(c) < 32 for c in address) \
-            or address.startswith("@") or address.endswith("@"):
+    if person is None:
         raise UserError(f"--to {value!r} is neither an e-mail address such as ola@example.no "
                         "nor a person in smarketing.yaml")
-    return address
+    if not person.email:
+        raise UserError(f"--to {value!r}: {person.name} has no e-mail address in "
+                        "smarketing.yaml (people: email:)")
+    return person.email
 
 
 def minutes_message(minutes: Minutes, to: Recipients, sender: str,

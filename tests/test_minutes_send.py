@@ -127,11 +127,12 @@ def test_to_sends_to_the_addresses_and_people_named(workspace, meeting, inbox):
     handler, port = inbox
     _configure(workspace, _smtp(port))
     result = _invoke(workspace, "minutes", "last", "--send", "--to", "Boss <boss@example.no>",
-                     "--to", "O. Hansen", "--to", "boss@example.no")
+                     "--to", "O. Hansen", "--to", "boss@example.no", "--to", "kari@testfirma.no")
     assert result.exit_code == 0, result.output
     [envelope] = handler.envelopes
-    # An address as written (once), and Ola Hansen by his alias, by his e-mail.
-    assert envelope.rcpt_tos == ["boss@example.no", "ola@example.no"]
+    # An address as written (once, even when it is also someone's alias, as Kari's
+    # kari@testfirma.no), and Ola Hansen by his alias "O. Hansen", at his e-mail.
+    assert envelope.rcpt_tos == ["boss@example.no", "ola@example.no", "kari@testfirma.no"]
     assert result.stderr == ""  # nobody of the attendance list is missed: it was not used
 
 
