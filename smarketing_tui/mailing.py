@@ -1,7 +1,8 @@
 """E-mailing the minutes: the message, the password, and the SMTP conversation.
 
 :func:`minutes_message` builds one MIME message: the minutes as HTML with the Markdown
-(its data unescaped) as its plain-text alternative, and the open action items attached as iCalendar to-dos.
+(its data unescaped) as its plain-text alternative, and the open action items attached
+as iCalendar to-dos.
 :func:`send_message` hands it to the server named by ``smtp:`` in smarketing.yaml.
 
 The password is never in smarketing.yaml (loading the settings refuses one there). It

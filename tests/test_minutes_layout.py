@@ -70,7 +70,8 @@ def test_the_action_items_show_owner_and_due_date_open_first(db, workspace, buil
         "carried over 1× |",
         f"| {built['b1']} | Set up an on-call rota for weekends | Ola Hansen | 30.11.2026 | open "
         "|   |",
-        f"| {built['b2']} | Report MQL → SQL by campaign | Kari Nordmann | 07.12.2026 | open |   |"]
+        f"| {built['b2']} | Report MQL → SQL by campaign | Kari Nordmann | 07.12.2026 | open "
+        "|   |"]
 
 
 def test_issues_solved_then_still_open(db, workspace, built):
@@ -78,7 +79,8 @@ def test_issues_solved_then_still_open(db, workspace, built):
     block = md.split("## Issues\n\n", 1)[1].split("## ", 1)[0]
     assert block.index("**Solved**") < block.index(r"\#1 Weekend leads") < \
         block.index("**Still open**") < block.index(r"\#2 Campaign names")
-    assert r"- \#2 Campaign names differ between HubSpot \& the CRM — Kari Nordmann (new)" in block
+    assert (r"- \#2 Campaign names differ between HubSpot \& the CRM — Kari Nordmann (new)"
+            in block)
 
 
 def test_an_issue_solved_after_the_meeting_is_still_open_in_its_minutes(db, workspace, built,

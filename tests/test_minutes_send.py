@@ -177,8 +177,9 @@ def test_bad_input_is_one_line_exit_2(workspace, meeting):
             (("--to", "not an address"), "Error: --to 'not an address' is neither an e-mail "
                                          "address such as ola@example.no nor a person in "
                                          "smarketing.yaml\n"),
-            (("--to", "Pål Sørensen"), "Error: --to 'Pål Sørensen': Pål Sørensen has no e-mail "
-                                       "address in smarketing.yaml (people: email:)\n")]:
+            (("--to", "Pål Sørensen"),
+             "Error: --to 'Pål Sørensen': Pål Sørensen has no e-mail address in "
+             "smarketing.yaml (people: email:)\n")]:
         result = _invoke(workspace, "minutes", "last", "--send", *args)
         assert (result.exit_code, result.stderr) == (2, message)
     result = _invoke(workspace, "minutes", "last", "--to", "a@b.no")
