@@ -21,7 +21,7 @@ from smarketing_tui import records, seating
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_unit, format_value
 from smarketing_tui.scorecard_text import COMPARISON, excluded_text, week_beside_month
-from smarketing_tui.timeutil import (format_date, format_number, format_percent, now_utc,
+from smarketing_tui.timeutil import (counted, format_date, format_number, format_percent, now_utc,
                                      parse_utc, to_local, utc_iso)
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class SectionMinutes:
     reviewed_actions: list[ReviewedAction] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
     talking_points: list[records.TalkingPoint] = field(default_factory=list)
+    checkins: list[Attendee] = field(default_factory=list)  # the check-in round's lines
 
     @property
     def over_seconds(self) -> float:
@@ -78,7 +79,7 @@ class SectionMinutes:
     @property
     def is_empty(self) -> bool:
         return not (self.decisions or self.action_items or self.reviewed_actions or self.notes
-                    or self.talking_points)
+                    or self.talking_points or self.checkins)
 
 
 @dataclass
@@ -102,6 +103,7 @@ class Minutes:
     sections: list[SectionMinutes]
     issues_raised: list[records.Issue]
     issues_solved: list[records.Issue]  # solved or dropped in this meeting
+    issues_open: list[records.Issue]  # still open when the meeting ended (ranked first)
     completion: records.CompletionRate
     scorecard: dict | None  # the frozen snapshot, as stored
     scorecard_problem: str | None  # why there is no snapshot to show
@@ -156,6 +158,18 @@ class Minutes:
         """The open items of these minutes (the iCalendar export holds exactly these)."""
         items = [item for item in self.action_items if item.is_open]
         return sorted(items, key=lambda i: (i.due is None, i.due or "", i.id))
+
+    @property
+    def listed_action_items(self) -> list[records.ActionItem]:
+        """The action items the minutes open with: open ones first (by due date), then the
+        rest in the order they were recorded."""
+        still_open = self.open_action_items
+        return still_open + [item for item in self.action_items if not item.is_open]
+
+    @property
+    def raised_ids(self) -> set[int]:
+        """Ids of the issues raised in (or for) this meeting."""
+        return {issue.id for issue in self.issues_raised}
 
     @property
     def file_stem(self) -> str:
@@ -267,6 +281,8 @@ def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) 
     review_section = section_for(None, None, "action_review")
     for review in _reviewed_actions(conn, meeting_id, since, until):
         review_section.reviewed_actions.append(review)
+    attendees = _attendees(conn, meeting_id)
+    section_for(None, None, "checkin").checkins.extend(a for a in attendees if a.checkin)
     if not other.is_empty:
         sections.append(other)
 
@@ -277,6 +293,10 @@ def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) 
     raised_ids = {r[0] for r in conn.execute(
         "SELECT id FROM issues WHERE raised_in_meeting = ? OR (raised_in_meeting IS NULL "
         "AND raised_at >= ? AND raised_at <= ?)", (meeting_id, since, until))}
+
+    # Open when the meeting ended: raised by then, and not solved or dropped by then.
+    still_open = [i for i in issues if i.id not in solved_ids and i.raised_at <= until
+                  and (i.solved_at is None or i.solved_at > until)]
 
     scorecard, problem = _snapshot(snapshot_text, status)
     as_of = parse_utc(ended_at) if ended_at else now
@@ -294,10 +314,11 @@ def load_minutes(conn: sqlite3.Connection, meeting_id: int, settings: Settings) 
         started_at=started_at,
         ended_at=ended_at,
         facilitator=facilitator,
-        attendees=_attendees(conn, meeting_id),
+        attendees=attendees,
         sections=sections,
         issues_raised=sorted((i for i in issues if i.id in raised_ids), key=lambda i: i.id),
         issues_solved=sorted((i for i in issues if i.id in solved_ids), key=lambda i: i.id),
+        issues_open=still_open,
         completion=records.action_completion_rate(conn, tz=tz, goal=settings.action_completion_goal,
                                                   as_of=as_of),
         scorecard=scorecard,
@@ -613,6 +634,13 @@ def outcome_text(review: ReviewedAction) -> str:
     if review.outcome == "reopened":
         return "reopened"
     return review.outcome
+
+
+def listed_above_text(section: SectionMinutes) -> str:
+    """``2 decisions and 1 action item, listed above`` for a section's details; '' if none."""
+    parts = [counted(len(things), noun) for things, noun in
+             ((section.decisions, "decision"), (section.action_items, "action item")) if things]
+    return f"{' and '.join(parts)}, listed above" if parts else ""
 
 
 def due_text(item: records.ActionItem) -> str:

@@ -43,10 +43,11 @@ if TYPE_CHECKING:
 
 STDOUT = "-"
 
-# Our own export names: minutes (2026-11-23-weekly.md, 2026-11-23-weekly-7.html) and the
+# Our own export names: minutes (2026-11-23-weekly.md, 2026-11-23-weekly-7.html, the .eml of
+# --send --dry-run) and the
 # report exports (scorecard-2026-W48.csv, drill-S1-2026-11.md, actions.csv, decisions.json).
 EXPORT_NAME = re.compile(
-    r"(\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.(md|html|json|ics)"
+    r"(\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.(md|html|json|ics|eml)"
     r"|(scorecard|metrics|drill|actions|decisions)(-[A-Za-z0-9._-]+)?\.(csv|json|md))")
 
 _STORE_SIDECARS = ("", "-wal", "-shm", "-journal")

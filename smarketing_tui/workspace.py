@@ -15,7 +15,7 @@ from pathlib import Path
 
 from smarketing_tui.errors import UserError
 from smarketing_tui.timeutil import zone
-from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml,
+from smarketing_tui.yamlfile import (YamlDict, YamlList, bounded_number, check_keys, load_yaml,
                                      require_document_mapping, require_list, require_mapping,
                                      suggest)
 
@@ -57,6 +57,18 @@ class BusinessHours:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where ``smarketing minutes --send`` hands its mail. No password: that comes only from
+    the environment or the system keyring (see :mod:`smarketing_tui.mailing`)."""
+
+    host: str
+    sender: str
+    port: int = 587
+    starttls: bool = True
+    username: str | None = None  # log in as this user; None: send without logging in
+
+
+@dataclass(frozen=True)
 class Settings:
     name: str = "Our company"
     timezone: str = "Europe/Oslo"
@@ -65,6 +77,7 @@ class Settings:
     business_hours: BusinessHours = field(default_factory=BusinessHours)
     action_completion_goal: float = 0.9
     people: tuple[Person, ...] = ()
+    smtp: SmtpSettings | None = None
 
     def person(self, name: str) -> Person | None:
         """Look a person up by name or alias, case-insensitively."""
@@ -191,7 +204,7 @@ def load_settings(path: Path) -> Settings:
     data = require_document_mapping(data, str(path), "the settings must be a mapping of name, "
                                     "timezone, people, ...")
     check_keys(data, ("name", "timezone", "currency", "week_starts", "business_hours",
-                      "action_completion_goal", "people"), "smarketing.yaml")
+                      "action_completion_goal", "people", "smtp"), "smarketing.yaml")
     tz = _timezone(data)
     company = _one_line(data, "name", "the company's name") if "name" in data else "Our company"
     currency = str(data.get("currency", "NOK"))
@@ -212,6 +225,7 @@ def load_settings(path: Path) -> Settings:
         business_hours=_business_hours(data),
         action_completion_goal=float(goal),
         people=_people(data),
+        smtp=_smtp(data),
     )
 
 
@@ -369,3 +383,33 @@ def _people(data: YamlDict) -> tuple[Person, ...]:
                  if entry.get("email") is not None else None)
         people.append(Person(name=name, team=team, email=email, aliases=aliases))
     return tuple(people)
+
+
+def _smtp(data: YamlDict) -> SmtpSettings | None:
+    if data.get("smtp") is None:
+        return None
+    smtp = require_mapping(data["smtp"], data, "smtp", "smtp")
+    for key in smtp:
+        if str(key).casefold() in ("password", "pass", "passwd", "secret"):
+            raise smtp.error(f"smtp.{key}: the SMTP password is never read from smarketing.yaml "
+                             "(a file people share and commit); remove it, and set the "
+                             "environment variable SMARKETING_SMTP_PASSWORD or store it in the "
+                             "system keyring", key, value=False)
+    check_keys(smtp, ("host", "port", "starttls", "sender", "username"), "smtp",
+               required=("host", "sender"))
+    host = _one_line(smtp, "host", "the SMTP server's host name", "smtp.host")
+    sender = _one_line(smtp, "sender", "an e-mail address such as minutes@example.no",
+                       "smtp.sender")
+    from email.utils import parseaddr
+
+    if "@" not in parseaddr(sender)[1]:
+        raise smtp.error(f"smtp.sender {sender!r} is not an e-mail address; expected one such "
+                         "as minutes@example.no or \"Smarketing <minutes@example.no>\"", "sender")
+    port = int(bounded_number(smtp, "port", "the SMTP port", 1, 65535, whole=True)) \
+        if "port" in smtp else 587
+    starttls = smtp.get("starttls", True)
+    if not isinstance(starttls, bool):
+        raise smtp.error(f"smtp.starttls must be true or false (got {starttls!r})", "starttls")
+    username = (_one_line(smtp, "username", "the SMTP user name", "smtp.username")
+                if smtp.get("username") is not None else None)
+    return SmtpSettings(host=host, sender=sender, port=port, starttls=starttls, username=username)

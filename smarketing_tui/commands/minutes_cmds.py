@@ -47,33 +47,113 @@ def _render(workspace: Workspace, ref: str | int | None, fmt: str):
 @click.option("--output", "-o", metavar="FILE",
               help="Write to FILE; a folder (an existing one, or DIR/) gets a file named like "
                    "2026-11-23-weekly.md. Never the store, smarketing.yaml, an agenda or another "
-                   "file of the workspace. Default: standard output.")
+                   "file of the workspace. Default: standard output. With --send --dry-run: "
+                   "the .eml file.")
 @click.option("--save", "-s", is_flag=True,
               help="Write into the workspace's minutes/ folder (as the meeting's wrap-up does).")
+@click.option("--send", is_flag=True,
+              help="E-mail the minutes (HTML with a plain-text alternative, open action items "
+                   "as .ics) to the attendees, through smtp: in smarketing.yaml.")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="With --send: send to ADDRESS (an e-mail, or a person's name) instead of the "
+                   "attendees; repeat for more.")
+@click.option("--dry-run", is_flag=True,
+              help="With --send: write the message as an .eml file (-o, default the minutes/ "
+                   "folder) instead of sending it.")
 @click.pass_obj
-def minutes(state, meeting: str, fmt: str, output: str | None, save: bool) -> None:
-    """Print or save the minutes of MEETING: an id, a date (23.11.2026 or 2026-11-23) or
-    'last' (the default: the most recent meeting, finished or not)."""
+def minutes(state, meeting: str, fmt: str, output: str | None, save: bool, send: bool,
+            to: tuple[str, ...], dry_run: bool) -> None:
+    """Print, save or e-mail the minutes of MEETING: an id, a date (23.11.2026 or 2026-11-23)
+    or 'last' (the default: the most recent meeting, finished or not).
+
+    \b
+    smarketing minutes last --send             e-mail them to the attendees
+    smarketing minutes last --send --to ADDR   ... to ADDR instead (repeatable)
+    smarketing minutes last --send --dry-run   write the .eml, send nothing
+    The password: $SMARKETING_SMTP_PASSWORD or the system keyring, never smarketing.yaml.
+    """
     from smarketing_tui import outputs
 
     workspace = state.workspace()
     if save and output is not None:
         raise UserError("use either --save or --output, not both")
+    if (to or dry_run) and not send:
+        raise UserError(f"{'--to' if to else '--dry-run'} goes with --send")
+    if send and save:
+        raise UserError("use either --send or --save, not both")
+    if send and output is not None and not dry_run:
+        raise UserError("--output with --send needs --dry-run (it names the .eml file written "
+                        "instead of sending)")
+    if send and click.get_current_context().get_parameter_source("fmt").name != "DEFAULT":
+        raise UserError("--format does not go with --send: the e-mail holds HTML, a plain-text "
+                        "part and the .ics")
     if meeting.lstrip("#").isdigit() and not 1 <= int(meeting.lstrip("#")) <= MAX_ID:
         raise UserError(f"MEETING {meeting} is not a meeting id; ids are whole numbers from 1 "
                         f"to {MAX_ID}")
+    if send:
+        _send(workspace, meeting, to, dry_run, output)
+        return
     minutes_value, text, name = _render(workspace, meeting, fmt)
     if save:
         outputs.make_folder(workspace.minutes_dir)
         output = str(workspace.minutes_dir)
     if outputs.is_stdout(output):
         click.echo(text, nl=False)
-        if not minutes_value.finished:
-            click.echo(f"Note: meeting #{minutes_value.meeting_id} is not finished "
-                       f"({minutes_value.status}); the minutes say so at the top.", err=True)
+        _note_unfinished(minutes_value)
         return
     target = outputs.write_output(output, text, name, workspace)
     click.echo(f"Wrote {target}")
+
+
+def _note_unfinished(minutes_value) -> None:
+    if not minutes_value.finished:
+        click.echo(f"Note: meeting #{minutes_value.meeting_id} is not finished "
+                   f"({minutes_value.status}); the minutes say so at the top.", err=True)
+
+
+def _send(workspace: Workspace, ref: str, to: tuple[str, ...], dry_run: bool,
+          output: str | None) -> None:
+    """``--send``: build the message; write it (``--dry-run``) or hand it to the server."""
+    from smarketing_tui import mailing, outputs
+
+    settings = workspace.settings()
+    minutes_value, _, name = _render(workspace, ref, "md")
+    stem = name.rsplit(".", 1)[0]
+    if settings.smtp is None and not dry_run:
+        raise UserError(f"{workspace.settings_path}: no smtp: settings, so there is no server "
+                        "to send through; add smtp: with host, port, starttls and sender (see "
+                        "the README), or use --dry-run")
+    sender = settings.smtp.sender if settings.smtp else mailing.PLACEHOLDER_SENDER
+    people = mailing.recipients(minutes_value, settings, to)
+    message = mailing.minutes_message(minutes_value, people, sender, f"{stem}-actions.ics")
+
+    def notes() -> None:  # after the message went out (or was written), not before an error
+        for person in people.without_email:
+            click.echo(f"Note: {person} has no e-mail address in smarketing.yaml and gets no "
+                       "copy.", err=True)
+        _note_unfinished(minutes_value)
+
+    if dry_run:
+        if output is None:
+            outputs.make_folder(workspace.minutes_dir)
+            output = str(workspace.minutes_dir)
+        target = outputs.write_output(output, message.as_bytes(), f"{stem}.eml", workspace)
+        if settings.smtp is None:
+            click.echo(f"Note: smarketing.yaml has no smtp: settings; the From line is a "
+                       f"placeholder ({sender}).", err=True)
+        click.echo(f"Wrote {target} (not sent; for {mailing.addresses_text(message)})")
+        notes()
+        return
+    smtp = settings.smtp
+    refused = mailing.send_message(message, smtp)
+    sent = [a for a in people.addresses if a not in refused]
+    via = f"{smtp.host}:{smtp.port}{', STARTTLS' if smtp.starttls else ''}"
+    click.echo(f"Sent the minutes of meeting #{minutes_value.meeting_id} to {', '.join(sent)} "
+               f"(via {via})")
+    notes()
+    for address, reply in refused.items():
+        click.echo(f"Warning: the server refused {address} ({reply}); they got no copy.",
+                   err=True)
 
 
 # -- actions --------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ import re
 from smarketing_tui import records
 from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
                                     commitment_text, completion_text, context_pairs, due_text,
-                                    format_duration, format_target, freshness_text, outcome_text,
-                                    period_text, rating_text, seating_text, status_label)
+                                    format_duration, format_target, freshness_text,
+                                    listed_above_text, outcome_text, period_text, rating_text,
+                                    seating_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.reportformat import sparkline
 from smarketing_tui.timeutil import counted, format_date, format_datetime
@@ -50,23 +51,48 @@ def _table(header: list[str], rows: list[list[str]], align: str = "") -> list[st
 
 
 def render_markdown(minutes: Minutes) -> str:
-    """The whole minutes document as Markdown text."""
+    """The whole minutes document as Markdown text: what was agreed first (decisions, action
+    items, issues), then time per section, attendance, the scorecard and each section's
+    details."""
     out: list[str] = []
     out += [f"# {md_escape(minutes.title)} — {format_date(minutes.date)}", ""]
     if not minutes.finished:
         upto = format_datetime(minutes.generated_at, minutes.timezone)
         out += [f"> **Unfinished meeting:** this meeting is still {minutes.status}; these minutes "
                 f"show what was recorded up to {upto}.", ""]
-    out += _header(minutes)
-    out += _sections_overview(minutes)
-    out += _scorecard(minutes)
-    for section in minutes.sections:
-        out += _section(minutes, section)
+    out += [f"Period reviewed: {md_escape(period_text(minutes))}", ""]
+    out += _decisions(minutes)
+    out += _action_items(minutes)
     out += _issues(minutes)
-    out += _open_actions(minutes)
+    out += _sections_overview(minutes)
+    out += _header(minutes)
+    out += _scorecard(minutes)
+    details = [line for section in minutes.sections for line in _section(minutes, section)]
+    if details:
+        out += ["## Section by section", ""] + details
     out += [f"*{md_escape(minutes.company)} · meeting #{minutes.meeting_id} · exported "
             f"{format_datetime(minutes.generated_at, minutes.timezone)} by smarketing-tui*", ""]
     return "\n".join(out)
+
+
+def _decisions(minutes: Minutes) -> list[str]:
+    out = ["## Decisions", ""]
+    if not minutes.decisions:
+        return out + ["No decisions were taken.", ""]
+    for section in minutes.sections:
+        if section.decisions:
+            out += [f"*{md_escape(section.title)}*", ""]
+            for decision in section.decisions:
+                out += _decision(decision, minutes.currency)
+            out.append("")
+    return out
+
+
+def _action_items(minutes: Minutes) -> list[str]:
+    out = ["## Action items", ""]
+    if not minutes.listed_action_items:
+        return out + ["No action items were recorded or carried over.", ""]
+    return out + _actions_table(minutes.listed_action_items)
 
 
 def _header(minutes: Minutes) -> list[str]:
@@ -91,7 +117,8 @@ def _header(minutes: Minutes) -> list[str]:
                     ["Sat together", md_escape(seating_text(minutes.seating))])
     if minutes.facilitator:
         rows.insert(1, ["Facilitator", md_escape(minutes.facilitator)])
-    return _table(["Meeting", md_escape(f"#{minutes.meeting_id} · {minutes.agenda}")], rows)
+    return ["## Attendance and time", ""] + _table(
+        ["Meeting", md_escape(f"#{minutes.meeting_id} · {minutes.agenda}")], rows)
 
 
 def _sections_overview(minutes: Minutes) -> list[str]:
@@ -150,15 +177,24 @@ def _scorecard(minutes: Minutes) -> list[str]:
 
 
 def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
+    """A section's details: check-in lines, talking points, the action review and notes (its
+    decisions and action items are counted, as they are listed at the top)."""
     if section.position is None:
-        heading = f"## {md_escape(section.title)}"
+        heading = f"### {md_escape(section.title)}"
     else:
-        heading = (f"## {section.position + 1}. {md_escape(section.title)} "
+        heading = (f"### {section.position + 1}. {md_escape(section.title)} "
                    f"({format_duration(section.used_seconds)} of "
                    f"{format_duration(section.timebox_seconds)})")
     out = [heading, ""]
     if section.is_empty:
         return out + ["Nothing recorded.", ""]
+    above = listed_above_text(section)
+    if above:
+        out += [f"*{above}.*", ""]
+    if section.checkins:
+        out += ["**Check-in**", ""]
+        out += [f"- {md_escape(a.name)}: {md_escape(a.checkin)}" for a in section.checkins]
+        out.append("")
     if section.talking_points:
         out += ["**Talking points**", ""]
         for point in section.talking_points:
@@ -177,13 +213,6 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
                 for r in section.reviewed_actions]
         out += ["**Action review**", ""] + _table(["#", "Action item", "Owner", "Outcome",
                                                    "Carried over"], rows, "rllll")
-    if section.decisions:
-        out += ["**Decisions**", ""]
-        for decision in section.decisions:
-            out += _decision(decision, minutes.currency)
-        out.append("")
-    if section.action_items:
-        out += ["**Action items**", ""] + _actions_table(section.action_items)
     if section.notes:
         out += ["**Notes**", ""]
         for note in section.notes:
@@ -214,15 +243,8 @@ def _actions_table(items: list[records.ActionItem]) -> list[str]:
 
 def _issues(minutes: Minutes) -> list[str]:
     out = ["## Issues", ""]
-    if not minutes.issues_raised and not minutes.issues_solved:
-        return out + ["No issues were raised or solved.", ""]
-    if minutes.issues_raised:
-        out += ["**Raised**", ""]
-        for issue in minutes.issues_raised:
-            who = f" — {md_escape(issue.raised_by)}" if issue.raised_by else ""
-            origin = " (from prep)" if issue.origin == "prep" else ""
-            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who}{origin}")
-        out.append("")
+    if not minutes.issues_solved and not minutes.issues_open:
+        return out + ["No issue was solved, and none is open.", ""]
     if minutes.issues_solved:
         out += ["**Solved**", ""]
         for issue in minutes.issues_solved:
@@ -231,13 +253,26 @@ def _issues(minutes: Minutes) -> list[str]:
             out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
                        f"(open {counted(issue.meetings_open, 'meeting')})")
         out.append("")
+    if minutes.issues_open:
+        out += ["**Still open**", ""]
+        raised = minutes.raised_ids
+        for issue in minutes.issues_open:
+            who = f" — {md_escape(issue.raised_by)}" if issue.raised_by else ""
+            if issue.id in raised:
+                age = "new, from prep" if issue.origin == "prep" else "new"
+            else:
+                age = f"open {counted(issue.meetings_open, 'meeting')}"
+            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who} ({age})")
+        out.append("")
     return out
 
 
-def _open_actions(minutes: Minutes) -> list[str]:
-    items = minutes.open_action_items
-    out = ["## Open action items", ""]
-    if not items:
-        return out + ["None: every action item of this meeting is closed.", ""]
-    return out + _actions_table(items)
+# Every backslash md_escape/md_item put before a special, except before a pipe (it keeps a
+# table cell whole) and before a line end (a hard line break of a note).
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>&#~$+=.)-])")
 
+
+def plain_text(markdown: str) -> str:
+    """The Markdown minutes as plain text (an e-mail's text part): the same layout, the data
+    as typed instead of backslash-escaped (``mql_to_won``, not ``mql\\_to\\_won``)."""
+    return _ESCAPED.sub(r"\1", markdown)
