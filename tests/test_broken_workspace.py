@@ -28,6 +28,7 @@ import click
 import pytest
 
 from smarketing_tui.cli import cli
+from smarketing_tui.store import SCHEMA_VERSION
 
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0
@@ -55,6 +56,7 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "prep": (["prep", "--as", "Ola Sales"], "screen"),
     "run": (["run"], "screen"),
     "scorecard": (["scorecard"], "store"),
+    "seating": (["seating", "--history"], "store"),
 }
 
 LEADS_CSV = "external_id,created_at,email\nL1,2026-11-02T09:00:00Z,a@example.no\n"
@@ -211,7 +213,7 @@ SAYS = {
     "truncated": "{store} is truncated",
     "folder": "{store} is a folder, not a store",
     "future": "{store} was written by a newer smarketing-tui (schema version 99",
-    "missing-table": "{store} lacks 1 table a schema-3 store has (notes)",
+    "missing-table": f"{{store}} lacks 1 table a schema-{SCHEMA_VERSION} store has (notes)",
     "data-folder-locked": "cannot read the store {store} (permission denied)",
     "read-only-file": "{store}: the store is read-only",
     "read-only-folder": "{store}: the store is read-only",
