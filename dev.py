@@ -41,6 +41,18 @@ def ensure_venv(extras: str) -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_catalogues() -> None:
+    """Compile the message catalogues again when a .po is newer than its .mo (the install
+    compiles them; this catches a translation edited since)."""
+    stale = [po for po in (ROOT / "smarketing_tui" / "locale").glob("*/LC_MESSAGES/*.po")
+             if not po.with_suffix(".mo").exists()
+             or po.with_suffix(".mo").stat().st_mtime_ns < po.stat().st_mtime_ns]
+    if stale:
+        subprocess.run([str(BIN / "python"), "-c",
+                        "import build_hooks; build_hooks.compile_catalogues()"],
+                       cwd=ROOT, check=True)
+
+
 def ensure_system_tools() -> None:
     """The minutes tests render HTML in headless Chromium: install it if missing."""
     missing = [pkg for pkg, exe in (("chromium", "chromium"),) if shutil.which(exe) is None]
@@ -64,8 +76,10 @@ def main(argv: list[str]) -> int:
     task, rest = argv[0], argv[1:]
     if task == "demo":
         ensure_venv("")
+        ensure_catalogues()
         return subprocess.call([str(BIN / "smarketing"), "demo", *rest], cwd=ROOT)
     ensure_venv("test")
+    ensure_catalogues()
     ensure_system_tools()
     return subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", "-q", *rest], cwd=ROOT)
 

@@ -7,6 +7,7 @@ never pays for importing Textual.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class CliState:
     """Shared state for subcommands; the workspace is found on first use."""
 
     workspace_option: str | None = None
+    language_chosen: bool = False  # by --lang or $SMARKETING_LANG, not smarketing.yaml
     _workspace: object | None = field(default=None, repr=False)
 
     def workspace(self, *, check_store: bool = True):
@@ -108,11 +110,39 @@ class LazyGroup(click.Group):
               type=click.Path(file_okay=False, path_type=str),
               help="Workspace folder (default: $SMARKETING_WORKSPACE, else the nearest folder "
                    "with smarketing.yaml from here up).")
+@click.option("--lang", "language", metavar="nb|en",
+              help="Language of this run (default: $SMARKETING_LANG, else language: in "
+                   "smarketing.yaml, else en).")
 @click.version_option(__version__, prog_name="smarketing")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None) -> None:
+def cli(ctx: click.Context, workspace: str | None, language: str | None) -> None:
     """Run the weekly sales + marketing (smarketing) meeting from the terminal."""
-    ctx.obj = CliState(workspace_option=workspace)
+    ctx.obj = CliState(workspace_option=workspace,
+                       language_chosen=bool(language or os.environ.get("SMARKETING_LANG")))
+    _choose_language(language, workspace)
+
+
+def _choose_language(option: str | None, workspace_option: str | None) -> None:
+    """Set the run's language before a command module is loaded or anything is written."""
+    from smarketing_tui import i18n
+
+    configured = None
+    if not option and not os.environ.get("SMARKETING_LANG"):
+        from smarketing_tui.errors import UserError
+        from smarketing_tui.workspace import configured_language, find_workspace
+
+        try:
+            configured = configured_language(find_workspace(workspace_option).root)
+        except UserError:
+            pass  # no workspace (yet): the command says so if it needs one
+    try:
+        i18n.use(i18n.choose(option, configured=configured))
+    except i18n.UnknownLanguage as error:
+        if option:
+            raise click.BadParameter(str(error), param_hint="'--lang'") from None
+        from smarketing_tui.errors import UserError
+
+        raise UserError(str(error)) from None
 
 
 def main(argv: list[str] | None = None) -> None:

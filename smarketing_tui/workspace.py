@@ -78,6 +78,7 @@ class Settings:
     action_completion_goal: float = 0.9
     people: tuple[Person, ...] = ()
     smtp: SmtpSettings | None = None
+    language: str = "en"  # of screens, messages and minutes (i18n.LANGUAGES)
 
     def person(self, name: str) -> Person | None:
         """Look a person up by name or alias, case-insensitively."""
@@ -160,8 +161,9 @@ def template_dir() -> Path:
     return Path(str(resources.files("smarketing_tui") / "templates"))
 
 
-def init_workspace(root: Path) -> Workspace:
-    """Create a workspace from the shipped templates with an empty store.
+def init_workspace(root: Path, language: str | None = None) -> Workspace:
+    """Create a workspace from the shipped templates with an empty store, in ``language``
+    (default: the system locale's, see :func:`i18n.system_language`).
 
     Refuses to touch a folder that already holds a workspace.
     """
@@ -189,7 +191,12 @@ def init_workspace(root: Path) -> Workspace:
     # The settings file goes last: it is what marks the folder as a workspace.
     settings = load_settings(source / SETTINGS_FILE)
     open_store(workspace.db_path, settings).close()
-    shutil.copyfile(source / SETTINGS_FILE, workspace.settings_path)
+    from smarketing_tui.i18n import system_language
+
+    text = (source / SETTINGS_FILE).read_text(encoding="utf-8")
+    text = re.sub(r"^language: en$", f"language: {language or system_language()}", text, count=1,
+                  flags=re.MULTILINE)
+    workspace.settings_path.write_text(text, encoding="utf-8")
     return workspace
 
 
@@ -204,7 +211,7 @@ def load_settings(path: Path) -> Settings:
     data = require_document_mapping(data, str(path), "the settings must be a mapping of name, "
                                     "timezone, people, ...")
     check_keys(data, ("name", "timezone", "currency", "week_starts", "business_hours",
-                      "action_completion_goal", "people", "smtp"), "smarketing.yaml")
+                      "action_completion_goal", "people", "smtp", "language"), "smarketing.yaml")
     tz = _timezone(data)
     company = _one_line(data, "name", "the company's name") if "name" in data else "Our company"
     currency = str(data.get("currency", "NOK"))
@@ -226,7 +233,31 @@ def load_settings(path: Path) -> Settings:
         action_completion_goal=float(goal),
         people=_people(data),
         smtp=_smtp(data),
+        language=_language(data),
     )
+
+
+def _language(data: YamlDict) -> str:
+    from smarketing_tui.i18n import DEFAULT, UnknownLanguage, check_language
+
+    if "language" not in data:
+        return DEFAULT
+    try:
+        return check_language(data["language"])
+    except UnknownLanguage as error:
+        raise data.error(f"{error} (nb: Norwegian bokmål, en: English)", "language") from None
+
+
+def configured_language(root: Path) -> str | None:
+    """The ``language`` of the workspace's smarketing.yaml when it can be read, else None:
+    the language must be known before a command's help or its first error is written, and a
+    broken file is reported by the command itself."""
+    from smarketing_tui.errors import BrokenEnvironment
+
+    try:
+        return load_settings(root / SETTINGS_FILE).language
+    except (UserError, BrokenEnvironment, OSError, ValueError):
+        return None  # the command reports the problem, in its own words
 
 
 def _timezone(data: YamlDict) -> str:

@@ -11,16 +11,23 @@ from smarketing_tui.errors import UserError
 
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.pass_obj
+def init(state, directory: Path) -> None:
     """Create a workspace in DIRECTORY (default: here) with the shipped templates."""
+    from smarketing_tui.i18n import _
     from smarketing_tui.workspace import init_workspace
 
-    workspace = init_workspace(directory)
-    click.echo(f"Created a smarketing workspace in {workspace.root}")
-    click.echo("  smarketing.yaml    settings and people (edit the people first)")
-    click.echo("  agendas/           weekly and monthly agendas, the SLA")
-    click.echo("  data/smarketing.db the store (fill it with 'smarketing import')")
-    click.echo("  minutes/           exported minutes")
+    from smarketing_tui import i18n
+
+    # The language of this run when --lang or $SMARKETING_LANG chose it, else the system's.
+    workspace = init_workspace(directory,
+                               language=i18n.current() if state.language_chosen else None)
+    click.echo(_("Created a smarketing workspace in {folder}").format(folder=workspace.root))
+    for name, what in (("smarketing.yaml", _("settings and people (edit the people first)")),
+                       ("agendas/", _("weekly and monthly agendas, the SLA")),
+                       ("data/smarketing.db", _("the store (fill it with 'smarketing import')")),
+                       ("minutes/", _("exported minutes"))):
+        click.echo(f"  {name:<18} {what}")
 
 
 @click.command()
@@ -41,11 +48,12 @@ def check(state, deep: bool) -> None:
     for path, message in problems:
         click.echo(message, err=True)
     store_verdict = _check_store(workspace.db_path, deep)
-    if problems:
-        from smarketing_tui.timeutil import counted
+    from smarketing_tui.i18n import _, ngettext
 
-        raise UserError(f"{counted(len(problems), 'file')} with errors")
-    click.echo(f"{workspace.root}: all files are valid")
+    if problems:
+        raise UserError(ngettext("{count} file with errors", "{count} files with errors",
+                                 len(problems)).format(count=len(problems)))
+    click.echo(_("{folder}: all files are valid").format(folder=workspace.root))
     if store_verdict:
         click.echo(store_verdict)
 
