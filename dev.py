@@ -42,7 +42,7 @@ def ensure_venv(extras: str) -> None:
 
 
 def ensure_system_tools() -> None:
-    """The minutes tests render HTML in headless Chromium: install it if missing."""
+    """The minutes and serve tests drive headless Chromium: install it if missing."""
     missing = [pkg for pkg, exe in (("chromium", "chromium"),) if shutil.which(exe) is None]
     if not missing:
         return
