@@ -166,6 +166,8 @@ async def test_waits_for_a_meeting_then_follows_the_facilitator(workspace):
             assert session.current == 2  # looking around never moved the facilitator
             await pilot.press("f")
             assert screen.viewing == 2 and screen.following
+            await pilot.press("up", "enter")  # any section, from the agenda column
+            assert screen.viewing == 1 and session.current == 2
         finally:
             session.close()
 

@@ -178,7 +178,7 @@ def serve_until_stopped(server, host: str, port: int, on_listening) -> None:
             await runner.cleanup()
             raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}") \
                 from None
-        bound = site._server.sockets[0].getsockname()[1] if site._server else port
+        bound = runner.addresses[0][1]  # the port chosen when asked for 0
         on_listening(bound)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -218,6 +218,9 @@ def serve(state, host: str, port: int, token: str | None) -> None:
     elif len(token) < MIN_TOKEN_LENGTH or any(c.isspace() for c in token):
         raise UserError(f"--token: expected at least {MIN_TOKEN_LENGTH} characters without "
                         f"spaces, got {len(token)} characters")
+    from smarketing_tui.store import open_readonly
+
+    open_readonly(workspace.db_path).close()  # a store no app could read: one line, now
     if not is_loopback(host):
         click.echo(f"Warning: serving on {host} without TLS: the link and everything shown "
                    "travel in clear text. Keep it behind the company's VPN or a reverse proxy "
