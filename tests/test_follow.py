@@ -168,6 +168,17 @@ async def test_waits_for_a_meeting_then_follows_the_facilitator(workspace):
             assert screen.viewing == 2 and screen.following
             await pilot.press("up", "enter")  # any section, from the agenda column
             assert screen.viewing == 1 and session.current == 2
+            session.end()
+            await wait_until(pilot, lambda: "the meeting has ended" in top_text(app),
+                             "the follower is told the meeting ended")
+            following = session.meeting_id
+        finally:
+            session.close()
+        session = start_meeting(workspace)  # next week's: the follower opens it by itself
+        try:
+            await wait_until(pilot, lambda: isinstance(app.screen, FollowScreen)
+                             and app.screen.meeting.meeting_id == session.meeting_id
+                             != following, "the next meeting opens")
         finally:
             session.close()
 
