@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from smarketing_tui.commands.serve_cmd import (SERVED_APPS, is_loopback, served_command,
-                                               token_matches)
+from smarketing_tui.commands.serve_cmd import (SERVED_APPS, cookie_name, is_loopback,
+                                               served_command, token_matches)
 
 DEADLINE_SECONDS = 90  # generous: a loaded machine is slow, never wrong
 ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()=>][0-9A-Za-z]?")
@@ -187,8 +187,10 @@ def test_follow_and_prep_in_a_browser(demo_workspace):
                      f"/?token={wrong}", f"/follow?token={wrong}",
                      f"/ws/follow?token={wrong}", f"/ws/prep?token={served.token[:-1]}"):
             assert served.status(path, UPGRADE if "/ws/" in path else None) == 403, path
-        assert served.status("/ws/prep", {**UPGRADE, "Cookie": f"smarketing-token-"
-                                          f"{served.port}={wrong}"}) == 403
+        cookie = cookie_name(served.token)
+        assert served.status("/ws/prep", {**UPGRADE, "Cookie": f"{cookie}={wrong}"}) == 403
+        assert served.status("/static/js/textual.js", {"Cookie": f"{cookie}={served.token}"}) \
+            == 200  # the right cookie does let a request in
         assert served.children() == []
 
         with sync_playwright() as playwright:

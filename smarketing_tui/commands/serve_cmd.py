@@ -50,6 +50,14 @@ def token_matches(given: str | None, token: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
 
 
+def cookie_name(token: str) -> str:
+    """The cookie that carries the token after the link: named for the server (a digest of
+    its token), so that two servers on one host (cookies ignore the port) never mix."""
+    import hashlib
+
+    return "smarketing-" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
+
+
 def make_server(workspace_root: Path, token: str, host: str, port: int):
     """The textual-serve server with the token check on every route."""
     import aiohttp_jinja2
@@ -65,7 +73,7 @@ def make_server(workspace_root: Path, token: str, host: str, port: int):
             super().__init__(served_command(workspace_root, "follow"), host=host, port=port,
                              title="smarketing")
             self.token = token
-            self.cookie = f"smarketing-token-{port}"
+            self.cookie = cookie_name(token)
             self.commands = {app: served_command(workspace_root, app) for app in SERVED_APPS}
 
         @web.middleware
