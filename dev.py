@@ -54,7 +54,7 @@ def ensure_catalogues() -> None:
 
 
 def ensure_system_tools() -> None:
-    """The minutes tests render HTML in headless Chromium: install it if missing."""
+    """The minutes and serve tests drive headless Chromium: install it if missing."""
     missing = [pkg for pkg, exe in (("chromium", "chromium"),) if shutil.which(exe) is None]
     if not missing:
         return

@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "drill": "smarketing_tui.commands.report_cmds:drill",
     "run": "smarketing_tui.commands.meeting_cmds:run",
     "prep": "smarketing_tui.commands.prep_cmd:prep",
+    "follow": "smarketing_tui.commands.follow_cmd:follow",
+    "serve": "smarketing_tui.commands.serve_cmd:serve",
     "minutes": "smarketing_tui.commands.minutes_cmds:minutes",
     "actions": "smarketing_tui.commands.minutes_cmds:actions",
     "decisions": "smarketing_tui.commands.minutes_cmds:decisions",

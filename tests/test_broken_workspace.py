@@ -37,7 +37,7 @@ WAIT_SECONDS = 120  # an upper bound for a loaded machine; nothing is timed
 # A minimal valid argument list for every command (and every subcommand of a group), with
 # what it needs: "store" reads the workspace's store, "writes" writes to it, "screen" opens a
 # screen (so needs a terminal, which these subprocesses lack), "new" builds a new workspace
-# elsewhere and never opens this one's store.
+# elsewhere and never opens this one's store, "refused" is turned down for a bad option.
 COMMANDS: dict[str, tuple[list[str], str]] = {
     "actions": (["actions"], "store"),
     "actions list": (["actions", "list"], "store"),
@@ -53,10 +53,13 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "init": (["init", "{base}/new-init"], "new"),
     "metrics": (["metrics"], "store"),
     "minutes": (["minutes"], "store"),
+    "follow": (["follow"], "screen"),
     "prep": (["prep", "--as", "Ola Sales"], "screen"),
     "run": (["run"], "screen"),
     "scorecard": (["scorecard"], "store"),
     "seating": (["seating", "--history"], "store"),
+    # A server runs until stopped: here it is refused a short token, after the workspace.
+    "serve": (["serve", "--port", "0", "--token", "short"], "refused"),
 }
 
 LEADS_CSV = "external_id,created_at,email\nL1,2026-11-02T09:00:00Z,a@example.no\n"
@@ -232,6 +235,8 @@ def expected(kind: str, command: str, needs: str) -> tuple[int, str]:
         return 0, ""  # a new workspace elsewhere: this one's store is never opened
     if kind in FOUND_IN_THE_HEADER:  # (or the workspace cannot even be looked into)
         return 1, store_problem  # found before anything else, screens included
+    if needs == "refused":
+        return 2, "--token: expected at least 12 characters"
     if needs == "screen":
         if kind == "agendas-folder-locked" and command == "run":
             return 1, store_problem + "/weekly.yaml: cannot read it (permission denied)"

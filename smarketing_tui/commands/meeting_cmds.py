@@ -46,11 +46,17 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
         gc.enable()  # also after an error (tests run commands in-process)
 
 
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # what textual-serve runs its apps with
+
+
 def require_terminal(command: str) -> None:
     """The screen needs a terminal on both ends: refuse (exit 2) when stdin or stdout is a
     file, a pipe or /dev/null, rather than draw into a pipe and wait for keys that never come."""
+    import os
     import sys
 
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+        return  # served to a browser by `smarketing serve`: the pipes are the web driver's
     missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
                if stream is None or not stream.isatty()]
     if missing:
