@@ -135,8 +135,8 @@ def _choose_language(option: str | None, workspace_option: str | None) -> None:
 
         try:
             configured = configured_language(find_workspace(workspace_option).root)
-        except UserError:
-            pass  # no workspace (yet): the command says so if it needs one
+        except (UserError, OSError):
+            pass  # no workspace (yet), or none readable: the command says so if it needs one
     try:
         i18n.use(i18n.choose(option, configured=configured))
     except i18n.UnknownLanguage as error:

@@ -170,8 +170,10 @@ class MeetingSession:
                     (meeting_id, spec.position, spec.title, spec.type, spec.timebox_seconds,
                      stamp if spec.position == 0 else None))
         records.claim_talking_points(conn, agenda.name, meeting_id)
-        return cls(workspace, agenda, meeting_id, settings=settings, conn=conn, period=period,
-                   clock=clock)
+        session = cls(workspace, agenda, meeting_id, settings=settings, conn=conn, period=period,
+                      clock=clock)
+        session.reseat()  # the week's seating, recorded as the meeting starts
+        return session
 
     @classmethod
     def resume(cls, workspace: Workspace, meeting_id: int, *, clock: Clock = now_utc,
@@ -408,28 +410,32 @@ class MeetingSession:
     # -- mixed seating ------------------------------------------------------------------
 
     def seating(self) -> list[list[tuple[str, str]]]:
-        """This meeting's marketer–seller groups as (name, team) lists; seated now (and
-        recorded) when nothing is recorded yet and the meeting is open."""
+        """This meeting's marketer–seller groups as (name, team) lists: as recorded (at the
+        start and whenever someone is marked away), else as they would be seated now (a
+        meeting started before seating was recorded; nothing is written here)."""
         from smarketing_tui import seating
 
         groups = seating.recorded_groups(self.conn, self.meeting_id)
-        if not groups and not self.is_ended:
-            self.reseat()
-            groups = seating.recorded_groups(self.conn, self.meeting_id)
-        return groups
+        if groups or self.is_ended:
+            return groups
+        return [[(person.name, person.team) for person in group]
+                for group in self._seat_now().groups]
 
     def reseat(self) -> None:
         """Seat the meeting's week again, leaving out everyone marked away, and record it."""
         from smarketing_tui import seating
 
-        if self.is_ended:
-            return
+        if not self.is_ended:
+            seating.record(self.conn, self.meeting_id, self._seat_now())
+
+    def _seat_now(self):
+        from smarketing_tui import seating
+
         away_names = {row[0] for row in self.conn.execute(
             "SELECT p.name FROM attendance a JOIN people p ON p.id = a.person_id "
             "WHERE a.meeting_id = ? AND a.present = 0", (self.meeting_id,))}
         away = [person for person in self.settings.people if person.name in away_names]
-        seating.record(self.conn, self.meeting_id,
-                       seating.seat_week(self.settings.people, self.held_on(), away))
+        return seating.seat_week(self.settings.people, self.held_on(), away)
 
     def held_on(self) -> date:
         """The local day the meeting started (today for one not started yet)."""
