@@ -10,23 +10,17 @@ from __future__ import annotations
 import re
 from smarketing_tui import records
 from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
-                                    commitment_text, completion_text, context_pairs, due_text,
+                                    commitment_text, completion_text, context_lines, due_text,
                                     format_duration, format_target, freshness_text, outcome_text,
                                     period_text, rating_text, status_label)
 from smarketing_tui.minutes_render import clean
-from smarketing_tui.reportformat import sparkline
-from smarketing_tui.timeutil import counted, format_date, format_datetime
+from smarketing_tui.vocabulary import (counted, format_date, format_datetime, issue_open_text,
+                                       markdown_escape, sparkline)
 
-# Inline specials everywhere (incl. GitHub's $ math and ~ strikethrough); HTML's < > & too.
-_INLINE = re.compile(r"([\\`*_{}\[\]<>&|#~$])")
 # Block markers that would matter at the start of a list item or cell.
 _LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 
-
-def md_escape(text: object) -> str:
-    """One line of data, safe inside Markdown text and table cells."""
-    flat = " ".join(clean(text).split())
-    return _INLINE.sub(r"\\\1", flat)
+md_escape = markdown_escape  # one line of data, safe in Markdown text and table cells
 
 
 def md_item(text: object) -> str:
@@ -131,10 +125,12 @@ def _scorecard(minutes: Minutes) -> list[str]:
             md_escape(format_target(line, minutes.currency)),
             md_escape(actual_text(line, minutes.currency)),
             md_escape(sparkline([p.get("actual") for p in trend if isinstance(p, dict)])),
-            str(line.get("red_streak") or 0) if line.get("red_streak") else "",
+            counted(int(line["red_streak"]), "period") if line.get("status") == "red"
+            and int(line.get("red_streak") or 0) > 1 else "",
         ])
     if rows:
-        out += _table(["Status", "Commitment", "Team", "Target", "Actual", "Trend", "Red streak"],
+        out += _table(["Status", "Commitment", "Team", "Target", "Actual", "Trend",
+                       "Off track for"],
                       rows, "lllrrlr")
     else:
         out += ["*The snapshot holds no commitments.*", ""]
@@ -194,13 +190,12 @@ def _decision(decision: records.Decision, currency: str) -> list[str]:
     line = f"- {md_item(decision.text)}"
     if decision.issue_id:
         line += f" (solves issue \\#{decision.issue_id})"
-    lines = [line]
-    pairs = (context_pairs(decision.context, currency=currency)
-             if decision.context else [])
-    if pairs:
-        shown = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in pairs)
-        lines.append(f"  - *Numbers on screen:* {shown}")
-    return lines
+    numbers = (context_lines(decision.context, currency=currency)
+               if decision.context else [])
+    if numbers:
+        shown = "; ".join(md_escape(sentence) for sentence in numbers)
+        return [line, f"  - *Numbers on screen:* {shown}"]
+    return [line]
 
 
 def _actions_table(items: list[records.ActionItem]) -> list[str]:
@@ -226,7 +221,7 @@ def _issues(minutes: Minutes) -> list[str]:
             verb = "solved" if issue.status == "solved" else issue.status
             how = f": {md_escape(issue.resolution)}" if issue.resolution else ""
             out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
-                       f"(open {counted(issue.meetings_open, 'meeting')})")
+                       f"({issue_open_text(issue.meetings_open)})")
         out.append("")
     return out
 
