@@ -231,11 +231,12 @@ def short_period(label: str) -> str:
 
 def duration_text(seconds: float | None) -> str:
     """A duration, the same on the meeting clock and in the minutes: ``7:05``, ``59:59``,
-    ``1:05:00`` (hours from one hour up); a minus sign when negative; ``–`` when unknown."""
+    ``1:05:00`` (hours from one hour up); a minus sign when negative; ``–`` when unknown.
+    Whole seconds passed, as a clock counts them: 599,9 s is ``9:59``, not ``10:00``."""
     if seconds is None:
         return NO_DATA
     sign = "-" if seconds < 0 else ""
-    total = int(round(abs(seconds)))
+    total = int(abs(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
