@@ -485,6 +485,9 @@ def symbol_legend() -> list[tuple[str, str]]:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Inline specials everywhere (incl. GitHub's $ math and ~ strikethrough); HTML's < > & too.
+# Line breaks and runs of spaces become one space; a no-break space stays (it keeps a value
+# and its unit together, see format_value).
+_MD_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>&|#~$])")
 
 
@@ -497,7 +500,7 @@ def without_controls(text: object) -> str:
 
 def markdown_escape(text: object) -> str:
     """One line of data, safe inside Markdown text and table cells: control characters
-    (ESC...) removed, lines joined, Markdown and HTML specials backslash-escaped
+    (ESC...) removed, lines joined (no-break spaces kept), Markdown and HTML specials backslash-escaped
     (CommonMark), so ``<script>`` or ``*bold* | pipe`` shows exactly as typed."""
-    flat = " ".join(without_controls(text).split())
+    flat = _MD_SPACE.sub(" ", without_controls(text)).strip(" ")
     return _MD_INLINE.sub(r"\\\1", flat)
