@@ -286,6 +286,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "record": (N_("{count} record"), N_("{count} records")),
     "row": (N_("{count} row"), N_("{count} rows")),
     "talking point": (N_("{count} talking point"), N_("{count} talking points")),
+    "touch": (N_("{count} touch"), N_("{count} touches")),
 }
 
 
