@@ -269,6 +269,8 @@ def describe_age(then: datetime, now: datetime) -> str:
 #: a test checks that every ``counted`` call in the code names a noun of this table.
 NOUNS: dict[str, tuple[str, str]] = {
     "action item": (N_("{count} action item"), N_("{count} action items")),
+    "bad row": (N_("{count} bad row"), N_("{count} bad rows")),
+    "broken reference": (N_("{count} broken reference"), N_("{count} broken references")),
     "campaign": (N_("{count} campaign"), N_("{count} campaigns")),
     "commitment": (N_("{count} commitment"), N_("{count} commitments")),
     "day": (N_("{count} day"), N_("{count} days")),
@@ -285,8 +287,10 @@ NOUNS: dict[str, tuple[str, str]] = {
     "rating": (N_("{count} rating"), N_("{count} ratings")),
     "record": (N_("{count} record"), N_("{count} records")),
     "row": (N_("{count} row"), N_("{count} rows")),
+    "table": (N_("{count} table"), N_("{count} tables")),
     "talking point": (N_("{count} talking point"), N_("{count} talking points")),
     "touch": (N_("{count} touch"), N_("{count} touches")),
+    "version": (N_("{count} version"), N_("{count} versions")),
 }
 
 
