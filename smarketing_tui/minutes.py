@@ -451,9 +451,7 @@ def freshness_text(card: dict) -> str | None:
     if label:
         parts.append(str(label))
     if isinstance(age, (int, float)):
-        days = round(age)
-        plural = "s" if days != 1 else ""
-        parts.append("less than a day old" if age < 1 else f"{days} day{plural} old")
+        parts.append(vocabulary.days_old(age))
     text = ", ".join(parts)
     if freshness.get("stale"):
         text = f"{text} (stale: older than the period reviewed)" if text else "no data imported"

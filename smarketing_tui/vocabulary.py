@@ -262,6 +262,15 @@ def describe_age(then: datetime, now: datetime) -> str:
         count=format_number(days))
 
 
+def days_old(days: float) -> str:
+    """The age of data in days: ``less than a day old``, ``1 day old``, ``3 days old``."""
+    if days < 1:
+        return _("less than a day old")
+    whole = round(days)
+    return ngettext("{count} day old", "{count} days old", whole).format(
+        count=format_number(whole))
+
+
 # -- counts -------------------------------------------------------------------------------
 
 #: Every noun counted for people, singular and plural, as whole messages (a translation
@@ -342,6 +351,12 @@ def streak_text(periods: int) -> str:
     """``off track 3 periods in a row`` (the ``×3`` beside a status on the screen)."""
     return ngettext("off track {count} period in a row", "off track {count} periods in a row",
                     periods).format(count=format_number(periods))
+
+
+def in_a_row_text(periods: int) -> str:
+    """``3 periods in a row``: a streak under the status it continues."""
+    return ngettext("{count} period in a row", "{count} periods in a row", periods).format(
+        count=format_number(periods))
 
 
 def streak_mark(periods: int) -> str:

@@ -269,7 +269,7 @@ def _scorecard_table(card, settings) -> None:
 
     from smarketing_tui.reportformat import sparkline
     from smarketing_tui.timeutil import format_datetime
-    from smarketing_tui.vocabulary import streak_text
+    from smarketing_tui.vocabulary import in_a_row_text
 
     console = Console(highlight=False)
     title = (f"SLA scorecard – {_period_text(card.period, card.as_of, settings)}, as of "
@@ -287,7 +287,7 @@ def _scorecard_table(card, settings) -> None:
         style = _STATUS_STYLES[line.status]
         status = Text(row["status"], style=style)
         if line.status == "red" and line.red_streak > 1:
-            status.append(f"\n{streak_text(line.red_streak)}", style="red")
+            status.append(f"\n{in_a_row_text(line.red_streak)}", style="red")
         trend = Text()
         spark = sparkline(p.actual for p in line.trend)
         for char, point in zip(spark, line.trend):

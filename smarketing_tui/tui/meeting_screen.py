@@ -311,7 +311,7 @@ class MeetingScreen(Screen):
             text.append(newest.describe(), style="dim")
         if len(self.freshness) > 1 and not short:
             stale = [f for f in self.freshness[1:] if f.stale]
-            more = f"+{len(self.freshness) - 1} more"
+            more = vocabulary.more_text(len(self.freshness) - 1)
             if stale:
                 more += f", {len(stale)} stale"
             text.append(f" ({more})", style=warning if stale else "dim")

@@ -178,11 +178,12 @@ class ScorecardView(SectionView):
         week, month = _week_and_month(card, lines)
         reset_table(table, self._columns(week, month, narrow))
         on_list = self._issues_on_list()
-        # Status, values, target and trend take about 50 columns (a week beside the month:
-        # one value more, and no trend when narrow); the description the rest.
+        # Status (with its word: it must read without colour), values, target and trend take
+        # about 56 columns (a week beside the month: one value more, and no trend when
+        # narrow); the description the rest, cut short when narrow (the detail names it).
         fixed = (48 - (2 if week else 0) if narrow else 56 + (5 if week else 0)) + (
             4 if on_list else 0)
-        width = text_budget(self, fixed, minimum=16, maximum=60)
+        width = text_budget(self, fixed, minimum=10 if narrow else 16, maximum=60)
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
