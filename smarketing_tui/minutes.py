@@ -23,8 +23,8 @@ from smarketing_tui.reportformat import format_value
 from smarketing_tui.scorecard_text import (evidence_lines, excluded_text, plain_value,
                                           week_beside_month)
 from smarketing_tui.timeutil import now_utc, parse_utc, to_local, utc_iso
-from smarketing_tui.vocabulary import (duration_text, format_date, format_number,
-                                       format_percent, status_text, target_text)
+from smarketing_tui.vocabulary import (duration_text, format_date, format_percent, status_text,
+                                       target_text)
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Settings, Workspace
@@ -509,7 +509,8 @@ def clock_text(minutes: Minutes, stamp: str | None) -> str:
 
 
 def rating_text(value: float | None) -> str:
-    return "–" if value is None else f"{format_number(value, 1)} / 10"
+    """An average rating out of ten, by the format_value rule: ``7,5 / 10``, ``8 / 10``."""
+    return "–" if value is None else f"{format_value(value, 'count')} / 10"
 
 
 def completion_text(rate: records.CompletionRate) -> str:

@@ -171,7 +171,8 @@ def _period_text(period, as_of, settings) -> str:
 
 
 def _freshness_text(card, settings) -> str:
-    from smarketing_tui.timeutil import format_datetime, format_number
+    from smarketing_tui.timeutil import format_datetime
+    from smarketing_tui.vocabulary import format_value
 
     fresh = card.freshness
     if fresh.newest_at is None:
@@ -182,7 +183,7 @@ def _freshness_text(card, settings) -> str:
         parts.append(f"newest import {imp['source_label']} ({imp['file']}), finished "
                      f"{format_datetime(imp['finished_at'], settings.timezone)}")
     parts.append(f"newest record {format_datetime(fresh.newest_at, settings.timezone)} "
-                 f"({format_number(fresh.age_days, 1)} days before as-of)")
+                 f"({format_value(fresh.age_days, 'count')} days before as-of)")
     text = "Data: " + ", ".join(parts)
     if fresh.stale:
         text += " – STALE: the data does not reach the end of the period under review"

@@ -12,12 +12,12 @@ from textual.widgets import DataTable, Sparkline, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_cell, format_value, sparkline
-from smarketing_tui.scorecard_text import (COMPARISON, excluded_shown, excluded_text,
+from smarketing_tui.scorecard_text import (excluded_shown, excluded_text,
                                            issue_from_line, judged_text, period_name,
                                            week_beside_month)
 from smarketing_tui.vocabulary import (at_risk_from, status_counts, status_text, streak_mark,
                                        target_text)
-from smarketing_tui.timeutil import counted, format_datetime, format_money, format_number
+from smarketing_tui.timeutil import counted, format_datetime, format_number
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean,
@@ -31,7 +31,6 @@ from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
 _STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
-_MONEY_KEYS = ("amount", "spend", "total_spend")
 
 
 def order_lines(commitments: list[dict]) -> list[dict]:
