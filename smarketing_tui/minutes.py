@@ -492,6 +492,19 @@ def status_label(status: str | None) -> str:
     return status_text(status)
 
 
+#: The heading over :func:`streak_text` in a minutes table.
+STREAK_HEADING = "Off track for"
+
+
+def streak_text(line: dict) -> str:
+    """How long a scorecard line has been off track, for the minutes' table: ``3 periods``;
+    ``""`` for a line that is not off track, or only this period."""
+    streak = line.get("red_streak")
+    if line.get("status") != "red" or not isinstance(streak, int) or streak < 2:
+        return ""
+    return vocabulary.counted(streak, "period")
+
+
 def period_text(minutes: Minutes) -> str:
     """The period reviewed, as everywhere: ``2026-W47 (16.11.–22.11.2026)``."""
     return vocabulary.period_text(minutes.period_label, minutes.period_start,

@@ -496,7 +496,10 @@ def symbol_legend() -> list[tuple[str, str]]:
         ("+3 more", _("three more not shown here")),
         ("2×", _("an action item carried over twice")),
         ("⚠", _("data older than the period under review")),
-        ("✓ ✗", _("solved, dropped")),
+        ("✓ ✗", _("done, solved or here; dropped or away (always with the word)")),
+        ("▶ ✓", _("agenda: the current section; a section already visited")),
+        ("⏱ ⏸", _("the meeting clock runs; it is paused")),
+        ("✎", _("a talking point someone brought for this section")),
         ("#6", _("an id (issue, decision, action item); Rank is an issue's place")),
     ]
 
@@ -520,7 +523,7 @@ def without_controls(text: object) -> str:
 
 def markdown_escape(text: object) -> str:
     """One line of data, safe inside Markdown text and table cells: control characters
-    (ESC...) removed, lines joined (no-break spaces kept), Markdown and HTML specials backslash-escaped
-    (CommonMark), so ``<script>`` or ``*bold* | pipe`` shows exactly as typed."""
+    (ESC...) removed, lines joined (no-break spaces kept), Markdown and HTML specials
+    backslash-escaped (CommonMark), so ``<script>`` or ``*bold* | pipe`` shows exactly as typed."""
     flat = _MD_SPACE.sub(" ", without_controls(text)).strip(" ")
     return _MD_INLINE.sub(r"\\\1", flat)

@@ -112,7 +112,7 @@ def test_scorecard_csv_and_markdown(ws):
     assert json.loads(rows[2]["counts"]) == {"mqls": 2, "met": 1, "missed": 1, "pending": 0}
     md = run(ws, "scorecard", "--period", "2026-11", "--format", "md").output
     assert "| speed\\_to\\_lead: Sales makes first contact with 95% of MQLs within 24 business " \
-           "hours | sales | 2026-W46 | ≥ 95\u00a0% | 50\u00a0% | ○ off track |" in md  # no-break spaces
+           "hours | sales | 2026-W46 | ≥ 95\u00a0% | 50\u00a0% | ○ off track |" in md  # nbsp
 
 
 def test_fail_on_red_exits_1(ws):

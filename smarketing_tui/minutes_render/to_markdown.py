@@ -1,6 +1,7 @@
 """Minutes as Markdown that renders cleanly on GitHub and GitLab.
 
-Every piece of data goes through :func:`md_escape`: Markdown and HTML specials
+Every piece of data goes through :func:`md_escape` (the one Markdown escaper,
+:func:`smarketing_tui.vocabulary.markdown_escape`): Markdown and HTML specials
 are backslash-escaped (CommonMark), so a decision reading ``<script>`` or
 ``*bold* | pipe`` shows exactly as typed, and table cells cannot be split.
 """
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import re
 from smarketing_tui import records
-from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
-                                    commitment_text, completion_text, context_lines, due_text,
+from smarketing_tui.minutes import (STREAK_HEADING, Minutes, SectionMinutes, actual_text,
+                                    carried_text, clock_text, commitment_text, completion_text, context_lines, due_text,
                                     format_duration, format_target, freshness_text, outcome_text,
-                                    period_text, rating_text, status_label)
+                                    period_text, rating_text, status_label, streak_text)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.vocabulary import (counted, format_date, format_datetime, issue_open_text,
                                        markdown_escape, sparkline)
@@ -125,12 +126,11 @@ def _scorecard(minutes: Minutes) -> list[str]:
             md_escape(format_target(line, minutes.currency)),
             md_escape(actual_text(line, minutes.currency)),
             md_escape(sparkline([p.get("actual") for p in trend if isinstance(p, dict)])),
-            counted(int(line["red_streak"]), "period") if line.get("status") == "red"
-            and int(line.get("red_streak") or 0) > 1 else "",
+            streak_text(line),
         ])
     if rows:
         out += _table(["Status", "Commitment", "Team", "Target", "Actual", "Trend",
-                       "Off track for"],
+                       STREAK_HEADING],
                       rows, "lllrrlr")
     else:
         out += ["*The snapshot holds no commitments.*", ""]

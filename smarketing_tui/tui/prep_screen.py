@@ -424,8 +424,8 @@ def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
         out.append("\nMy campaigns\n", style="bold underline")
         for campaign in numbers.campaigns:
             out.append(" ".join(campaign.name.split()))
-            out.append(f"\n  {format_number(campaign.mqls)} MQLs · spend {format_money(campaign.spend, currency)}"
-                       f" · cost per MQL {format_money(campaign.cost_per_mql, currency)}\n",
+            out.append(f"\n  {format_number(campaign.mqls)} MQLs · spend "
+                       f"{format_money(campaign.spend, currency)} · cost per MQL {format_money(campaign.cost_per_mql, currency)}\n",
                        style="dim")
     if numbers.thin_total or numbers.person.team == "sales":
         out.append(f"\nMy open leads with fewer than {numbers.min_touches} touches\n",

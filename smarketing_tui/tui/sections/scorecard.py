@@ -12,12 +12,11 @@ from textual.widgets import DataTable, Sparkline, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_cell, format_value, sparkline
-from smarketing_tui.scorecard_text import (excluded_shown, excluded_text,
-                                           issue_from_line, judged_text, period_name,
-                                           week_beside_month)
-from smarketing_tui.vocabulary import (at_risk_from, status_counts, status_text, streak_mark,
-                                       target_text)
-from smarketing_tui.timeutil import counted, format_datetime, format_number
+from smarketing_tui.scorecard_text import (excluded_shown, excluded_text, issue_from_line,
+                                           judged_text, period_name, week_beside_month)
+from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.vocabulary import (at_risk_from, count_of, status_counts, status_text,
+                                       streak_mark, target_text)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean,
@@ -386,8 +385,7 @@ class ScorecardView(SectionView):
         keys = [key for key, _ in result.columns]
         rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
                 for row in result.rows]
-        shown = (f"{format_number(len(rows))} of {counted(result.total, 'lead')}"
-                 if result.total > len(rows) else counted(result.total, "lead"))
+        shown = count_of(len(rows), result.total, "lead")
         more = None
         if result.excluded:
             excluded_keys = [key for key, _ in result.excluded_columns]
