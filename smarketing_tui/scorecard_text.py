@@ -12,7 +12,7 @@ from smarketing_tui.reportformat import counts_text
 from smarketing_tui.timeutil import to_local
 from smarketing_tui.vocabulary import (COMPARISON, _, count_of, format_date,  # noqa: F401
                                        format_number, format_value, month_name, params_text,
-                                       status_text, streak_text, target_text)
+                                       period_value, status_text, streak_text, target_text)
 
 
 def period_name(label: str) -> str:
@@ -50,12 +50,10 @@ def week_beside_month(line: dict, currency: str = "NOK") -> str | None:
         return None
     unit = line.get("unit") or "count"
     judged = line.get("judged_period") or {}
-    text = (f"{period_name(str(week.get('label') or ''))}"
-            f"{' so far' if week.get('running') else ''} "
-            f"{format_value(week.get('actual'), unit, currency)} · "
-            f"{period_name(str(judged.get('label') or ''))}"
-            f"{' so far' if judged.get('running') else ''} "
-            f"{format_value(line.get('actual'), unit, currency)}")
+    text = " · ".join(
+        period_value(period_name(str(period.get("label") or "")), bool(period.get("running")),
+                     format_value(actual, unit, currency))
+        for period, actual in ((week, week.get("actual")), (judged, line.get("actual"))))
     pace = line.get("pace")
     if isinstance(pace, dict) and pace.get("text"):
         text += f", {pace['text']}"

@@ -229,6 +229,14 @@ def short_period(label: str) -> str:
     return label
 
 
+def period_value(period: str, running: bool, value: str) -> str:
+    """A period's value, already formatted: ``W49 68,6 %``; one still under way
+    ``December so far 71 %``."""
+    if running:
+        return _("{period} so far {value}").format(period=period, value=value)
+    return _("{period} {value}").format(period=period, value=value)
+
+
 def duration_text(seconds: float | None) -> str:
     """A duration, the same on the meeting clock and in the minutes: ``7:05``, ``59:59``,
     ``1:05:00`` (hours from one hour up); a minus sign when negative; ``–`` when unknown.

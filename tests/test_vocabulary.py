@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from datetime import date
 from pathlib import Path
 
@@ -241,3 +242,42 @@ def test_markdown_escaping_is_one_function_that_drops_escape_sequences():
     assert md_escape is markdown_escape is vocabulary.markdown_escape
     # ESC removed; specials escaped; the line break a space; the no-break space kept.
     assert markdown_escape(text) == f"\\[2J\\*bold\\* \\| \\<b\\>x\\</b\\> \\# 12{N}h"
+
+
+def test_the_issue_detail_reads_its_evidence_as_sentences(tmp_path, monkeypatch):
+    """Defect 4 on screen: the detail showed ``red_streak: 3`` and ``params: k 3``."""
+    from smarketing_tui import records
+    from smarketing_tui.tui.sections.issues import IssuesView
+
+    monkeypatch.setenv("SMARKETING_NOW", NOW)
+    context = demo_context(tmp_path, "issues", now=NOW)
+    conn = context.session.conn
+    # An issue raised from a red line, its evidence stored with its keys in another order
+    # than the screen makes them: 0.5 of 1 is "50 %" of "100 %"; k 3 is "3 touches".
+    issue_id = records.raise_issue(
+        conn, "Too few touches", origin="scorecard", team="sales",
+        evidence={"red_streak": 3, "params": {"k": 3}, "unit": "share", "status": "red",
+                  "target": 1, "comparison": ">=", "actual": 0.5, "period": "2026-11",
+                  "metric": "min_touches_met", "commitment": "min_touches"})
+    records.set_issue_ranks(conn, [issue_id])
+
+    async def run():
+        app = SectionTestApp(IssuesView, context)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            view = app.section_view
+            table = view.query_one("DataTable")
+            table.move_cursor(row=table.get_row_index(str(issue_id)))
+            await pilot.pause()
+            heading = [str(column.label) for column in table.columns.values()][0]
+            detail = view.query_one("#issue-detail-text").render().plain
+            return heading, detail
+
+    heading, detail = asyncio.run(run())
+    assert heading == "Rank"  # "#" is an id everywhere, as the detail's "#6"
+    flat = re.sub(r"[ \n]+", " ", detail)  # the lines as wrapped, joined (no-break spaces kept)
+    assert f"#{issue_id} Too few touches" in flat
+    assert (f"2026-11: ○ off track, 50{N}% against a target of ≥ 100{N}%, off track 3 periods "
+            "in a row") in flat
+    assert "Measured: min touches met, 3 touches; SLA line min_touches" in flat
+    assert "red_streak" not in flat and "params" not in flat and ">=" not in flat
