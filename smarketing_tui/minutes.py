@@ -17,12 +17,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from smarketing_tui import records, seating
+from smarketing_tui import records, seating, vocabulary
 from smarketing_tui.errors import UserError
-from smarketing_tui.reportformat import count_unit, format_value
-from smarketing_tui.scorecard_text import COMPARISON, excluded_text, week_beside_month
-from smarketing_tui.timeutil import (counted, format_date, format_number, format_percent, now_utc,
-                                     parse_utc, to_local, utc_iso)
+from smarketing_tui.reportformat import format_value
+from smarketing_tui.scorecard_text import (evidence_lines, excluded_text, plain_value,
+                                          week_beside_month)
+from smarketing_tui.timeutil import now_utc, parse_utc, to_local, utc_iso
+from smarketing_tui.vocabulary import (counted, duration_text, format_date, format_percent, status_text,
+                                       target_text)
 
 if TYPE_CHECKING:
     from smarketing_tui.workspace import Settings, Workspace
@@ -439,8 +441,6 @@ def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
 # -- shared formatting helpers (used by every renderer) -------------------------------------
 
 
-STATUS_LABELS = {"green": "on track", "amber": "at risk", "red": "off track", "no_data": "no data"}
-STATUS_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
 
 
 def seating_text(groups: list[list[tuple[str, str]]]) -> str:
@@ -460,21 +460,13 @@ def slug(text: str) -> str:
 
 
 def format_duration(seconds: float | None) -> str:
-    """``m:ss`` (``h:mm:ss`` from an hour up); the timer's format."""
-    if seconds is None:
-        return "–"
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    """A duration as the meeting clock shows it (:func:`vocabulary.duration_text`)."""
+    return duration_text(seconds)
 
 
 def format_target(line: dict, currency: str = "NOK") -> str:
     """``≥ 40`` / ``≤ 4 h`` for a scorecard commitment."""
-    raw = str(line.get("comparison") or "")
-    comparison = COMPARISON.get(raw, raw)
-    target = format_value(line.get("target"), line.get("unit"), currency)
-    return f"{comparison} {target}".strip()
+    return target_text(line.get("comparison"), line.get("target"), line.get("unit"), currency)
 
 
 def freshness_text(card: dict) -> str | None:
@@ -493,9 +485,7 @@ def freshness_text(card: dict) -> str | None:
     if label:
         parts.append(str(label))
     if isinstance(age, (int, float)):
-        days = round(age)
-        plural = "s" if days != 1 else ""
-        parts.append("less than a day old" if age < 1 else f"{days} day{plural} old")
+        parts.append(vocabulary.days_old(age))
     text = ", ".join(parts)
     if freshness.get("stale"):
         text = f"{text} (stale: older than the period reviewed)" if text else "no data imported"
@@ -532,13 +522,27 @@ def actual_text(line: dict, currency: str = "NOK") -> str:
 
 
 def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "no_data", str(status))
+    """A status as it reads everywhere: ``○ off track`` (:func:`vocabulary.status_text`)."""
+    return status_text(status)
+
+
+#: The heading over :func:`streak_text` in a minutes table.
+STREAK_HEADING = "Off track for"
+
+
+def streak_text(line: dict) -> str:
+    """How long a scorecard line has been off track, for the minutes' table: ``3 periods``;
+    ``""`` for a line that is not off track, or only this period."""
+    streak = line.get("red_streak")
+    if line.get("status") != "red" or not isinstance(streak, int) or streak < 2:
+        return ""
+    return vocabulary.counted(streak, "period")
 
 
 def period_text(minutes: Minutes) -> str:
-    """``2026-W47 (16.11.2026–22.11.2026)``."""
-    return (f"{minutes.period_label} ({format_date(minutes.period_start)}–"
-            f"{format_date(minutes.period_end)})")
+    """The period reviewed, as everywhere: ``2026-W47 (16.11.–22.11.2026)``."""
+    return vocabulary.period_text(minutes.period_label, minutes.period_start,
+                                  minutes.period_end)
 
 
 def clock_text(minutes: Minutes, stamp: str | None) -> str:
@@ -552,7 +556,8 @@ def clock_text(minutes: Minutes, stamp: str | None) -> str:
 
 
 def rating_text(value: float | None) -> str:
-    return "–" if value is None else f"{format_number(value, 1)} / 10"
+    """An average rating out of ten, by the format_value rule: ``7,5 / 10``, ``8 / 10``."""
+    return "–" if value is None else f"{format_value(value, 'count')} / 10"
 
 
 def completion_text(rate: records.CompletionRate) -> str:
@@ -565,50 +570,193 @@ def completion_text(rate: records.CompletionRate) -> str:
             f"date over the last 4 meetings — goal {format_percent(rate.goal)}, {verdict}")
 
 
-def context_pairs(context: Any, prefix: str = "", limit: int = 12,
-                  currency: str = "NOK") -> list[tuple[str, str]]:
-    """Flatten a decision's context (the numbers on screen) into label/value pairs.
+def context_lines(context: Any, currency: str = "NOK") -> list[str]:
+    """A decision's context (the numbers on screen when it was made) as sentences, in a
+    fixed order, numbers in their unit as they read on screen (:func:`format_value`):
 
-    Numbers read as they did on screen, by :func:`~smarketing_tui.reportformat.format_value`:
-    a scorecard line's ``actual``, ``target``, ``amber`` and trend in the line's ``unit``, its
-    counts in theirs; other rates as shares, amounts as money, the rest as counts.
+    * a scorecard line: ``Leads contacted in 24 h, 2026-W49: ○ off track, 54,5 % against a
+      target of ≥ 80 %`` and its counts, as an issue's evidence reads
+      (:func:`~smarketing_tui.scorecard_text.evidence_lines`);
+    * an issue: ``Issue #6: Too few touches`` and its evidence;
+    * an action item, a talking point, the activity of a week, the funnel, ratings,
+      attendance: one sentence each (``Sales 2026-W49: 30 touches, 3 meetings booked``);
+    * anything else: ``name: value`` by name, rates as shares and amounts as money.
+
+    Each sentence starts with what it is about and a colon, so :func:`context_pairs` can
+    split it for a two-column layout.
     """
-    pairs: list[tuple[str, str]] = []
+    if not isinstance(context, dict):
+        return [plain_value(context)] if context not in (None, "", [], {}) else []
+    section = context.get("section")
+    rest = {k: v for k, v in context.items() if k != "section"}
+    builder = _CONTEXT_BUILDERS.get(str(section))
+    if builder is None and _looks_like_evidence(rest):
+        builder = _evidence_context
+    if builder is None:
+        builder = _generic_context
+    return [line for line in builder(rest, currency) if line]
 
-    def walk(value: Any, label: str, unit: str) -> None:
-        if len(pairs) >= limit:
-            return
-        if isinstance(value, dict):
-            line_unit = value.get("unit") if isinstance(value.get("unit"), str) else None
-            metric = str(value.get("metric") or "")
-            for key, item in value.items():
-                path = f"{label}.{key}" if label else str(key)
-                if key == "counts" and isinstance(item, dict):
-                    for name, count in item.items():
-                        walk(count, f"{path}.{name}", count_unit(str(name), metric))
-                elif line_unit and key in _LINE_VALUES:
-                    walk(item, path, line_unit)
-                else:
-                    walk(item, path, _unit_by_name(str(key), unit))
-        elif isinstance(value, list):
-            if all(not isinstance(v, (dict, list)) for v in value):
-                pairs.append((label, ", ".join(_context_value(v, unit, currency) for v in value)))
-            else:
-                for index, item in enumerate(value):
-                    walk(item, f"{label}[{index}]", unit)
+
+def context_pairs(context: Any, currency: str = "NOK") -> list[tuple[str, str]]:
+    """:func:`context_lines` split at the first colon: ``[("Issue #6", "Too few touches")]``."""
+    pairs = []
+    for line in context_lines(context, currency):
+        subject, colon, rest = line.partition(": ")
+        pairs.append((subject, rest) if colon else ("", line))
+    return pairs
+
+
+def _looks_like_evidence(value: dict) -> bool:
+    return "commitment" in value or ("status" in value and "actual" in value)
+
+
+def _evidence_context(value: dict, currency: str) -> list[str]:
+    lines = evidence_lines(value, currency)
+    description = value.get("description")
+    if description and lines:
+        lines[0] = f"{description}, {lines[0]}" if ": " in lines[0] else \
+            f"{description}: {lines[0]}"
+    return lines
+
+
+def _issue_context(value: dict, currency: str) -> list[str]:
+    head = vocabulary._("Issue {ref}: {title}").format(
+        ref=vocabulary.issue_ref(value.get("issue")), title=value.get("title") or "")
+    evidence = value.get("evidence")
+    return [head, *(evidence_lines(evidence, currency) if isinstance(evidence, dict) else [])]
+
+
+def _action_context(value: dict, currency: str) -> list[str]:
+    _ = vocabulary._
+    facts = []
+    if value.get("owner"):
+        facts.append(_("owner {name}").format(name=value["owner"]))
+    if value.get("due"):
+        facts.append(_("due {date}").format(date=_day_text(value["due"])))
+    if value.get("carried_over"):
+        facts.append(vocabulary.carried_text(int(value["carried_over"])))
+    text = _("Action item {ref}: {text}").format(
+        ref=vocabulary.issue_ref(value.get("action_item")), text=value.get("text") or "")
+    return [f"{text} ({', '.join(facts)})" if facts else text]
+
+
+def _talking_point_context(value: dict, currency: str) -> list[str]:
+    _ = vocabulary._
+    facts = []
+    if value.get("author"):
+        facts.append(_("by {name}").format(name=value["author"]))
+    if value.get("metric"):
+        facts.append(_("metric {name}").format(name=value["metric"]))
+    text = _("Talking point: {text}").format(text=value.get("text") or "")
+    return [f"{text} ({', '.join(facts)})" if facts else text]
+
+
+def _activity_context(value: dict, currency: str) -> list[str]:
+    _ = vocabulary._
+    period = value.get("period") or ""
+    if value.get("team") == "marketing":
+        text = _("Marketing {period}: {mqls} MQLs (the week before {previous}), spend "
+                 "{spend}").format(period=period, mqls=format_value(value.get("mqls"), "count"),
+                                   previous=format_value(value.get("mqls_previous"), "count"),
+                                   spend=format_value(value.get("spend"), "money", currency))
+        lines = [text]
+        sources = value.get("mqls_by_source")
+        if isinstance(sources, dict) and sources:
+            lines.append(_("MQLs by source: {sources}").format(sources=", ".join(
+                f"{name} {format_value(count, 'count')}" for name, count in sources.items())))
+        return lines
+    if value.get("team") == "sales":
+        return [_("Sales {period}: {touches} touches, {first} first contacts, {meetings} "
+                  "meetings booked, {won} won ({won_amount}), {lost} lost ({lost_amount})").format(
+            period=period, touches=format_value(value.get("touches"), "count"),
+            first=format_value(value.get("first_contacts"), "count"),
+            meetings=format_value(value.get("meetings_booked"), "count"),
+            won=format_value(value.get("won"), "count"),
+            won_amount=format_value(value.get("won_amount"), "money", currency),
+            lost=format_value(value.get("lost"), "count"),
+            lost_amount=format_value(value.get("lost_amount"), "money", currency))]
+    return _generic_context(value, currency)
+
+
+def _funnel_row(row: dict, currency: str) -> str:
+    _ = vocabulary._
+    return _("{mqls} MQLs → {accepted} accepted → {meetings} meetings → {won} won "
+             "({won_amount}), MQL to won {rate}").format(
+        mqls=format_value(row.get("mqls"), "count"),
+        accepted=format_value(row.get("accepted"), "count"),
+        meetings=format_value(row.get("meetings"), "count"),
+        won=format_value(row.get("won"), "count"),
+        won_amount=format_value(row.get("won_amount"), "money", currency),
+        rate=format_value(row.get("mql_to_won"), "share"))
+
+
+def _funnel_context(value: dict, currency: str) -> list[str]:
+    _ = vocabulary._
+    lines = []
+    if isinstance(value.get("total"), dict):
+        lines.append(_("Funnel {period}, all MQLs: {row}").format(
+            period=value.get("period") or "", row=_funnel_row(value["total"], currency)))
+    if isinstance(value.get("highlighted"), dict):
+        row = value["highlighted"]
+        lines.append(_("Funnel, {by} {key}: {row}").format(
+            by=value.get("by") or "source", key=row.get("key") or "–",
+            row=_funnel_row(row, currency)))
+    return lines
+
+
+def _ratings_context(value: dict, currency: str) -> list[str]:
+    ratings = value.get("ratings")
+    if not isinstance(ratings, dict) or not ratings:
+        return []
+    return [vocabulary._("Ratings: {ratings}").format(ratings=", ".join(
+        f"{name} {format_value(rating, 'count')}" for name, rating in ratings.items()))]
+
+
+def _checkin_context(value: dict, currency: str) -> list[str]:
+    present = value.get("present")
+    if not isinstance(present, list):
+        return []
+    return [vocabulary._("Present: {names}").format(
+        names=", ".join(str(name) for name in present) or "–")]
+
+
+def _generic_context(value: dict, currency: str) -> list[str]:
+    """``name: value`` by name; numbers by their name's unit (rates, amounts) or as counts."""
+    lines = []
+    for key in sorted(value, key=str):
+        item = value[key]
+        label = str(key).replace("_", " ")
+        if isinstance(item, dict):
+            if _looks_like_evidence(item):
+                lines += _evidence_context(item, currency)
+                continue
+            shown = ", ".join(f"{str(k).replace('_', ' ')} "
+                              f"{_context_value(v, _unit_by_name(str(k), 'count'), currency)}"
+                              for k, v in item.items() if not isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            shown = plain_value(item)
         else:
-            pairs.append((label or "value", _context_value(value, unit, currency)))
+            shown = _context_value(item, _unit_by_name(str(key), "count"), currency)
+        lines.append(f"{label}: {shown}")
+    return lines
 
-    walk(context, prefix, "count")
-    return pairs[:limit]
+
+def _day_text(value: Any) -> str:
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
 
 
-_LINE_VALUES = ("actual", "target", "amber", "trend", "week")
+_CONTEXT_BUILDERS = {"scorecard": _evidence_context, "issues": _issue_context,
+                     "action_review": _action_context, "talking_points": _talking_point_context,
+                     "activity": _activity_context, "funnel": _funnel_context,
+                     "wrapup": _ratings_context, "checkin": _checkin_context}
 
 
 def _unit_by_name(key: str, inherited: str) -> str:
     """A context number's unit from its name (``accept_rate``, ``won_amount``), else the
-    unit of what holds it (a trend's periods), else count."""
+    unit of what holds it, else count."""
     if key.endswith("_rate") or key in ("mql_to_won", "share"):
         return "share"
     if key.endswith(("amount", "spend")) or key in ("cost_per_mql", "cost_per_won"):
@@ -618,7 +766,7 @@ def _unit_by_name(key: str, inherited: str) -> str:
 
 def _context_value(value: Any, unit: str, currency: str) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return vocabulary._("yes") if value else vocabulary._("no")
     return format_value(value, unit, currency)
 
 
@@ -648,9 +796,7 @@ def due_text(item: records.ActionItem) -> str:
 
 
 def carried_text(item: records.ActionItem) -> str:
-    if not item.carried_over:
-        return ""
-    return f"carried over {item.carried_over}×"
+    return vocabulary.carried_text(item.carried_over)
 
 
 def minutes_file_name(conn: sqlite3.Connection, minutes: Minutes) -> str:

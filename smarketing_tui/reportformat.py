@@ -1,72 +1,24 @@
-"""Plain-text formatting of metric values, counts and trends (no UI library here).
+"""The counts behind a metric value, drill-down cells and strict JSON (no UI library here).
 
-The one place a metric value is put into words: the CLI tables, prep, the
-meeting screen, issues raised from the scorecard and the minutes all call
-:func:`format_value`, so a number reads the same everywhere.
+A metric value itself is put into words by :func:`smarketing_tui.vocabulary.format_value`
+(re-exported here), like every other word and format people read.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from typing import Any, Iterable
+from typing import Any
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.timeutil import format_datetime, format_money, format_number, format_percent
-
-NO_DATA = "–"  # a missing value (JSON null) in human text; status labels still say "no data"
-SPARK = "▁▂▃▄▅▆▇█"
-STATUS_LABELS = {"green": "green", "amber": "amber", "red": "red", "no_data": "no data"}
-STATUS_MARKS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
+from smarketing_tui.timeutil import format_datetime
+# The words and formats live in vocabulary; re-exported for the callers that import them here.
+from smarketing_tui.vocabulary import (NO_DATA, SPARK, STATUS_SYMBOLS,  # noqa: F401
+                                       format_money, format_number, format_value,
+                                       late_hours_cell, markdown_escape, sparkline)
 
 _HOUR_COUNTS = {"median", "p90", "routing_median", "routing_p90", "response_median",
                 "response_p90"}
 _MONEY_COUNTS = {"amount", "spend"}
-
-
-def format_value(value: Any, unit: str | None, currency: str = "NOK") -> str:
-    """A metric value for people, by one rule used on screen, in the CLI and in the minutes.
-
-    * Norwegian format (:func:`~smarketing_tui.timeutil.format_number`): decimal comma,
-      no-break space between thousands, rounded half away from zero on the number as
-      written (12,25 h is ``12,3 h``).
-    * ``share`` (0..1): a percentage with at most one decimal: ``94,5 %``, ``95 %``.
-    * ``hours`` / ``days``: at most one decimal and the unit: ``12,3 h``, ``4 h``, ``2,5 d``.
-    * ``count`` (and a missing or unknown unit): whole numbers as they are (``1 234``),
-      others (averages such as touches per MQL) with at most one decimal: ``2,5``.
-    * ``money``: whole units of the currency after the number: ``1 234 567 NOK``.
-    * "At most one decimal": a decimal that rounds to zero is left out, so ``95 %`` and
-      ``4 h``, never ``95,0 %`` or ``4,0 h``.
-    * A missing value (``None``, JSON null) is ``–`` in every unit. Machine formats (JSON,
-      CSV) keep null or an empty cell and never go through here.
-    * A no-break space joins the number and its unit, and the thousands (``12,5\u00a0h``,
-      ``1\u00a0234\u00a0NOK``): Markdown, HTML and word processors keep the value on one line
-      and show a plain space. Rich and Textual wrap at it like at any space, so terminal text
-      keeps values whole another way: table cells that do not wrap, or segments packed
-      between separators (``tui.sections.common.pack``).
-    """
-    if value is None:
-        return NO_DATA
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)  # not a number (a hand-edited snapshot): shown as it is
-    if unit == "money":
-        return format_money(value, currency)
-    if unit == "share":
-        return _without_zero_decimal(format_percent(value, 1))
-    number = _without_zero_decimal(format_number(value, 1))
-    if unit == "hours":
-        return f"{number}\u00a0h"
-    if unit == "days":
-        return f"{number}\u00a0d"
-    return number
-
-
-_ZERO_DECIMAL = re.compile(r",0(?!\d)")
-
-
-def _without_zero_decimal(text: str) -> str:
-    """``94,0 %`` -> ``94 %``: a single decimal that rounded to zero is not shown."""
-    return _ZERO_DECIMAL.sub("", text, count=1)
 
 
 def format_count(key: str, value: Any, metric: str = "", currency: str = "NOK") -> str:
@@ -109,54 +61,21 @@ def counts_text(metric: str, counts: dict, currency: str = "NOK", *, every: bool
     return separator.join(count_parts(metric, counts, currency, every=every))
 
 
-def sparkline(values: Iterable[Any]) -> str:
-    """One block (``▁▂▃▄▅▆▇█``) per value, scaled between the smallest and the largest and
-    rounded half up; a flat line sits in the middle (``▄``); ``·`` where there is no number.
-    The one sparkline of the CLI, the meeting screen and the Markdown minutes."""
-    values = list(values)
-    numbers = [v for v in values if _is_number(v)]
-    if not numbers:
-        return "·" * len(values)
-    low, high = min(numbers), max(numbers)
-    top = len(SPARK) - 1
-    chars = []
-    for value in values:
-        if not _is_number(value):
-            chars.append("·")
-        elif high == low:
-            chars.append(SPARK[3])
-        else:
-            chars.append(SPARK[min(top, int((value - low) / (high - low) * top + 0.5))])
-    return "".join(chars)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def format_cell(key: str, value: Any, tz: str, currency: str = "NOK") -> str:
-    """A drill-down cell: timestamps in local time, hours with one decimal."""
+    """A drill-down cell, the same in the CLI and on the screen: timestamps in local time,
+    amounts in money, numbers by the :func:`format_value` rule (at most one decimal, none
+    when it rounds to zero); hours late that round to zero read ``< 0,1``, never ``0``."""
     if value is None:
         return ""
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and value[10] == "T":
         return format_datetime(value, tz)
-    if key in ("hours", "hours_late"):
-        return format_number(value, 1)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if key == "hours_late":
+        return late_hours_cell(value)
     if key in ("amount", "spend", "total_spend"):
         return format_money(value, currency)
-    if key == "days":
-        return format_number(value, 1)
-    if isinstance(value, float):
-        return format_number(value, 2)
-    return str(value)
-
-
-def markdown_escape(text: Any) -> str:
-    """Escape text for a Markdown table cell."""
-    out = str(text)
-    for char in "\\`*_[]<>|#":
-        out = out.replace(char, "\\" + char)
-    return out.replace("\n", " ")
+    return format_value(value, "count")
 
 
 def json_text(value: Any, *, indent: int | None = None, sort_keys: bool = False) -> str:

@@ -1,4 +1,4 @@
-"""Time and number helpers: UTC storage, workspace-timezone display, Norwegian formats.
+"""Time helpers: UTC storage, the workspace time zone, due dates as people type them.
 
 Every timestamp in the store is UTC ISO 8601 with a ``Z`` suffix and second
 precision (``2026-11-29T13:05:00Z``): fixed width, so string order is time
@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smarketing_tui.errors import UserError
+# The formats of numbers, dates and ages live in vocabulary (every word and format in one
+# place); re-exported here for the callers that import them from timeutil.
+from smarketing_tui.vocabulary import (counted, describe_age, format_date,  # noqa: F401
+                                       format_datetime, format_money, format_number,
+                                       format_percent)
 
 UTC = timezone.utc
 STORE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -67,91 +71,10 @@ def to_local(moment: datetime | str, tz: str) -> datetime:
     return moment.astimezone(zone(tz))
 
 
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``1 decision``, ``3 decisions``, ``0 action items``, ``1 234 leads``: the count in
-    Norwegian number format and the noun in the form that goes with it."""
-    word = noun if count == 1 else (plural or noun + "s")
-    return f"{format_number(count)} {word}"
-
-
-def format_number(value: float | int | Decimal | None, decimals: int = 0) -> str:
-    """Norwegian number format: ``1 234,50`` (no-break space groups, decimal comma).
-
-    Rounds half away from zero on the number as written, as people round by hand:
-    ``12.25`` to one decimal is ``12,3`` (Python's own formatting would give ``12,2``, since it
-    rounds the binary value half to even). A value that rounds to zero shows no minus sign.
-    A number of 10^15 or more in size (no count or amount a company has; past it a float holds
-    no longer every whole number) is shown with three significant digits: ``1e+308``.
-    """
-    if value is None:
-        return "–"
-    number = _as_decimal(value)
-    if not number.is_finite():
-        return str(value)
-    if abs(number) >= _HUGE:
-        return f"{number.normalize():.3g}".replace(".", ",")
-    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if rounded.is_zero():
-        rounded = abs(rounded)  # -0.04 to one decimal is 0,0, not -0,0
-    text = f"{rounded:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
-_HUGE = Decimal(10) ** 15
-
-
-def _as_decimal(value: float | int | Decimal) -> Decimal:
-    """The number as written: a float by its shortest repr, so 12.25 stays 12.25 exactly."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(int(value))
-
-
-def format_money(value: float | int | None, currency: str = "NOK", decimals: int = 0) -> str:
-    """An amount with its currency code after it: ``12 500 NOK``."""
-    if value is None:
-        return "–"
-    return f"{format_number(value, decimals)}\u00a0{currency}"
-
-
-def format_percent(share: float | None, decimals: int = 0) -> str:
-    """A 0..1 share as a Norwegian percentage: ``42 %`` (scaled exactly: 0.1225 is 12,25 %)."""
-    if share is None:
-        return "–"
-    return f"{format_number(_as_decimal(share) * 100, decimals)}\u00a0%"
-
-
-def format_date(value: date | datetime) -> str:
-    """Norwegian date: ``29.11.2026``."""
-    return value.strftime("%d.%m.%Y")
-
-
-def format_datetime(moment: datetime | str, tz: str) -> str:
-    """Norwegian date and time in the workspace zone: ``29.11.2026 14:05``."""
-    return to_local(moment, tz).strftime("%d.%m.%Y %H:%M")
-
-
 def iso_week_label(day: date) -> str:
-    """ISO week label such as ``2026-W48``."""
+    """ISO week label such as ``2026-W48`` (a period's label, not words)."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def describe_age(then: datetime, now: datetime) -> str:
-    """Human age of a moment: 'just now', '5 hours old', '2 days old'."""
-    seconds = (now - then).total_seconds()
-    if seconds < 90:
-        return "just now"
-    minutes = seconds / 60
-    if minutes < 90:
-        return f"{round(minutes)} minutes old"
-    hours = minutes / 60
-    if hours < 36:
-        return f"{round(hours)} hours old"
-    days = round(hours / 24)
-    return f"{days} day{'s' if days != 1 else ''} old"
 
 
 _NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")

@@ -40,7 +40,7 @@ def test_table_lists_decisions_with_meeting_section_and_numbers(workspace, built
     cells = [c.strip() for c in rows[0].split("│")[1:-1]]
     assert cells == [str(built["d0"]), "16.11.2026", f"#{built['m1']} Weekly smarketing",
                      "Marketing activity", "Stop the Facebook campaign",
-                     "campaign: FB Q4; cost_per_mql: 2\u00a0400\u00a0NOK"]
+                     "campaign: FB Q4; cost per mql: 2\u00a0400\u00a0NOK"]
     assert f"(issue #{built['i1']}: Weekend leads wait until Monday)" in rows[2]
 
 
@@ -60,9 +60,10 @@ def test_since_takes_norwegian_and_iso_dates(workspace, built):
         result = _invoke(workspace, "--since", since, "--format", "csv")
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert [int(r["id"]) for r in rows] == [built["d1"], built["d2"]]
-    # The numbers as the scorecard showed them: 0.72 and 0.9 of unit share are 72 % and 90 %.
-    assert rows[0]["numbers"] == "actual: 72\u00a0%; metric: contacted_within_sla_rate; " \
-                                 "status: red; target: 90\u00a0%; unit: share"
+    # Defect 4: the numbers as the scorecard showed them, in sentences, not raw keys:
+    # 0.72 and 0.9 of unit share are 72 % and 90 %; status red reads "○ off track".
+    assert rows[0]["numbers"] == ("Status: ○ off track, 72\u00a0% against a target of "
+                                  "90\u00a0%; Measured: contacted within sla rate")
 
 
 def test_bad_since_is_one_line_exit_2(workspace, built):

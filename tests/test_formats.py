@@ -138,21 +138,40 @@ def test_counts_by_the_same_rule_in_their_own_units():
 def test_decision_context_numbers_read_as_on_screen():
     # A scorecard line: actual/target/amber in the line's unit (share), counts in theirs.
     line = {"commitment": "speed", "actual": 0.9449, "target": 0.95, "amber": None,
-            "unit": "share", "metric": "hours_to_first_contact",
+            "unit": "share", "metric": "hours_to_first_contact", "comparison": ">=",
             "counts": {"p90": 12.25, "contacted": 8}, "running": True}
+    # 0.9449 -> 94,49 % -> "94,5 %"; 0.95 -> "95 %"; p90 12.25 h -> "12,3 h"; running -> yes.
     assert context_pairs(line) == [
-        ("commitment", "speed"), ("actual", f"94,5{N}%"), ("target", f"95{N}%"),
-        ("amber", "–"), ("unit", "share"), ("metric", "hours_to_first_contact"),
-        ("counts.p90", f"12,3{N}h"), ("counts.contacted", "8"), ("running", "yes")]
-    # A funnel row: rates are shares and amounts money by their names; a trend keeps the
-    # unit of the line it belongs to; a number of unknown unit is a count (0,72 -> 0,7).
+        ("Status", f"94,5{N}% against a target of ≥ 95{N}%"),
+        ("Counts", f"p90 12,3{N}h · contacted 8"),
+        ("Measured", "hours to first contact; SLA line speed"),
+        ("running", "yes")]
+    # A funnel row: rates are shares and amounts money by their names; a number of unknown
+    # unit is a count (0,72 -> 0,7); keys in alphabetical order, whatever order they came in.
     funnel = {"total": {"accept_rate": 2 / 3, "won_amount": 1234567, "mqls": 12},
-              "evidence": {"unit": "hours", "trend": {"2026-W46": 5.0, "2026-W47": None}},
               "other": 0.72}
     assert context_pairs(funnel, currency="EUR") == [
-        ("total.accept_rate", f"66,7{N}%"), ("total.won_amount", f"1{N}234{N}567{N}EUR"),
-        ("total.mqls", "12"), ("evidence.unit", "hours"), ("evidence.trend.2026-W46", f"5{N}h"),
-        ("evidence.trend.2026-W47", "–"), ("other", "0,7")]
+        ("other", "0,7"),
+        ("total", f"accept rate 66,7{N}%, won amount 1{N}234{N}567{N}EUR, mqls 12")]
+
+
+def test_decision_context_of_the_minutes_reads_as_sentences_not_keys():
+    """Defect 4: "Numbers on screen: evidence.counts.closed: 99; evidence.comparison: >=".
+    An issue's decision context reads as the issue's own evidence does."""
+    from smarketing_tui.minutes import context_lines
+
+    context = {"section": "issues", "issue": 6, "title": "Too few touches",
+               "evidence": {"comparison": ">=", "counts": {"closed": 99}, "target": 1,
+                            "unit": "share", "actual": 0.5, "status": "red",
+                            "period": "2026-11", "commitment": "min_touches"}}
+    # 0.5 -> "50 %", 1 -> "100 %"; the closed count of an unknown metric is a count.
+    assert context_lines(context) == [
+        "Issue #6: Too few touches",
+        f"2026-11: ○ off track, 50{N}% against a target of ≥ 100{N}%",
+        "Counts: closed 99",
+        "SLA line min_touches"]
+    text = " ".join(context_lines(context))
+    assert "evidence." not in text and ">=" not in text and "comparison" not in text
 
 
 @pytest.mark.parametrize("typed, expected", [

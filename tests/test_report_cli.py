@@ -96,8 +96,8 @@ def test_scorecard_records_the_lead_definition_once(ws):
 def test_scorecard_table_shows_every_commitment(ws):
     result = run(ws, "scorecard", "--period", "2026-11")
     assert result.exit_code == 0, result.output
-    for text in ("SLA scorecard – 2026-11 (01.11.2026–30.11.2026), running, "
-                 "as of 18.11.2026 12:00",
+    for text in ("SLA scorecard – 2026-11 (01.11.–30.11.2026, running), "
+                 "as of 18.11.2026 12:00", "○ off track",
                  "mql_volume", "speed_to_lead", "on pace for 3 of 120", "met 1 · missed 1",
                  "Lead definition:"):
         assert text in result.output
@@ -112,7 +112,7 @@ def test_scorecard_csv_and_markdown(ws):
     assert json.loads(rows[2]["counts"]) == {"mqls": 2, "met": 1, "missed": 1, "pending": 0}
     md = run(ws, "scorecard", "--period", "2026-11", "--format", "md").output
     assert "| speed\\_to\\_lead: Sales makes first contact with 95% of MQLs within 24 business " \
-           "hours | sales | 2026-W46 | ≥ 95\u00a0% | 50\u00a0% | red |" in md  # no-break spaces
+           "hours | sales | 2026-W46 | ≥ 95\u00a0% | 50\u00a0% | ○ off track |" in md  # nbsp
 
 
 def test_fail_on_red_exits_1(ws):

@@ -45,10 +45,16 @@ def test_rows_and_toggles(workspace):
         return rows, header, by_campaign, summary
 
     rows, header, by_campaign, summary = asyncio.run(run())
-    # webinar: 3 MQLs, 2 accepted (67 %), 1 meeting (50 %), 1 won (100 %), 1/3 = 33,3 % overall.
-    # Each stage: the count, a space, the share right-aligned in 5 cells ("100 %").
-    assert rows[0] == ["webinar", "3", "2  67\u00a0%", "1  50\u00a0%", "1 100\u00a0%",
+    # webinar: 3 MQLs, 2 accepted (2/3 = 66,7 %), 1 meeting (50 %), 1 won (100 %), 1/3 = 33,3 %
+    # overall. Each stage: the count, a space, the share by format_value's rule (at most one
+    # decimal, none when it rounds to zero) right-aligned in 6 cells ("66,7 %").
+    assert rows[0] == ["webinar", "3", "2 66,7\u00a0%", "1   50\u00a0%", "1  100\u00a0%",
                        "33,3\u00a0%", "40\u00a0000"]
+    # ads: 2 MQLs, 2 accepted, 1 meeting, 0 won: 0 % at the step and 0 % overall (main said
+    # "0,0 %" overall); the total 1 of 5 won is 20 %, not "20,0 %".
+    assert rows[1][4:6] == ["0    0\u00a0%", "0\u00a0%"] and rows[2][5] == "20\u00a0%"
+    # Defect 11: "0,0 %" sat beside "0 %"; a share that rounds to a whole reads without ",0".
+    assert not any(",0\u00a0%" in cell for row in rows for cell in row)
     assert rows[-1][:2] == ["Total", "5"]
     assert header == "Campaign"
     # Two MQLs each: ties go by name.

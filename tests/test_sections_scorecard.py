@@ -32,7 +32,7 @@ def test_issue_from_line_carries_the_numbers():
             "trend": [{"label": "2026-W46", "actual": 0.6}, {"label": "2026-W47", "actual": 0.5}]}
     title, detail, evidence = issue_from_line(line, "2026-W47")
     assert title == "First contact within 2 hours: 50\u00a0% against ≥ 95\u00a0% (2026-W47)"
-    assert "2 periods red in a row" in detail and "met 5, missed 5" in detail
+    assert "off track 2 periods in a row" in detail and "met 5, missed 5" in detail
     assert evidence["counts"] == {"met": 5, "missed": 5}
     assert evidence["trend"] == {"2026-W46": 0.6, "2026-W47": 0.5}
 
@@ -54,7 +54,8 @@ def test_red_first_drill_and_issue_with_evidence(tmp_path, monkeypatch):
             await pilot.pause()
             view = app.section_view
             table = view.query_one("DataTable")
-            statuses = [table.get_row_at(r)[0].plain.split()[1] for r in range(table.row_count)]
+            statuses = [" ".join(table.get_row_at(r)[0].plain.split()[1:3])
+                        for r in range(table.row_count)]
             first = view._current()
             await pilot.press("I")
             await pilot.press("I")            # a second press does not raise it twice
@@ -73,8 +74,8 @@ def test_red_first_drill_and_issue_with_evidence(tmp_path, monkeypatch):
 
     statuses, first, modal, drill_rows, numbers, marked = asyncio.run(run())
     # Red lines come first, green last.
-    order = {"red": 0, "amber": 1, "no": 2, "green": 3}
-    assert statuses == sorted(statuses, key=order.get) and statuses[0] == "red"
+    order = {"off track": 0, "at risk": 1, "no data": 2, "on track": 3}
+    assert statuses == sorted(statuses, key=order.get) and statuses[0] == "off track"
     issues = [i for i in records.list_issues(session.conn, "open") if i.origin == "scorecard"
               and i.evidence.get("commitment") == first["id"]]
     assert len(issues) == 1
@@ -167,7 +168,7 @@ def test_a_weekly_meeting_shows_the_week_beside_the_month(workspace, monkeypatch
     # Status, description, the week's own value, the month to the end of the week, target.
     assert cells["volume"][2:5] == ["6", "4", "≥ 20"]
     assert cells["accept"][2:5] == [f"66,7{nbsp}%", f"33,3{nbsp}%", f"≥ 50{nbsp}%"]
-    assert cells["accept"][0] == "● amber"                       # judged on the month
+    assert cells["accept"][0] == "◐ at risk"                       # judged on the month
     assert cells["weekly_volume"][2:5] == ["6", "", "≥ 5"]      # a weekly line: its week
     flat = " ".join(detail.split())
     assert "judged over 2026-12 to 06.12.2026" in flat
@@ -176,7 +177,7 @@ def test_a_weekly_meeting_shows_the_week_beside_the_month(workspace, monkeypatch
     # A decision taken on the line keeps both numbers, read in the line's unit in the minutes.
     assert (decided_on["period"], decided_on["actual"], decided_on["week"]) == (
         "2026-12", pytest.approx(1 / 3), {"2026-W49": pytest.approx(4 / 6)})
-    assert ("week.2026-W49", f"66,7{nbsp}%") in context_pairs(decided_on)
+    assert ("Week 2026-W49", f"66,7{nbsp}%") in context_pairs(decided_on)
     # The drill-down opens on the week: W49's MQLs not accepted are D2 and D3.
     assert isinstance(modal, TableModal)
     assert title == "Half the decided MQLs are accepted — 2026-W49"

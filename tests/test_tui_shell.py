@@ -390,11 +390,17 @@ async def test_the_screen_fits_80_by_24(workspace, agenda_path, clock):
         assert app.screen.query_one(KeyBar).region.y == 23
 
 
-def test_clock_text_reads_like_a_meeting_clock():
+def test_clock_text_reads_like_a_meeting_clock_and_like_the_minutes():
+    """One duration format: the screen showed 65:00 where the minutes said 1:05:00."""
+    from smarketing_tui.minutes import format_duration
     from smarketing_tui.tui.meeting_screen import clock_text
 
-    assert [clock_text(s) for s in (0, 65, 599.9, 3600, 5999, 6000, -30)] == [
-        "0:00", "1:05", "9:59", "60:00", "99:59", "1:40:00", "-0:30"]
+    seconds = (0, 65, 599.9, 3599, 3600, 3900, 5999, 6000, -30)
+    # 3900 s = 65 min = 1 h 5 min; 5999 s = 1 h 39 min 59 s; 599,9 s: 9 min 59 s passed.
+    expected = ["0:00", "1:05", "9:59", "59:59", "1:00:00", "1:05:00", "1:39:59", "1:40:00",
+                "-0:30"]
+    assert [clock_text(s) for s in seconds] == expected
+    assert [format_duration(s) for s in seconds] == expected
 
 
 @run_async

@@ -376,7 +376,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
     numbers on screen when they were taken."""
     from smarketing_tui import outputs, records
     from smarketing_tui.reportformat import json_text
-    from smarketing_tui.minutes import context_pairs
+    from smarketing_tui.minutes import context_lines
     from smarketing_tui.timeutil import format_date, to_local
 
     outputs.refuse_table(output, fmt)
@@ -389,9 +389,9 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
         db.close()
 
     def numbers(entry) -> str:
-        pairs = (context_pairs(entry.decision.context, currency=settings.currency)
-                 if entry.decision.context else [])
-        return "; ".join(f"{k}: {v}" for k, v in pairs)
+        """The numbers on screen as sentences, as the minutes give them."""
+        return "; ".join(context_lines(entry.decision.context, currency=settings.currency)
+                         if entry.decision.context else [])
 
     def meeting_date(entry) -> date:
         return to_local(entry.meeting_started_at, tz).date()
@@ -420,7 +420,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
         outputs.emit(text, output, "decisions.csv", state.workspace())
         return
     if fmt == "md":
-        from smarketing_tui.minutes_render.to_markdown import md_escape
+        from smarketing_tui.vocabulary import markdown_escape as md_escape
 
         lines = ["| # | Date | Meeting | Section | Decision | Numbers on screen |",
                  "| ---: | --- | --- | --- | --- | --- |"]

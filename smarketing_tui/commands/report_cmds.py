@@ -164,14 +164,15 @@ def _json_text(data) -> str:
 
 
 def _period_text(period, as_of, settings) -> str:
-    from smarketing_tui.timeutil import format_date
+    from smarketing_tui.vocabulary import period_text
 
-    text = f"{period.label} ({format_date(period.first_day)}–{format_date(period.last_day)})"
-    return text + (", running" if period.is_running(as_of) else "")
+    return period_text(period.label, period.first_day, period.last_day,
+                       running=period.is_running(as_of))
 
 
 def _freshness_text(card, settings) -> str:
-    from smarketing_tui.timeutil import format_datetime, format_number
+    from smarketing_tui.timeutil import format_datetime
+    from smarketing_tui.vocabulary import format_value
 
     fresh = card.freshness
     if fresh.newest_at is None:
@@ -182,7 +183,7 @@ def _freshness_text(card, settings) -> str:
         parts.append(f"newest import {imp['source_label']} ({imp['file']}), finished "
                      f"{format_datetime(imp['finished_at'], settings.timezone)}")
     parts.append(f"newest record {format_datetime(fresh.newest_at, settings.timezone)} "
-                 f"({format_number(fresh.age_days, 1)} days before as-of)")
+                 f"({format_value(fresh.age_days, 'count')} days before as-of)")
     text = "Data: " + ", ".join(parts)
     if fresh.stale:
         text += " – STALE: the data does not reach the end of the period under review"
@@ -190,17 +191,15 @@ def _freshness_text(card, settings) -> str:
 
 
 def _target_text(line, settings) -> str:
-    from smarketing_tui.reportformat import format_value
+    from smarketing_tui.vocabulary import target_text
 
-    from smarketing_tui.scorecard_text import COMPARISON
-
-    sign = COMPARISON[line.commitment.comparison]
-    return f"{sign} {format_value(line.commitment.target, line.commitment.unit, settings.currency)}"
+    return target_text(line.commitment.comparison, line.commitment.target, line.commitment.unit,
+                       settings.currency)
 
 
 def _scorecard_rows(card, settings) -> list[dict]:
-    from smarketing_tui.reportformat import (STATUS_LABELS, count_parts, counts_text, format_value,
-                                             sparkline)
+    from smarketing_tui.reportformat import count_parts, counts_text, format_value, sparkline
+    from smarketing_tui.vocabulary import counted, status_text
     from smarketing_tui.scorecard_text import excluded_text, judged_text, progress_text
 
     document = card.to_json()
@@ -215,7 +214,7 @@ def _scorecard_rows(card, settings) -> list[dict]:
             "target": _target_text(line, settings),
             "amber": "" if c.amber is None else format_value(c.amber, c.unit, settings.currency),
             "actual": format_value(line.actual, c.unit, settings.currency),
-            "status": STATUS_LABELS[line.status],
+            "status": status_text(line.status),
             "counts": counts_text(c.metric, line.counts, settings.currency),
             "count_parts": count_parts(c.metric, line.counts, settings.currency),
             # The week beside the month (with the pace), or the pace alone.
@@ -223,6 +222,8 @@ def _scorecard_rows(card, settings) -> list[dict]:
             "excluded": excluded_text(line.excluded),
             "trend": sparkline(p.actual for p in line.trend),
             "red_streak": line.red_streak,
+            "off_track_for": counted(line.red_streak, "period")
+            if line.status == "red" and line.red_streak > 1 else "",
         })
     return rows
 
@@ -267,8 +268,9 @@ def _scorecard_table(card, settings) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from smarketing_tui.reportformat import STATUS_MARKS, sparkline
+    from smarketing_tui.reportformat import sparkline
     from smarketing_tui.timeutil import format_datetime
+    from smarketing_tui.vocabulary import in_a_row_text
 
     console = Console(highlight=False)
     title = (f"SLA scorecard – {_period_text(card.period, card.as_of, settings)}, as of "
@@ -284,9 +286,9 @@ def _scorecard_table(card, settings) -> None:
     rows = _scorecard_rows(card, settings)
     for line, row in zip(card.commitments, rows):
         style = _STATUS_STYLES[line.status]
-        status = Text(f"{STATUS_MARKS[line.status]} {row['status']}", style=style)
-        if line.red_streak > 1:
-            status.append(f"\n{line.red_streak} in a row", style="red")
+        status = Text(row["status"], style=style)
+        if line.status == "red" and line.red_streak > 1:
+            status.append(f"\n{in_a_row_text(line.red_streak)}", style="red")
         trend = Text()
         spark = sparkline(p.actual for p in line.trend)
         for char, point in zip(spark, line.trend):
@@ -338,14 +340,14 @@ def _scorecard_md(card, settings) -> str:
              f"As of {format_datetime(card.as_of, settings.timezone)}. "
              f"{md(_freshness_text(card, settings))}", "",
              "| Commitment | Team | Period | Target | Actual | Status | Behind it | Progress | "
-             "Trend | Red in a row |",
+             "Trend | Off track for |",
              "|---|---|---|---:|---:|---|---|---|---|---:|"]
     for row in _scorecard_rows(card, settings):
         lines.append("| " + " | ".join(md(x) for x in (
             f"{row['id']}: {row['description']}", row["team"], row["period"], row["target"],
             row["actual"], row["status"],
             " · ".join(part for part in (row["counts"], row["excluded"]) if part),
-            row["pace"], row["trend"], row["red_streak"])) + " |")
+            row["pace"], row["trend"], row["off_track_for"])) + " |")
     if card.lead_definition:
         lines += ["", f"**Lead definition:** {md(' '.join(card.lead_definition.split()))}"]
     return "\n".join(lines) + "\n"

@@ -5,22 +5,17 @@ Each renderer escapes every piece of data for its format; none imports Textual.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from smarketing_tui.errors import UserError
+from smarketing_tui.vocabulary import without_controls
 
 if TYPE_CHECKING:
     from smarketing_tui.minutes import Minutes
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def clean(text: object) -> str:
-    """Data as text without control characters (escape sequences, NULs) that no format
-    should carry; line breaks and tabs are kept."""
-    text = "" if text is None else str(text)
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+# Data as text without control characters (escape sequences, NULs) that no format should
+# carry; line breaks and tabs are kept. The one such function: vocabulary's.
+clean = without_controls
 
 
 def render(minutes: Minutes, fmt: str) -> str:

@@ -21,7 +21,7 @@ from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carrie
                                     commitment_text, completion_text, context_pairs, due_text,
                                     format_duration, format_target, freshness_text,
                                     listed_above_text, outcome_text, period_text, rating_text,
-                                    seating_text, status_label)
+                                    seating_text, status_label, streak_text, STREAK_HEADING)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.reportformat import format_value
 from smarketing_tui.timeutil import counted, format_date, format_datetime
@@ -93,6 +93,7 @@ def page_context(minutes: Minutes) -> dict[str, Any]:
         "format_target": format_target, "listed_above_text": listed_above_text,
         "outcome_text": outcome_text, "period_text": period_text, "rating_text": rating_text,
         "status_label": status_label, "seating_text": seating_text,
+        "streak_text": streak_text, "streak_heading": STREAK_HEADING,
         "decision_context": decision_context,
         "sparkline_points": sparkline_points, "time_bar_geometry": time_bar_geometry,
         "scorecard_bits": scorecard_bits, "lead_definition": lead_definition,

@@ -1,6 +1,7 @@
 """Minutes as Markdown that renders cleanly on GitHub and GitLab.
 
-Every piece of data goes through :func:`md_escape`: Markdown and HTML specials
+Every piece of data goes through :func:`md_escape` (the one Markdown escaper,
+:func:`smarketing_tui.vocabulary.markdown_escape`): Markdown and HTML specials
 are backslash-escaped (CommonMark), so a decision reading ``<script>`` or
 ``*bold* | pipe`` shows exactly as typed, and table cells cannot be split.
 """
@@ -9,25 +10,19 @@ from __future__ import annotations
 
 import re
 from smarketing_tui import records
-from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
-                                    commitment_text, completion_text, context_pairs, due_text,
-                                    format_duration, format_target, freshness_text,
-                                    listed_above_text, outcome_text, period_text, rating_text,
-                                    seating_text, status_label)
+from smarketing_tui.minutes import (STREAK_HEADING, Minutes, SectionMinutes, actual_text,
+                                    carried_text, clock_text, commitment_text, completion_text,
+                                    context_lines, due_text, format_duration, format_target,
+                                    freshness_text, listed_above_text, outcome_text, period_text,
+                                    rating_text, seating_text, status_label, streak_text)
 from smarketing_tui.minutes_render import clean
-from smarketing_tui.reportformat import sparkline
-from smarketing_tui.timeutil import counted, format_date, format_datetime
+from smarketing_tui.vocabulary import (counted, format_date, format_datetime, issue_open_text,
+                                       markdown_escape, sparkline)
 
-# Inline specials everywhere (incl. GitHub's $ math and ~ strikethrough); HTML's < > & too.
-_INLINE = re.compile(r"([\\`*_{}\[\]<>&|#~$])")
 # Block markers that would matter at the start of a list item or cell.
 _LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 
-
-def md_escape(text: object) -> str:
-    """One line of data, safe inside Markdown text and table cells."""
-    flat = " ".join(clean(text).split())
-    return _INLINE.sub(r"\\\1", flat)
+md_escape = markdown_escape  # one line of data, safe in Markdown text and table cells
 
 
 def md_item(text: object) -> str:
@@ -161,10 +156,11 @@ def _scorecard(minutes: Minutes) -> list[str]:
             md_escape(format_target(line, minutes.currency)),
             md_escape(actual_text(line, minutes.currency)),
             md_escape(sparkline([p.get("actual") for p in trend if isinstance(p, dict)])),
-            str(line.get("red_streak") or 0) if line.get("red_streak") else "",
+            streak_text(line),
         ])
     if rows:
-        out += _table(["Status", "Commitment", "Team", "Target", "Actual", "Trend", "Red streak"],
+        out += _table(["Status", "Commitment", "Team", "Target", "Actual", "Trend",
+                       STREAK_HEADING],
                       rows, "lllrrlr")
     else:
         out += ["*The snapshot holds no commitments.*", ""]
@@ -226,13 +222,12 @@ def _decision(decision: records.Decision, currency: str) -> list[str]:
     line = f"- {md_item(decision.text)}"
     if decision.issue_id:
         line += f" (solves issue \\#{decision.issue_id})"
-    lines = [line]
-    pairs = (context_pairs(decision.context, currency=currency)
-             if decision.context else [])
-    if pairs:
-        shown = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in pairs)
-        lines.append(f"  - *Numbers on screen:* {shown}")
-    return lines
+    numbers = (context_lines(decision.context, currency=currency)
+               if decision.context else [])
+    if numbers:
+        shown = "; ".join(md_escape(sentence) for sentence in numbers)
+        return [line, f"  - *Numbers on screen:* {shown}"]
+    return [line]
 
 
 def _actions_table(items: list[records.ActionItem]) -> list[str]:
@@ -251,7 +246,7 @@ def _issues(minutes: Minutes) -> list[str]:
             verb = "solved" if issue.status == "solved" else issue.status
             how = f": {md_escape(issue.resolution)}" if issue.resolution else ""
             out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
-                       f"(open {counted(issue.meetings_open, 'meeting')})")
+                       f"({issue_open_text(issue.meetings_open)})")
         out.append("")
     if minutes.issues_open:
         out += ["**Still open**", ""]
@@ -261,7 +256,7 @@ def _issues(minutes: Minutes) -> list[str]:
             if issue.id in raised:
                 age = "new, from prep" if issue.origin == "prep" else "new"
             else:
-                age = f"open {counted(issue.meetings_open, 'meeting')}"
+                age = issue_open_text(issue.meetings_open)
             out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who} ({age})")
         out.append("")
     return out

@@ -25,7 +25,9 @@ from textual.widgets import Static
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.savequeue import SaveQueue
-from smarketing_tui.timeutil import counted, format_date
+from smarketing_tui import vocabulary
+from smarketing_tui.vocabulary import counted, format_date
+from smarketing_tui.vocabulary import duration_text as clock_text  # noqa: F401 - app.py uses it
 from smarketing_tui.tui import messages
 from smarketing_tui.tui import agenda_column
 from smarketing_tui.tui.agenda_column import AgendaColumn
@@ -40,24 +42,9 @@ if TYPE_CHECKING:
 COLLECT_AFTER_SECONDS = 1.0  # after a move, when the garbage collector may run (see below)
 
 
-def clock_text(seconds: float) -> str:
-    """Minutes and seconds: ``7:05``, ``60:00``; ``1:42:03`` from 100 minutes on; a minus
-    sign when negative."""
-    sign = "-" if seconds < 0 else ""
-    total = int(abs(seconds))
-    if total >= 100 * 60:
-        hours, rest = divmod(total, 3600)
-        minutes, secs = divmod(rest, 60)
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    minutes, secs = divmod(total, 60)
-    return f"{sign}{minutes}:{secs:02d}"
-
-
 def period_text(period) -> str:
-    """``2026-W47 (16.11.–22.11.2026)``."""
-    first, last = period.first_day, period.last_day
-    start = first.strftime("%d.%m.") if first.year == last.year else format_date(first)
-    return f"{period.label} ({start}–{format_date(last)})"
+    """``2026-W47 (16.11.–22.11.2026)``: the period as it reads everywhere."""
+    return vocabulary.period_text(period.label, period.first_day, period.last_day)
 
 
 def _row(left: Text, right: Text, right_max: int) -> Table:
@@ -324,7 +311,7 @@ class MeetingScreen(Screen):
             text.append(newest.describe(), style="dim")
         if len(self.freshness) > 1 and not short:
             stale = [f for f in self.freshness[1:] if f.stale]
-            more = f"+{len(self.freshness) - 1} more"
+            more = vocabulary.more_text(len(self.freshness) - 1)
             if stale:
                 more += f", {len(stale)} stale"
             text.append(f" ({more})", style=warning if stale else "dim")

@@ -17,6 +17,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from smarketing_tui.timeutil import format_date, parse_due_date
+from smarketing_tui.vocabulary import symbol_legend
 
 
 
@@ -291,14 +292,16 @@ def binding_rows(node) -> list[tuple[str, str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of a screen (and of the meeting's current section), from the bindings."""
+    """Every key of a screen (and of the meeting's current section), from the bindings, and
+    what every symbol on the screens means (:func:`vocabulary.symbol_legend`)."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 
-    def __init__(self, title: str, intro: str, groups: list[tuple[str, list[tuple[str, str, str]]]]
-                 ) -> None:
+    def __init__(self, title: str, intro: str, groups: list[tuple[str, list[tuple[str, str, str]]]],
+                 symbols: list[tuple[str, str]] | None = None) -> None:
         super().__init__(classes="dialog")
         self.help_title, self.intro, self.groups = title, intro, groups
+        self.symbols = symbol_legend() if symbols is None else symbols
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box help-box"):
@@ -310,6 +313,10 @@ class HelpScreen(ModalScreen[None]):
                         continue
                     yield Static(Text(f"\n{heading}", style="bold"))
                     yield Static(self._key_table(rows))
+                if self.symbols:
+                    yield Static(Text("\nWhat the symbols mean", style="bold"))
+                    yield Static(self._key_table([(mark, meaning, "")
+                                                  for mark, meaning in self.symbols]))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close (esc)", id="close", variant="primary", compact=True)
 

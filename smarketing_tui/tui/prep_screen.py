@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from smarketing_tui import prep, records
 from smarketing_tui.errors import UserError
+from smarketing_tui.vocabulary import carried_mark, issue_age
 from smarketing_tui.timeutil import (counted, format_date, format_datetime, format_money,
                                      format_number, now_utc, to_local)
 from smarketing_tui.tui.keybar import KeyBar
@@ -221,7 +222,7 @@ class PrepScreen(Screen):
         for item in prep.my_action_items(conn, self.person):
             due = _t(format_date(date.fromisoformat(item.due)) if item.due else "–",
                      "bold red" if item.is_overdue(today) else "")
-            carried = _t(f"{item.carried_over}×" if item.carried_over else "")
+            carried = _t(carried_mark(item.carried_over))
             rows.append((str(item.id), [_t(item.id), due, carried, _t(item.text),
                                         _t(item.comment or "")]))
         fill_table(table, self.ACTION_COLUMNS, rows, self._list_width(table))
@@ -239,7 +240,7 @@ class PrepScreen(Screen):
         self._restore(points, keep)
         issues = self.query_one("#issues", DataTable)
         keep = self._highlighted_key(issues)
-        rows = [(str(issue.id), [_t(issue.id), _t(counted(issue.meetings_open, "meeting")),
+        rows = [(str(issue.id), [_t(issue.id), _t(issue_age(issue.meetings_open)),
                                  _t(issue.raised_by or "–"), _t(issue.title)])
                 for issue in records.list_issues(conn)]
         fill_table(issues, self.ISSUE_COLUMNS, rows, self._list_width(issues))
@@ -391,6 +392,7 @@ class PrepScreen(Screen):
 def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
     """My numbers as one Text block (data appended as plain text, never markup)."""
     from smarketing_tui.minutes import actual_text, format_target, status_label
+    from smarketing_tui.vocabulary import lateness_text, more_text
 
     tz, currency = settings.timezone, settings.currency
     out = Text()
@@ -401,9 +403,9 @@ def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
     styles = {"green": "green", "amber": "yellow", "red": "bold red", "no_data": "dim"}
     for line in numbers.team_lines:
         status = line.get("status") or "no_data"
-        out.append(f"{status_label(status):<10} ", style=styles.get(status, ""))
+        out.append(f"{status_label(status):<12}", style=styles.get(status, ""))
         out.append(" ".join(str(line.get("description") or line.get("id")).split()))
-        out.append(f"\n           {actual_text(line, currency)} (target "
+        out.append(f"\n{'':12}{actual_text(line, currency)} (target "
                    f"{format_target(line, currency)})\n", style="dim")
     if numbers.late_rule is not None:
         out.append(f"\nMy MQLs contacted late (> {numbers.late_rule})\n", style="bold underline")
@@ -412,19 +414,18 @@ def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
         for lead in numbers.late_leads:
             out.append(f"{lead.lead} ")
             out.append(" ".join(str(lead.name or "").split()))
-            late = (f"{format_number(lead.hours_late, 1)} h late"
-                    if isinstance(lead.hours_late, (int, float)) else "late")
+            late = lateness_text(lead.hours_late)
             how = "not contacted" if lead.first_contact is None else "contacted"
             out.append(f" · {how}, {late}\n", style="red")
         if numbers.late_total > len(numbers.late_leads):
             more = numbers.late_total - len(numbers.late_leads)
-            out.append(f"… and {more} more\n", style="dim")
+            out.append(f"{more_text(more)}\n", style="dim")
     if numbers.campaigns:
         out.append("\nMy campaigns\n", style="bold underline")
         for campaign in numbers.campaigns:
             out.append(" ".join(campaign.name.split()))
-            out.append(f"\n  {campaign.mqls} MQLs · spend {format_money(campaign.spend, currency)}"
-                       f" · cost per MQL {format_money(campaign.cost_per_mql, currency)}\n",
+            out.append(f"\n  {format_number(campaign.mqls)} MQLs · spend "
+                       f"{format_money(campaign.spend, currency)} · cost per MQL {format_money(campaign.cost_per_mql, currency)}\n",
                        style="dim")
     if numbers.thin_total or numbers.person.team == "sales":
         out.append(f"\nMy open leads with fewer than {numbers.min_touches} touches\n",
@@ -434,11 +435,11 @@ def numbers_text(numbers: prep.MyNumbers, settings) -> Text:
         for lead in numbers.thin_leads:
             out.append(f"{lead.lead} ")
             out.append(" ".join(str(lead.name or "").split()))
-            out.append(f" · {lead.touches} touch{'es' if lead.touches != 1 else ''} since MQL "
+            out.append(f" · {counted(lead.touches, 'touch', 'touches')} since MQL "
                        f"{format_datetime(lead.mql_at, tz)}\n", style="dim")
         if numbers.thin_total > len(numbers.thin_leads):
             more = numbers.thin_total - len(numbers.thin_leads)
-            out.append(f"… and {more} more\n", style="dim")
+            out.append(f"{more_text(more)}\n", style="dim")
     for problem in numbers.problems:
         out.append(f"\n{problem}\n", style="yellow")
     return out

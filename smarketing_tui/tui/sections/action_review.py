@@ -14,6 +14,7 @@ from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import ActionItem
 from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.vocabulary import carried_mark
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
@@ -121,7 +122,7 @@ class ActionReviewView(SectionView):
         rows = [(str(item.id), [
             self._status_cell(item), safe(one_line(item.text)), safe(one_line(item.owner or "–")),
             Text(short_date(item.due)),
-            Text(f"{item.carried_over}×" if item.carried_over else "",
+            Text(carried_mark(item.carried_over),
                  style="bold" if item.carried_over >= 2 else ""),
             safe(one_line(item.comment or ""), style="italic")]) for item in items]
         columns = self.COLUMNS if any(item.comment for item in items) else self.COLUMNS[:-1]

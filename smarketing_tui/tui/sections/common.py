@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 from smarketing_tui.timeutil import format_date, now_utc, to_local
+from smarketing_tui.vocabulary import short_period  # noqa: F401 - re-exported
 from smarketing_tui.tui.agenda_column import column_width
 
 if TYPE_CHECKING:
@@ -75,8 +76,6 @@ def theme_color(app: App, name: str, fallback: str) -> str:
 STATUS_FALLBACK = {"green": "green", "amber": "yellow", "red": "red", "no_data": "grey50"}
 STATUS_THEME = {"green": "success", "amber": "warning", "red": "error",
                 "no_data": "foreground-muted"}
-STATUS_LABEL = {"green": "● green", "amber": "● amber", "red": "● red",
-                "no_data": "○ no data"}
 
 
 def status_style(app: App, status: str) -> str:
@@ -182,19 +181,6 @@ def text_budget(view, fixed: int, minimum: int = 16, maximum: int = 80) -> int:
     Uses the view's width (:func:`view_width`).
     """
     return max(minimum, min(maximum, view_width(view) - fixed))
-
-
-NO_MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
-
-
-def short_period(label: str) -> str:
-    """A period label made short for a trend: ``2026-W47`` → ``W47``, ``2026-11`` → ``nov``."""
-    if "-W" in label:
-        return label.split("-", 1)[1]
-    parts = label.split("-")
-    if len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        return NO_MONTHS[int(parts[1]) - 1]
-    return label
 
 
 NARROW = 76  # below this many columns a view drops secondary columns and the key line

@@ -10,7 +10,8 @@ from textual.widgets import DataTable
 
 from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
-from smarketing_tui.timeutil import format_money, format_number, format_percent
+from smarketing_tui.timeutil import format_money, format_number
+from smarketing_tui.vocabulary import date_span, format_value
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
                                                 forward_focus, highlighted_key, is_narrow,
@@ -38,7 +39,7 @@ def stage_cell(count: int, share: float | None, narrow: bool = False) -> Text:
     text = Text(format_number(count), justify="right")
     if narrow:
         return text
-    text.append(f" {format_percent(share) if share is not None else '–':>5}", style="dim")
+    text.append(f" {format_value(share, 'share'):>6}", style="dim")
     return text
 
 
@@ -169,8 +170,7 @@ class FunnelView(SectionView):
                  stage_cell(row.accepted, row.accept_rate, narrow),
                  stage_cell(row.meetings, row.meeting_rate, narrow),
                  stage_cell(row.won, row.win_rate, narrow),
-                 Text(format_percent(row.mql_to_won, 1) if row.mql_to_won is not None else "–",
-                      justify="right", style="bold"),
+                 Text(format_value(row.mql_to_won, "share"), justify="right", style="bold"),
                  Text(format_number(row.won_amount), justify="right")]
         if with_cost:
             cells += [Text(format_number(row.spend), justify="right"),
@@ -183,13 +183,13 @@ class FunnelView(SectionView):
         period = funnel.period
         text = Text()
         text.append(f"MQLs of {period.label}" if period.kind != "range" else
-                    f"MQLs of {period.first_day:%d.%m.}–{period.last_day:%d.%m.%Y}", style="bold")
+                    f"MQLs of {date_span(period.first_day, period.last_day)}", style="bold")
         text.append(f" ({'longer window' if self.long else 'the period under review'}), "
                     "followed until now: ")
         text.append(f"{format_number(t.mqls)} → {format_number(t.accepted)} accepted → "
                     f"{format_number(t.meetings)} meetings → {format_number(t.won)} won")
         if t.mql_to_won is not None:
-            text.append(f" ({format_percent(t.mql_to_won, 1)})",
+            text.append(f" ({format_value(t.mql_to_won, 'share')})",
                         style=f"bold {theme_color(self.app, 'accent', 'cyan')}")
         if funnel.with_cost and t.spend is not None:
             text.append(f" · spend {format_money(t.spend, self.context.settings.currency)}")

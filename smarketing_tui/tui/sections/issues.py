@@ -18,7 +18,8 @@ from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.records import Issue
 from smarketing_tui.scorecard_text import evidence_lines
-from smarketing_tui.timeutil import counted, format_datetime, format_number, parse_due_date
+from smarketing_tui.timeutil import counted, format_datetime, parse_due_date
+from smarketing_tui.vocabulary import issue_age, issue_ref
 from smarketing_tui.tui.messages import MeetingRecordsChanged, SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
@@ -178,7 +179,7 @@ class IssuesView(SectionView):
     SECTION_TYPE = "issues"
     # The title gives way first; when it would get less than 30 cells the team goes (the
     # detail below names it).
-    COLUMNS = [Column("#", "rank"), Column("Issue", "title", 30), Column("Team", "team", drop=1),
+    COLUMNS = [Column("Rank", "rank"), Column("Issue", "title", 30), Column("Team", "team", drop=1),
                Column("Open for", "age"), Column("Now", "state")]
     DEFAULT_CSS = """
     IssuesView { height: 1fr; }
@@ -269,7 +270,7 @@ class IssuesView(SectionView):
         if issue.origin == "scorecard":  # the mark stays when the title is cut
             title = (title, Text(" ▲", style=theme_color(self.app, "error", "red")))
         meetings = issue.meetings_open
-        age = Text("new" if meetings <= 1 else f"{format_number(meetings)} meetings",
+        age = Text(issue_age(meetings),
                    style=f"bold {theme_color(self.app, 'warning', 'yellow')}"
                    if meetings >= 4 else "")
         if issue.status == "solved":
@@ -313,7 +314,7 @@ class IssuesView(SectionView):
             return
         tz = self.context.settings.timezone
         text = Text()
-        text.append(f"#{issue.id} ", style="dim")
+        text.append(f"{issue_ref(issue.id)} ", style="dim")
         text.append(clean(issue.title), style="bold")
         raised = f"\nRaised {format_datetime(issue.raised_at, tz)}"
         if issue.raised_by:

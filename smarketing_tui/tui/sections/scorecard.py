@@ -11,14 +11,15 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
-from smarketing_tui.reportformat import count_parts, format_value, sparkline
-from smarketing_tui.scorecard_text import (COMPARISON, excluded_shown, excluded_text,
-                                           issue_from_line, judged_text, period_name,
-                                           week_beside_month)
-from smarketing_tui.timeutil import counted, format_datetime, format_money, format_number
+from smarketing_tui.reportformat import count_parts, format_cell, format_value, sparkline
+from smarketing_tui.scorecard_text import (excluded_shown, excluded_text, issue_from_line,
+                                           judged_text, period_name, week_beside_month)
+from smarketing_tui.timeutil import format_datetime
+from smarketing_tui.vocabulary import (at_risk_from, count_of, status_counts, status_text,
+                                       streak_mark, target_text)
 from smarketing_tui.tui.messages import SectionDataChanged
 from smarketing_tui.tui.sections.base import SectionView
-from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
+from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean,
                                                 follow_theme, forward_focus, highlighted_key,
                                                 is_narrow, keep_cursor, key_hint, one_line, pack,
                                                 refocus, reset_table, safe, short_period,
@@ -29,7 +30,6 @@ from smarketing_tui.tui.sections.talking_points import PrepPoints
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
 _STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
-_MONEY_KEYS = ("amount", "spend", "total_spend")
 
 
 def order_lines(commitments: list[dict]) -> list[dict]:
@@ -48,10 +48,7 @@ def drill_cell(key: str, value, tz: str, currency: str):
         except ValueError:
             return safe(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if key in _MONEY_KEYS:
-            return Text(format_money(value, currency), justify="right")
-        decimals = 0 if float(value).is_integer() else 1
-        return Text(format_number(value, decimals), justify="right")
+        return Text(format_cell(key, value, tz, currency), justify="right")
     return safe(one_line(value, 40))
 
 
@@ -179,27 +176,26 @@ class ScorecardView(SectionView):
         week, month = _week_and_month(card, lines)
         reset_table(table, self._columns(week, month, narrow))
         on_list = self._issues_on_list()
-        # Status, values, target and trend take about 50 columns (a week beside the month:
-        # one value more, and no trend when narrow); the description the rest.
-        fixed = (40 - (2 if week else 0) if narrow else 50 + (5 if week else 0)) + (
+        # Status (with its word: it must read without colour), values, target and trend take
+        # about 56 columns (a week beside the month: one value more, and no trend when
+        # narrow); the description the rest, cut short when narrow (the detail names it).
+        fixed = (48 - (2 if week else 0) if narrow else 56 + (5 if week else 0)) + (
             4 if on_list else 0)
-        width = text_budget(self, fixed, minimum=16, maximum=60)
+        width = text_budget(self, fixed, minimum=10 if narrow else 16, maximum=60)
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
             style = status_style(self.app, status)
-            label = STATUS_LABEL.get(status, status)
-            if narrow:  # the dot alone; the colour and the summary say which
-                label = label.split(" ", 1)[0]
+            label = status_text(status)  # the word too: it must read without colour
             if status == "red" and int(line.get("red_streak") or 0) > 1:
-                label += f" ×{line['red_streak']}"
+                label += f" {streak_mark(int(line['red_streak']))}"
             actual = Text(format_value(line.get("actual"), unit, currency), style=style,
                           justify="right")
             judged = line.get("judged_period") or {}
             if judged.get("running") and not narrow and not week:
                 actual.append(" so far", style="dim")
-            target = Text(f"{COMPARISON.get(line['comparison'], line['comparison'])} "
-                          f"{format_value(line.get('target'), unit, currency)}", justify="right")
+            target = Text(target_text(line["comparison"], line.get("target"), unit, currency),
+                          justify="right")
             trend = Text()
             points = line.get("trend") or []
             for char, point in zip(sparkline([p.get("actual") for p in points]), points):
@@ -266,13 +262,11 @@ class ScorecardView(SectionView):
         period = card.get("period") or {}
         headline = Text(f"{period.get('label', '')}: ", style="bold")
         first = True
-        for status in ("red", "amber", "green", "no_data"):
-            if counts[status]:
-                if not first:
-                    headline.append("  ")
-                headline.append(f"{counts[status]} {STATUS_LABEL[status].split(' ', 1)[1]}",
-                                style=status_style(self.app, status))
-                first = False
+        for status, words in status_counts(counts):
+            if not first:
+                headline.append("  ")
+            headline.append(words, style=status_style(self.app, status))
+            first = False
         if not lines:
             headline.append("the SLA has no commitments", style="italic")
         segments = [headline]
@@ -317,7 +311,7 @@ class ScorecardView(SectionView):
         seen = judged_text(line, (self.card or {}).get("as_of"), self.context.settings.timezone)
         facts = [f"{line.get('team') or 'both teams'}", str(line["id"]), f"judged over {seen}"]
         if line.get("amber") is not None:
-            facts.append(f"amber from {format_value(line['amber'], unit, currency)}")
+            facts.append(at_risk_from(format_value(line['amber'], unit, currency)))
         text.append("\n")
         text.append_text(_dim(pack([Text(clean(fact)) for fact in facts], width)))
         beside = week_beside_month(line, currency)
@@ -391,8 +385,7 @@ class ScorecardView(SectionView):
         keys = [key for key, _ in result.columns]
         rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
                 for row in result.rows]
-        shown = (f"{format_number(len(rows))} of {counted(result.total, 'lead')}"
-                 if result.total > len(rows) else counted(result.total, "lead"))
+        shown = count_of(len(rows), result.total, "lead")
         more = None
         if result.excluded:
             excluded_keys = [key for key, _ in result.excluded_columns]

@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
-from smarketing_tui.timeutil import format_number, format_percent
+from smarketing_tui.timeutil import format_percent
+from smarketing_tui.vocabulary import format_value
 from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChanged,
                                          SectionDataChanged)
 from smarketing_tui.tui.sections.base import SectionView
@@ -112,8 +113,7 @@ class WrapupView(SectionView):
         average = average_rating([r.rating for r in rows])
         rated = sum(1 for r in rows if r.rating)
         rating = Text("Rating ", style="bold")
-        rating.append(f"{format_number(average, 1)} ({rated} of {len(rows)} rated)"
-                      if average is not None else f"– (0 of {len(rows)} rated)")
+        rating.append(f"{format_value(average, 'count')} ({rated} of {len(rows)} rated)")
         done = Text("Action items done on time ", style="bold")
         if rate.rate is None:
             done.append("– (none due yet)")
