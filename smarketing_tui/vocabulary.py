@@ -298,6 +298,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "lead": (N_("{count} lead"), N_("{count} leads")),
     "meeting": (N_("{count} meeting"), N_("{count} meetings")),
     "note": (N_("{count} note"), N_("{count} notes")),
+    "pair": (N_("{count} pair"), N_("{count} pairs")),
     "open issue": (N_("{count} open issue"), N_("{count} open issues")),
     "period": (N_("{count} period"), N_("{count} periods")),
     "person": (N_("{count} person"), N_("{count} people")),
@@ -306,8 +307,10 @@ NOUNS: dict[str, tuple[str, str]] = {
     "row": (N_("{count} row"), N_("{count} rows")),
     "table": (N_("{count} table"), N_("{count} tables")),
     "talking point": (N_("{count} talking point"), N_("{count} talking points")),
+    "time": (N_("{count} time"), N_("{count} times")),
     "touch": (N_("{count} touch"), N_("{count} touches")),
     "version": (N_("{count} version"), N_("{count} versions")),
+    "week": (N_("{count} week"), N_("{count} weeks")),
 }
 
 
