@@ -114,7 +114,7 @@ def test_the_minutes_arrive_with_html_plain_text_and_the_ics(workspace, meeting,
     assert plain.startswith("# Weekly smarketing — 23.11.2026\n")
     # The Markdown's layout with the data as typed (plain text is never rendered as markup).
     assert "- Stop <script>alert(1)</script> & go\n" in plain
-    assert "Status: ○ off track, 72 % against a target of 90 %" in plain
+    assert "Status: ○ off track, 72\u00a0% against a target of 90\u00a0%" in plain
     assert "(solves issue #1)" in plain
     calendar = parts["text/calendar"]
     assert calendar.get_filename() == "2026-11-23-weekly-actions.ics"
