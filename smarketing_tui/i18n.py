@@ -52,6 +52,12 @@ def use(language: str) -> None:
     _language = language
 
 
+def install(translations: gettext.NullTranslations) -> None:
+    """Use ``translations`` for every message (tests give a catalogue of their own)."""
+    global _translations
+    _translations = translations
+
+
 def current() -> str:
     """The language in use: ``en`` or ``nb``."""
     return _language

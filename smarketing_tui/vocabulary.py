@@ -8,8 +8,8 @@ on the clock and in the minutes; a period is ``2026-W47 (16.11.–22.11.2026)``.
 Made for translation (the Norwegian interface builds on it):
 
 * every message passes through :func:`_` (one text) or :func:`ngettext` (a count), the
-  gettext calls; :func:`use_translations` installs a catalogue, and until then the
-  English text is used as it is;
+  gettext calls; :mod:`smarketing_tui.i18n` holds the catalogue of the chosen language
+  (English needs none);
 * a sentence is built by a function here from whole messages with named placeholders
   (``"{count} lead"`` / ``"{count} leads"``), never glued together at a call site from
   pieces, so a translation can reorder its words;
@@ -21,31 +21,16 @@ No UI library here: the TUI adds colour to these words, never other words.
 
 from __future__ import annotations
 
-import gettext as _gettext
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
 # -- translation hooks --------------------------------------------------------------------
+# The gettext calls are i18n's: the language the CLI chose (--lang, $SMARKETING_LANG,
+# language: in smarketing.yaml) applies to every message here.
 
-_translations: _gettext.NullTranslations = _gettext.NullTranslations()
-
-
-def use_translations(translations: _gettext.NullTranslations) -> None:
-    """Install a gettext catalogue for every message of this module (and its callers)."""
-    global _translations
-    _translations = translations
-
-
-def _(message: str) -> str:
-    """One message in the installed language."""
-    return _translations.gettext(message)
-
-
-def ngettext(singular: str, plural: str, count: int) -> str:
-    """The message for ``count`` in the installed language's plural rule."""
-    return _translations.ngettext(singular, plural, count)
+from smarketing_tui.i18n import _, install as use_translations, ngettext  # noqa: E402,F401
 
 
 def N_(message: str) -> str:
