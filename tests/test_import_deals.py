@@ -73,6 +73,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from smarketing_tui import store
 from smarketing_tui.cli import cli
 from smarketing_tui.importing import choose_mapping, load_preset, run_import
 from smarketing_tui.metrics import MetricsEngine
@@ -463,13 +464,18 @@ def test_a_schema_2_store_with_data_migrates_and_keeps_its_numbers(tmp_path, mon
     before = numbers()
     conn = sqlite3.connect(workspace.db_path)
     conn.execute("DROP TABLE deals")  # and its indexes: schema 2 exactly
+    conn.execute("DROP TABLE revisions")  # and what schema 4 added
+    conn.execute("DROP TABLE issues_kept_open")
+    for table in ("decisions", "action_items", "notes", "issues", "talking_points"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN deleted_at")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with pytest.raises(UserError, match="needs migrating"):
         open_readonly(workspace.db_path)
     open_store(workspace.db_path, settings).close()
-    assert sqlite3.connect(workspace.db_path).execute("PRAGMA user_version").fetchone() == (3,)
+    assert sqlite3.connect(workspace.db_path).execute("PRAGMA user_version").fetchone() == (
+        store.SCHEMA_VERSION,)
     after = numbers()
     assert after == before
     card, _ = after
