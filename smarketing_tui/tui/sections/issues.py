@@ -233,7 +233,6 @@ class IssuesView(SectionView):
 
     def on_mount(self) -> None:
         self._issues: dict[str, Issue] = {}
-        self._kept: set[int] = set()
         self.reload()
         follow_theme(self, self.reload)
         self.query_one(DataTable).focus()
@@ -249,6 +248,7 @@ class IssuesView(SectionView):
         open_issues = records.list_issues(self._conn, "open")
         done = [i for i in records.list_issues(self._conn, None) if i.id in handled]
         self._ranked = [i.id for i in open_issues if i.rank is not None]
+        self._kept = records.kept_open(self._conn, meeting_id)  # stored: a move or resume keeps it
         self._issues = {str(i.id): i for i in open_issues + done}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
@@ -378,7 +378,7 @@ class IssuesView(SectionView):
     def action_keep_open(self) -> None:
         issue = self._open_current()
         if issue is not None:
-            self._kept.add(issue.id)
+            records.keep_issue_open(self._conn, issue.id, self.context.session.meeting_id)
             self.reload()
             self._next_row()
 
