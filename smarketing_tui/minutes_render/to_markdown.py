@@ -12,7 +12,7 @@ from smarketing_tui import records
 from smarketing_tui.minutes import (Minutes, SectionMinutes, actual_text, carried_text, clock_text,
                                     commitment_text, completion_text, context_pairs, due_text,
                                     format_duration, format_target, freshness_text, outcome_text,
-                                    period_text, rating_text, status_label)
+                                    period_text, rating_text, revision_text, status_label)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.reportformat import sparkline
 from smarketing_tui.timeutil import counted, format_date, format_datetime
@@ -166,7 +166,7 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
                 extra.append(f"issue \\#{point.issue_id}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
             author = md_escape(point.author or "anonymous")
-            out.append(f"- {md_item(point.text)} — *{author}*{suffix}")
+            out.append(f"- {md_item(point.text)}{amended_mark(point)} — *{author}*{suffix}")
         out.append("")
     if section.reviewed_actions:
         rows = [[str(r.item.id), md_escape(r.item.text), md_escape(r.item.owner or "–"),
@@ -177,7 +177,7 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
     if section.decisions:
         out += ["**Decisions**", ""]
         for decision in section.decisions:
-            out += _decision(decision, minutes.currency)
+            out += _decision(decision, minutes.currency, minutes)
         out.append("")
     if section.action_items:
         out += ["**Action items**", ""] + _actions_table(section.action_items)
@@ -185,13 +185,20 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
         out += ["**Notes**", ""]
         for note in section.notes:
             lines = md_lines(note["text"]) or ["–"]
-            out.append("- " + " \\\n  ".join(lines))
+            out.append("- " + " \\\n  ".join(lines) + amended_mark(note))
         out.append("")
     return out
 
 
-def _decision(decision: records.Decision, currency: str) -> list[str]:
-    line = f"- {md_item(decision.text)}"
+def amended_mark(record) -> str:
+    """`` *(amended)*`` after a record changed since it was recorded (its JSON has how)."""
+    amended = record["amended"] if isinstance(record, dict) else record.amended
+    return " *(amended)*" if amended else ""
+
+
+def _decision(decision: records.Decision, currency: str,
+              minutes: Minutes | None = None) -> list[str]:
+    line = f"- {md_item(decision.text)}{amended_mark(decision)}"
     if decision.issue_id:
         line += f" (solves issue \\#{decision.issue_id})"
     lines = [line]
@@ -200,11 +207,15 @@ def _decision(decision: records.Decision, currency: str) -> list[str]:
     if pairs:
         shown = "; ".join(f"{md_escape(k)}: {md_escape(v)}" for k, v in pairs)
         lines.append(f"  - *Numbers on screen:* {shown}")
+    edits = [revision_text(r, minutes) for r in decision.revisions if r.change == "edit"]
+    if edits:
+        lines.append(f"  - *Amended:* {md_escape('; '.join(edits))}")
     return lines
 
 
 def _actions_table(items: list[records.ActionItem]) -> list[str]:
-    rows = [[str(i.id), md_escape(i.text), md_escape(i.owner or "–"), md_escape(due_text(i)),
+    rows = [[str(i.id), md_escape(i.text) + amended_mark(i), md_escape(i.owner or "–"),
+             md_escape(due_text(i)),
              i.status, md_escape(carried_text(i))] for i in items]
     return _table(["#", "Action item", "Owner", "Due", "Status", "Carried over"], rows, "rlllll")
 
@@ -218,7 +229,8 @@ def _issues(minutes: Minutes) -> list[str]:
         for issue in minutes.issues_raised:
             who = f" — {md_escape(issue.raised_by)}" if issue.raised_by else ""
             origin = " (from prep)" if issue.origin == "prep" else ""
-            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who}{origin}")
+            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{amended_mark(issue)}{who}"
+                       f"{origin}")
         out.append("")
     if minutes.issues_solved:
         out += ["**Solved**", ""]
