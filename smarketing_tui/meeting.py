@@ -452,7 +452,15 @@ class MeetingSession:
         self._upsert_attendance(name, "rating", None if rating is None else int(rating))
 
     def set_checkin(self, name: str, text: str | None) -> None:
-        """The person's check-in words; marks them present."""
+        """The person's check-in words; marks them present. Changing words already said is
+        a correction: the old words are kept as a revision."""
+        person_id = self._person(name)
+        row = self.conn.execute("SELECT checkin FROM attendance WHERE meeting_id = ? AND "
+                                "person_id = ?", (self.meeting_id, person_id)).fetchone()
+        if row is not None and row[0]:
+            records.set_checkin(self.conn, self.meeting_id, person_id, text, by=self.editor,
+                                during=self.meeting_id)
+            return
         self._upsert_attendance(name, "checkin", (text or "").strip() or None)
 
     # -- records ------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class SectionView(Widget):
     """
 
     SECTION_TYPE: str = ""
+    LISTS_RECORDS = False  # the view lists its section's records itself (no panel below it)
     can_focus = True
 
     def __init__(self, context: SectionContext, **kwargs: Any) -> None:
@@ -67,3 +68,9 @@ class SectionView(Widget):
     def decision_context(self) -> dict | None:
         """The numbers on screen, attached to a decision taken in this section."""
         return None
+
+    def edit_targets(self) -> list:
+        """What this view offers to correct besides the section's decisions, action items
+        and notes (``tui.corrections.EditTarget``: the highlighted issue, talking point or
+        check-in line), first in the list ``e`` and ``X`` show."""
+        return []

@@ -432,6 +432,14 @@ class IssuesView(SectionView):
         self.app.push_screen(Confirm(f"Drop issue #{issue.id}?", one_line(issue.title, 70),
                                      yes="Drop"), answer)
 
+    def edit_targets(self) -> list:
+        from smarketing_tui.tui.corrections import EditTarget
+
+        issue = self._current()
+        if issue is None or issue.status != "open":
+            return []
+        return [EditTarget("issue", issue.id, issue.title)]
+
     def decision_context(self) -> dict | None:
         issue = self._current()
         if issue is None:
