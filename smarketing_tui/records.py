@@ -111,6 +111,12 @@ KIND_WORDS = {"decision": "decision", "action_item": "action item", "note": "not
               "issue": "issue", "talking_point": "talking point", "checkin": "check-in line"}
 
 
+def _a(kind: str) -> str:
+    """``a decision``, ``an issue``."""
+    word = KIND_WORDS[kind]
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
 def _record_row(conn: sqlite3.Connection, kind: str, record_id: int) -> dict:
     table, _, fields = _EDITABLE[kind]
     meeting = "raised_in_meeting" if kind == "issue" else "meeting_id"
@@ -135,7 +141,7 @@ def edit_record(conn: sqlite3.Connection, kind: str, record_id: int, *, by: str 
     table, _, fields = _EDITABLE[kind]
     unknown = set(changes) - set(fields)
     if unknown:
-        raise UserError(f"a {KIND_WORDS[kind]} has no {', '.join(sorted(unknown))} to edit; "
+        raise UserError(f"{_a(kind)} has no {', '.join(sorted(unknown))} to edit; "
                         f"expected {', '.join(fields)}")
     row = _record_row(conn, kind, record_id)
     if row["deleted_at"]:
@@ -144,7 +150,7 @@ def edit_record(conn: sqlite3.Connection, kind: str, record_id: int, *, by: str 
     revised: list[tuple[str, object, object]] = []
     for name, value in changes.items():
         if name in ("text", "title"):
-            value = _required_text(str(value or ""), f"a {KIND_WORDS[kind]}")
+            value = _required_text(str(value or ""), _a(kind))
         elif name == "detail":
             value = (str(value or "")).strip() or None
         elif name == "owner":
