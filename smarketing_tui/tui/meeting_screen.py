@@ -279,7 +279,7 @@ class MeetingScreen(Screen):
                          style=f"bold {warning}")
         planned = session.agenda.planned_minutes * 60
         if session.amending:
-            right.append("✎ amending: corrections only ", style=f"bold {warning}")
+            right.append("✎ amending ", style=f"bold {warning}")
         elif session.is_ended:
             right.append("ended", style="bold")
         elif session.is_paused:
@@ -288,9 +288,11 @@ class MeetingScreen(Screen):
             right.append("⏱ ")
         right.append(f"{clock_text(session.total_elapsed())} of {clock_text(planned)}")
         left_seconds = session.time_left()
-        right.append(" · ")
-        right.append(f"{clock_text(abs(left_seconds))} {'left' if left_seconds >= 0 else 'over'}",
-                     style=f"bold {error}" if left_seconds < 0 else "bold")
+        if not session.amending:  # the time it used is history: nothing is left or over
+            right.append(" · ")
+            right.append(f"{clock_text(abs(left_seconds))} "
+                         f"{'left' if left_seconds >= 0 else 'over'}",
+                         style=f"bold {error}" if left_seconds < 0 else "bold")
         state = session.current_section
         section = Text()
         section.append(f"{session.current + 1}/{len(session.sections)} ", style="dim")
