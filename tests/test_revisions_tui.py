@@ -278,3 +278,32 @@ def test_corrections_during_a_meeting_and_after_it(workspace, monkeypatch):
     assert len(written) == 1
     text = written[0].read_text(encoding="utf-8")
     assert "Move 25 % of the search budget to webinars *(amended)*" in text
+
+
+def test_the_palette_offers_edit_delete_and_undo_when_they_apply(workspace, monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", NOW)
+
+    def titles(app) -> list[str]:
+        return [c.title for c in app.get_system_commands(app.screen) if c.title.startswith(
+            "record: ")]
+
+    async def walk():
+        app = SmarketingApp(workspace, agenda_path=_agenda(workspace), clock=FakeClock(NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            before = titles(app)
+            await pilot.press("n", *"A note", "enter")
+            await pilot.pause()
+            await pilot.press("X")  # one record here: deleted at once, no list to pick from
+            await pilot.pause()
+            after = titles(app)
+            deleted = app.screen.session.conn.execute(
+                "SELECT deleted_at IS NOT NULL FROM notes").fetchall()
+        return before, after, deleted
+
+    before, after, deleted = asyncio.run(walk())
+    assert "record: edit" in before and "record: delete" in before
+    assert "record: undo delete" not in before  # nothing deleted yet
+    assert "record: undo delete" in after and deleted == [(1,)]

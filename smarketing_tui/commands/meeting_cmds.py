@@ -33,8 +33,10 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None,
     _pause_garbage_collection()
     try:
         workspace = state.workspace()
-        if sum(bool(x) for x in (new_meeting, meeting_id is not None, amend is not None)) > 1:
-            raise UserError("--new, --resume and --amend exclude each other")
+        given = [name for name, used in (("--new", new_meeting), ("--resume", meeting_id),
+                                         ("--amend", amend)) if used]
+        if len(given) > 1:
+            raise UserError(f"{' and '.join(given)} exclude each other")
         settings = workspace.settings()
         loaded = None
         if amend is not None:

@@ -461,8 +461,11 @@ def decisions_restore(state, decision_id: int, by: str | None) -> None:
     db, settings = _open_db(state)
     try:
         editor = _editor(settings, by)
-        records.restore_record(db.conn, "decision", decision_id, by=editor)
         decision = records.get_decision(db.conn, decision_id)
+        if not records.is_deleted(db.conn, "decision", decision_id):
+            click.echo(f"Decision #{decision_id} is not deleted; nothing to restore.")
+            return
+        records.restore_record(db.conn, "decision", decision_id, by=editor)
     finally:
         db.close()
     click.echo(f"Restored decision #{decision_id}: {decision.text}")
