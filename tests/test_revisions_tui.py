@@ -167,6 +167,14 @@ def _amend(workspace, meeting_id, seen):
             await pilot.press("d")  # no new records while amending
             await pilot.pause()
             seen["amend_screens"] = len(app.screen_stack)
+            await pilot.press("[")  # check-in: its own keys (p: here/away) are off too
+            await settle(pilot)
+            await pilot.press("p")
+            await pilot.pause()
+            seen["amend_presence"] = screen.session.conn.execute(
+                "SELECT COUNT(*) FROM attendance WHERE present = 0").fetchone()[0]
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
             await pilot.press("e")
             await pilot.pause()
             await pilot.press("down", "enter")  # action item, then the decision
@@ -260,6 +268,7 @@ def test_corrections_during_a_meeting_and_after_it(workspace, monkeypatch):
         "✓ Move 20 % of the search budget to webinars",
         "→ Call back the webinar leads — Kari Nordmann, 14.12…"]
     assert seen["amend_screens"] == 1  # d opened no dialog
+    assert seen["amend_presence"] == 0  # p marked nobody away
     assert seen["amend_exit"].how == "amended"
     db = open_store(workspace.db_path, workspace.settings())
     conn = db.conn

@@ -62,6 +62,18 @@ class SectionView(Widget):
         super().__init__(**kwargs)
         self.context = context
 
+    #: The only keys of a view that work in a meeting reopened for corrections
+    #: (``smarketing run --amend``): everything else of a view records something new.
+    AMEND_ACTIONS = frozenset({"reload"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a meeting is amended, a view's own keys are off (but ``reload``): only
+        corrections (``e``, ``X``, ``U`` on the screen) change it."""
+        session = getattr(self.context, "session", None)
+        if getattr(session, "amending", False) and action not in self.AMEND_ACTIONS:
+            return False
+        return True
+
     def reload(self) -> None:
         """Refresh from the store (after a write elsewhere, or on ``r``)."""
 
