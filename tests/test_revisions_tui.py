@@ -316,3 +316,69 @@ def test_the_palette_offers_edit_delete_and_undo_when_they_apply(workspace, monk
     assert "record: edit" in before and "record: delete" in before
     assert "record: undo delete" not in before  # nothing deleted yet
     assert "record: undo delete" in after and deleted == [(1,)]
+
+
+ISSUES_AGENDA = textwrap.dedent("""\
+    title: Issues weekly
+    cadence: weekly
+    minutes: 10
+    sections:
+      - title: Talking points
+        type: talking_points
+        minutes: 3
+      - title: Issues
+        type: issues
+        minutes: 5
+    """)
+
+
+def test_an_issue_and_a_talking_point_are_corrected_where_they_are_listed(workspace,
+                                                                          monkeypatch):
+    monkeypatch.setenv("SMARKETING_NOW", NOW)
+    db = open_store(workspace.db_path, workspace.settings())
+    point = records.add_talking_point(db.conn, "issues.yaml", "Webinar leds are slow",
+                                      author="Kari Nordmann")
+    issue = records.raise_issue(db.conn, "Weekend leads wiat", raised_by="Ola Hansen")
+    db.close()
+    path = workspace.agendas_dir / "issues.yaml"
+    path.write_text(ISSUES_AGENDA, encoding="utf-8")
+
+    async def walk():
+        app = SmarketingApp(workspace, agenda_path=path, clock=FakeClock(NOW))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            # Talking points: the highlighted point is the only record here, so e opens it.
+            await pilot.press("e")
+            await pilot.pause()
+            await _retype(pilot, "Webinar leads are slow")
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("right_square_bracket")
+            await settle(pilot)
+            # Issues: a decision recorded here as well, so e asks: the issue comes first.
+            await pilot.press("d", *"Weekend leads go to the on-call seller", "enter")
+            await pilot.pause()
+            await pilot.press("e")
+            await pilot.pause()
+            listed = [str(o.prompt) for o in app.screen.query_one("OptionList")._options]
+            await pilot.press("enter")
+            await pilot.pause()
+            await _retype(pilot, "Weekend leads wait until Monday")
+            await pilot.press("enter")
+            await pilot.pause()
+            title_cell = app.screen.current_view.query_one("DataTable").get_row(str(issue))[1]
+            await pilot.press("q")
+            await settle(pilot)
+        return listed, title_cell
+
+    listed, title_cell = asyncio.run(walk())
+    assert listed == [f"! Issue #{issue}: Weekend leads wiat",
+                      "✓ Decision #1: Weekend leads go to the on-call seller"]
+    assert title_cell.plain == "Weekend leads wait until Monday"
+    db = open_store(workspace.db_path, workspace.settings())
+    assert records.get_issue(db.conn, issue).title == "Weekend leads wait until Monday"
+    assert _revisions(db.conn, "issue", issue)[0][:4] == (
+        "edit", "title", "Weekend leads wiat", "Weekend leads wait until Monday")
+    (taken,) = records.list_talking_points(db.conn, agenda="issues.yaml")
+    assert (taken.id, taken.text, taken.amended) == (point, "Webinar leads are slow", True)
+    db.close()
