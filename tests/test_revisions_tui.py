@@ -259,7 +259,15 @@ def test_corrections_during_a_meeting_and_after_it(workspace, monkeypatch):
     db.close()
 
     # Amend the ended meeting the next day: corrections only, its time and scorecard kept.
+    # (This agenda has no scorecard section: a frozen snapshot is put in by hand, to see
+    # that the amend leaves it as it is.)
     monkeypatch.setenv("SMARKETING_NOW", "2026-11-24T10:00:00Z")
+    db = open_store(workspace.db_path, workspace.settings())
+    with db.conn:
+        db.conn.execute("UPDATE meetings SET scorecard_snapshot = '{\"frozen\": true}' "
+                        "WHERE id = ?", (meeting_id,))
+    ended = (ended[0], '{"frozen": true}', ended[2])
+    db.close()
     _amend(workspace, meeting_id, seen)
     assert "amending" in seen["amend_top"]
     assert seen["amend_moved_to"] == 2

@@ -708,9 +708,11 @@ class MeetingScreen(Screen):
         """The current section's records in the panel below it, as many as fit."""
         from smarketing_tui.tui.corrections import RecordsPanel, section_targets
 
+        from textual.css.query import NoMatches
+
         try:
             panel = self.query_one("#records-panel", RecordsPanel)
-        except Exception:  # noqa: BLE001 - not composed yet
+        except NoMatches:  # not composed yet
             return
         view = self.current_view
         if view is not None and view.LISTS_RECORDS:
