@@ -567,7 +567,8 @@ def action_completion_rate(conn: sqlite3.Connection, *, tz: str, goal: float,
     today = to_local(as_of, tz).date().isoformat()
     rows = conn.execute(
         "SELECT status, done_at, original_due FROM action_items "
-        "WHERE original_due >= ? AND original_due <= ? AND deleted_at IS NULL", (window_start, today)).fetchall()
+        "WHERE original_due >= ? AND original_due <= ? AND deleted_at IS NULL",
+        (window_start, today)).fetchall()
     on_time = sum(1 for status, done_at, due in rows
                   if status == "done" and done_at and to_local(done_at, tz).date().isoformat() <= due)
     return CompletionRate(on_time, len(rows), goal)

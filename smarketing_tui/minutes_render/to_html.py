@@ -317,7 +317,8 @@ def _decision(decision: records.Decision, currency: str) -> str:
 def _actions_table(items: list[records.ActionItem]) -> list[str]:
     out = ["<table>", "<thead><tr><th class=\"num\">#</th><th>Action item</th><th>Owner</th>"
            "<th>Due</th><th>Status</th><th>Carried over</th></tr></thead>", "<tbody>"]
-    out += [f"<tr><td class=\"num\">{i.id}</td><td>{h(i.text)}{_AMENDED if i.amended else ''}</td><td>{h(i.owner or '–')}</td>"
+    out += [f"<tr><td class=\"num\">{i.id}</td>"
+            f"<td>{h(i.text)}{_AMENDED if i.amended else ''}</td><td>{h(i.owner or '–')}</td>"
             f"<td>{h(due_text(i))}</td><td>{h(i.status)}</td><td>{h(carried_text(i))}</td></tr>"
             for i in items]
     return out + ["</tbody>", "</table>"]
