@@ -74,7 +74,8 @@ def records_fingerprint(conn: sqlite3.Connection, meeting_id: int) -> tuple:
 
 _WRITES = ("tick", "go_to", "next_section", "previous_section", "pause", "resume_clock",
            "toggle_pause", "leave", "end", "set_present", "set_rating", "set_checkin",
-           "record_decision", "add_action_item", "add_note", "raise_issue", "reseat")
+           "record_decision", "add_action_item", "add_note", "raise_issue", "reseat", "edit",
+           "delete", "restore", "finish_amending")
 
 
 class FollowedMeeting(MeetingSession):

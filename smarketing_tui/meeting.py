@@ -83,8 +83,9 @@ def describe_meeting(conn: sqlite3.Connection, meeting_id: int, tz: str) -> str:
     """One line about a meeting for the resume question: title, period, when, where it was."""
     row = conn.execute(
         "SELECT m.title, m.period_label, COALESCE(m.started_at, m.created_at), m.status, "
-        "s.title, (SELECT COUNT(*) FROM decisions d WHERE d.meeting_id = m.id), "
-        "(SELECT COUNT(*) FROM action_items a WHERE a.meeting_id = m.id) "
+        "s.title, (SELECT COUNT(*) FROM decisions d WHERE d.meeting_id = m.id "
+        "AND d.deleted_at IS NULL), (SELECT COUNT(*) FROM action_items a WHERE "
+        "a.meeting_id = m.id AND a.deleted_at IS NULL) "
         "FROM meetings m LEFT JOIN meeting_sections s ON s.meeting_id = m.id "
         "AND s.position = m.current_section WHERE m.id = ?", (meeting_id,)).fetchone()
     if row is None:
@@ -135,6 +136,7 @@ class MeetingSession:
         self.db_path: Path = workspace.db_path
         self.clock = clock
         self.scorecard_shown: dict | None = None  # set by the scorecard view when it shows one
+        self.amending = False  # an ended meeting reopened for corrections (see amend)
         self.status = "running"
         self.current = 0
         self.sections: list[SectionState] = []
@@ -203,6 +205,40 @@ class MeetingSession:
         if start_clock:
             session.resume_clock()
         return session
+
+    @classmethod
+    def amend(cls, workspace: Workspace, meeting_id: int, *, clock: Clock = now_utc,
+              settings: Settings | None = None) -> MeetingSession:
+        """Reopen an ended meeting for corrections: its records can be edited, deleted and
+        restored (each change a revision), and nothing else. It stays ended: no clock runs,
+        so its time is what the meeting used, and its frozen scorecard and end stay as they
+        were; :meth:`finish_amending` closes it again."""
+        settings = settings or workspace.settings()
+        conn = open_connection(workspace.db_path, settings)
+        row = conn.execute("SELECT agenda_path, period_label, status FROM meetings WHERE id = ?",
+                           (meeting_id,)).fetchone()
+        if row is None:
+            conn.close()
+            raise UserError(f"no meeting #{meeting_id}")
+        agenda_path, period_label, status = row
+        if status != "ended":
+            conn.close()
+            raise UserError(f"meeting #{meeting_id} has not ended; resume it with "
+                            f"'smarketing run --resume {meeting_id}' to correct it")
+        agenda = _agenda_of_meeting(workspace, conn, meeting_id, agenda_path, settings)
+        period = parse_period(period_label, settings.timezone)
+        session = cls(workspace, agenda, meeting_id, settings=settings, conn=conn, period=period,
+                      clock=clock)
+        session.amending = True
+        return session
+
+    def finish_amending(self) -> None:
+        """Close an amend: only where the screen stood is written (the meeting's times,
+        end and scorecard are untouched)."""
+        if self.amending:
+            with self.conn:
+                self.conn.execute("UPDATE meetings SET current_section = ? WHERE id = ?",
+                                  (self.current, self.meeting_id))
 
     def _load(self) -> None:
         row = self.conn.execute("SELECT status, current_section FROM meetings WHERE id = ?",
@@ -292,11 +328,16 @@ class MeetingSession:
         return True
 
     def go_to(self, position: int) -> None:
-        """Move to a section; its clock takes over from the current one unless paused."""
-        self._require_open()
+        """Move to a section; its clock takes over from the current one unless paused (an
+        amend moves without any clock)."""
+        if not self.amending:
+            self._require_open()
         if not 0 <= position < len(self.sections):
             raise UserError(f"no section {position + 1}; the agenda has {len(self.sections)}")
         if position == self.current:
+            return
+        if self.amending:
+            self.current = position
             return
         now = self._now()
         was_running = not self.is_paused
@@ -452,7 +493,15 @@ class MeetingSession:
         self._upsert_attendance(name, "rating", None if rating is None else int(rating))
 
     def set_checkin(self, name: str, text: str | None) -> None:
-        """The person's check-in words; marks them present."""
+        """The person's check-in words; marks them present. Changing words already said is
+        a correction: the old words are kept as a revision."""
+        person_id = self._person(name)
+        row = self.conn.execute("SELECT checkin FROM attendance WHERE meeting_id = ? AND "
+                                "person_id = ?", (self.meeting_id, person_id)).fetchone()
+        if row is not None and row[0]:
+            records.set_checkin(self.conn, self.meeting_id, person_id, text, by=self.editor,
+                                during=self.meeting_id)
+            return
         self._upsert_attendance(name, "checkin", (text or "").strip() or None)
 
     # -- records ------------------------------------------------------------------------
@@ -488,13 +537,54 @@ class MeetingSession:
                                    raised_by=raised_by, meeting_id=self.meeting_id,
                                    origin=origin, evidence=evidence)
 
+    # -- corrections ----------------------------------------------------------------------
+
+    @property
+    def editor(self) -> str:
+        """Who a correction made on the meeting screen is by: the meeting's facilitator when
+        one is named, else 'facilitator'."""
+        row = self.conn.execute("SELECT facilitator FROM meetings WHERE id = ?",
+                                (self.meeting_id,)).fetchone()
+        return (row[0] if row and row[0] else None) or "facilitator"
+
+    def edit(self, kind: str, record_id: int, **changes: object) -> list[str]:
+        """Correct a record (see :func:`records.edit_record`); returns the fields changed."""
+        if kind == "checkin":
+            changed = records.set_checkin(self.conn, self.meeting_id, record_id,
+                                          changes.get("text"), by=self.editor,
+                                          during=self.meeting_id)
+            return ["text"] if changed else []
+        return records.edit_record(self.conn, kind, record_id, by=self.editor,
+                                   during=self.meeting_id, **changes)
+
+    def delete(self, kind: str, record_id: int) -> str | None:
+        """Delete a record softly; returns what an undo needs (a check-in line's words)."""
+        if kind == "checkin":
+            old = self.conn.execute("SELECT checkin FROM attendance WHERE meeting_id = ? AND "
+                                    "person_id = ?", (self.meeting_id, record_id)).fetchone()
+            records.set_checkin(self.conn, self.meeting_id, record_id, None, by=self.editor,
+                                during=self.meeting_id)
+            return old[0] if old else None
+        records.delete_record(self.conn, kind, record_id, by=self.editor, during=self.meeting_id)
+        return None
+
+    def restore(self, kind: str, record_id: int, words: str | None = None) -> None:
+        """Undo a delete (``words``: what :meth:`delete` returned for a check-in line)."""
+        if kind == "checkin":
+            records.set_checkin(self.conn, self.meeting_id, record_id, words, by=self.editor,
+                                during=self.meeting_id)
+            return
+        records.restore_record(self.conn, kind, record_id, by=self.editor,
+                               during=self.meeting_id)
+
     def section_records(self, position: int | None = None) -> dict[str, list]:
         """Decisions, action items and notes recorded in a section, oldest first."""
         position, _ = self._where(position)
 
         def ids(table: str) -> set[int]:
             return {row[0] for row in self.conn.execute(
-                f"SELECT id FROM {table} WHERE meeting_id = ? AND section_position = ?",
+                f"SELECT id FROM {table} WHERE meeting_id = ? AND section_position = ? "
+                "AND deleted_at IS NULL",
                 (self.meeting_id, position))}
 
         decision_ids, action_ids = ids("decisions"), ids("action_items")
@@ -511,10 +601,13 @@ class MeetingSession:
         """How many decisions, action items, notes and issues this meeting has recorded."""
         one = lambda sql: self.conn.execute(sql, (self.meeting_id,)).fetchone()[0]  # noqa: E731
         return {
-            "decisions": one("SELECT COUNT(*) FROM decisions WHERE meeting_id = ?"),
-            "actions": one("SELECT COUNT(*) FROM action_items WHERE meeting_id = ?"),
-            "notes": one("SELECT COUNT(*) FROM notes WHERE meeting_id = ?"),
-            "issues": one("SELECT COUNT(*) FROM issues WHERE raised_in_meeting = ?"),
+            "decisions": one("SELECT COUNT(*) FROM decisions WHERE meeting_id = ? "
+                             "AND deleted_at IS NULL"),
+            "actions": one("SELECT COUNT(*) FROM action_items WHERE meeting_id = ? "
+                           "AND deleted_at IS NULL"),
+            "notes": one("SELECT COUNT(*) FROM notes WHERE meeting_id = ? AND deleted_at IS NULL"),
+            "issues": one("SELECT COUNT(*) FROM issues WHERE raised_in_meeting = ? "
+                          "AND deleted_at IS NULL"),
         }
 
     def previous_meeting_started_at(self) -> str | None:

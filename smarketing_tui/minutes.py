@@ -46,6 +46,12 @@ class Attendee:
     present: bool
     rating: int | None
     checkin: str | None
+    revisions: list[records.Revision] = field(default_factory=list)  # of the check-in line
+
+    @property
+    def amended(self) -> bool:
+        """Whether the check-in line was corrected after it was said."""
+        return bool(self.revisions)
 
 
 @dataclass(frozen=True)
@@ -417,11 +423,14 @@ def _reviewed_actions(conn: sqlite3.Connection, meeting_id: int, since: str,
 
 def _attendees(conn: sqlite3.Connection, meeting_id: int) -> list[Attendee]:
     rows = conn.execute(
-        "SELECT p.name, p.team, a.present, a.rating, a.checkin FROM attendance a "
+        "SELECT p.name, p.team, a.present, a.rating, a.checkin, p.id FROM attendance a "
         "JOIN people p ON p.id = a.person_id WHERE a.meeting_id = ? "
         "ORDER BY p.team, p.name COLLATE NOCASE", (meeting_id,)).fetchall()
-    return [Attendee(name, team, bool(present), rating, checkin)
-            for name, team, present, rating, checkin in rows]
+    revised = records.revisions_of(conn, "checkin", (row[5] for row in rows),
+                                   meeting_id=meeting_id)
+    return [Attendee(name, team, bool(present), rating, checkin,
+                     list(revised.get(person_id, ())))
+            for name, team, present, rating, checkin, person_id in rows]
 
 
 def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
@@ -768,6 +777,28 @@ def _context_value(value: Any, unit: str, currency: str) -> str:
     if isinstance(value, bool):
         return vocabulary._("yes") if value else vocabulary._("no")
     return format_value(value, unit, currency)
+
+
+REVISION_FIELDS = {"text": "text", "owner": "owner", "due": "due date", "title": "title",
+                   "detail": "detail"}
+
+
+def revision_text(revision: records.Revision, minutes: Minutes | None = None,
+                  tz: str = "Europe/Oslo") -> str:
+    """One change in words: ``text was 'Old words' (changed 01.12.2026 09:12 by Kari)``."""
+    zone = minutes.timezone if minutes is not None else tz
+    when = vocabulary.format_datetime(revision.at, zone)
+    who = f" by {revision.by}" if revision.by else ""
+    if revision.change == "delete":
+        return f"deleted {when}{who}"
+    if revision.change == "restore":
+        return f"restored {when}{who}"
+    name = REVISION_FIELDS.get(revision.field or "", revision.field or "value")
+    old = revision.old
+    if revision.field == "due" and old:
+        old = format_date(date.fromisoformat(old))
+    was = f"'{old}'" if old else "empty"
+    return f"{name} was {was} (changed {when}{who})"
 
 
 def outcome_text(review: ReviewedAction) -> str:

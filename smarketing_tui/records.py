@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
@@ -37,6 +37,212 @@ def _person_id(conn: sqlite3.Connection, name: str | None) -> int | None:
     return person_id
 
 
+# -- revisions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One change to a record: an edit of one field, a delete or a restore."""
+
+    change: str  # edit | delete | restore
+    field: str | None  # edit: text | owner | due | title | detail
+    old: str | None  # edit: the value before; delete: the text deleted
+    new: str | None
+    at: str  # UTC store form
+    by: str | None  # who changed it, as stored
+
+
+def revisions_of(conn: sqlite3.Connection, kind: str, record_ids: Iterable[int], *,
+                 meeting_id: int | None = None) -> dict[int, tuple[Revision, ...]]:
+    """The revisions of records of one kind, oldest first, by record id (check-in lines:
+    by person id, of ``meeting_id``)."""
+    ids = list(dict.fromkeys(record_ids))
+    if not ids:
+        return {}
+    found: dict[int, list[Revision]] = {}
+    for start in range(0, len(ids), 500):  # SQLite's limit on variables, with room
+        chunk = ids[start:start + 500]
+        sql = (f"SELECT record_id, change, field, old_value, new_value, at, by FROM revisions "
+               f"WHERE kind = ? AND record_id IN ({', '.join('?' * len(chunk))})")
+        args: list = [kind, *chunk]
+        if meeting_id is not None:
+            sql += " AND meeting_id = ?"
+            args.append(meeting_id)
+        for row in conn.execute(sql + " ORDER BY at, id", args):
+            found.setdefault(row[0], []).append(Revision(*row[1:]))
+    return {record_id: tuple(revisions) for record_id, revisions in found.items()}
+
+
+def _with_revisions(conn: sqlite3.Connection, kind: str, items: list) -> list:
+    """Dataclass records with their ``revisions`` filled in."""
+    found = revisions_of(conn, kind, (item.id for item in items))
+    return [replace(item, revisions=found[item.id]) if item.id in found else item
+            for item in items]
+
+
+def _by(conn: sqlite3.Connection, by: str | None) -> str | None:
+    """Who made a change, as stored: a known person's name, else the text as given."""
+    if by is None or not str(by).strip():
+        return None
+    _, name = resolve_person(conn, by)
+    return name
+
+
+def _revise(conn: sqlite3.Connection, kind: str, record_id: int, meeting_id: int | None,
+            change: str, *, by: str | None, field: str | None = None,
+            old: object = None, new: object = None, during: int | None = None,
+            at: str | None = None) -> None:
+    conn.execute(
+        "INSERT INTO revisions (kind, record_id, meeting_id, change, field, old_value, "
+        "new_value, at, by, during_meeting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (kind, record_id, meeting_id, change, field, None if old is None else str(old),
+         None if new is None else str(new), at or _now(), _by(conn, by), during))
+
+
+# kind -> (table, the text column a delete keeps in its revision, fields an edit may change)
+_EDITABLE = {
+    "decision": ("decisions", "text", ("text",)),
+    "action_item": ("action_items", "text", ("text", "owner", "due")),
+    "note": ("notes", "text", ("text",)),
+    "issue": ("issues", "title", ("title", "detail")),
+    "talking_point": ("talking_points", "text", ("text",)),
+}
+KIND_WORDS = {"decision": "decision", "action_item": "action item", "note": "note",
+              "issue": "issue", "talking_point": "talking point", "checkin": "check-in line"}
+
+
+def _a(kind: str) -> str:
+    """``a decision``, ``an issue``."""
+    word = KIND_WORDS[kind]
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def _record_row(conn: sqlite3.Connection, kind: str, record_id: int) -> dict:
+    table, _, fields = _EDITABLE[kind]
+    meeting = "raised_in_meeting" if kind == "issue" else "meeting_id"
+    extra = ", owner_id, original_due" if kind == "action_item" else ""
+    row = conn.execute(f"SELECT {', '.join(fields)}, {meeting}, deleted_at{extra} FROM {table} "
+                       "WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise UserError(f"no {KIND_WORDS[kind]} #{record_id}")
+    keys = (*fields, "meeting_id", "deleted_at") + (("owner_id", "original_due") if extra else ())
+    return dict(zip(keys, row))
+
+
+@retrying_write
+def edit_record(conn: sqlite3.Connection, kind: str, record_id: int, *, by: str | None,
+                during: int | None = None, **changes: object) -> list[str]:
+    """Change fields of a decision, action item, note, issue or talking point, keeping
+    each old value as a revision; returns the fields that changed (none: nothing written).
+
+    An action item's ``owner`` is a person's name or alias and ``due`` a date (or None);
+    while an item was never carried over, its original due date is corrected with it (a
+    typo fixed, not a promise moved). A deleted record cannot be edited."""
+    table, _, fields = _EDITABLE[kind]
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise UserError(f"{_a(kind)} has no {', '.join(sorted(unknown))} to edit; "
+                        f"expected {', '.join(fields)}")
+    row = _record_row(conn, kind, record_id)
+    if row["deleted_at"]:
+        raise UserError(f"{KIND_WORDS[kind]} #{record_id} was deleted; nothing to edit")
+    sets: dict[str, object] = {}
+    revised: list[tuple[str, object, object]] = []
+    for name, value in changes.items():
+        if name in ("text", "title"):
+            value = _required_text(str(value or ""), _a(kind))
+        elif name == "detail":
+            value = (str(value or "")).strip() or None
+        elif name == "owner":
+            owner_id = _person_id(conn, value) if value else None
+            value = None if owner_id is None else conn.execute(
+                "SELECT name FROM people WHERE id = ?", (owner_id,)).fetchone()[0]
+            if value != row["owner"]:
+                sets["owner_id"] = owner_id
+        elif name == "due":
+            value = value.isoformat() if isinstance(value, date) else (value or None)
+            if value != row["due"] and row["original_due"] == row["due"]:
+                sets["original_due"] = value
+        if value != row[name]:
+            sets[name] = value
+            revised.append((name, row[name], value))
+    if not revised:
+        return []
+    now = _now()
+    with conn:
+        assignments = ", ".join(f"{column} = ?" for column in sets)
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
+                     (*sets.values(), record_id))
+        for name, old, new in revised:
+            _revise(conn, kind, record_id, row["meeting_id"], "edit", by=by, field=name,
+                    old=old, new=new, during=during, at=now)
+    return [name for name, _, _ in revised]
+
+
+@retrying_write
+def delete_record(conn: sqlite3.Connection, kind: str, record_id: int, *, by: str | None,
+                  during: int | None = None) -> None:
+    """Delete a record softly: it leaves every list, log and the minutes; its text stays in
+    a revision and :func:`restore_record` brings it back."""
+    table, text_column, _ = _EDITABLE[kind]
+    row = _record_row(conn, kind, record_id)
+    if row["deleted_at"]:
+        raise UserError(f"{KIND_WORDS[kind]} #{record_id} is already deleted")
+    now = _now()
+    with conn:
+        conn.execute(f"UPDATE {table} SET deleted_at = ? WHERE id = ?", (now, record_id))
+        _revise(conn, kind, record_id, row["meeting_id"], "delete", by=by,
+                old=row[text_column], during=during, at=now)
+
+
+@retrying_write
+def restore_record(conn: sqlite3.Connection, kind: str, record_id: int, *, by: str | None,
+                   during: int | None = None) -> None:
+    """Undo a delete (the revisions keep both the delete and the restore)."""
+    table, text_column, _ = _EDITABLE[kind]
+    row = _record_row(conn, kind, record_id)
+    if not row["deleted_at"]:
+        raise UserError(f"{KIND_WORDS[kind]} #{record_id} is not deleted")
+    with conn:
+        conn.execute(f"UPDATE {table} SET deleted_at = NULL WHERE id = ?", (record_id,))
+        _revise(conn, kind, record_id, row["meeting_id"], "restore", by=by,
+                new=row[text_column], during=during)
+
+
+def is_deleted(conn: sqlite3.Connection, kind: str, record_id: int) -> bool:
+    """Whether a record exists and was deleted (a UserError when there is no such record)."""
+    return bool(_record_row(conn, kind, record_id)["deleted_at"])
+
+
+@retrying_write
+def set_checkin(conn: sqlite3.Connection, meeting_id: int, person_id: int, text: str | None, *,
+                by: str | None, during: int | None = None) -> bool:
+    """Correct (or with None/blank, delete) a person's check-in line in a meeting, keeping
+    the old words as a revision; returns whether anything changed."""
+    row = conn.execute("SELECT checkin FROM attendance WHERE meeting_id = ? AND person_id = ?",
+                       (meeting_id, person_id)).fetchone()
+    old = row[0] if row else None
+    new = (text or "").strip() or None
+    if new == old:
+        return False
+    if row is None:
+        raise UserError("that person has no check-in line in this meeting")
+    now = _now()
+    with conn:
+        conn.execute("UPDATE attendance SET checkin = ?, updated_at = ? WHERE meeting_id = ? "
+                     "AND person_id = ?", (new, now, meeting_id, person_id))
+        if new is None:
+            _revise(conn, "checkin", person_id, meeting_id, "delete", by=by, old=old,
+                    during=during, at=now)
+        elif old is None:
+            _revise(conn, "checkin", person_id, meeting_id, "restore", by=by, new=new,
+                    during=during, at=now)
+        else:
+            _revise(conn, "checkin", person_id, meeting_id, "edit", by=by, field="text",
+                    old=old, new=new, during=during, at=now)
+    return True
+
+
 # -- decisions ------------------------------------------------------------------------------
 
 
@@ -49,6 +255,12 @@ class Decision:
     created_at: str
     context: dict | None
     issue_id: int | None
+    revisions: tuple[Revision, ...] = ()
+
+    @property
+    def amended(self) -> bool:
+        """Whether it was changed after it was recorded (its revisions say how)."""
+        return bool(self.revisions)
 
 
 @retrying_write
@@ -68,14 +280,25 @@ def add_decision(conn: sqlite3.Connection, meeting_id: int, text: str, *,
 def list_decisions(conn: sqlite3.Connection, meeting_id: int | None = None) -> list[Decision]:
     """Decisions of one meeting, or of all meetings, oldest first."""
     sql = ("SELECT id, meeting_id, section_title, text, created_at, context, issue_id "
-           "FROM decisions")
+           "FROM decisions WHERE deleted_at IS NULL")
     args: tuple = ()
     if meeting_id is not None:
-        sql += " WHERE meeting_id = ?"
+        sql += " AND meeting_id = ?"
         args = (meeting_id,)
     rows = conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
-    return [Decision(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None, r[6])
-            for r in rows]
+    return _with_revisions(conn, "decision", [
+        Decision(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None, r[6])
+        for r in rows])
+
+
+def get_decision(conn: sqlite3.Connection, decision_id: int) -> Decision:
+    """One decision by id (deleted ones too), or a UserError saying it does not exist."""
+    r = conn.execute("SELECT id, meeting_id, section_title, text, created_at, context, issue_id "
+                     "FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+    if r is None:
+        raise UserError(f"no decision #{decision_id}")
+    return _with_revisions(conn, "decision", [
+        Decision(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None, r[6])])[0]
 
 
 @dataclass(frozen=True)
@@ -102,15 +325,17 @@ def decision_log(conn: sqlite3.Connection, *, search: str | None = None,
            "d.issue_id, d.section_position, m.title, m.cadence, "
            "COALESCE(m.started_at, m.created_at), i.title "
            "FROM decisions d JOIN meetings m ON m.id = d.meeting_id "
-           "LEFT JOIN issues i ON i.id = d.issue_id")
+           "LEFT JOIN issues i ON i.id = d.issue_id WHERE d.deleted_at IS NULL")
     args: tuple = ()
     if since is not None:
-        sql += " WHERE d.created_at >= ?"
+        sql += " AND d.created_at >= ?"
         args = (since,)
     rows = conn.execute(sql + " ORDER BY d.created_at, d.id", args).fetchall()
-    entries = [DecisionLogEntry(
-        Decision(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None, r[6]),
-        r[7], r[8], r[9], r[10], r[11]) for r in rows]
+    decisions = _with_revisions(conn, "decision", [
+        Decision(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None, r[6])
+        for r in rows])
+    entries = [DecisionLogEntry(decision, r[7], r[8], r[9], r[10], r[11])
+               for decision, r in zip(decisions, rows)]
     if search:
         wanted = search.casefold()
         entries = [e for e in entries if wanted in " ".join(
@@ -139,6 +364,12 @@ class ActionItem:
     dropped_at: str | None
     comment: str | None
     issue_id: int | None
+    revisions: tuple[Revision, ...] = ()
+
+    @property
+    def amended(self) -> bool:
+        """Whether its text, owner or due date was corrected after it was recorded."""
+        return bool(self.revisions)
 
     @property
     def is_open(self) -> bool:
@@ -174,19 +405,21 @@ def add_action_item(conn: sqlite3.Connection, text: str, *, owner: str | None, d
     return cursor.lastrowid
 
 
-def get_action_item(conn: sqlite3.Connection, item_id: int) -> ActionItem:
-    """One action item by id, or a UserError saying it does not exist."""
-    row = conn.execute(f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE id = ?",
-                       (item_id,)).fetchone()
+def get_action_item(conn: sqlite3.Connection, item_id: int, *,
+                    deleted: bool = False) -> ActionItem:
+    """One action item by id, or a UserError saying it does not exist (a deleted item
+    counts as gone unless ``deleted``)."""
+    row = conn.execute(f"SELECT {_ACTION_COLUMNS} FROM action_items WHERE id = ?"
+                       + ("" if deleted else " AND deleted_at IS NULL"), (item_id,)).fetchone()
     if row is None:
         raise UserError(f"no action item #{item_id}")
-    return ActionItem(*row)
+    return _with_revisions(conn, "action_item", [ActionItem(*row)])[0]
 
 
 def list_action_items(conn: sqlite3.Connection, *, status: str | None = "open",
                       owner: str | None = None, meeting_id: int | None = None) -> list[ActionItem]:
     """Action items filtered by status (None = all), owner and creating meeting; by due date."""
-    clauses, args = [], []
+    clauses, args = ["deleted_at IS NULL"], []
     if status is not None:
         clauses.append("status = ?")
         args.append(status)
@@ -196,10 +429,10 @@ def list_action_items(conn: sqlite3.Connection, *, status: str | None = "open",
     if meeting_id is not None:
         clauses.append("meeting_id = ?")
         args.append(meeting_id)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    where = f" WHERE {' AND '.join(clauses)}"
     rows = conn.execute(f"SELECT {_ACTION_COLUMNS} FROM action_items{where} "
                         "ORDER BY due IS NULL, due, id", args).fetchall()
-    return [ActionItem(*row) for row in rows]
+    return _with_revisions(conn, "action_item", [ActionItem(*row) for row in rows])
 
 
 @retrying_write
@@ -334,7 +567,8 @@ def action_completion_rate(conn: sqlite3.Connection, *, tz: str, goal: float,
     today = to_local(as_of, tz).date().isoformat()
     rows = conn.execute(
         "SELECT status, done_at, original_due FROM action_items "
-        "WHERE original_due >= ? AND original_due <= ?", (window_start, today)).fetchall()
+        "WHERE original_due >= ? AND original_due <= ? AND deleted_at IS NULL",
+        (window_start, today)).fetchall()
     on_time = sum(1 for status, done_at, due in rows
                   if status == "done" and done_at and to_local(done_at, tz).date().isoformat() <= due)
     return CompletionRate(on_time, len(rows), goal)
@@ -356,11 +590,17 @@ def add_note(conn: sqlite3.Connection, meeting_id: int, text: str, *,
 
 
 def list_notes(conn: sqlite3.Connection, meeting_id: int) -> list[dict]:
-    """Notes of a meeting, oldest first."""
+    """Notes of a meeting, oldest first; each with ``revisions`` and ``amended``."""
     rows = conn.execute("SELECT id, section_position, section_title, text, created_at FROM notes "
-                        "WHERE meeting_id = ? ORDER BY created_at, id", (meeting_id,)).fetchall()
+                        "WHERE meeting_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
+                        (meeting_id,)).fetchall()
     keys = ("id", "section_position", "section_title", "text", "created_at")
-    return [dict(zip(keys, row)) for row in rows]
+    notes = [dict(zip(keys, row)) for row in rows]
+    found = revisions_of(conn, "note", (note["id"] for note in notes))
+    for note in notes:
+        note["revisions"] = list(found.get(note["id"], ()))
+        note["amended"] = bool(note["revisions"])
+    return notes
 
 
 # -- issues ---------------------------------------------------------------------------------
@@ -381,6 +621,11 @@ class Issue:
     solved_at: str | None
     resolution: str | None
     meetings_open: int  # meetings held since it was raised (while open)
+    revisions: tuple[Revision, ...] = ()
+
+    @property
+    def amended(self) -> bool:
+        return bool(self.revisions)
 
 
 @retrying_write
@@ -418,18 +663,34 @@ def _issue(row: tuple) -> Issue:
 
 def get_issue(conn: sqlite3.Connection, issue_id: int) -> Issue:
     """One issue by id, or a UserError."""
-    row = conn.execute(_ISSUE_SELECT + " WHERE i.id = ?", (issue_id,)).fetchone()
+    row = conn.execute(_ISSUE_SELECT + " WHERE i.id = ? AND i.deleted_at IS NULL",
+                       (issue_id,)).fetchone()
     if row is None:
         raise UserError(f"no issue #{issue_id}")
-    return _issue(row)
+    return _with_revisions(conn, "issue", [_issue(row)])[0]
 
 
 def list_issues(conn: sqlite3.Connection, status: str | None = "open") -> list[Issue]:
     """Issues ranked first (by rank), then unranked oldest first."""
-    where = " WHERE i.status = ?" if status else ""
+    where = " WHERE i.deleted_at IS NULL" + (" AND i.status = ?" if status else "")
     rows = conn.execute(_ISSUE_SELECT + where + " ORDER BY i.rank IS NULL, i.rank, i.raised_at, i.id",
                         (status,) if status else ()).fetchall()
-    return [_issue(row) for row in rows]
+    return _with_revisions(conn, "issue", [_issue(row) for row in rows])
+
+
+@retrying_write
+def keep_issue_open(conn: sqlite3.Connection, issue_id: int, meeting_id: int) -> None:
+    """Note that a meeting discussed an issue and kept it open (the issues section's 'k')."""
+    get_issue(conn, issue_id)
+    with conn:
+        conn.execute("INSERT OR IGNORE INTO issues_kept_open (issue_id, meeting_id, at) "
+                     "VALUES (?, ?, ?)", (issue_id, meeting_id, _now()))
+
+
+def kept_open(conn: sqlite3.Connection, meeting_id: int) -> set[int]:
+    """The issues a meeting kept open."""
+    return {row[0] for row in conn.execute(
+        "SELECT issue_id FROM issues_kept_open WHERE meeting_id = ?", (meeting_id,))}
 
 
 @retrying_write
@@ -479,6 +740,11 @@ class TalkingPoint:
     issue_id: int | None
     created_at: str
     meeting_id: int | None
+    revisions: tuple[Revision, ...] = ()
+
+    @property
+    def amended(self) -> bool:
+        return bool(self.revisions)
 
 
 @retrying_write
@@ -500,7 +766,7 @@ def add_talking_point(conn: sqlite3.Connection, agenda: str, text: str, *,
 def list_talking_points(conn: sqlite3.Connection, *, agenda: str | None = None,
                         meeting_id: int | None = None, pending: bool = False) -> list[TalkingPoint]:
     """Talking points of an agenda's next meeting (``pending``) or taken up by a meeting."""
-    clauses, args = [], []
+    clauses, args = ["t.deleted_at IS NULL"], []
     if agenda is not None:
         clauses.append("t.agenda = ?")
         args.append(agenda)
@@ -509,12 +775,12 @@ def list_talking_points(conn: sqlite3.Connection, *, agenda: str | None = None,
     if meeting_id is not None:
         clauses.append("t.meeting_id = ?")
         args.append(meeting_id)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    where = f" WHERE {' AND '.join(clauses)}"
     rows = conn.execute(
         "SELECT t.id, t.agenda, t.section_type, t.section_title, t.text, p.name, t.metric, t.issue_id, "
         f"t.created_at, t.meeting_id FROM talking_points t LEFT JOIN people p ON p.id = t.author_id"
         f"{where} ORDER BY t.created_at, t.id", args).fetchall()
-    return [TalkingPoint(*row) for row in rows]
+    return _with_revisions(conn, "talking_point", [TalkingPoint(*row) for row in rows])
 
 
 @retrying_write

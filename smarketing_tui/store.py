@@ -319,7 +319,41 @@ CREATE TABLE seating (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_SEATING)
+# Version 5 (revisions): corrections keep their history. Each change to a decision, action
+# item, note, issue, talking point or check-in line writes one row per field changed: who,
+# when, the old and the new value. A delete is soft (deleted_at): the record leaves every
+# list, log and minutes, its revisions stay, and it can be restored. Also where an issue
+# was kept open (the issues section's 'k'), so a move or a resume remembers it.
+_V5_REVISIONS = """
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('decision', 'action_item', 'note', 'issue',
+                                       'talking_point', 'checkin')),
+    record_id INTEGER NOT NULL,      -- the record's id; a check-in line: the person's id
+    meeting_id INTEGER REFERENCES meetings(id),  -- the meeting the record belongs to
+    change TEXT NOT NULL CHECK (change IN ('edit', 'delete', 'restore')),
+    field TEXT,                      -- edit: text | owner | due | title | detail
+    old_value TEXT,                  -- edit: the field before; delete: the text deleted
+    new_value TEXT,
+    at TEXT NOT NULL,
+    by TEXT,                         -- who changed it (a person's name as stored), if known
+    during_meeting INTEGER REFERENCES meetings(id)  -- the meeting it was changed in, if any
+);
+CREATE INDEX revisions_record ON revisions(kind, record_id, at);
+ALTER TABLE decisions ADD COLUMN deleted_at TEXT;
+ALTER TABLE action_items ADD COLUMN deleted_at TEXT;
+ALTER TABLE notes ADD COLUMN deleted_at TEXT;
+ALTER TABLE issues ADD COLUMN deleted_at TEXT;
+ALTER TABLE talking_points ADD COLUMN deleted_at TEXT;
+CREATE TABLE issues_kept_open (
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    PRIMARY KEY (issue_id, meeting_id)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_SEATING, _V5_REVISIONS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -43,10 +43,15 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "actions list": (["actions", "list"], "store"),
     "actions done": (["actions", "done", "1"], "writes"),
     "actions drop": (["actions", "drop", "1"], "writes"),
+    "actions edit": (["actions", "edit", "1", "--text", "Call them back"], "writes"),
+    "actions delete": (["actions", "delete", "1"], "writes"),
     "backup": (["backup"], "store"),
     "check": (["check"], "store"),
     "check --store": (["check", "--store"], "store"),
     "decisions": (["decisions"], "store"),
+    "decisions edit": (["decisions", "edit", "1", "--text", "Keep the SLA"], "writes"),
+    "decisions delete": (["decisions", "delete", "1"], "writes"),
+    "decisions restore": (["decisions", "restore", "1"], "store"),  # not deleted: reads only
     "demo": (["demo", "{base}/new-demo", "--no-open"], "new"),
     "drill": (["drill", "mql_volume"], "store"),
     "import": (["import", "leads", "{base}/leads.csv"], "writes"),
@@ -323,6 +328,8 @@ def test_a_date_beyond_the_calendar_is_one_line(plain_run, command, option, valu
 # (the arguments before the id, the parameter named, the command's path for its help)
 ID_COMMANDS = [(["actions", "done"], "'ID'", "actions done"),
                (["actions", "drop"], "'ID'", "actions drop"),
+               (["actions", "delete"], "'ID'", "actions delete"),
+               (["decisions", "delete"], "'ID'", "decisions delete"),
                (["run", "--resume"], "'--resume'", "run")]
 
 

@@ -38,7 +38,8 @@ def test_table_lists_decisions_with_meeting_section_and_numbers(workspace, built
     assert [row.split("│")[1].strip() for row in rows] == [str(built[k]) for k in ("d0", "d1", "d2")]
     assert result.stdout.splitlines()[0].rstrip() == "Decisions (3)"
     cells = [c.strip() for c in rows[0].split("│")[1:-1]]
-    assert cells == [str(built["d0"]), "16.11.2026", f"#{built['m1']} Weekly smarketing",
+    # 08:20 UTC is 09:20 in Oslo (CET, +1 in November).
+    assert cells == [str(built["d0"]), "16.11.2026 09:20", f"#{built['m1']} Weekly smarketing",
                      "Marketing activity", "Stop the Facebook campaign",
                      "campaign: FB Q4; cost per mql: 2\u00a0400\u00a0NOK"]
     assert f"(issue #{built['i1']}: Weekend leads wait until Monday)" in rows[2]
@@ -86,7 +87,8 @@ def test_json_carries_meeting_and_context(workspace, built):
         "meeting": {"id": built["m1"], "title": "Weekly smarketing", "cadence": "weekly",
                     "date": "2026-11-16"},
         "section": "Marketing activity", "issue": None,
-        "context": {"campaign": "FB Q4", "cost_per_mql": 2400}}]}
+        "context": {"campaign": "FB Q4", "cost_per_mql": 2400}, "amended": False,
+        "revisions": []}]}
 
 
 def test_nothing_found_says_so(workspace, built):

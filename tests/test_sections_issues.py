@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from sections_harness import SectionTestApp, make_context
+from smarketing_tui.meeting import MeetingSession
+from smarketing_tui.tui.sections.base import SectionContext
 from smarketing_tui import records
 from smarketing_tui.tui.sections.issues import IssuesView, demote, match_person, promote, rerank
 
@@ -145,3 +147,34 @@ def test_match_person_by_hand():
     assert match_person("ola hansen", people) == "Ola Hansen"   # exact, any case
     assert match_person("ola", people) is None                  # two names start with it
     assert match_person("", people) is None
+
+
+def test_kept_open_is_stored_and_shown_after_a_resume(workspace, monkeypatch):
+    # Defect 2 of issue 9: "kept open" lived in the view's memory only, so a resume forgot it.
+    monkeypatch.setenv("SMARKETING_NOW", "2026-11-23T09:00:00Z")
+    context = make_context(workspace, "issues")
+    session = context.session
+    a, b, *_ = _seed(context.session.conn)
+
+    async def keep_first_open():
+        app = SectionTestApp(IssuesView, context)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("k")  # the cursor starts on a
+            await pilot.pause()
+
+    asyncio.run(keep_first_open())
+    session.leave()
+    session.close()
+    resumed = MeetingSession.resume(workspace, session.meeting_id, clock=session.clock)
+    assert records.kept_open(resumed.conn, session.meeting_id) == {a}
+    again = SectionContext(workspace=workspace, settings=resumed.settings, agenda=context.agenda,
+                           section=context.section, session=resumed)
+
+    async def states_after_resume():
+        app = SectionTestApp(IssuesView, again)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            table = app.section_view.query_one("DataTable")
+            return table.get_row(str(a))[4].plain, table.get_row(str(b))[4].plain
+
+    assert asyncio.run(states_after_resume()) == ("kept open", "")

@@ -17,8 +17,13 @@ from smarketing_tui.errors import UserError
               help="Start a new meeting even when an unfinished one of this agenda waits.")
 @click.option("--resume", "meeting_id", type=RECORD_ID, metavar="ID",
               help="Resume the unfinished meeting with this id.")
+@click.option("--amend", "amend", metavar="MEETING",
+              help="Reopen an ended meeting (an id, a date or 'last') to correct what it "
+                   "recorded: edit, delete, undo. Its time and frozen scorecard stay as they "
+                   "were; its minutes are written again when you leave.")
 @click.pass_obj
-def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) -> None:
+def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None,
+        amend: str | None) -> None:
     """Run a meeting of AGENDA (default: agendas/weekly.yaml).
 
     AGENDA is a file, or a name in agendas/ such as 'weekly' or 'monthly'. The
@@ -28,10 +33,17 @@ def run(state, agenda: str | None, new_meeting: bool, meeting_id: int | None) ->
     _pause_garbage_collection()
     try:
         workspace = state.workspace()
-        if new_meeting and meeting_id is not None:
-            raise UserError("--new and --resume exclude each other")
+        given = [name for name, used in (("--new", new_meeting), ("--resume", meeting_id),
+                                         ("--amend", amend)) if used]
+        if len(given) > 1:
+            raise UserError(f"{' and '.join(given)} exclude each other")
         settings = workspace.settings()
         loaded = None
+        if amend is not None:
+            amend_id = _check_amendable(workspace, settings, amend)
+            require_terminal("run --amend")
+            open_meeting(workspace, meeting_id=amend_id, amend=True, settings=settings)
+            return
         if meeting_id is not None:
             _check_resumable(workspace, settings, meeting_id)
         else:
@@ -84,7 +96,7 @@ def _freeze_startup_objects() -> None:
 
 
 def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
-                 new_meeting: bool = False, settings=None) -> None:
+                 new_meeting: bool = False, settings=None, amend: bool = False) -> None:
     """Open the meeting app on ``workspace`` (the demo command calls this) and print how the
     meeting was left. ``agenda``: a loaded Agenda, a path or name, or None for weekly."""
     from smarketing_tui.agenda import Agenda
@@ -95,7 +107,7 @@ def open_meeting(workspace, agenda=None, *, meeting_id: int | None = None,
     if agenda is not None and loaded is None:
         path = Path(agenda) if Path(agenda).exists() else workspace.agenda_path(str(agenda))
     app = SmarketingApp(workspace, agenda_path=path, agenda=loaded, settings=settings,
-                        meeting_id=meeting_id, new_meeting=new_meeting)
+                        meeting_id=meeting_id, new_meeting=new_meeting, amend=amend)
     _freeze_startup_objects()
     outcome = app.run()
     if app.error:
@@ -123,3 +135,21 @@ def _check_resumable(workspace, settings, meeting_id: int) -> None:
     if row[0] == "ended":
         raise UserError(f"meeting #{meeting_id} has ended; it cannot be resumed "
                         f"(its minutes: smarketing minutes {meeting_id})")
+
+
+def _check_amendable(workspace, settings, ref: str) -> int:
+    """--amend MEETING: the id of an ended meeting, or one line saying why not."""
+    from smarketing_tui.minutes import resolve_meeting
+    from smarketing_tui.store import open_store
+
+    db = open_store(workspace.db_path, settings)
+    try:
+        meeting_id = resolve_meeting(db.conn, ref, settings.timezone)
+        status = db.conn.execute("SELECT status FROM meetings WHERE id = ?",
+                                 (meeting_id,)).fetchone()[0]
+    finally:
+        db.close()
+    if status != "ended":
+        raise UserError(f"meeting #{meeting_id} has not ended; resume it with 'smarketing run "
+                        f"--resume {meeting_id}' and correct it there")
+    return meeting_id

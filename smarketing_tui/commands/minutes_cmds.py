@@ -347,6 +347,109 @@ def actions_drop(state, item_id: int, comment: str | None, by: str | None) -> No
     click.echo(f"Dropped: #{item.id} {item.text}")
 
 
+# -- corrections ----------------------------------------------------------------------------
+
+
+def _by_option(what: str):
+    return click.option("--by", metavar="NAME",
+                        help=f"Who {what} (a name or alias from smarketing.yaml); kept in the "
+                             "revision. Default: your login name.")
+
+
+def _editor(settings, by: str | None) -> str:
+    """Who a correction on the command line is by: --by (a known person), else the login."""
+    if by is None:
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return "command line"
+    person = settings.person(by)
+    if person is None:
+        from smarketing_tui.yamlfile import suggest
+
+        names = [p.name for p in settings.people]
+        raise UserError(f"--by: unknown person {by!r}{suggest(by, names)}; people are listed "
+                        "in smarketing.yaml")
+    return person.name
+
+
+def _due_date(text: str) -> date | None:
+    from smarketing_tui.minutes import parse_day
+
+    if text.strip().lower() in ("", "none"):
+        return None
+    day = parse_day(text)
+    if day is None:
+        raise UserError(f"--due {text!r} is not a date; expected dd.mm.yyyy or yyyy-mm-dd "
+                        "(or 'none' for no due date)")
+    return day
+
+
+def _changed_words(fields: list[str]) -> str:
+    from smarketing_tui.minutes import REVISION_FIELDS
+
+    return ", ".join(REVISION_FIELDS.get(f, f) for f in fields)
+
+
+@actions.command("edit", context_settings={"ignore_unknown_options": True})
+@click.argument("item_id", type=RECORD_ID, metavar="ID")
+@click.option("--text", metavar="TEXT", help="The corrected text.")
+@click.option("--owner", metavar="NAME", help="The corrected owner (name or alias).")
+@click.option("--due", metavar="DATE", help="The corrected due date (dd.mm.yyyy or yyyy-mm-dd; "
+              "'none' for no due date).")
+@_by_option("corrects it")
+@click.pass_obj
+def actions_edit(state, item_id: int, text: str | None, owner: str | None, due: str | None,
+                 by: str | None) -> None:
+    """Correct action item ID's text, owner or due date; the old values are kept as
+    revisions (the minutes mark it amended). Moving a promise is 'carry over' in the
+    action review; this is for what was entered wrong."""
+    from smarketing_tui import records
+
+    changes: dict[str, object] = {}
+    if text is not None:
+        changes["text"] = text
+    if owner is not None:
+        changes["owner"] = owner
+    if due is not None:
+        changes["due"] = _due_date(due)
+    if not changes:
+        raise UserError("nothing to change; give --text, --owner or --due")
+    db, settings = _open_db(state)
+    try:
+        editor = _editor(settings, by)
+        records.get_action_item(db.conn, item_id)
+        changed = records.edit_record(db.conn, "action_item", item_id, by=editor, **changes)
+        item = records.get_action_item(db.conn, item_id)
+    finally:
+        db.close()
+    if not changed:
+        click.echo(f"Action item #{item_id} already reads so; nothing changed.")
+    else:
+        click.echo(f"Corrected {_changed_words(changed)} of #{item.id}: {item.text}")
+
+
+@actions.command("delete", context_settings={"ignore_unknown_options": True})
+@click.argument("item_id", type=RECORD_ID, metavar="ID")
+@_by_option("deletes it")
+@click.pass_obj
+def actions_delete(state, item_id: int, by: str | None) -> None:
+    """Delete action item ID entered by mistake (to close a real one: done or drop). It
+    leaves lists and minutes; its revision keeps the text."""
+    from smarketing_tui import records
+
+    db, settings = _open_db(state)
+    try:
+        editor = _editor(settings, by)
+        item = records.get_action_item(db.conn, item_id)
+        records.delete_record(db.conn, "action_item", item_id, by=editor)
+    finally:
+        db.close()
+    click.echo(f"Deleted action item #{item_id}: {item.text}")
+
+
 # -- decisions ------------------------------------------------------------------------------
 
 
@@ -360,7 +463,7 @@ def _since_stamp(text: str, tz: str) -> str:
     return utc_iso(datetime.combine(day, time(0, 0), tzinfo=zone(tz)))
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--search", "-s", metavar="TEXT",
               help="Only decisions mentioning TEXT (in the decision, section, meeting, issue or "
                    "numbers), case-insensitive.")
@@ -369,15 +472,91 @@ def _since_stamp(text: str, tz: str) -> str:
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv", "md"]),
               default="table", show_default=True)
 @_output_option
-@click.pass_obj
-def decisions(state, search: str | None, since: str | None, fmt: str,
+@click.pass_context
+def decisions(ctx: click.Context, search: str | None, since: str | None, fmt: str,
               output: str | None) -> None:
-    """The decision log: decisions across all meetings with their meeting, section and the
-    numbers on screen when they were taken."""
+    """The decision log: decisions across all meetings, in the order they were taken (oldest
+    first), with their meeting, section and the numbers on screen when they were taken. An
+    amended decision is marked; its revisions are in the JSON.
+
+    \b
+    smarketing decisions [--search TEXT] [--since DATE] [--format ...] [-o FILE]
+    smarketing decisions edit ID --text TEXT   correct a decision's words
+    smarketing decisions delete ID             delete one recorded by mistake
+    """
+    if ctx.invoked_subcommand is None:
+        _decision_log(ctx.obj, search, since, fmt, output)
+
+
+@decisions.command("edit", context_settings={"ignore_unknown_options": True})
+@click.argument("decision_id", type=RECORD_ID, metavar="ID")
+@click.option("--text", metavar="TEXT", required=True, help="The corrected words.")
+@_by_option("corrects it")
+@click.pass_obj
+def decisions_edit(state, decision_id: int, text: str, by: str | None) -> None:
+    """Correct decision ID's words; the old words are kept as a revision, and the log and
+    the minutes mark it amended."""
+    from smarketing_tui import records
+
+    db, settings = _open_db(state)
+    try:
+        editor = _editor(settings, by)
+        changed = records.edit_record(db.conn, "decision", decision_id, by=editor, text=text)
+        decision = records.get_decision(db.conn, decision_id)
+    finally:
+        db.close()
+    if not changed:
+        click.echo(f"Decision #{decision_id} already reads so; nothing changed.")
+    else:
+        click.echo(f"Corrected decision #{decision.id}: {decision.text}")
+
+
+@decisions.command("delete", context_settings={"ignore_unknown_options": True})
+@click.argument("decision_id", type=RECORD_ID, metavar="ID")
+@_by_option("deletes it")
+@click.pass_obj
+def decisions_delete(state, decision_id: int, by: str | None) -> None:
+    """Delete decision ID (recorded by mistake): it leaves the log and the minutes; its
+    revision keeps the words, and 'decisions restore ID' brings it back."""
+    from smarketing_tui import records
+
+    db, settings = _open_db(state)
+    try:
+        editor = _editor(settings, by)
+        decision = records.get_decision(db.conn, decision_id)
+        records.delete_record(db.conn, "decision", decision_id, by=editor)
+    finally:
+        db.close()
+    click.echo(f"Deleted decision #{decision_id}: {decision.text}")
+
+
+@decisions.command("restore", context_settings={"ignore_unknown_options": True})
+@click.argument("decision_id", type=RECORD_ID, metavar="ID")
+@_by_option("restores it")
+@click.pass_obj
+def decisions_restore(state, decision_id: int, by: str | None) -> None:
+    """Bring back decision ID after a delete."""
+    from smarketing_tui import records
+
+    db, settings = _open_db(state)
+    try:
+        editor = _editor(settings, by)
+        decision = records.get_decision(db.conn, decision_id)
+        if not records.is_deleted(db.conn, "decision", decision_id):
+            click.echo(f"Decision #{decision_id} is not deleted; nothing to restore.")
+            return
+        records.restore_record(db.conn, "decision", decision_id, by=editor)
+    finally:
+        db.close()
+    click.echo(f"Restored decision #{decision_id}: {decision.text}")
+
+
+def _decision_log(state, search: str | None, since: str | None, fmt: str,
+                  output: str | None) -> None:
     from smarketing_tui import outputs, records
     from smarketing_tui.reportformat import json_text
     from smarketing_tui.minutes import context_lines
-    from smarketing_tui.timeutil import format_date, to_local
+    from smarketing_tui.timeutil import format_datetime, to_local
 
     outputs.refuse_table(output, fmt)
     db, settings = _open_db(state)
@@ -396,8 +575,13 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
     def meeting_date(entry) -> date:
         return to_local(entry.meeting_started_at, tz).date()
 
+    def taken(entry) -> str:
+        # The log runs in the order decisions were taken, so it shows when: on one day,
+        # ids alone may look out of order (#4 taken before #3).
+        return format_datetime(entry.decision.created_at, tz)
+
     if fmt == "json":
-        from smarketing_tui.minutes_render.to_json import dumps
+        from smarketing_tui.minutes_render.to_json import amended_json, dumps
 
         outputs.emit(dumps({"schema": "smarketing.decisions/1", "decisions": [{
             "id": e.decision.id, "text": e.decision.text, "created_at": e.decision.created_at,
@@ -406,29 +590,34 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
             "section": e.decision.section_title,
             "issue": ({"id": e.decision.issue_id, "title": e.issue_title}
                       if e.decision.issue_id else None),
-            "context": e.decision.context} for e in entries]}), output, "decisions.json",
+            "context": e.decision.context, **amended_json(e.decision)} for e in entries]}),
+            output, "decisions.json",
             state.workspace())
         return
     if fmt == "csv":
         text = outputs.csv_text(
             ["id", "date", "meeting_id", "meeting", "section", "decision", "issue_id", "numbers",
-             "context_json"],
+             "context_json", "taken_at", "amended"],
             ([e.decision.id, meeting_date(e).isoformat(), e.decision.meeting_id, e.meeting_title,
               e.decision.section_title, e.decision.text, e.decision.issue_id, numbers(e),
               json_text(e.decision.context, sort_keys=True)
-              if e.decision.context else None] for e in entries))
+              if e.decision.context else None, e.decision.created_at,
+              "yes" if e.decision.amended else "no"] for e in entries))
         outputs.emit(text, output, "decisions.csv", state.workspace())
         return
     if fmt == "md":
         from smarketing_tui.vocabulary import markdown_escape as md_escape
 
-        lines = ["| # | Date | Meeting | Section | Decision | Numbers on screen |",
+        from smarketing_tui.minutes_render.to_markdown import amended_mark
+
+        lines = ["| # | Taken | Meeting | Section | Decision | Numbers on screen |",
                  "| ---: | --- | --- | --- | --- | --- |"]
         for e in entries:
-            lines.append(f"| {e.decision.id} | {format_date(meeting_date(e))} | "
+            lines.append(f"| {e.decision.id} | {taken(e)} | "
                          f"{md_escape(e.meeting_title)} | "
                          f"{md_escape(e.decision.section_title or '–')} "
-                         f"| {md_escape(e.decision.text)} | {md_escape(numbers(e)) or ' '} |")
+                         f"| {md_escape(e.decision.text)}{amended_mark(e.decision)} | "
+                         f"{md_escape(numbers(e)) or ' '} |")
         outputs.emit("\n".join(lines) + "\n", output, "decisions.md", state.workspace())
         return
     from rich.markup import escape
@@ -442,7 +631,7 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
         return
     table = Table(title=f"Decisions ({len(entries)})", title_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Date")
+    table.add_column("Taken")
     table.add_column("Meeting")
     table.add_column("Section")
     table.add_column("Decision", overflow="fold", min_width=16)
@@ -451,7 +640,9 @@ def decisions(state, search: str | None, since: str | None, fmt: str,
         decision_text = escape(e.decision.text)
         if e.decision.issue_id:
             decision_text += escape(f" (issue #{e.decision.issue_id}: {e.issue_title})")
-        table.add_row(str(e.decision.id), format_date(meeting_date(e)),
+        if e.decision.amended:
+            decision_text += " [italic](amended)[/italic]"
+        table.add_row(str(e.decision.id), taken(e),
                       escape(f"#{e.decision.meeting_id} {e.meeting_title}"),
                       escape(e.decision.section_title or "–"), decision_text, escape(numbers(e)))
     console.print(table)

@@ -72,7 +72,16 @@ def dumps(value: Any) -> str:
 
 def _attendee(attendee) -> dict:
     return {"name": clean(attendee.name), "team": attendee.team, "rating": attendee.rating,
-            "checkin": clean(attendee.checkin) if attendee.checkin else None}
+            "checkin": clean(attendee.checkin) if attendee.checkin else None,
+            **amended_json(attendee)}
+
+
+def amended_json(record: Any) -> dict:
+    """``amended`` and ``revisions`` (who changed what when, and the old value) of a record."""
+    revisions = record["revisions"] if isinstance(record, dict) else record.revisions
+    return {"amended": bool(revisions), "revisions": [
+        {"change": r.change, "field": r.field, "old": _cleaned(r.old), "new": _cleaned(r.new),
+         "at": r.at, "by": _cleaned(r.by)} for r in revisions]}
 
 
 def _section(section: SectionMinutes) -> dict:
@@ -86,19 +95,20 @@ def _section(section: SectionMinutes) -> dict:
         "decisions": [decision_json(d) for d in section.decisions],
         "action_items": [action_json(i) for i in section.action_items],
         "action_review": [_review(r) for r in section.reviewed_actions],
-        "notes": [{"id": n["id"], "text": clean(n["text"]), "created_at": n["created_at"]}
-                  for n in section.notes],
+        "notes": [{"id": n["id"], "text": clean(n["text"]), "created_at": n["created_at"],
+                   **amended_json(n)} for n in section.notes],
         "talking_points": [{"id": p.id, "text": clean(p.text),
                             "author": clean(p.author) if p.author else None,
                             "metric": clean(p.metric) if p.metric else None,
-                            "issue_id": p.issue_id, "created_at": p.created_at}
-                           for p in section.talking_points],
+                            "issue_id": p.issue_id, "created_at": p.created_at,
+                            **amended_json(p)} for p in section.talking_points],
     }
 
 
 def decision_json(decision: records.Decision) -> dict:
     return {"id": decision.id, "text": clean(decision.text), "issue_id": decision.issue_id,
-            "context": _cleaned(decision.context), "created_at": decision.created_at}
+            "context": _cleaned(decision.context), "created_at": decision.created_at,
+            **amended_json(decision)}
 
 
 def action_json(item: records.ActionItem) -> dict:
@@ -108,7 +118,8 @@ def action_json(item: records.ActionItem) -> dict:
             "carried_over": item.carried_over, "meeting_id": item.meeting_id,
             "section": clean(item.section_title) if item.section_title else None,
             "created_at": item.created_at, "done_at": item.done_at, "dropped_at": item.dropped_at,
-            "comment": clean(item.comment) if item.comment else None, "issue_id": item.issue_id}
+            "comment": clean(item.comment) if item.comment else None, "issue_id": item.issue_id,
+            **amended_json(item)}
 
 
 def _review(review: ReviewedAction) -> dict:
@@ -124,7 +135,8 @@ def issue_json(issue: records.Issue) -> dict:
             "raised_at": issue.raised_at, "origin": issue.origin, "status": issue.status,
             "solved_at": issue.solved_at,
             "resolution": clean(issue.resolution) if issue.resolution else None,
-            "meetings_open": issue.meetings_open, "evidence": _cleaned(issue.evidence)}
+            "meetings_open": issue.meetings_open, "evidence": _cleaned(issue.evidence),
+            **amended_json(issue)}
 
 
 def completion_json(rate: records.CompletionRate) -> dict:

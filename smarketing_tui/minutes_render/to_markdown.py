@@ -14,7 +14,8 @@ from smarketing_tui.minutes import (STREAK_HEADING, Minutes, SectionMinutes, act
                                     carried_text, clock_text, commitment_text, completion_text,
                                     context_lines, due_text, format_duration, format_target,
                                     freshness_text, listed_above_text, outcome_text, period_text,
-                                    rating_text, seating_text, status_label, streak_text)
+                                    rating_text, revision_text, seating_text, status_label,
+                                    streak_text)
 from smarketing_tui.minutes_render import clean
 from smarketing_tui.vocabulary import (counted, format_date, format_datetime, issue_open_text,
                                        markdown_escape, sparkline)
@@ -78,7 +79,7 @@ def _decisions(minutes: Minutes) -> list[str]:
         if section.decisions:
             out += [f"*{md_escape(section.title)}*", ""]
             for decision in section.decisions:
-                out += _decision(decision, minutes.currency)
+                out += _decision(decision, minutes.currency, minutes)
             out.append("")
     return out
 
@@ -201,7 +202,7 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
                 extra.append(f"issue \\#{point.issue_id}")
             suffix = f" ({'; '.join(extra)})" if extra else ""
             author = md_escape(point.author or "anonymous")
-            out.append(f"- {md_item(point.text)} — *{author}*{suffix}")
+            out.append(f"- {md_item(point.text)}{amended_mark(point)} — *{author}*{suffix}")
         out.append("")
     if section.reviewed_actions:
         rows = [[str(r.item.id), md_escape(r.item.text), md_escape(r.item.owner or "–"),
@@ -213,25 +214,37 @@ def _section(minutes: Minutes, section: SectionMinutes) -> list[str]:
         out += ["**Notes**", ""]
         for note in section.notes:
             lines = md_lines(note["text"]) or ["–"]
-            out.append("- " + " \\\n  ".join(lines))
+            out.append("- " + " \\\n  ".join(lines) + amended_mark(note))
         out.append("")
     return out
 
 
-def _decision(decision: records.Decision, currency: str) -> list[str]:
-    line = f"- {md_item(decision.text)}"
+def amended_mark(record) -> str:
+    """`` *(amended)*`` after a record changed since it was recorded (its JSON has how)."""
+    amended = record["amended"] if isinstance(record, dict) else record.amended
+    return " *(amended)*" if amended else ""
+
+
+def _decision(decision: records.Decision, currency: str,
+              minutes: Minutes | None = None) -> list[str]:
+    line = f"- {md_item(decision.text)}{amended_mark(decision)}"
     if decision.issue_id:
         line += f" (solves issue \\#{decision.issue_id})"
+    lines = [line]
     numbers = (context_lines(decision.context, currency=currency)
                if decision.context else [])
     if numbers:
         shown = "; ".join(md_escape(sentence) for sentence in numbers)
-        return [line, f"  - *Numbers on screen:* {shown}"]
-    return [line]
+        lines.append(f"  - *Numbers on screen:* {shown}")
+    edits = [revision_text(r, minutes) for r in decision.revisions if r.change == "edit"]
+    if edits:
+        lines.append(f"  - *Amended:* {md_escape('; '.join(edits))}")
+    return lines
 
 
 def _actions_table(items: list[records.ActionItem]) -> list[str]:
-    rows = [[str(i.id), md_escape(i.text), md_escape(i.owner or "–"), md_escape(due_text(i)),
+    rows = [[str(i.id), md_escape(i.text) + amended_mark(i), md_escape(i.owner or "–"),
+             md_escape(due_text(i)),
              i.status, md_escape(carried_text(i))] for i in items]
     return _table(["#", "Action item", "Owner", "Due", "Status", "Carried over"], rows, "rlllll")
 
@@ -245,7 +258,7 @@ def _issues(minutes: Minutes) -> list[str]:
         for issue in minutes.issues_solved:
             verb = "solved" if issue.status == "solved" else issue.status
             how = f": {md_escape(issue.resolution)}" if issue.resolution else ""
-            out.append(f"- \\#{issue.id} {md_escape(issue.title)} — {verb}{how} "
+            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{amended_mark(issue)} — {verb}{how} "
                        f"({issue_open_text(issue.meetings_open)})")
         out.append("")
     if minutes.issues_open:
@@ -257,7 +270,7 @@ def _issues(minutes: Minutes) -> list[str]:
                 age = "new, from prep" if issue.origin == "prep" else "new"
             else:
                 age = issue_open_text(issue.meetings_open)
-            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{who} ({age})")
+            out.append(f"- \\#{issue.id} {md_escape(issue.title)}{amended_mark(issue)}{who} ({age})")
         out.append("")
     return out
 

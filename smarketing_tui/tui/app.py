@@ -55,7 +55,8 @@ class SmarketingApp(App[MeetingOutcome]):
 
     def __init__(self, workspace: Workspace, *, agenda_path: Path | str | None = None,
                  meeting_id: int | None = None, clock: Callable[[], datetime] | None = None,
-                 new_meeting: bool = False, agenda=None, settings=None) -> None:
+                 new_meeting: bool = False, agenda=None, settings=None,
+                 amend: bool = False) -> None:
         """``agenda``/``settings``: already loaded and validated (the CLI passes them, so the
         files are not read twice); otherwise they are read from ``agenda_path``."""
         super().__init__()
@@ -63,6 +64,7 @@ class SmarketingApp(App[MeetingOutcome]):
         self.agenda_path = agenda_path
         self.meeting_id = meeting_id
         self.new_meeting = new_meeting
+        self.amend = amend  # meeting_id names an ended meeting, reopened for corrections
         self.clock = clock
         self.session = None  # the MeetingSession once opened
         self.settings = settings
@@ -168,6 +170,10 @@ class SmarketingApp(App[MeetingOutcome]):
         from smarketing_tui.store import connect
 
         self.settings = self.settings or self.workspace.settings()
+        if self.meeting_id is not None and self.amend:
+            self.session = MeetingSession.amend(self.workspace, self.meeting_id,
+                                                **self._clock_kwargs())
+            return
         if self.meeting_id is not None:
             self.session = MeetingSession.resume(self.workspace, self.meeting_id,
                                                  **self._clock_kwargs())
@@ -243,6 +249,8 @@ class SmarketingApp(App[MeetingOutcome]):
         session = self.session
         if session is not None and not session.is_ended and not session.is_paused:
             session.leave()
+        if session is not None and session.amending:
+            session.finish_amending()
         if session is not None:
             self.exit(MeetingOutcome("left" if not session.is_ended else "ended",
                                      session.meeting_id, _summary(session, "left")))
@@ -266,6 +274,12 @@ class SmarketingApp(App[MeetingOutcome]):
              "action_item"),
             ("record: note", "Add a note to this section (n)", "note"),
             ("record: issue", "Raise an issue for the issues list (i)", "issue"),
+            ("record: edit", "Correct a decision, action item, note (or the highlighted issue, "
+             "talking point, check-in line) of this section; the old words are kept (e)",
+             "edit_record"),
+            ("record: delete", "Delete a record of this section; undo brings it back (X)",
+             "delete_record"),
+            ("record: undo delete", "Bring back the record deleted last (U)", "undo_delete"),
             ("clock: pause / resume", "Pause or resume the meeting clock (space)",
              "toggle_clock"),
             ("meeting: leave", "Leave now; the meeting is paused and can be resumed (q)",
@@ -317,6 +331,9 @@ def _summary(session, how: str | None) -> str:
         ("issues", "issue")))
     used = clock_text(session.total_elapsed())
     command = "smarketing" + _workspace_option(session.workspace)
+    if session.amending:
+        return (f"Meeting #{session.meeting_id} corrected (its {used} and scorecard as they "
+                f"were): {recorded}. Minutes: {command} minutes {session.meeting_id}")
     if session.is_ended:
         return (f"Meeting #{session.meeting_id} ended after {used}: {recorded}. "
                 f"Minutes: {command} minutes {session.meeting_id}")

@@ -21,6 +21,7 @@ class DiscussionView(SectionView):
     Also the view of any section type that has no view of its own."""
 
     SECTION_TYPE = "discussion"
+    LISTS_RECORDS = True
     DEFAULT_CSS = """
     DiscussionView > VerticalScroll { padding: 0 1; }
     """

@@ -83,6 +83,15 @@ class MeetingScreen(Screen):
                 tooltip="Add an action item: text, owner, due date"),
         Binding("n", "note", "Note", id="record.note", tooltip="Add a note to this section"),
         Binding("i", "issue", "Issue", id="record.issue", tooltip="Raise an issue for the list"),
+        # e, X and U are off the key bar (full at 80 columns): the records panel below the
+        # section names them whenever there is something to correct, as do ? and ctrl+p.
+        Binding("e", "edit_record", "Edit", show=False, key_display="e", id="record.edit",
+                tooltip="Correct a decision, action item or note of this section (the old "
+                        "words are kept)"),
+        Binding("X", "delete_record", "Delete", show=False, key_display="X",
+                id="record.delete", tooltip="Delete a record of this section (U undoes)"),
+        Binding("U", "undo_delete", "Undo delete", show=False, key_display="U",
+                id="record.undo", tooltip="Bring back the record deleted last"),
         Binding("space", "toggle_clock", "Pause", key_display="space", id="clock.toggle",
                 tooltip="Pause or resume the meeting clock"),
         Binding("q", "leave", "Leave", id="meeting.leave",
@@ -111,6 +120,7 @@ class MeetingScreen(Screen):
         self._collect_timer = None
         self._saves = SaveQueue(session.conn)  # records the store was too busy to take
         self._retry_timer = None
+        self._deleted: list = []  # corrections.Deleted, the last one first undone
 
     # -- layout -------------------------------------------------------------------------
 
@@ -124,6 +134,7 @@ class MeetingScreen(Screen):
                 self.current_view = self._make_view()
                 self._views[self.session.current] = self.current_view
                 yield self.current_view
+                yield self._records_panel()
         # One line, drawn at the first paint, by when the view has focused its widget.
         yield KeyBar()
 
@@ -144,6 +155,7 @@ class MeetingScreen(Screen):
     def on_resize(self, event) -> None:
         """Below 100 columns the agenda column narrows (see app.tcss)."""
         self.set_class(event.size.width < agenda_column.NARROW_BELOW, "-narrow")
+        self.call_after_refresh(self._show_records)
         self.call_after_refresh(self._redraw_agenda)  # titles cut to the new column width
 
     def on_unmount(self) -> None:
@@ -253,7 +265,9 @@ class MeetingScreen(Screen):
             right.append(f"saving {counted(len(self._saves), 'record')}… ",
                          style=f"bold {warning}")
         planned = session.agenda.planned_minutes * 60
-        if session.is_ended:
+        if session.amending:
+            right.append("✎ amending ", style=f"bold {warning}")
+        elif session.is_ended:
             right.append("ended", style="bold")
         elif session.is_paused:
             right.append("⏸ paused ", style=f"bold {warning}")
@@ -261,9 +275,11 @@ class MeetingScreen(Screen):
             right.append("⏱ ")
         right.append(f"{clock_text(session.total_elapsed())} of {clock_text(planned)}")
         left_seconds = session.time_left()
-        right.append(" · ")
-        right.append(f"{clock_text(abs(left_seconds))} {'left' if left_seconds >= 0 else 'over'}",
-                     style=f"bold {error}" if left_seconds < 0 else "bold")
+        if not session.amending:  # the time it used is history: nothing is left or over
+            right.append(" · ")
+            right.append(f"{clock_text(abs(left_seconds))} "
+                         f"{'left' if left_seconds >= 0 else 'over'}",
+                         style=f"bold {error}" if left_seconds < 0 else "bold")
         state = session.current_section
         section = Text()
         section.append(f"{session.current + 1}/{len(session.sections)} ", style="dim")
@@ -364,6 +380,7 @@ class MeetingScreen(Screen):
         self._section_shown()
 
     def _section_shown(self) -> None:
+        self._show_records()
         if self._collect_timer is not None:
             self._collect_timer.stop()
         self._collect_timer = self.set_timer(COLLECT_AFTER_SECONDS, self._collect_garbage)
@@ -434,6 +451,7 @@ class MeetingScreen(Screen):
     def _tell_view(self, message) -> None:
         if self.current_view is not None and self.current_view.is_attached:
             self.current_view.post_message(message)
+        self._show_records()
 
     def _go(self, move) -> None:
         previous = self.session.current
@@ -459,7 +477,16 @@ class MeetingScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what applies: no writes after the end, no 'next' at the last section."""
         session = self.session
-        if session.is_ended and action in ("decision", "action_item", "note", "issue",
+        if session.amending and action in ("decision", "action_item", "note", "issue",
+                                           "toggle_clock", "end_meeting"):
+            return False  # reopened for corrections only
+        if action == "undo_delete" and not self._deleted:
+            return None
+        if session.is_ended and not session.amending and action in (
+                "edit_record", "delete_record", "undo_delete"):
+            return False
+        if session.is_ended and not session.amending and action in (
+                "decision", "action_item", "note", "issue",
                                            "toggle_clock", "end_meeting", "next_section",
                                            "previous_section"):
             return False
@@ -599,6 +626,9 @@ class MeetingScreen(Screen):
         self.notify("Clock paused" if paused else "Clock running", timeout=2, markup=False)
 
     def action_leave(self) -> None:
+        if self.session.amending:
+            self._finish_amending()
+            return
         if self._saves and not self._saves.flush():
             self.notify(f"Still saving {counted(len(self._saves), 'record')}: the store is "
                         "busy; q again once it is saved", severity="warning", markup=False)
@@ -649,7 +679,133 @@ class MeetingScreen(Screen):
     def _announce_end(self, files: tuple[str, ...], problem: str | None) -> None:
         if problem:
             self.notify(problem, title="Minutes not written", severity="error", markup=False)
-        self.post_message(messages.MeetingClosed("ended", files))
+        self.post_message(messages.MeetingClosed(
+            "amended" if self.session.amending else "ended", files))
+
+    # -- corrections (tui/corrections.py) ------------------------------------------------
+
+    def _records_panel(self):
+        from smarketing_tui.tui.corrections import RecordsPanel
+
+        panel = RecordsPanel(id="records-panel")
+        panel.display = False  # drawn once the screen knows its size (_show_records)
+        return panel
+
+    def _show_records(self) -> None:
+        """The current section's records in the panel below it, as many as fit."""
+        from smarketing_tui.tui.corrections import RecordsPanel, section_targets
+
+        from textual.css.query import NoMatches
+
+        try:
+            panel = self.query_one("#records-panel", RecordsPanel)
+        except NoMatches:  # not composed yet
+            return
+        view = self.current_view
+        if view is not None and view.LISTS_RECORDS:
+            panel.display = False
+            return
+        try:
+            targets = section_targets(self.session)
+        except sqlite3.Error:
+            return  # a busy store: the next move or record draws it
+        height = self.size.height or 24
+        width = self.query_one("#section-host").size.width or 80
+        panel.show(targets, width, 4 if height < 30 else 6, self.session.amending)
+
+    def _edit_targets(self) -> list:
+        from smarketing_tui.tui.corrections import section_targets
+
+        offered = []
+        if self.current_view is not None:
+            try:
+                offered = list(self.current_view.edit_targets())
+            except Exception:  # noqa: BLE001 - a view's offer must never block a correction
+                offered = []
+        return offered + section_targets(self.session)
+
+    def _pick_record(self, verb: str, then) -> None:
+        from smarketing_tui.tui.corrections import PickRecord
+
+        targets = self._edit_targets()
+        if not targets:
+            self.notify(f"Nothing recorded in this section to {verb}", markup=False)
+            return
+        if len(targets) == 1:
+            then(targets[0])
+            return
+        section = self.session.current_section.title
+        self.app.push_screen(PickRecord(f"{verb.capitalize()} which? — {section}", targets),
+                             lambda target: then(target) if target is not None else None)
+
+    def _corrected(self, kind: str, record_id: int) -> None:
+        view = self.current_view
+        if view is not None and view.is_attached:
+            view.reload()
+        self._tell_view(messages.RecordsCorrected(kind, record_id))
+        self._refresh_clock()
+
+    def action_edit_record(self) -> None:
+        from smarketing_tui.records import KIND_WORDS
+        from smarketing_tui.tui.corrections import apply_edit, correction_error, edit_dialog
+
+        def edit(target) -> None:
+            def save(result) -> None:
+                try:
+                    changed = apply_edit(self.session, target, result)
+                except (UserError, sqlite3.OperationalError) as error:
+                    self.notify(correction_error(error), severity="error", markup=False)
+                    return
+                if changed:
+                    self.notify(f"Corrected the {KIND_WORDS[target.kind]}; the old words are "
+                                "kept", title="Saved", markup=False)
+                    self._corrected(target.kind, target.record_id)
+
+            self.app.push_screen(edit_dialog(self.session, target), save)
+
+        self._pick_record("edit", edit)
+
+    def action_delete_record(self) -> None:
+        from smarketing_tui.records import KIND_WORDS
+        from smarketing_tui.tui.corrections import Deleted, correction_error
+        from smarketing_tui.tui.sections.common import one_line
+
+        def delete(target) -> None:
+            try:
+                words = self.session.delete(target.kind, target.record_id)
+            except (UserError, sqlite3.OperationalError) as error:
+                self.notify(correction_error(error), severity="error", markup=False)
+                return
+            self._deleted.append(Deleted(target, words))
+            self.notify(f"Deleted the {KIND_WORDS[target.kind]} '{one_line(target.text, 40)}'; "
+                        "U brings it back", title="Deleted", markup=False)
+            self._corrected(target.kind, target.record_id)
+
+        self._pick_record("delete", delete)
+
+    def action_undo_delete(self) -> None:
+        from smarketing_tui.records import KIND_WORDS
+        from smarketing_tui.tui.corrections import correction_error
+
+        if not self._deleted:
+            self.notify("Nothing deleted to bring back", markup=False)
+            return
+        last = self._deleted[-1]
+        try:
+            self.session.restore(last.target.kind, last.target.record_id, last.words)
+        except (UserError, sqlite3.OperationalError) as error:
+            self.notify(correction_error(error), severity="error", markup=False)
+            return
+        self._deleted.pop()
+        self.notify(f"The {KIND_WORDS[last.target.kind]} is back", title="Undone", markup=False)
+        self._corrected(last.target.kind, last.target.record_id)
+
+    @work(thread=True, exclusive=True, group="end")
+    def _finish_amending(self) -> None:
+        """Leave an amend: the corrected minutes are written again."""
+        self.app.call_from_thread(self.session.finish_amending)
+        files, problem = write_minutes(self.workspace, self.session.meeting_id)
+        self.app.call_from_thread(self._announce_end, files, problem)
 
     def action_export_minutes(self) -> None:
         self._export_minutes()

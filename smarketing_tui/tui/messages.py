@@ -57,6 +57,15 @@ class IssueRaised(MeetingRecordsChanged, bubble=False):
         self.issue_id = issue_id
 
 
+class RecordsCorrected(MeetingRecordsChanged, bubble=False):
+    """A record was edited, deleted or restored (``e``, ``X``, ``U``)."""
+
+    def __init__(self, kind: str, record_id: int) -> None:
+        super().__init__()
+        self.kind = kind
+        self.record_id = record_id
+
+
 class ClockToggled(Message, bubble=False):
     """The meeting clock was paused or resumed."""
 

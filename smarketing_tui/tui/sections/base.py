@@ -55,11 +55,24 @@ class SectionView(Widget):
     """
 
     SECTION_TYPE: str = ""
+    LISTS_RECORDS = False  # the view lists its section's records itself (no panel below it)
     can_focus = True
 
     def __init__(self, context: SectionContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.context = context
+
+    #: The only keys of a view that work in a meeting reopened for corrections
+    #: (``smarketing run --amend``): everything else of a view records something new.
+    AMEND_ACTIONS = frozenset({"reload"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a meeting is amended, a view's own keys are off (but ``reload``): only
+        corrections (``e``, ``X``, ``U`` on the screen) change it."""
+        session = getattr(self.context, "session", None)
+        if getattr(session, "amending", False) and action not in self.AMEND_ACTIONS:
+            return False
+        return True
 
     def reload(self) -> None:
         """Refresh from the store (after a write elsewhere, or on ``r``)."""
@@ -67,3 +80,9 @@ class SectionView(Widget):
     def decision_context(self) -> dict | None:
         """The numbers on screen, attached to a decision taken in this section."""
         return None
+
+    def edit_targets(self) -> list:
+        """What this view offers to correct besides the section's decisions, action items
+        and notes (``tui.corrections.EditTarget``: the highlighted issue, talking point or
+        check-in line), first in the list ``e`` and ``X`` show."""
+        return []

@@ -174,6 +174,14 @@ class CheckinView(SectionView):
         self.post_message(SectionDataChanged())
         self.reload()
 
+    def edit_targets(self) -> list:
+        from smarketing_tui.tui.corrections import EditTarget
+
+        row = self._current_row()
+        if row is None or not row.checkin:
+            return []
+        return [EditTarget("checkin", row.person_id, row.checkin, who=row.name)]
+
     def decision_context(self) -> dict | None:
         rows = list(self._rows.values()) if hasattr(self, "_rows") else []
         return {"section": "checkin", "present": [r.name for r in rows if r.present]}

@@ -234,7 +234,6 @@ class IssuesView(SectionView):
 
     def on_mount(self) -> None:
         self._issues: dict[str, Issue] = {}
-        self._kept: set[int] = set()
         self.reload()
         follow_theme(self, self.reload)
         self.query_one(DataTable).focus()
@@ -250,6 +249,7 @@ class IssuesView(SectionView):
         open_issues = records.list_issues(self._conn, "open")
         done = [i for i in records.list_issues(self._conn, None) if i.id in handled]
         self._ranked = [i.id for i in open_issues if i.rank is not None]
+        self._kept = records.kept_open(self._conn, meeting_id)  # stored: a move or resume keeps it
         self._issues = {str(i.id): i for i in open_issues + done}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
@@ -379,7 +379,7 @@ class IssuesView(SectionView):
     def action_keep_open(self) -> None:
         issue = self._open_current()
         if issue is not None:
-            self._kept.add(issue.id)
+            records.keep_issue_open(self._conn, issue.id, self.context.session.meeting_id)
             self.reload()
             self._next_row()
 
@@ -432,6 +432,14 @@ class IssuesView(SectionView):
 
         self.app.push_screen(Confirm(f"Drop issue #{issue.id}?", one_line(issue.title, 70),
                                      yes="Drop"), answer)
+
+    def edit_targets(self) -> list:
+        from smarketing_tui.tui.corrections import EditTarget
+
+        issue = self._current()
+        if issue is None or issue.status != "open":
+            return []
+        return [EditTarget("issue", issue.id, issue.title)]
 
     def decision_context(self) -> dict | None:
         issue = self._current()

@@ -214,6 +214,12 @@ class TalkingPointsView(SectionView):
         self.post_message(SectionDataChanged())
         self.notify(f"Issue #{issue_id} raised from the talking point.", markup=False)
 
+    def edit_targets(self) -> list:
+        from smarketing_tui.tui.corrections import EditTarget
+
+        point = self._current()
+        return [] if point is None else [EditTarget("talking_point", point.id, point.text)]
+
     def decision_context(self) -> dict | None:
         point = self._current()
         if point is None:
