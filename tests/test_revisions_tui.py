@@ -252,7 +252,10 @@ def test_corrections_during_a_meeting_and_after_it(workspace, monkeypatch):
     kari_json = next(a for a in document["attendance"]["present"] if a["name"] == "Kari Nordmann")
     assert (kari_json["checkin"], kari_json["amended"]) == ("Fine, busy week", True)
     html = render(minutes, "html")
-    assert "Move 20 % of the search budget to webinars <em class=\"amended\">(amended)</em>" in html
+    assert ('Move 20 % of the search budget to webinars <span class="amended" '
+            'title="changed after it was first recorded">amended</span>') in html
+    # The corrected check-in line is marked in the HTML too.
+    assert ('Fine, busy week <span class="amended" ' in html)
     assert "Typo note" not in html
     ics = render(minutes, "ics")
     assert "SUMMARY:Call back the webinar leads" in ics and "DUE;VALUE=DATE:20261214" in ics
