@@ -21,11 +21,12 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (STATUS_LABEL, SectionHeader, as_of_of, clean,
                                                 follow_theme, forward_focus, highlighted_key,
                                                 is_narrow, keep_cursor, key_hint, one_line, pack,
-                                                refocus, reset_table, safe, short_period,
-                                                show_key_line, status_style, table_with_enter,
-                                                text_budget, view_width, width_changed)
+                                                refocus, safe, short_period, show_key_line,
+                                                status_style, table_room, table_with_enter,
+                                                view_width, width_changed)
 from smarketing_tui.tui.sections.dialogs import TableModal, TableSection
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
 _STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
@@ -80,8 +81,6 @@ class ScorecardView(SectionView):
     """Every SLA commitment for the period: Enter drills into the leads, ``I`` raises an issue."""
 
     SECTION_TYPE = "scorecard"
-    COLUMNS = [("Status", "status"), ("Commitment", "description"), ("Actual", "actual"),
-               ("Target", "target"), ("Trend", "trend")]
     DEFAULT_CSS = """
     ScorecardView { height: 1fr; }
     ScorecardView DataTable { height: 1fr; min-height: 4; }
@@ -177,13 +176,8 @@ class ScorecardView(SectionView):
         current = highlighted_key(table)
         narrow = is_narrow(self)
         week, month = _week_and_month(card, lines)
-        reset_table(table, self._columns(week, month, narrow))
         on_list = self._issues_on_list()
-        # Status, values, target and trend take about 50 columns (a week beside the month:
-        # one value more, and no trend when narrow); the description the rest.
-        fixed = (40 - (2 if week else 0) if narrow else 50 + (5 if week else 0)) + (
-            4 if on_list else 0)
-        width = text_budget(self, fixed, minimum=16, maximum=60)
+        rows = []
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
@@ -204,13 +198,12 @@ class ScorecardView(SectionView):
             points = line.get("trend") or []
             for char, point in zip(sparkline([p.get("actual") for p in points]), points):
                 trend.append(char, style=status_style(self.app, point.get("status", "no_data")))
-            description = safe(one_line(line["description"], width))
-            if line["id"] in on_list:  # on the issues list already
-                if narrow:
-                    label += "▲"
-                else:
-                    description.append(f" ▲#{on_list[line['id']]}", style="dim")
-            cells = [Text(label, style=style), description]
+            description = safe(one_line(line["description"]))
+            if line["id"] in on_list and narrow:  # on the issues list already
+                label += "▲"
+            description_cell = (description, Text(f" ▲#{on_list[line['id']]}", style="dim")) \
+                if line["id"] in on_list and not narrow else description
+            cells = [Text(label, style=style), description_cell]
             if week:
                 # The week's own value (a weekly line: its actual, in its status colour) and
                 # the month to the end of the week (a monthly line: its actual, judged).
@@ -227,7 +220,11 @@ class ScorecardView(SectionView):
             cells.append(target)
             if not (week and narrow):
                 cells.append(trend)
-            table.add_row(*cells, key=line["id"])
+            rows.append((line["id"], cells))
+        # Widths fixed when filled (tablefit): a table drawn before DataTable measured its
+        # new cells, as a terminal does right after a resize, showed every column at the
+        # width of its heading until the next fill.
+        fill_table(table, self._columns(week, month, narrow), rows, table_room(self, table))
         # As tall as its lines (and header), so that the detail follows right below; with
         # more lines than fit, the table scrolls and the detail stays in view.
         table.styles.max_height = max(4, table.row_count + 1)
@@ -238,19 +235,24 @@ class ScorecardView(SectionView):
         self._show_detail()
         refocus(self)
 
-    def _columns(self, week: str | None, month: str | None,
-                 narrow: bool) -> list[tuple[str, str]]:
+    def _columns(self, week: str | None, month: str | None, narrow: bool) -> list[Column]:
         """The table's columns: with a week beside the month, the week's own value and the
-        month so far in place of one Actual (and, when narrow, no trend: the detail draws it)."""
+        month so far in place of one Actual (and, when narrow, no trend: the detail draws it).
+        The commitment gives way with '…'; the trend is left out first when even that does
+        not fit; the status, the values and the target are never cut."""
+        status = Column("Status", "status")
+        commitment = Column("Commitment", "description", minimum=12)
+        target = Column("Target", "target", right=True)
+        trend = Column("Trend", "trend", drop=1)
         if not week:
-            return self.COLUMNS
+            return [status, commitment, Column("Actual", "actual", right=True), target, trend]
         # "Nov so far" (wide) or "Nov" (narrow): the detail says "November so far".
         month_heading = (month or "Month")[:3]
         if not narrow and month and month.endswith(" so far"):
             month_heading += " so far"
-        columns = [("Status", "status"), ("Commitment", "description"),
-                   (period_name(week), "week"), (month_heading, "actual"), ("Target", "target")]
-        return columns if narrow else [*columns, ("Trend", "trend")]
+        columns = [status, commitment, Column(period_name(week), "week", right=True),
+                   Column(month_heading, "actual", right=True), target]
+        return columns if narrow else [*columns, trend]
 
     def _issues_on_list(self) -> dict[str, int]:
         """Commitment id -> the open issue raised from its line (shown as ``▲#3``)."""
