@@ -68,3 +68,80 @@ def test_tables_refit_after_a_resize_120_80_120(demo_workspace, monkeypatch, sec
                 table = app.screen.current_view.query_one(DataTable)
                 _cells_drawn_whole(table)
     run()
+
+
+async def _drill_into(pilot, metric: str) -> None:
+    """On the scorecard, open the leads behind the first line judged by ``metric``."""
+    view = pilot.app.screen.current_view
+    line = next(line for line in view._lines.values() if line.get("metric") == metric)
+    table = view.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(line["id"]))
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def _drill_fits(app) -> list[str]:
+    """The drill-down's table needs no sideways scrolling, and no name is cut; its headings."""
+    table = app.screen.query_one("#rows", DataTable)
+    assert table.virtual_size.width <= table.scrollable_content_region.width, (
+        table.virtual_size.width, table.scrollable_content_region.width)
+    labels = [column.label.plain for column in table.columns.values()]
+    names = labels.index("Name")
+    assert not any(table.get_row_at(r)[names].plain.endswith("…")
+                   for r in range(table.row_count))
+    return labels
+
+
+def test_drill_down_shows_what_matters_first_and_refits_on_a_resize(demo_workspace):
+    from smarketing_tui.tui.sections.dialogs import TableModal
+
+    @run_async
+    async def run():
+        app = demo_app(demo_workspace)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            for _ in range(WEEKLY["scorecard"]):
+                await pilot.press("right_square_bracket")
+                await settle(pilot)
+            await _drill_into(pilot, "first_contact_within")
+            assert isinstance(app.screen, TableModal)
+            # The lead, then how late and why: the numbers the line is judged by come
+            # before the name, owner and dates; the source and the MQL stamp give way.
+            wide = _drill_fits(app)
+            assert wide[:3] == ["Lead", "Hours late", "Status"], wide
+            assert "Name" in wide and "Owner" in wide and "Source" not in wide
+            await pilot.resize_terminal(80, 24)
+            await settle(pilot)
+            narrow = _drill_fits(app)
+            assert narrow[:3] == ["Lead", "Hours late", "Status"] and len(narrow) < len(wide)
+            await pilot.resize_terminal(120, 40)
+            await settle(pilot)
+            assert _drill_fits(app) == wide
+    run()
+
+
+def test_drill_layout_by_hand():
+    from smarketing_tui.tui.sections.scorecard import drill_layout
+
+    keys = ["lead", "name", "owner", "source", "mql_at", "deadline", "first_contact", "status",
+            "hours_late"]
+    order, drop = drill_layout(keys, "hours_late")
+    # The id, the measure (8), the status (7), name and owner, then the rest in order.
+    assert order == [0, 8, 7, 1, 2, 3, 4, 5, 6]
+    # Source and MQL stamp first, then the rest from the left, the owner last; the id,
+    # measure, status and name never.
+    assert drop == [3, 4, 5, 6, 2]
+    # No measure given: the last column; a table of one column keeps it.
+    assert drill_layout(["lead", "name", "touches"]) == ([0, 2, 1], [])
+    assert drill_layout(["campaign"]) == ([0], [])
+
+
+def test_a_drill_names_the_column_it_ranks_by():
+    from smarketing_tui.metrics.engine import _sort_column
+
+    columns = [("lead", "Lead"), ("first_contact", "First"), ("hours", "Hours")]
+    assert _sort_column("hours DESC, lead", columns) == "hours"
+    # A test on a column groups the rows; the first plain column ranks them.
+    assert _sort_column("first_contact IS NOT NULL, hours DESC, lead", columns) == "hours"
+    assert _sort_column("amount DESC", columns) is None  # not a column shown

@@ -56,6 +56,38 @@ def drill_cell(key: str, value, tz: str, currency: str):
     return safe(one_line(value, 40))
 
 
+# What a drill-down shows first, and what gives way when its box is narrow.
+_DRILL_IDENTITY = ("name", "owner")
+_DRILL_GIVES_WAY = ("source", "campaign", "mql_at")  # left out first, in this order
+
+
+def drill_layout(keys: list[str], measure: str | None = None) -> tuple[list[int], list[int]]:
+    """The order of a drill-down's columns and those that may be left out, as indexes into
+    ``keys`` (the metric's columns, the row's id first); ``measure`` is the column the rows
+    are ranked by (the last one when not given).
+
+    Shown first: the id, the measure and the status (why the row is listed), then the name
+    and owner, then the rest in the metric's order. Left out first when there is no room:
+    source, campaign and MQL stamp, then the other columns from the left, then the owner;
+    the id, the measure, the status and the name always stay."""
+    if not keys:
+        return [], []
+    first = 0
+    measure = keys.index(measure) if measure in keys else len(keys) - 1
+    status = [i for i, key in enumerate(keys) if key == "status" and i not in (first, measure)]
+    identity = [i for i, key in enumerate(keys) if key in _DRILL_IDENTITY
+                and i not in (first, measure)]
+    head = list(dict.fromkeys([first, measure, *status, *identity]))
+    order = head + [i for i in range(len(keys)) if i not in head]
+    kept = {first, measure, *status, *(i for i in identity if keys[i] == "name")}
+    gives_way = [i for key in _DRILL_GIVES_WAY for i, k in enumerate(keys)
+                 if k == key and i not in kept]
+    rest = [i for i in order if i not in kept and i not in gives_way
+            and keys[i] not in _DRILL_IDENTITY]
+    owners = [i for i in identity if i not in kept]
+    return order, [*gives_way, *rest, *owners]
+
+
 def _week_and_month(card: dict, lines: list[dict]) -> tuple[str | None, str | None]:
     """(the reviewed week's label, the month heading) when some line shows its week beside
     its month (``week`` in the scorecard JSON), else (None, None)."""
@@ -391,7 +423,9 @@ class ScorecardView(SectionView):
             return
         tz, currency = self.context.settings.timezone, self.context.settings.currency
         keys = [key for key, _ in result.columns]
-        rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
+        order, drop = drill_layout(keys, result.measure)
+        headings = [result.columns[i][1] for i in order]
+        rows = [[drill_cell(keys[i], row.get(keys[i]), tz, currency) for i in order]
                 for row in result.rows]
         shown = (f"{format_number(len(rows))} of {counted(result.total, 'lead')}"
                  if result.total > len(rows) else counted(result.total, "lead"))
@@ -408,9 +442,11 @@ class ScorecardView(SectionView):
                 whole=tuple(i for i, key in enumerate(excluded_keys) if key == "excluded"),
                 drop=tuple(i for i, key in enumerate(excluded_keys) if key == "source"))
         self.app.push_screen(TableModal(
-            f"{clean(description)} — {period_label}", [heading for _, heading in result.columns],
-            rows, summary=f"{clean(result.title)}: {shown}",
-            empty="No leads behind this line: nothing was missed.", more=more))
+            f"{clean(description)} — {period_label}", headings, rows,
+            summary=f"{clean(result.title)}: {shown}",
+            empty="No leads behind this line: nothing was missed.", more=more,
+            # Columns left out rather than names cut (a name longer than 30 still is).
+            drop=tuple(order.index(i) for i in drop), text_minimum=30))
 
     def action_raise_issue(self) -> None:
         line = self._current()
