@@ -158,6 +158,8 @@ class MeetingScreen(Screen):
         """Below 100 columns the agenda column narrows (see app.tcss)."""
         self.set_class(event.size.width < agenda_column.NARROW_BELOW, "-narrow")
         self.call_after_refresh(self._redraw_agenda)  # titles cut to the new column width
+        if self.is_mounted:  # the top bar fitted to the new width now, not at the next tick
+            self.call_after_refresh(self._refresh_clock)
 
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
