@@ -347,7 +347,7 @@ async def test_the_footer_shows_the_meeting_keys(workspace, agenda_path, clock):
         await pilot.pause()
         shown = [key.action for key in app.screen.query_one(KeyBar).drawn]
         assert shown == ["next_section", "previous_section", "decision", "action_item", "note",
-                         "issue", "toggle_clock", "leave", "help", "command_palette"]
+                         "issue", "pause_clock", "leave", "help", "command_palette"]
 
 
 @run_async

@@ -96,8 +96,12 @@ class MeetingScreen(Screen):
                 tooltip="Add an action item: text, owner, due date"),
         Binding("n", "note", "Note", id="record.note", tooltip="Add a note to this section"),
         Binding("i", "issue", "Issue", id="record.issue", tooltip="Raise an issue for the list"),
-        Binding("space", "toggle_clock", "Pause", key_display="space", id="clock.toggle",
-                tooltip="Pause or resume the meeting clock"),
+        # One key, two bindings: the one that applies is shown (check_action), so the key
+        # line says Pause while the clock runs and Resume while it is paused.
+        Binding("space", "pause_clock", "Pause", key_display="space", id="clock.toggle",
+                tooltip="Pause the meeting clock"),
+        Binding("space", "resume_clock", "Resume", key_display="space", id="clock.resume",
+                tooltip="Resume the meeting clock"),
         Binding("q", "leave", "Leave", id="meeting.leave",
                 tooltip="Leave the meeting; it is paused and can be resumed"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help",
@@ -475,8 +479,12 @@ class MeetingScreen(Screen):
         """Offer only what applies: no writes after the end, no 'next' at the last section."""
         session = self.session
         if session.is_ended and action in ("decision", "action_item", "note", "issue",
-                                           "toggle_clock", "end_meeting", "next_section",
-                                           "previous_section"):
+                                           "toggle_clock", "pause_clock", "resume_clock",
+                                           "end_meeting", "next_section", "previous_section"):
+            return False
+        if action == "pause_clock" and session.is_paused:
+            return False
+        if action == "resume_clock" and not session.is_paused:
             return False
         if action == "next_section" and session.current + 1 >= len(session.sections):
             return None  # shown dimmed
@@ -610,8 +618,17 @@ class MeetingScreen(Screen):
     def action_toggle_clock(self) -> None:
         paused = self.session.toggle_pause()
         self._refresh_clock()
+        self.refresh_bindings()  # the key line: Pause or Resume
         self._tell_view(messages.ClockToggled(paused))
         self.notify("Clock paused" if paused else "Clock running", timeout=2, markup=False)
+
+    def action_pause_clock(self) -> None:
+        if not self.session.is_paused:
+            self.action_toggle_clock()
+
+    def action_resume_clock(self) -> None:
+        if self.session.is_paused:
+            self.action_toggle_clock()
 
     def action_leave(self) -> None:
         if self._saves and not self._saves.flush():

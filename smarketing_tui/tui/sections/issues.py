@@ -96,7 +96,7 @@ class SolveIssue(ModalScreen[Solution | None]):
     SolveIssue Horizontal#solve-buttons { margin: 1 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Save", id="dialog.save")]
+                Binding("ctrl+s", "save", "Solve", id="dialog.save")]
 
     def __init__(self, issue: Issue, people: list[str], today: date) -> None:
         super().__init__()
@@ -122,7 +122,7 @@ class SolveIssue(ModalScreen[Solution | None]):
                 yield Input(records.default_due(self.today).strftime("%d.%m.%Y"),
                             id="solve-due", compact=True)
             yield Static("", classes="error", id="solve-error")
-            yield Static("Enter next field · ctrl+s or Save solves · Escape cancels",
+            yield Static("Enter next field · ctrl+s or Solve solves · Escape cancels",
                          classes="hint")
             with Horizontal(id="solve-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
