@@ -149,7 +149,7 @@ async def test_an_unknown_owner_or_bad_date_keeps_the_dialog_open(workspace, age
         await pilot.press("a", *"Fix routing", "tab", *"Nobody", "tab", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ActionItemDialog)
-        assert "No one called 'Nobody'" in str(app.screen.query_one(".dialog-error").content)
+        assert "Unknown person 'Nobody'" in str(app.screen.query_one(".dialog-error").content)
         owner = app.screen.query_one("#owner")
         owner.value = "Kari Nordmann"
         app.screen.query_one("#due").value = "31.02.2026"

@@ -137,15 +137,10 @@ class ActionItemDialog(_Dialog["ActionDraft | None"]):
                                  compact=True))
 
     def _owner(self, typed: str) -> str | None:
-        wanted = typed.strip().casefold()
-        exact = [p for p in self.people if p.casefold() == wanted]
-        if exact:
-            return exact[0]
-        starts = [p for p in self.people if p.casefold().startswith(wanted)]
-        if wanted and len(starts) == 1:
-            return starts[0]
-        contains = [p for p in self.people if wanted in p.casefold()]
-        return contains[0] if wanted and len(contains) == 1 else None
+        """The person ``typed`` means: one lookup everywhere (people.find_name)."""
+        from smarketing_tui.people import find_name
+
+        return find_name(typed, self.people)
 
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
@@ -155,8 +150,11 @@ class ActionItemDialog(_Dialog["ActionDraft | None"]):
         typed = self.query_one("#owner", Input).value
         owner = self._owner(typed)
         if owner is None:
-            what = f"No one called {typed.strip()!r}" if typed.strip() else "Pick an owner"
-            self.show_error(f"{what}; people: {', '.join(self.people)}", "#owner")
+            from smarketing_tui.people import as_people, why_not
+
+            what = why_not(typed, as_people(self.people)) if typed.strip() else "Pick an owner"
+            self.show_error(f"{what[:1].upper()}{what[1:]}; people: {', '.join(self.people)}",
+                            "#owner")
             return
         try:
             due = parse_due_date(self.query_one("#due", Input).value, self.today)

@@ -60,15 +60,10 @@ def demote(ranked: list[int], issue_id: int) -> list[int]:
 
 
 def match_person(typed: str, people: list[str]) -> str | None:
-    """The person meant by ``typed``: an exact name, else the only name it starts (any case)."""
-    wanted = typed.strip().casefold()
-    if not wanted:
-        return None
-    exact = [p for p in people if p.casefold() == wanted]
-    if exact:
-        return exact[0]
-    starting = [p for p in people if p.casefold().startswith(wanted)]
-    return starting[0] if len(starting) == 1 else None
+    """The person meant by ``typed``: one lookup everywhere (people.find_name)."""
+    from smarketing_tui.people import find_name
+
+    return find_name(typed, people)
 
 
 @dataclass(frozen=True)
@@ -159,7 +154,10 @@ class SolveIssue(ModalScreen[Solution | None]):
             typed = self._value("owner")
             owner = match_person(typed, self.people)
             if typed and owner is None:
-                self._error(f"Unknown owner {typed!r}; pick one of: {', '.join(self.people)}")
+                from smarketing_tui.people import as_people, why_not
+
+                what = why_not(typed, as_people(self.people))
+                self._error(f"{what[:1].upper()}{what[1:]}; pick one of: {', '.join(self.people)}")
                 return
             try:
                 due = parse_due_date(self._value("due"), self.today)
