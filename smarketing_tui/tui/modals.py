@@ -28,12 +28,28 @@ def field(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
+def move_on_or_submit(screen, submit) -> None:
+    """Enter in a dialog's field: from the last of its Inputs ``submit()``, from an earlier
+    one the focus moves to the next widget (at once: later keys go there)."""
+    inputs = list(screen.query(Input))
+    if inputs and screen.focused is inputs[-1]:
+        submit()
+    else:
+        screen.focus_next()
+
+
 class _Dialog(ModalScreen[_R], Generic[_R]):
     """Common frame: a title, fields, OK/Cancel; escape cancels, ctrl+s submits."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "submit", "Save", id="dialog.save", tooltip="Save and close"),
+        # A priority binding runs as the app takes the key, before the keys after it are
+        # handed to the focused field: Enter in an Input's own handler (Input.Submitted)
+        # moved the focus only after a fast typist's or a paste's next keys had gone to
+        # the field it left ("Abc⏎Siri" all in What).
+        Binding("enter", "next_field", "Next field", show=False, priority=True,
+                id="dialog.next"),
     ]
 
     def __init__(self, title: str, *, hint: str = "", ok_label: str = "Save") -> None:
@@ -77,14 +93,14 @@ class _Dialog(ModalScreen[_R], Generic[_R]):
     def _ok_pressed(self) -> None:
         self.action_submit()
 
-    @on(Input.Submitted)
-    def _input_submitted(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # Enter on a button presses it, as usual
+            return isinstance(self.focused, Input) and self.focused.screen is self
+        return True
+
+    def action_next_field(self) -> None:
         """Enter in the last field saves; in earlier fields it moves on."""
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_submit()
-        else:
-            self.focus_next()
+        move_on_or_submit(self, self.action_submit)
 
 
 class TextDialog(_Dialog["str | None"]):

@@ -91,7 +91,11 @@ class SolveIssue(ModalScreen[Solution | None]):
     SolveIssue Horizontal#solve-buttons { margin: 1 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Solve", id="dialog.save")]
+                Binding("ctrl+s", "save", "Solve", id="dialog.save"),
+                # As in the meeting's dialogs (modals._Dialog): Enter moves on at once,
+                # however fast the keys after it come.
+                Binding("enter", "next_field", "Next field", show=False, priority=True,
+                        id="dialog.next")]
 
     def __init__(self, issue: Issue, people: list[str], today: date) -> None:
         super().__init__()
@@ -123,12 +127,15 @@ class SolveIssue(ModalScreen[Solution | None]):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Solve", id="save", variant="primary", compact=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "solve-due":
-            self.action_save()
-        else:
-            self.focus_next()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # Enter on a button presses it
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
+        from smarketing_tui.tui.modals import move_on_or_submit
+
+        move_on_or_submit(self, self.action_save)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
