@@ -172,7 +172,8 @@ async def test_n_and_i_write_a_note_and_an_issue(workspace, agenda_path, clock):
         await pilot.press("right_square_bracket", "n", *"Ads leads are cold", "enter")
         await pilot.press("i")
         assert isinstance(app.screen, IssueDialog)
-        await pilot.press(*"Slow follow-up", "tab", *"Median 30 h", "enter")
+        # Enter past 'Raised by' (left empty) saves.
+        await pilot.press(*"Slow follow-up", "tab", *"Median 30 h", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
         meeting_id = app.screen.session.meeting_id

@@ -611,9 +611,11 @@ class MeetingScreen(Screen):
                 self._tell_view(messages.IssueRaised(issue_id))
 
             self._save(lambda: self.session.raise_issue(draft.title, detail=draft.detail,
-                                                        team=draft.team), done)
+                                                        team=draft.team,
+                                                        raised_by=draft.raised_by), done)
 
-        self.app.push_screen(modals.IssueDialog(team=spec.team), save)
+        self.app.push_screen(modals.IssueDialog(team=spec.team,
+                                                people=self.session.people_names()), save)
 
     def action_toggle_clock(self) -> None:
         paused = self.session.toggle_pause()

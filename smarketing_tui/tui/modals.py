@@ -185,34 +185,53 @@ class IssueDraft:
     title: str
     detail: str | None
     team: str | None
+    raised_by: str | None = None  # a name of the people list, or None when not given
 
 
 class IssueDialog(_Dialog["IssueDraft | None"]):
-    """Raise an issue: a title, optional detail, whose issue it is."""
+    """Raise an issue: a title (prefilled when it comes from somewhere, e.g. a scorecard
+    line), optional detail, who raises it (completed from the people) and whose issue it is."""
 
-    def __init__(self, *, title: str = "", team: str | None = None) -> None:
-        super().__init__("Raise an issue", hint="Enter saves · Esc cancels")
+    def __init__(self, *, title: str = "", team: str | None = None,
+                 people: list[str] | None = None, heading: str = "Raise an issue") -> None:
+        super().__init__(heading, hint="Enter moves on, and saves from the last field · "
+                         "→ completes a name · Esc cancels")
         self.initial_title = title
         self.team = team
+        self.people = people  # None: no 'Raised by' field (prep: the one prepping raises it)
 
     def compose_fields(self) -> ComposeResult:
         yield field("Issue", Input(self.initial_title, placeholder="What is in the way",
                                    id="title", compact=True))
         yield field("Detail", Input(placeholder="Numbers, examples (optional)", id="detail",
                                     compact=True))
+        if self.people is not None:
+            yield field("Raised by", Input(
+                placeholder="who raises it (optional)", id="raised-by",
+                suggester=SuggestFromList(self.people, case_sensitive=False), compact=True))
         yield field("Team", Select([("Both teams", "both"), ("Marketing", "marketing"),
                                     ("Sales", "sales")], value=self.team or "both",
                                    allow_blank=False, id="team", compact=True))
 
     def action_submit(self) -> None:
+        from smarketing_tui.people import as_people, find_name, why_not
+
         title = self.query_one("#title", Input).value.strip()
         if not title:
             self.show_error("Name the issue first.", "#title")
             return
         detail = self.query_one("#detail", Input).value.strip() or None
+        typed = self.query_one("#raised-by", Input).value.strip() if self.people is not None \
+            else ""
+        raised_by = find_name(typed, self.people) if typed else None
+        if typed and raised_by is None:
+            what = why_not(typed, as_people(self.people))
+            self.show_error(f"{what[:1].upper()}{what[1:]}; people: {', '.join(self.people)}",
+                            "#raised-by")
+            return
         team = self.query_one("#team", Select).value
         whose = None if team in ("both", Select.NULL) else str(team)
-        self.dismiss(IssueDraft(title, detail, whose))
+        self.dismiss(IssueDraft(title, detail, whose, raised_by))
 
 
 class ConfirmDialog(ModalScreen[bool]):

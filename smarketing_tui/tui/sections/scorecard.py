@@ -127,8 +127,9 @@ class ScorecardView(SectionView):
     ScorecardView Sparkline { width: 32; margin-left: 1; }
     """
     BINDINGS = [
-        Binding("I", "raise_issue", "Line → issue", id="scorecard.issue",
-                tooltip="Put the highlighted red line on the issues list, numbers attached"),
+        Binding("I", "raise_issue", "Issue from line", id="scorecard.issue",
+                tooltip="Raise an issue from the highlighted line, its numbers attached: "
+                        "the title is prefilled from the line, to edit"),
         Binding("r", "reload", "Reload", id="scorecard.reload",
                 tooltip="Judge the SLA again from the store"),
     ]
@@ -136,8 +137,9 @@ class ScorecardView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Judging the SLA…", style="italic"), id="scorecard-summary")
         yield PrepPoints(self.context, classes="prep-points")
-        yield SectionHeader(key_hint(("Enter", "leads behind a line"), ("I", "red line → issue"),
-                                     ("r", "reload")), id="scorecard-keys", classes="keys")
+        yield SectionHeader(key_hint(("Enter", "leads behind a line"),
+                                     ("I", "issue from the line"), ("r", "reload")),
+                            id="scorecard-keys", classes="keys")
         table: DataTable = ScorecardTable(cursor_type="row", zebra_stripes=True,
                                           id="scorecard-table")
         yield table
@@ -449,12 +451,13 @@ class ScorecardView(SectionView):
             drop=tuple(order.index(i) for i in drop), text_minimum=30))
 
     def action_raise_issue(self) -> None:
+        """Raise an issue from the highlighted line (any status: an amber or green line can
+        hide a problem too): the title, prefilled from the line, is asked for and may be
+        edited, with who raises it; the line's numbers go with it."""
+        from smarketing_tui.tui.modals import IssueDialog
+
         line = self._current()
         if line is None:
-            return
-        if line["status"] not in ("red", "amber"):
-            self.notify("Only red or amber lines go on the issues list; i raises any issue.",
-                        markup=False)
             return
         existing = self._issues_on_list().get(line["id"])
         if existing is not None:
@@ -462,17 +465,28 @@ class ScorecardView(SectionView):
             return
         title, detail, evidence = issue_from_line(line, (self.card or {}).get("period", {})
                                                   .get("label", ""), self.context.settings.currency)
-        try:
-            issue_id = self.context.session.raise_issue(title, detail=detail,
-                                                        team=line.get("team"),
-                                                        origin="scorecard", evidence=evidence)
-        except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.post_message(SectionDataChanged())
-        if self.card is not None:
-            self._show(self.card)  # the line now shows its issue
-        self.notify(f"Issue #{issue_id} raised with the numbers attached.", markup=False)
+        session = self.context.session
+
+        def save(draft) -> None:
+            if draft is None:
+                return
+            text = f"{draft.detail}\n\n{detail}" if draft.detail and detail else (
+                draft.detail or detail)
+            try:
+                issue_id = session.raise_issue(draft.title, detail=text, team=draft.team,
+                                               origin="scorecard", evidence=evidence,
+                                               raised_by=draft.raised_by)
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.post_message(SectionDataChanged())
+            if self.card is not None and self.is_attached:
+                self._show(self.card)  # the line now shows its issue
+            self.notify(f"Issue #{issue_id} raised with the numbers attached.", markup=False)
+
+        self.app.push_screen(IssueDialog(title=title, team=line.get("team"),
+                                         people=session.people_names(),
+                                         heading="Raise an issue from this line"), save)
 
     def decision_context(self) -> dict | None:
         line = self._current()
