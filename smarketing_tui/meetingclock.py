@@ -78,14 +78,17 @@ def session_forecast(session: MeetingSession) -> Forecast:
                     session.agenda.planned_minutes * 60, session.clock())
 
 
-def forecast_text(result: Forecast, tz: str) -> str:
-    """``ends ~10:47, 2 min over`` / ``ends ~10:40, on time`` / ``3 min early``: the local
-    time rounded to the minute, the difference to whole minutes (under a minute is on
-    time)."""
+def forecast_text(result: Forecast, tz: str, *, short: bool = False) -> str:
+    """``ends ~10:47, 2 min over`` / ``ends ~10:40, on time`` / ``…, 3 min early``: the local
+    time rounded to the minute, the difference in whole minutes (under one is on time).
+    ``short``: ``~10:47 +2 min``, ``~10:40 on time``, ``~10:37 -3 min``."""
     from smarketing_tui.timeutil import to_local
 
     local = to_local(result.ends_at + timedelta(seconds=30), tz)  # to the nearest minute
     minutes = int(abs(result.over) // 60)
+    if short:
+        how = "on time" if minutes == 0 else f"{'+' if result.over > 0 else '-'}{minutes} min"
+        return f"~{local:%H:%M} {how}"
     if minutes == 0:
         how = "on time"
     else:

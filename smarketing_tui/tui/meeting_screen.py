@@ -22,6 +22,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
+from smarketing_tui import meetingclock
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.savequeue import SaveQueue
@@ -249,10 +250,12 @@ class MeetingScreen(Screen):
         title = state.title if len(state.title) <= room else state.title[:room - 1] + "…"
         text.append(title, style="bold" if current else "")
         text.append("\n    ")
-        over = used > state.timebox_seconds
+        standing = meetingclock.section_state(used, state.timebox_seconds)
         timing = f"{clock_text(used)} / {clock_text(state.timebox_seconds)}"
-        if over:
+        if standing == meetingclock.OVER:
             text.append(timing + " over", style=f"bold {self._theme('error', 'red')}")
+        elif current and standing == meetingclock.ENDING and not session.is_ended:
+            text.append(timing + " ⏳", style=f"bold {self._theme('warning', 'yellow')}")
         else:
             text.append(timing, style="" if current else "dim")
         return text
@@ -278,24 +281,32 @@ class MeetingScreen(Screen):
             right.append("⏸ paused ", style=f"bold {warning}")
         else:
             right.append("⏱ ")
+        width = self.size.width or 120
         right.append(f"{clock_text(session.total_elapsed())} of {clock_text(planned)}")
         left_seconds = session.time_left()
         right.append(" · ")
         right.append(f"{clock_text(abs(left_seconds))} {'left' if left_seconds >= 0 else 'over'}",
                      style=f"bold {error}" if left_seconds < 0 else "bold")
+        if not session.is_ended:  # when the meeting ends at this pace, in a word too
+            ahead = meetingclock.session_forecast(session)
+            right.append(" · ")
+            right.append(meetingclock.forecast_text(ahead, session.settings.timezone,
+                                                    short=width < 100),
+                         style="" if ahead.on_time else f"bold {warning}")
         state = session.current_section
         section = Text()
         section.append(f"{session.current + 1}/{len(session.sections)} ", style="dim")
         section.append(state.title)
         section.append("  ")
         used = session.elapsed()
-        section.append(f"{clock_text(used)} of {clock_text(state.timebox_seconds)}",
-                       style=f"bold {error}" if used > state.timebox_seconds else "")
-        if used > state.timebox_seconds:
-            section.append(" over the timebox", style=f"bold {error}")
-        width = self.size.width or 120
+        standing = meetingclock.section_state(used, state.timebox_seconds)
+        style = {meetingclock.OVER: f"bold {error}", meetingclock.ENDING: f"bold {warning}"}.get(
+            standing, "")
+        section.append(f"{clock_text(used)} of {clock_text(state.timebox_seconds)}", style=style)
+        if standing != meetingclock.RUNNING:  # a word and a symbol: it reads without colour
+            section.append(f" {meetingclock.SECTION_MARK[standing]}", style=style)
         self.query_one(TopBar).update(Group(
-            _row(left, right, width // 2),
+            _row(left, right, width // 2 if width >= 100 else width * 3 // 5),
             _row(section, self._freshness_text(warning, short=width < 100), width // 2)),
             layout=False)  # two fixed lines: no re-layout of the screen every second
 
@@ -305,6 +316,12 @@ class MeetingScreen(Screen):
         if session.is_ended or session.is_paused:
             return
         state = session.current_section
+        standing = meetingclock.section_state(session.elapsed(), state.timebox_seconds)
+        if standing == meetingclock.ENDING and ("ending", state.position) not in self._warned:
+            self._warned.add(("ending", state.position))
+            self.notify(f"1 minute left in {state.title}", timeout=4, markup=False)
+            if session.agenda.bell:  # asked for in the agenda (bell: true)
+                self.app.bell()
         if session.is_overrun() and ("section", state.position) not in self._warned:
             self._warned.add(("section", state.position))
             self.notify(f"{state.title} is over its {clock_text(state.timebox_seconds)} timebox",
