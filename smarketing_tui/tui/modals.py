@@ -206,7 +206,7 @@ class IssueDialog(_Dialog["IssueDraft | None"]):
         yield field("Detail", Input(placeholder="Numbers, examples (optional)", id="detail",
                                     compact=True))
         if self.people is not None:
-            yield field("Raised by", Input(
+            yield field("By", Input(
                 placeholder="who raises it (optional)", id="raised-by",
                 suggester=SuggestFromList(self.people, case_sensitive=False), compact=True))
         yield field("Team", Select([("Both teams", "both"), ("Marketing", "marketing"),
