@@ -45,8 +45,8 @@ def _sort_column(order: str, columns: list[tuple[str, str]]) -> str | None:
     keys = {key for key, _ in columns}
     for part in order.split(","):
         words = part.split()
-        if words and words[0] in keys and (len(words) == 1 or
-                                           (len(words) == 2 and words[1].upper() in ("ASC", "DESC"))):
+        plain = len(words) == 1 or (len(words) == 2 and words[1].upper() in ("ASC", "DESC"))
+        if words and words[0] in keys and plain:
             return words[0]
     return None
 

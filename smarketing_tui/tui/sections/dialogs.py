@@ -274,8 +274,9 @@ class TableModal(ModalScreen[None]):
               minimum: int = 8) -> None:
         """The columns fitted into the box, and the table short enough to leave the hint
         in view. A column with letters in it (names, reasons) gives way with '…', to
-        ``minimum`` cells at the least (narrower the table scrolls sideways with ←/→); numbers, dates
-        and ids (no letters, or set flush right) and the ``whole`` columns are never cut;
+        ``minimum`` cells at the least (narrower the table scrolls sideways with ←/→);
+        numbers, dates and ids (no letters, or set flush right) and the ``whole`` columns are
+        never cut;
         the ``drop`` columns are left out first when even that does not fit."""
         from smarketing_tui.tui.tablefit import Column, fill_table
 
