@@ -11,6 +11,7 @@ Example::
     minutes: 45              # planned length of the whole meeting
     sla: sla.yaml            # the SLA file, relative to this agenda
     period: last-week        # the period under review (default by cadence)
+    bell: false              # ring the terminal bell a minute before a timebox ends
     sections:
       - title: Check-in
         type: checkin
@@ -54,7 +55,7 @@ SECTION_TYPES: dict[str, str] = {
     "lead_definition": "the SLA's definition of a sales-ready lead, for review",
 }
 
-AGENDA_KEYS = ("title", "cadence", "minutes", "sla", "period", "sections")
+AGENDA_KEYS = ("title", "cadence", "minutes", "sla", "period", "bell", "sections")
 SECTION_KEYS = ("title", "type", "minutes", "team", "options")
 
 # Bounds on what an agenda may say: a meeting of up to 10 hours, a section of 30 seconds to
@@ -100,6 +101,7 @@ class Agenda:
     sla_path: Path
     period_spec: str
     sections: tuple[SectionSpec, ...]
+    bell: bool = False  # the terminal bell a minute before a section's timebox ends
 
     def section(self, position: int) -> SectionSpec:
         return self.sections[position]
@@ -108,7 +110,8 @@ class Agenda:
         """JSON of the agenda as run, kept with the meeting."""
         data = {"name": self.name, "title": self.title, "cadence": self.cadence,
                 "planned_minutes": self.planned_minutes, "period": self.period_spec,
-                "sla": str(self.sla_path), "sections": [asdict(s) for s in self.sections]}
+                "sla": str(self.sla_path), "bell": self.bell,
+                "sections": [asdict(s) for s in self.sections]}
         return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -145,6 +148,11 @@ def load_agenda(path: Path | str, settings: Settings | None = None) -> Agenda:
     period = str(data.get("period", DEFAULT_PERIOD[cadence])).strip()
     _check_period(data, period, settings)
 
+    bell = data.get("bell", False)
+    if not isinstance(bell, bool):
+        raise data.error(f"bell {bell!r} is not true or false (whether the terminal bell rings "
+                         "a minute before a section's timebox ends)", "bell")
+
     sla_name = str(data.get("sla", "sla.yaml")).strip()
     if not sla_name or isinstance(data.get("sla"), (dict, list)) or any(
             ord(char) < 32 or ord(char) == 127 for char in sla_name):
@@ -171,7 +179,7 @@ def load_agenda(path: Path | str, settings: Settings | None = None) -> Agenda:
                          "sla" if "sla" in data else None)
     return Agenda(path=path, name=path.name, title=title, cadence=cadence,
                   planned_minutes=int(planned), sla_path=sla_path, period_spec=period,
-                  sections=sections)
+                  sections=sections, bell=bell)
 
 
 def _section(raw: Any, index: int) -> SectionSpec:

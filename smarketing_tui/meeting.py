@@ -671,4 +671,5 @@ def _agenda_from_snapshot(data: dict, path: Path) -> Agenda:
                                  options=s.get("options") or {}) for s in data["sections"])
     return Agenda(path=path, name=data["name"], title=data["title"], cadence=data["cadence"],
                   planned_minutes=data["planned_minutes"], sla_path=Path(data["sla"]),
-                  period_spec=data["period"], sections=sections)
+                  period_spec=data["period"], sections=sections,
+                  bell=bool(data.get("bell", False)))

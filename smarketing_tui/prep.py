@@ -74,15 +74,11 @@ class MyNumbers:
 
 
 def person_or_error(settings: Settings, name: str) -> Person:
-    """A person of smarketing.yaml by name or alias, or a UserError with a suggestion."""
-    from smarketing_tui.yamlfile import suggest
+    """The person of smarketing.yaml ``name`` means (:func:`people.lookup`: exact, unique
+    prefix), or a UserError saying why not ('did you mean')."""
+    from smarketing_tui.people import lookup
 
-    person = settings.person(name)
-    if person is None:
-        names = [p.name for p in settings.people]
-        raise UserError(f"unknown person {name!r}{suggest(name, names)}; people in "
-                        f"smarketing.yaml: {', '.join(names) or 'none'}")
-    return person
+    return lookup(name, settings.people)
 
 
 def load_my_numbers(conn: sqlite3.Connection, workspace: Workspace, settings: Settings,

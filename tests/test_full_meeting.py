@@ -99,6 +99,8 @@ def test_a_whole_meeting_by_keyboard(tmp_path, monkeypatch):
             await _move_to(pilot, table, target)
             await pilot.press("I")
             await pilot.pause()
+            await pilot.press("enter", "enter", "enter")  # the prefilled title kept: saved
+            await pilot.pause()
             seen["shown"] = session.scorecard_shown
             clock.advance(480)
             await pilot.press("right_square_bracket")

@@ -120,7 +120,7 @@ def test_solve_refuses_unknown_owner_and_keep_open_and_drop(workspace, monkeypat
         return error, kept
 
     error, kept = asyncio.run(run())
-    assert "Unknown owner 'Nobody'" in error
+    assert "Unknown person 'Nobody'" in error
     assert kept == "kept open"
     assert records.get_issue(conn, a).status == "open"
     assert records.get_issue(conn, b).status == "dropped"

@@ -57,7 +57,10 @@ def test_red_first_drill_and_issue_with_evidence(tmp_path, monkeypatch):
             statuses = [" ".join(table.get_row_at(r)[0].plain.split()[1:3])
                         for r in range(table.row_count)]
             first = view._current()
-            await pilot.press("I")
+            await pilot.press("I")            # asks for the title, prefilled from the line
+            await pilot.pause()
+            await pilot.press("enter", "enter", "enter")  # title, detail, raised by: saved
+            await pilot.pause()
             await pilot.press("I")            # a second press does not raise it twice
             await pilot.pause()
             marked = table.get_row(first["id"])[1].plain

@@ -102,3 +102,43 @@ def test_funnel_monthly(snap_compare, demo_workspace, size):
     # The monthly agenda's third section: campaign results with cost per MQL and per won deal.
     assert snap_compare(demo_app(demo_workspace, "monthly.yaml"), terminal_size=size,
                         run_before=_go(2))
+
+
+def _resized(position: int, size: tuple[int, int], *keys: str):
+    """run_before: at 120x40, walk to ``position`` (and press ``keys``), then resize the
+    terminal as a projector does: to 80x24 and, for a 120x40 picture, back to 120x40."""
+    async def run(pilot):
+        await _go(position, *keys)(pilot)
+        await pilot.resize_terminal(80, 24)
+        await _settle(pilot)
+        if size == (120, 40):
+            await pilot.resize_terminal(120, 40)
+            await _settle(pilot)
+    return run
+
+
+@pytest.fixture
+def painted_before_idle(monkeypatch):
+    """Tables painted before DataTable measures their cells, as in a terminal after a
+    resize (see test_resize.py): a table drawn at its headings' widths shows here."""
+    from test_resize import _paint_before_idle
+
+    _paint_before_idle(monkeypatch)
+
+
+@SIZES
+def test_scorecard_after_a_resize(snap_compare, demo_workspace, painted_before_idle, size):
+    assert snap_compare(demo_app(demo_workspace), terminal_size=(120, 40),
+                        run_before=_resized(WEEKLY["scorecard"], size))
+
+
+@SIZES
+def test_wrapup_after_a_resize(snap_compare, demo_workspace, painted_before_idle, size):
+    assert snap_compare(demo_app(demo_workspace), terminal_size=(120, 40),
+                        run_before=_resized(WEEKLY["wrapup"], size))
+
+
+@SIZES
+def test_drill_down_after_a_resize(snap_compare, demo_workspace, painted_before_idle, size):
+    assert snap_compare(demo_app(demo_workspace), terminal_size=(120, 40),
+                        run_before=_resized(WEEKLY["scorecard"], size, "enter"))

@@ -196,12 +196,10 @@ def _list_actions(state, owner: str | None, status_filter: str, fmt: str,
     db, settings = _open_db(state)
     try:
         conn = db.conn
-        if owner is not None and settings.person(owner) is None:
-            from smarketing_tui.yamlfile import suggest
+        if owner is not None:
+            from smarketing_tui.people import lookup
 
-            names = [p.name for p in settings.people]
-            raise UserError(f"unknown person {owner!r}{suggest(owner, names)}; people are listed "
-                            "in smarketing.yaml")
+            owner = lookup(owner, settings.people).name  # exact, unique prefix, did you mean
         status = None if status_filter == "all" else "open"
         items = records.list_action_items(conn, status=status, owner=owner)
         rows = _action_rows(conn, items)
@@ -235,7 +233,7 @@ def _list_actions(state, owner: str | None, status_filter: str, fmt: str,
 
     console = _console()
     scope = "open" if status == "open" else "all"
-    who = f" of {settings.person(owner).name}" if owner else ""
+    who = f" of {owner}" if owner else ""
     if not rows:
         console.print(f"No {scope} action items{escape(who)}.")
     else:
@@ -300,6 +298,13 @@ def actions_list(state, owner: str | None, status_filter: str, fmt: str,
     _list_actions(state, owner, status_filter, fmt, output)
 
 
+def _person_named(typed: str | None, settings) -> str | None:
+    """The name of the person ``typed`` means (people.lookup), None when not given."""
+    from smarketing_tui.people import lookup
+
+    return lookup(typed, settings.people).name if typed is not None else None
+
+
 # ignore_unknown_options: "-1" reaches the id check instead of passing for an option
 @actions.command("done", context_settings={"ignore_unknown_options": True})
 @click.argument("item_id", type=RECORD_ID, metavar="ID")
@@ -310,7 +315,7 @@ def actions_done(state, item_id: int, comment: str | None, by: str | None) -> No
     """Mark action item ID done."""
     from smarketing_tui import records
 
-    db, _ = _open_db(state)
+    db, settings = _open_db(state)
     try:
         before = records.get_action_item(db.conn, item_id)
         if before.status == "done":
@@ -318,7 +323,8 @@ def actions_done(state, item_id: int, comment: str | None, by: str | None) -> No
             return
         if before.status == "dropped":
             raise UserError(f"action item #{item_id} was dropped; it cannot be done now")
-        item = records.complete_action_item(db.conn, item_id, by=by, comment=comment)
+        item = records.complete_action_item(db.conn, item_id, by=_person_named(by, settings),
+                                       comment=comment)
     finally:
         db.close()
     click.echo(f"Done: #{item.id} {item.text}")
@@ -333,7 +339,7 @@ def actions_drop(state, item_id: int, comment: str | None, by: str | None) -> No
     """Drop action item ID: no longer worth doing. It stays in the history."""
     from smarketing_tui import records
 
-    db, _ = _open_db(state)
+    db, settings = _open_db(state)
     try:
         before = records.get_action_item(db.conn, item_id)
         if before.status == "dropped":
@@ -341,7 +347,8 @@ def actions_drop(state, item_id: int, comment: str | None, by: str | None) -> No
             return
         if before.status == "done":
             raise UserError(f"action item #{item_id} is done; it cannot be dropped")
-        item = records.drop_action_item(db.conn, item_id, by=by, comment=comment)
+        item = records.drop_action_item(db.conn, item_id, by=_person_named(by, settings),
+                                       comment=comment)
     finally:
         db.close()
     click.echo(f"Dropped: #{item.id} {item.text}")

@@ -39,6 +39,18 @@ LEAD_SELECT = ("l.external_id AS lead, coalesce(l.name, l.company) AS name, l.ow
                "l.source AS source, l.campaign AS campaign, l.mql_at AS mql_at")
 
 
+def _sort_column(order: str, columns: list[tuple[str, str]]) -> str | None:
+    """The first column a drill's ``ORDER BY`` sorts by plainly (``hours_late DESC``), not
+    by a test on it (``first_contact IS NOT NULL``): what the rows are ranked by."""
+    keys = {key for key, _ in columns}
+    for part in order.split(","):
+        words = part.split()
+        plain = len(words) == 1 or (len(words) == 2 and words[1].upper() in ("ASC", "DESC"))
+        if words and words[0] in keys and plain:
+            return words[0]
+    return None
+
+
 @dataclass(frozen=True)
 class Window:
     """The SQL parameters of one (period, as_of): cohort range ``[start, cut)`` and ``as_of``."""
@@ -169,7 +181,8 @@ class MetricsEngine:
             query = (f"WITH d AS MATERIALIZED ({sql}) SELECT *, COUNT(*) OVER () AS _total "
                      f"FROM d ORDER BY {order}" + (" LIMIT :limit" if limit is not None else ""))
             rows, total = self._drill_rows(query, columns, window, values, limit)
-        result = DrillResult(metric.drill_title.format(**values), columns, rows, total)
+        result = DrillResult(metric.drill_title.format(**values), columns, rows, total,
+                             measure=_sort_column(order, columns))
         if rules:
             reason = self._reason_sql(rules, "l")
             columns = [*LEAD_COLUMNS, ("mql_at", "MQL at"), ("excluded", "Excluded as")]

@@ -92,6 +92,7 @@ class DrillResult:
     excluded_columns: list[tuple[str, str]] = field(default_factory=list)
     excluded: list[dict] = field(default_factory=list)
     excluded_total: int = 0
+    measure: str | None = None  # the column the rows are sorted by first (how late, how many)
 
     def to_json(self) -> dict:
         document = {"title": self.title, "columns": [key for key, _ in self.columns],

@@ -22,6 +22,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
+from smarketing_tui import meetingclock
 from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.savequeue import SaveQueue
@@ -92,8 +93,12 @@ class MeetingScreen(Screen):
                 id="record.delete", tooltip="Delete a record of this section (U undoes)"),
         Binding("U", "undo_delete", "Undo delete", show=False, key_display="U",
                 id="record.undo", tooltip="Bring back the record deleted last"),
-        Binding("space", "toggle_clock", "Pause", key_display="space", id="clock.toggle",
-                tooltip="Pause or resume the meeting clock"),
+        # One key, two bindings: the one that applies is shown (check_action), so the key
+        # line says Pause while the clock runs and Resume while it is paused.
+        Binding("space", "pause_clock", "Pause", key_display="space", id="clock.toggle",
+                tooltip="Pause the meeting clock"),
+        Binding("space", "resume_clock", "Resume", key_display="space", id="clock.resume",
+                tooltip="Resume the meeting clock"),
         Binding("q", "leave", "Leave", id="meeting.leave",
                 tooltip="Leave the meeting; it is paused and can be resumed"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help",
@@ -157,6 +162,8 @@ class MeetingScreen(Screen):
         self.set_class(event.size.width < agenda_column.NARROW_BELOW, "-narrow")
         self.call_after_refresh(self._show_records)
         self.call_after_refresh(self._redraw_agenda)  # titles cut to the new column width
+        if self.is_mounted:  # the top bar fitted to the new width now, not at the next tick
+            self.call_after_refresh(self._refresh_clock)
 
     def on_unmount(self) -> None:
         """However the screen goes (ctrl+q included), a running meeting is left paused."""
@@ -242,10 +249,12 @@ class MeetingScreen(Screen):
         title = state.title if len(state.title) <= room else state.title[:room - 1] + "…"
         text.append(title, style="bold" if current else "")
         text.append("\n    ")
-        over = used > state.timebox_seconds
+        standing = meetingclock.section_state(used, state.timebox_seconds)
         timing = f"{clock_text(used)} / {clock_text(state.timebox_seconds)}"
-        if over:
+        if standing == meetingclock.OVER:
             text.append(timing + " over", style=f"bold {self._theme('error', 'red')}")
+        elif current and standing == meetingclock.ENDING and not session.is_ended:
+            text.append(timing + " ⏳", style=f"bold {self._theme('warning', 'yellow')}")
         else:
             text.append(timing, style="" if current else "dim")
         return text
@@ -273,6 +282,7 @@ class MeetingScreen(Screen):
             right.append("⏸ paused ", style=f"bold {warning}")
         else:
             right.append("⏱ ")
+        width = self.size.width or 120
         right.append(f"{clock_text(session.total_elapsed())} of {clock_text(planned)}")
         left_seconds = session.time_left()
         if not session.amending:  # the time it used is history: nothing is left or over
@@ -280,19 +290,26 @@ class MeetingScreen(Screen):
             right.append(f"{clock_text(abs(left_seconds))} "
                          f"{'left' if left_seconds >= 0 else 'over'}",
                          style=f"bold {error}" if left_seconds < 0 else "bold")
+        if not session.is_ended:  # when the meeting ends at this pace, in a word too
+            ahead = meetingclock.session_forecast(session)
+            right.append(" · ")
+            right.append(meetingclock.forecast_text(ahead, session.settings.timezone,
+                                                    short=width < 100),
+                         style="" if ahead.on_time else f"bold {warning}")
         state = session.current_section
         section = Text()
         section.append(f"{session.current + 1}/{len(session.sections)} ", style="dim")
         section.append(state.title)
         section.append("  ")
         used = session.elapsed()
-        section.append(f"{clock_text(used)} of {clock_text(state.timebox_seconds)}",
-                       style=f"bold {error}" if used > state.timebox_seconds else "")
-        if used > state.timebox_seconds:
-            section.append(" over the timebox", style=f"bold {error}")
-        width = self.size.width or 120
+        standing = meetingclock.section_state(used, state.timebox_seconds)
+        style = {meetingclock.OVER: f"bold {error}", meetingclock.ENDING: f"bold {warning}"}.get(
+            standing, "")
+        section.append(f"{clock_text(used)} of {clock_text(state.timebox_seconds)}", style=style)
+        if standing != meetingclock.RUNNING:  # a word and a symbol: it reads without colour
+            section.append(f" {meetingclock.SECTION_MARK[standing]}", style=style)
         self.query_one(TopBar).update(Group(
-            _row(left, right, width // 2),
+            _row(left, right, width // 2 if width >= 100 else width * 3 // 5),
             _row(section, self._freshness_text(warning, short=width < 100), width // 2)),
             layout=False)  # two fixed lines: no re-layout of the screen every second
 
@@ -302,6 +319,12 @@ class MeetingScreen(Screen):
         if session.is_ended or session.is_paused:
             return
         state = session.current_section
+        standing = meetingclock.section_state(session.elapsed(), state.timebox_seconds)
+        if standing == meetingclock.ENDING and ("ending", state.position) not in self._warned:
+            self._warned.add(("ending", state.position))
+            self.notify(f"1 minute left in {state.title}", timeout=4, markup=False)
+            if session.agenda.bell:  # asked for in the agenda (bell: true)
+                self.app.bell()
         if session.is_overrun() and ("section", state.position) not in self._warned:
             self._warned.add(("section", state.position))
             self.notify(f"{state.title} is over its {clock_text(state.timebox_seconds)} timebox",
@@ -477,8 +500,9 @@ class MeetingScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what applies: no writes after the end, no 'next' at the last section."""
         session = self.session
+        clock_actions = ("toggle_clock", "pause_clock", "resume_clock")
         if session.amending and action in ("decision", "action_item", "note", "issue",
-                                           "toggle_clock", "end_meeting"):
+                                           "end_meeting", *clock_actions):
             return False  # reopened for corrections only
         if action == "undo_delete" and not self._deleted:
             return None
@@ -486,9 +510,12 @@ class MeetingScreen(Screen):
                 "edit_record", "delete_record", "undo_delete"):
             return False
         if session.is_ended and not session.amending and action in (
-                "decision", "action_item", "note", "issue",
-                                           "toggle_clock", "end_meeting", "next_section",
-                                           "previous_section"):
+                "decision", "action_item", "note", "issue", "end_meeting", "next_section",
+                "previous_section", *clock_actions):
+            return False
+        if action == "pause_clock" and session.is_paused:
+            return False
+        if action == "resume_clock" and not session.is_paused:
             return False
         if action == "next_section" and session.current + 1 >= len(session.sections):
             return None  # shown dimmed
@@ -615,15 +642,26 @@ class MeetingScreen(Screen):
                 self._tell_view(messages.IssueRaised(issue_id))
 
             self._save(lambda: self.session.raise_issue(draft.title, detail=draft.detail,
-                                                        team=draft.team), done)
+                                                        team=draft.team,
+                                                        raised_by=draft.raised_by), done)
 
-        self.app.push_screen(modals.IssueDialog(team=spec.team), save)
+        self.app.push_screen(modals.IssueDialog(team=spec.team,
+                                                people=self.session.people_names()), save)
 
     def action_toggle_clock(self) -> None:
         paused = self.session.toggle_pause()
         self._refresh_clock()
+        self.refresh_bindings()  # the key line: Pause or Resume
         self._tell_view(messages.ClockToggled(paused))
         self.notify("Clock paused" if paused else "Clock running", timeout=2, markup=False)
+
+    def action_pause_clock(self) -> None:
+        if not self.session.is_paused:
+            self.action_toggle_clock()
+
+    def action_resume_clock(self) -> None:
+        if self.session.is_paused:
+            self.action_toggle_clock()
 
     def action_leave(self) -> None:
         if self.session.amending:

@@ -29,12 +29,28 @@ def field(label: str, widget) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field")
 
 
+def move_on_or_submit(screen, submit) -> None:
+    """Enter in a dialog's field: from the last of its Inputs ``submit()``, from an earlier
+    one the focus moves to the next widget (at once: later keys go there)."""
+    inputs = list(screen.query(Input))
+    if inputs and screen.focused is inputs[-1]:
+        submit()
+    else:
+        screen.focus_next()
+
+
 class _Dialog(ModalScreen[_R], Generic[_R]):
     """Common frame: a title, fields, OK/Cancel; escape cancels, ctrl+s submits."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "submit", "Save", id="dialog.save", tooltip="Save and close"),
+        # A priority binding runs as the app takes the key, before the keys after it are
+        # handed to the focused field: Enter in an Input's own handler (Input.Submitted)
+        # moved the focus only after a fast typist's or a paste's next keys had gone to
+        # the field it left ("Abc⏎Siri" all in What).
+        Binding("enter", "next_field", "Next field", show=False, priority=True,
+                id="dialog.next"),
     ]
 
     def __init__(self, title: str, *, hint: str = "", ok_label: str = "Save") -> None:
@@ -78,14 +94,14 @@ class _Dialog(ModalScreen[_R], Generic[_R]):
     def _ok_pressed(self) -> None:
         self.action_submit()
 
-    @on(Input.Submitted)
-    def _input_submitted(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # Enter on a button presses it, as usual
+            return isinstance(self.focused, Input) and self.focused.screen is self
+        return True
+
+    def action_next_field(self) -> None:
         """Enter in the last field saves; in earlier fields it moves on."""
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_submit()
-        else:
-            self.focus_next()
+        move_on_or_submit(self, self.action_submit)
 
 
 class TextDialog(_Dialog["str | None"]):
@@ -138,15 +154,10 @@ class ActionItemDialog(_Dialog["ActionDraft | None"]):
                                  compact=True))
 
     def _owner(self, typed: str) -> str | None:
-        wanted = typed.strip().casefold()
-        exact = [p for p in self.people if p.casefold() == wanted]
-        if exact:
-            return exact[0]
-        starts = [p for p in self.people if p.casefold().startswith(wanted)]
-        if wanted and len(starts) == 1:
-            return starts[0]
-        contains = [p for p in self.people if wanted in p.casefold()]
-        return contains[0] if wanted and len(contains) == 1 else None
+        """The person ``typed`` means: one lookup everywhere (people.find_name)."""
+        from smarketing_tui.people import find_name
+
+        return find_name(typed, self.people)
 
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
@@ -156,8 +167,11 @@ class ActionItemDialog(_Dialog["ActionDraft | None"]):
         typed = self.query_one("#owner", Input).value
         owner = self._owner(typed)
         if owner is None:
-            what = f"No one called {typed.strip()!r}" if typed.strip() else "Pick an owner"
-            self.show_error(f"{what}; people: {', '.join(self.people)}", "#owner")
+            from smarketing_tui.people import as_people, why_not
+
+            what = why_not(typed, as_people(self.people)) if typed.strip() else "Pick an owner"
+            self.show_error(f"{what[:1].upper()}{what[1:]}; people: {', '.join(self.people)}",
+                            "#owner")
             return
         try:
             due = parse_due_date(self.query_one("#due", Input).value, self.today)
@@ -172,34 +186,53 @@ class IssueDraft:
     title: str
     detail: str | None
     team: str | None
+    raised_by: str | None = None  # a name of the people list, or None when not given
 
 
 class IssueDialog(_Dialog["IssueDraft | None"]):
-    """Raise an issue: a title, optional detail, whose issue it is."""
+    """Raise an issue: a title (prefilled when it comes from somewhere, e.g. a scorecard
+    line), optional detail, who raises it (completed from the people) and whose issue it is."""
 
-    def __init__(self, *, title: str = "", team: str | None = None) -> None:
-        super().__init__("Raise an issue", hint="Enter saves · Esc cancels")
+    def __init__(self, *, title: str = "", team: str | None = None,
+                 people: list[str] | None = None, heading: str = "Raise an issue") -> None:
+        super().__init__(heading, hint="Enter moves on, and saves from the last field · "
+                         "→ completes a name · Esc cancels")
         self.initial_title = title
         self.team = team
+        self.people = people  # None: no 'Raised by' field (prep: the one prepping raises it)
 
     def compose_fields(self) -> ComposeResult:
         yield field("Issue", Input(self.initial_title, placeholder="What is in the way",
                                    id="title", compact=True))
         yield field("Detail", Input(placeholder="Numbers, examples (optional)", id="detail",
                                     compact=True))
+        if self.people is not None:
+            yield field("By", Input(
+                placeholder="who raises it (optional)", id="raised-by",
+                suggester=SuggestFromList(self.people, case_sensitive=False), compact=True))
         yield field("Team", Select([("Both teams", "both"), ("Marketing", "marketing"),
                                     ("Sales", "sales")], value=self.team or "both",
                                    allow_blank=False, id="team", compact=True))
 
     def action_submit(self) -> None:
+        from smarketing_tui.people import as_people, find_name, why_not
+
         title = self.query_one("#title", Input).value.strip()
         if not title:
             self.show_error("Name the issue first.", "#title")
             return
         detail = self.query_one("#detail", Input).value.strip() or None
+        typed = self.query_one("#raised-by", Input).value.strip() if self.people is not None \
+            else ""
+        raised_by = find_name(typed, self.people) if typed else None
+        if typed and raised_by is None:
+            what = why_not(typed, as_people(self.people))
+            self.show_error(f"{what[:1].upper()}{what[1:]}; people: {', '.join(self.people)}",
+                            "#raised-by")
+            return
         team = self.query_one("#team", Select).value
         whose = None if team in ("both", Select.NULL) else str(team)
-        self.dismiss(IssueDraft(title, detail, whose))
+        self.dismiss(IssueDraft(title, detail, whose, raised_by))
 
 
 class ConfirmDialog(ModalScreen[bool]):

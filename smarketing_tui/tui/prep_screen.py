@@ -504,7 +504,7 @@ class PrepApp(App[None]):
             if name is None:
                 self.exit()
                 return
-            self.person = self.settings.person(name)
+            self.person = prep.person_or_error(self.settings, name)
             self.push_screen(PrepScreen(self.workspace, self.settings, self.agenda, self.person))
 
         self.push_screen(PersonPicker([(p.name, p.team) for p in self.settings.people]), picked)

@@ -260,17 +260,6 @@ def follow_theme(view, redraw) -> None:
     view.app.theme_changed_signal.subscribe(view, lambda _theme: redraw())
 
 
-def reset_table(table: DataTable, columns: list[tuple[str, str]]) -> None:
-    """Empty a table, columns included, and add ``columns`` (label, key) again.
-
-    DataTable keeps a column as wide as the widest cell it ever held; rebuilding the
-    columns makes each redraw as wide as what it shows now (and the picture repeatable).
-    """
-    table.clear(columns=True)
-    for label, key in columns:
-        table.add_column(Text(label), key=key)  # a str label would be parsed as markup
-
-
 def table_room(view, table: DataTable) -> int:
     """The cells a view's full-width DataTable has for its columns: the view's width less
     the room of a vertical scrollbar (kept free, so rows added later do not push the last

@@ -177,7 +177,10 @@ class TableSection:
 
 class TableModal(ModalScreen[None]):
     """A read-only table (e.g. the leads behind a scorecard line), and optionally a second
-    one below it (the excluded leads); Escape closes."""
+    one below it (the excluded leads); Escape closes. ``drop`` are the indexes of the
+    table's columns that may be left out when there is no room, the first given going
+    first; ``text_minimum`` how narrow a text column may get before they are. Both tables
+    are fitted again when the terminal is resized."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="TableModal") + """
     TableModal > Vertical {
@@ -195,7 +198,8 @@ class TableModal(ModalScreen[None]):
 
     def __init__(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
                  summary: str = "", empty: str = "Nothing to show.",
-                 more: TableSection | None = None) -> None:
+                 more: TableSection | None = None, drop: tuple[int, ...] = (),
+                 text_minimum: int = 8) -> None:
         super().__init__()
         self.title_text = title
         self.columns = list(columns)
@@ -203,6 +207,9 @@ class TableModal(ModalScreen[None]):
         self.summary = summary
         self.empty = empty
         self.more = more
+        self.drop = drop
+        self.text_minimum = text_minimum
+        self._fitted_size = None
 
     WIDTH = 110  # the box, border and padding included (at most 95 % of the screen)
 
@@ -214,25 +221,39 @@ class TableModal(ModalScreen[None]):
                     for row in rows]
 
         more = self.more if self.more is not None and self.more.rows else None
-        heights = self._heights(len(self.rows), len(more.rows) if more else None)
+        self._cells = cells(self.rows)
+        self._more_cells = cells(more.rows) if more is not None else []
         with Vertical():
             yield Label(Text(self.title_text), classes="title")
             if self.summary:
                 yield Static(Text(self.summary))
             if self.rows:
-                table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="rows")
-                self._fill(table, self.columns, cells(self.rows), heights[0])
-                yield table
+                yield DataTable(cursor_type="row", zebra_stripes=True, id="rows")
             else:
                 yield Static(Text(self.empty), classes="hint")
             if more is not None:
                 yield Static(Text(more.summary), classes="section-summary")
-                extra: DataTable = DataTable(cursor_type="row", zebra_stripes=True,
-                                             id="more-rows")
-                self._fill(extra, list(more.columns), cells(more.rows), heights[1],
-                           whole=more.whole, drop=more.drop)
-                yield extra
+                yield DataTable(cursor_type="row", zebra_stripes=True, id="more-rows")
             yield Static("Escape closes", classes="hint")
+
+    def on_mount(self) -> None:
+        self._fit()  # before the first paint
+
+    def on_resize(self) -> None:
+        if self.app.size != self._fitted_size:
+            self._fit()
+
+    def _fit(self) -> None:
+        """Both tables filled, fitted to the box at the terminal's size now."""
+        self._fitted_size = self.app.size
+        more = self.more if self.more is not None and self.more.rows else None
+        heights = self._heights(len(self.rows), len(more.rows) if more else None)
+        if self.rows:
+            self._fill(self.query_one("#rows", DataTable), self.columns, self._cells,
+                       heights[0], drop=self.drop, minimum=self.text_minimum)
+        if more is not None:
+            self._fill(self.query_one("#more-rows", DataTable), list(more.columns),
+                       self._more_cells, heights[1], whole=more.whole, drop=more.drop)
 
     def _heights(self, rows: int, more: int | None) -> tuple[int, int]:
         """The most lines each table may take (its header included), so that both fit the
@@ -249,11 +270,13 @@ class TableModal(ModalScreen[None]):
         return first, second
 
     def _fill(self, table: DataTable, headings: list[str], rows: list[list[Text]],
-              height: int, *, whole: tuple[int, ...] = (), drop: tuple[int, ...] = ()) -> None:
+              height: int, *, whole: tuple[int, ...] = (), drop: tuple[int, ...] = (),
+              minimum: int = 8) -> None:
         """The columns fitted into the box, and the table short enough to leave the hint
-        in view. A column with letters in it (names, reasons) gives way with '…', to 8
-        cells at the least (narrower the table scrolls sideways with ←/→); numbers, dates
-        and ids (no letters, or set flush right) and the ``whole`` columns are never cut;
+        in view. A column with letters in it (names, reasons) gives way with '…', to
+        ``minimum`` cells at the least (narrower the table scrolls sideways with ←/→);
+        numbers, dates and ids (no letters, or set flush right) and the ``whole`` columns are
+        never cut;
         the ``drop`` columns are left out first when even that does not fit."""
         from smarketing_tui.tui.tablefit import Column, fill_table
 
@@ -266,7 +289,7 @@ class TableModal(ModalScreen[None]):
         box = min(self.WIDTH, screen_width * 95 // 100)
         room = box - 2 - 4 - table.styles.scrollbar_size_vertical  # border, padding
         columns = [Column(heading, f"c{index}",
-                          8 if is_text(index) and index not in whole else None,
+                          minimum if is_text(index) and index not in whole else None,
                           drop=len(drop) - drop.index(index) if index in drop else 0)
                    for index, heading in enumerate(headings)]
         fill_table(table, columns, [(f"r{index}", row) for index, row in enumerate(rows)],

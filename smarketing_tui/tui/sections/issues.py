@@ -61,15 +61,10 @@ def demote(ranked: list[int], issue_id: int) -> list[int]:
 
 
 def match_person(typed: str, people: list[str]) -> str | None:
-    """The person meant by ``typed``: an exact name, else the only name it starts (any case)."""
-    wanted = typed.strip().casefold()
-    if not wanted:
-        return None
-    exact = [p for p in people if p.casefold() == wanted]
-    if exact:
-        return exact[0]
-    starting = [p for p in people if p.casefold().startswith(wanted)]
-    return starting[0] if len(starting) == 1 else None
+    """The person meant by ``typed``: one lookup everywhere (people.find_name)."""
+    from smarketing_tui.people import find_name
+
+    return find_name(typed, people)
 
 
 @dataclass(frozen=True)
@@ -97,7 +92,11 @@ class SolveIssue(ModalScreen[Solution | None]):
     SolveIssue Horizontal#solve-buttons { margin: 1 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("ctrl+s", "save", "Save", id="dialog.save")]
+                Binding("ctrl+s", "save", "Solve", id="dialog.save"),
+                # As in the meeting's dialogs (modals._Dialog): Enter moves on at once,
+                # however fast the keys after it come.
+                Binding("enter", "next_field", "Next field", show=False, priority=True,
+                        id="dialog.next")]
 
     def __init__(self, issue: Issue, people: list[str], today: date) -> None:
         super().__init__()
@@ -123,18 +122,21 @@ class SolveIssue(ModalScreen[Solution | None]):
                 yield Input(records.default_due(self.today).strftime("%d.%m.%Y"),
                             id="solve-due", compact=True)
             yield Static("", classes="error", id="solve-error")
-            yield Static("Enter next field · ctrl+s or Save solves · Escape cancels",
+            yield Static("Enter next field · ctrl+s or Solve solves · Escape cancels",
                          classes="hint")
             with Horizontal(id="solve-buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Solve", id="save", variant="primary", compact=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "solve-due":
-            self.action_save()
-        else:
-            self.focus_next()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # Enter on a button presses it
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
+        from smarketing_tui.tui.modals import move_on_or_submit
+
+        move_on_or_submit(self, self.action_save)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -160,7 +162,10 @@ class SolveIssue(ModalScreen[Solution | None]):
             typed = self._value("owner")
             owner = match_person(typed, self.people)
             if typed and owner is None:
-                self._error(f"Unknown owner {typed!r}; pick one of: {', '.join(self.people)}")
+                from smarketing_tui.people import as_people, why_not
+
+                what = why_not(typed, as_people(self.people))
+                self._error(f"{what[:1].upper()}{what[1:]}; pick one of: {', '.join(self.people)}")
                 return
             try:
                 due = parse_due_date(self._value("due"), self.today)

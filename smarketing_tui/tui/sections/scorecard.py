@@ -22,11 +22,12 @@ from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean,
                                                 follow_theme, forward_focus, highlighted_key,
                                                 is_narrow, keep_cursor, key_hint, one_line, pack,
-                                                refocus, reset_table, safe, short_period,
-                                                show_key_line, status_style, table_with_enter,
-                                                text_budget, view_width, width_changed)
+                                                refocus, safe, short_period, show_key_line,
+                                                status_style, table_room, table_with_enter,
+                                                view_width, width_changed)
 from smarketing_tui.tui.sections.dialogs import TableModal, TableSection
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 STATUS_ORDER = {"red": 0, "amber": 1, "no_data": 2, "green": 3}
 _STAMP_KEYS = ("_at", "deadline", "first_contact", "starts", "ends", "meeting")
@@ -50,6 +51,38 @@ def drill_cell(key: str, value, tz: str, currency: str):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Text(format_cell(key, value, tz, currency), justify="right")
     return safe(one_line(value, 40))
+
+
+# What a drill-down shows first, and what gives way when its box is narrow.
+_DRILL_IDENTITY = ("name", "owner")
+_DRILL_GIVES_WAY = ("source", "campaign", "mql_at")  # left out first, in this order
+
+
+def drill_layout(keys: list[str], measure: str | None = None) -> tuple[list[int], list[int]]:
+    """The order of a drill-down's columns and those that may be left out, as indexes into
+    ``keys`` (the metric's columns, the row's id first); ``measure`` is the column the rows
+    are ranked by (the last one when not given).
+
+    Shown first: the id, the measure and the status (why the row is listed), then the name
+    and owner, then the rest in the metric's order. Left out first when there is no room:
+    source, campaign and MQL stamp, then the other columns from the left, then the owner;
+    the id, the measure, the status and the name always stay."""
+    if not keys:
+        return [], []
+    first = 0
+    measure = keys.index(measure) if measure in keys else len(keys) - 1
+    status = [i for i, key in enumerate(keys) if key == "status" and i not in (first, measure)]
+    identity = [i for i, key in enumerate(keys) if key in _DRILL_IDENTITY
+                and i not in (first, measure)]
+    head = list(dict.fromkeys([first, measure, *status, *identity]))
+    order = head + [i for i in range(len(keys)) if i not in head]
+    kept = {first, measure, *status, *(i for i in identity if keys[i] == "name")}
+    gives_way = [i for key in _DRILL_GIVES_WAY for i, k in enumerate(keys)
+                 if k == key and i not in kept]
+    rest = [i for i in order if i not in kept and i not in gives_way
+            and keys[i] not in _DRILL_IDENTITY]
+    owners = [i for i in identity if i not in kept]
+    return order, [*gives_way, *rest, *owners]
 
 
 def _week_and_month(card: dict, lines: list[dict]) -> tuple[str | None, str | None]:
@@ -77,8 +110,6 @@ class ScorecardView(SectionView):
     """Every SLA commitment for the period: Enter drills into the leads, ``I`` raises an issue."""
 
     SECTION_TYPE = "scorecard"
-    COLUMNS = [("Status", "status"), ("Commitment", "description"), ("Actual", "actual"),
-               ("Target", "target"), ("Trend", "trend")]
     DEFAULT_CSS = """
     ScorecardView { height: 1fr; }
     ScorecardView DataTable { height: 1fr; min-height: 4; }
@@ -93,8 +124,9 @@ class ScorecardView(SectionView):
     ScorecardView Sparkline { width: 32; margin-left: 1; }
     """
     BINDINGS = [
-        Binding("I", "raise_issue", "Line → issue", id="scorecard.issue",
-                tooltip="Put the highlighted red line on the issues list, numbers attached"),
+        Binding("I", "raise_issue", "Issue from line", id="scorecard.issue",
+                tooltip="Raise an issue from the highlighted line, its numbers attached: "
+                        "the title is prefilled from the line, to edit"),
         Binding("r", "reload", "Reload", id="scorecard.reload",
                 tooltip="Judge the SLA again from the store"),
     ]
@@ -102,8 +134,9 @@ class ScorecardView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Judging the SLA…", style="italic"), id="scorecard-summary")
         yield PrepPoints(self.context, classes="prep-points")
-        yield SectionHeader(key_hint(("Enter", "leads behind a line"), ("I", "red line → issue"),
-                                     ("r", "reload")), id="scorecard-keys", classes="keys")
+        yield SectionHeader(key_hint(("Enter", "leads behind a line"),
+                                     ("I", "issue from the line"), ("r", "reload")),
+                            id="scorecard-keys", classes="keys")
         table: DataTable = ScorecardTable(cursor_type="row", zebra_stripes=True,
                                           id="scorecard-table")
         yield table
@@ -174,14 +207,8 @@ class ScorecardView(SectionView):
         current = highlighted_key(table)
         narrow = is_narrow(self)
         week, month = _week_and_month(card, lines)
-        reset_table(table, self._columns(week, month, narrow))
         on_list = self._issues_on_list()
-        # Status (with its word: it must read without colour), values, target and trend take
-        # about 56 columns (a week beside the month: one value more, and no trend when
-        # narrow); the description the rest, cut short when narrow (the detail names it).
-        fixed = (48 - (2 if week else 0) if narrow else 56 + (5 if week else 0)) + (
-            4 if on_list else 0)
-        width = text_budget(self, fixed, minimum=10 if narrow else 16, maximum=60)
+        rows = []
         for line in lines:
             unit = line.get("unit", "count")
             status = line["status"]
@@ -200,13 +227,12 @@ class ScorecardView(SectionView):
             points = line.get("trend") or []
             for char, point in zip(sparkline([p.get("actual") for p in points]), points):
                 trend.append(char, style=status_style(self.app, point.get("status", "no_data")))
-            description = safe(one_line(line["description"], width))
-            if line["id"] in on_list:  # on the issues list already
-                if narrow:
-                    label += "▲"
-                else:
-                    description.append(f" ▲#{on_list[line['id']]}", style="dim")
-            cells = [Text(label, style=style), description]
+            description = safe(one_line(line["description"]))
+            if line["id"] in on_list and narrow:  # on the issues list already
+                label += "▲"
+            description_cell = (description, Text(f" ▲#{on_list[line['id']]}", style="dim")) \
+                if line["id"] in on_list and not narrow else description
+            cells = [Text(label, style=style), description_cell]
             if week:
                 # The week's own value (a weekly line: its actual, in its status colour) and
                 # the month to the end of the week (a monthly line: its actual, judged).
@@ -223,7 +249,11 @@ class ScorecardView(SectionView):
             cells.append(target)
             if not (week and narrow):
                 cells.append(trend)
-            table.add_row(*cells, key=line["id"])
+            rows.append((line["id"], cells))
+        # Widths fixed when filled (tablefit): a table drawn before DataTable measured its
+        # new cells, as a terminal does right after a resize, showed every column at the
+        # width of its heading until the next fill.
+        fill_table(table, self._columns(week, month, narrow), rows, table_room(self, table))
         # As tall as its lines (and header), so that the detail follows right below; with
         # more lines than fit, the table scrolls and the detail stays in view.
         table.styles.max_height = max(4, table.row_count + 1)
@@ -234,19 +264,24 @@ class ScorecardView(SectionView):
         self._show_detail()
         refocus(self)
 
-    def _columns(self, week: str | None, month: str | None,
-                 narrow: bool) -> list[tuple[str, str]]:
+    def _columns(self, week: str | None, month: str | None, narrow: bool) -> list[Column]:
         """The table's columns: with a week beside the month, the week's own value and the
-        month so far in place of one Actual (and, when narrow, no trend: the detail draws it)."""
+        month so far in place of one Actual (and, when narrow, no trend: the detail draws it).
+        The commitment gives way with '…'; the trend is left out first when even that does
+        not fit; the status, the values and the target are never cut."""
+        status = Column("Status", "status")
+        commitment = Column("Commitment", "description", minimum=12)
+        target = Column("Target", "target", right=True)
+        trend = Column("Trend", "trend", drop=1)
         if not week:
-            return self.COLUMNS
+            return [status, commitment, Column("Actual", "actual", right=True), target, trend]
         # "Nov so far" (wide) or "Nov" (narrow): the detail says "November so far".
         month_heading = (month or "Month")[:3]
         if not narrow and month and month.endswith(" so far"):
             month_heading += " so far"
-        columns = [("Status", "status"), ("Commitment", "description"),
-                   (period_name(week), "week"), (month_heading, "actual"), ("Target", "target")]
-        return columns if narrow else [*columns, ("Trend", "trend")]
+        columns = [status, commitment, Column(period_name(week), "week", right=True),
+                   Column(month_heading, "actual", right=True), target]
+        return columns if narrow else [*columns, trend]
 
     def _issues_on_list(self) -> dict[str, int]:
         """Commitment id -> the open issue raised from its line (shown as ``▲#3``)."""
@@ -383,7 +418,9 @@ class ScorecardView(SectionView):
             return
         tz, currency = self.context.settings.timezone, self.context.settings.currency
         keys = [key for key, _ in result.columns]
-        rows = [[drill_cell(key, row.get(key), tz, currency) for key in keys]
+        order, drop = drill_layout(keys, result.measure)
+        headings = [result.columns[i][1] for i in order]
+        rows = [[drill_cell(keys[i], row.get(keys[i]), tz, currency) for i in order]
                 for row in result.rows]
         shown = count_of(len(rows), result.total, "lead")
         more = None
@@ -399,17 +436,20 @@ class ScorecardView(SectionView):
                 whole=tuple(i for i, key in enumerate(excluded_keys) if key == "excluded"),
                 drop=tuple(i for i, key in enumerate(excluded_keys) if key == "source"))
         self.app.push_screen(TableModal(
-            f"{clean(description)} — {period_label}", [heading for _, heading in result.columns],
-            rows, summary=f"{clean(result.title)}: {shown}",
-            empty="No leads behind this line: nothing was missed.", more=more))
+            f"{clean(description)} — {period_label}", headings, rows,
+            summary=f"{clean(result.title)}: {shown}",
+            empty="No leads behind this line: nothing was missed.", more=more,
+            # Columns left out rather than names cut (a name longer than 30 still is).
+            drop=tuple(order.index(i) for i in drop), text_minimum=30))
 
     def action_raise_issue(self) -> None:
+        """Raise an issue from the highlighted line (any status: an amber or green line can
+        hide a problem too): the title, prefilled from the line, is asked for and may be
+        edited, with who raises it; the line's numbers go with it."""
+        from smarketing_tui.tui.modals import IssueDialog
+
         line = self._current()
         if line is None:
-            return
-        if line["status"] not in ("red", "amber"):
-            self.notify("Only red or amber lines go on the issues list; i raises any issue.",
-                        markup=False)
             return
         existing = self._issues_on_list().get(line["id"])
         if existing is not None:
@@ -417,17 +457,28 @@ class ScorecardView(SectionView):
             return
         title, detail, evidence = issue_from_line(line, (self.card or {}).get("period", {})
                                                   .get("label", ""), self.context.settings.currency)
-        try:
-            issue_id = self.context.session.raise_issue(title, detail=detail,
-                                                        team=line.get("team"),
-                                                        origin="scorecard", evidence=evidence)
-        except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.post_message(SectionDataChanged())
-        if self.card is not None:
-            self._show(self.card)  # the line now shows its issue
-        self.notify(f"Issue #{issue_id} raised with the numbers attached.", markup=False)
+        session = self.context.session
+
+        def save(draft) -> None:
+            if draft is None:
+                return
+            text = f"{draft.detail}\n\n{detail}" if draft.detail and detail else (
+                draft.detail or detail)
+            try:
+                issue_id = session.raise_issue(draft.title, detail=text, team=draft.team,
+                                               origin="scorecard", evidence=evidence,
+                                               raised_by=draft.raised_by)
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.post_message(SectionDataChanged())
+            if self.card is not None and self.is_attached:
+                self._show(self.card)  # the line now shows its issue
+            self.notify(f"Issue #{issue_id} raised with the numbers attached.", markup=False)
+
+        self.app.push_screen(IssueDialog(title=title, team=line.get("team"),
+                                         people=session.people_names(),
+                                         heading="Raise an issue from this line"), save)
 
     def decision_context(self) -> dict | None:
         line = self._current()

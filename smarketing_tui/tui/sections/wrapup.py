@@ -18,10 +18,11 @@ from smarketing_tui.tui.messages import (EndMeetingRequested, MeetingRecordsChan
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.checkin import TEAM_ORDER
 from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_theme, forward_focus,
-                                                highlighted_key, keep_cursor, key_pairs, pack,
-                                                reset_table, safe, short_date, theme_color,
+                                                highlighted_key, keep_cursor, key_pairs, one_line,
+                                                pack, safe, short_date, table_room, theme_color,
                                                 view_width, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
+from smarketing_tui.tui.tablefit import Column, fill_table
 
 
 def average_rating(ratings: list[int | None]) -> float | None:
@@ -34,7 +35,8 @@ class WrapupView(SectionView):
     """Ratings on the highlighted person (1–9, 0 = 10), the read-back, and ``E`` to end."""
 
     SECTION_TYPE = "wrapup"
-    COLUMNS = [("Name", "name"), ("Team", "team"), ("Rating", "rating")]
+    COLUMNS = [Column("Name", "name", minimum=8), Column("Team", "team", minimum=5),
+               Column("Rating", "rating")]
     DEFAULT_CSS = """
     WrapupView { height: 1fr; }
     WrapupView #wrapup-ratings { height: auto; max-height: 45%; min-height: 4; }
@@ -96,11 +98,15 @@ class WrapupView(SectionView):
         self._people = {str(r.person_id): r for r in rows}
         table = self.query_one(DataTable)
         current = highlighted_key(table)
-        reset_table(table, self.COLUMNS)
+        cells = []
         for row in rows:
             rating = Text(f"{row.rating:>2} " + "■" * row.rating, style="bold") \
                 if row.rating else Text("–", style="dim")
-            table.add_row(safe(row.name), Text(row.team), rating, key=str(row.person_id))
+            cells.append((str(row.person_id), [safe(one_line(row.name)), Text(row.team),
+                                               rating]))
+        # Widths fixed when filled (tablefit), so a paint before DataTable measures the
+        # cells (a terminal's, right after a resize) draws them whole.
+        fill_table(table, self.COLUMNS, cells, table_room(self, table))
         keep_cursor(table, current)
         self._update_summary(rows)
         self._update_readback()
