@@ -6,14 +6,13 @@ from rich import box
 from rich.console import Console, ConsoleOptions, Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from smarketing_tui.activity import (MarketingWeek, SalesWeek, marketing_week, sales_week,
-                                     summarize_activities)
+from smarketing_tui.activity import MarketingWeek, SalesWeek, summarize_activities
+from smarketing_tui.section_numbers import activity_job, activity_team
 from smarketing_tui.timeutil import counted, format_money, format_number, to_local
 from smarketing_tui.tui.sections.base import SectionView
 from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, follow_theme,
@@ -112,7 +111,7 @@ class ActivityView(SectionView):
 
     @property
     def team(self) -> str:
-        return self.context.section.team or "marketing"
+        return activity_team(self.context.section)
 
     def on_focus(self) -> None:
         forward_focus(self, VerticalScroll)
@@ -123,28 +122,24 @@ class ActivityView(SectionView):
                      and self._show(self.week))
 
     def action_reload(self) -> None:
-        self.reload()
+        self.load_numbers(fresh=True)
 
     def reload(self) -> None:
-        self.query_one("#activity-body").loading = True
-        self._load(self.team)
+        self.load_numbers()
 
-    @work(thread=True, exclusive=True, group="activity")
-    def _load(self, team: str) -> None:
-        from smarketing_tui.store import open_readonly
-
+    def numbers_job(self):
         session = self.context.session
-        try:
-            conn = open_readonly(session.db_path)
-            try:
-                args = (conn, self.context.settings, session.period, as_of_of(session))
-                week = marketing_week(*args) if team == "marketing" else sales_week(*args)
-            finally:
-                conn.close()
-        except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
-            self.app.call_from_thread(self._show_error, str(error))
-            return
-        self.app.call_from_thread(self._show, week)
+        return activity_job(self.team, self.context.settings, session.period,
+                            lambda: as_of_of(session))
+
+    def show_loading(self) -> None:
+        self.query_one("#activity-body").loading = True
+
+    def show_numbers(self, week: MarketingWeek | SalesWeek) -> None:
+        self._show(week)
+
+    def show_numbers_error(self, message: str) -> None:
+        self._show_error(message)
 
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran
