@@ -74,6 +74,7 @@ class SectionView(Widget):
         self.context = context
         self._waiting_for: tuple | None = None  # the key whose numbers the view waits for
         self._request = 0  # the latest load_numbers: only its own computation is shown
+        self._shown: Numbers | None = None  # the kept numbers drawn last
 
     # -- numbers from the store -------------------------------------------------------------
 
@@ -90,6 +91,12 @@ class SectionView(Widget):
 
     def show_numbers_error(self, message: str) -> None:
         """Say in this section why it has no numbers."""
+
+    def show_numbers_again(self, value: Any) -> None:
+        """Shown again with the very numbers it drew last (a kept view, its numbers kept):
+        by default drawn again; a view whose drawing depends on nothing else (a resize or a
+        theme change redraws it anyway) leaves what it drew, which is the same."""
+        self.show_numbers(value)
 
     def load_numbers(self, *, fresh: bool = False) -> None:
         """Show this view's numbers: the kept ones at once, else "loading" until they are
@@ -141,8 +148,11 @@ class SectionView(Widget):
             self._deliver(numbers)
 
     def _deliver(self, numbers: Numbers) -> None:
+        again, self._shown = numbers is self._shown, numbers
         if numbers.error is not None:
             self.show_numbers_error(numbers.error)
+        elif again:
+            self.show_numbers_again(numbers.value)
         else:
             self.show_numbers(numbers.value)
 

@@ -115,6 +115,9 @@ class FunnelView(SectionView):
     def show_numbers_error(self, message: str) -> None:
         self._show_error(message)
 
+    def show_numbers_again(self, value) -> None:
+        """Nothing but the numbers (and the width, the theme: they redraw) is drawn here."""
+
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran
             return
