@@ -59,11 +59,13 @@ class Report:
                     minimum = min(len(heading), 6)
                 self.columns.append((heading, justify, minimum, len(rest) > 1 and rest[1]))
         self.rows: list[tuple[list[Text], dict]] = []
+        self._rendered: tuple[int, list] | None = None  # (width, segments)
 
     def add(self, *cells, **options) -> None:
         kept_cells = [c if isinstance(c, Text) else Text(str(c))
                       for c, kept in zip(cells, self.keep) if kept]
         self.rows.append((kept_cells, options))
+        self._rendered = None
 
     def empty(self, message: str) -> None:
         self.add(Text(message, style="italic"), *([""] * (len(self.keep) - 1)))
@@ -88,7 +90,12 @@ class Report:
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions):
-        yield self.table(options.max_width)
+        # Textual renders a Static's content twice for one layout (its height, then its
+        # lines): the lines of a long table are made once per width.
+        if self._rendered is None or self._rendered[0] != options.max_width:
+            lines = list(console.render(self.table(options.max_width), options))
+            self._rendered = (options.max_width, lines)
+        yield from self._rendered[1]
 
 
 class ActivityView(SectionView):

@@ -148,6 +148,11 @@ class ScorecardView(SectionView):
     def show_numbers_error(self, message: str) -> None:
         self._show_error(message)
 
+    def show_numbers_again(self, card: dict) -> None:
+        """Drawn again only when a line's issue (``▲#3``) came or went meanwhile."""
+        if self._issues_on_list() != getattr(self, "_drawn_on_list", None):
+            self._show(card)
+
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran
             return
@@ -172,7 +177,7 @@ class ScorecardView(SectionView):
         narrow = is_narrow(self)
         week, month = _week_and_month(card, lines)
         reset_table(table, self._columns(week, month, narrow))
-        on_list = self._issues_on_list()
+        on_list = self._drawn_on_list = self._issues_on_list()
         # Status, values, target and trend take about 50 columns (a week beside the month:
         # one value more, and no trend when narrow); the description the rest.
         fixed = (40 - (2 if week else 0) if narrow else 50 + (5 if week else 0)) + (
