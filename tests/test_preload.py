@@ -290,9 +290,13 @@ async def test_a_section_visited_while_the_preload_computes_it_says_loading(demo
     release = threading.Event()
     original = scorecard_module.build_scorecard
 
-    def held(*args, **kwargs):
+    def held(conn, *args, **kwargs):
+        # A read transaction held open on the preload's connection meanwhile.
+        conn.execute("BEGIN")
+        conn.execute("SELECT COUNT(*) FROM leads").fetchone()
         release.wait(timeout=DEADLINE)
-        return original(*args, **kwargs)
+        conn.execute("COMMIT")
+        return original(conn, *args, **kwargs)
 
     monkeypatch.setattr(scorecard_module, "build_scorecard", held)
     app = SmarketingApp(demo, clock=FakeClock(NOW))
@@ -307,6 +311,11 @@ async def test_a_section_visited_while_the_preload_computes_it_says_loading(demo
         view = screen.current_view
         table = view.query_one(DataTable)
         assert table.loading and table.row_count == 0 and view._waiting_for == key
+        # A decision recorded meanwhile is stored at once: the preload only reads.
+        saved = []
+        screen._save(lambda: screen.session.record_decision("Keep the SLA", position=4),
+                     saved.append)
+        assert len(saved) == 1 and len(screen._saves) == 0
         release.set()
         await wait_for(pilot, lambda: view._waiting_for is None, "the preloaded scorecard")
         assert not table.loading and table.row_count > 0
