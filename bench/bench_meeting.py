@@ -111,12 +111,18 @@ def set_preload(screen_module):
     screen_module.MeetingScreen.PRELOAD_NUMBERS = os.environ["BENCH_PRELOAD"] == "1"
 
 
+def headless_run(commands_module):
+    # The app runs headless here, its output thrown away: no terminal to ask for.
+    commands_module.require_terminal = lambda command: None
+
+
 class ProbeInstaller:
     # Swaps in the probe when the command imports the app module (and sets the preload
     # switch when it imports the screen's), so that the probe does not import Textual
     # before the command line runs (the real command imports it late).
     patches = {"smarketing_tui.tui.app": install_probe,
-               "smarketing_tui.tui.meeting_screen": set_preload}
+               "smarketing_tui.tui.meeting_screen": set_preload,
+               "smarketing_tui.commands.meeting_cmds": headless_run}
 
     @staticmethod
     def find_spec(name, path=None, target=None):
@@ -246,10 +252,11 @@ async def _numbers_shown(screen) -> None:
     await painted.wait()
 
 
-async def _walk_sections(workspace_root: Path, passes: int,
-                         preload: bool) -> tuple[list[Move], dict]:
-    """Every move of ``passes`` walks forward over the weekly agenda; and what the kept
-    numbers counted (hits, computed)."""
+async def _walk_sections(workspace_root: Path, passes: int, preload: bool,
+                         opening: float = 0.0) -> tuple[list[Move], dict]:
+    """Every move of ``passes`` walks forward over the weekly agenda, the first ``opening``
+    seconds after the meeting opened (the room on the check-in); and what the kept numbers
+    counted (hits, computed)."""
     from smarketing_tui.commands.meeting_cmds import _freeze_startup_objects
     from smarketing_tui.tui.app import SmarketingApp
     from smarketing_tui.tui.meeting_screen import MeetingScreen
@@ -265,6 +272,7 @@ async def _walk_sections(workspace_root: Path, passes: int,
         await _numbers_shown(screen)  # the first section; the preload (if on) goes on
         opened = time.perf_counter()
         count = len(screen.session.sections)
+        await asyncio.sleep(opening)
         for number in range(passes):
             while screen.session.current > 0:
                 await pilot.press("left_square_bracket")
@@ -427,14 +435,16 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def bench_sections(passes: int, modes: tuple[bool, ...] = (False, True)) -> None:
+def bench_sections(passes: int, modes: tuple[bool, ...] = (False, True),
+                   opening: float = 0.0) -> None:
     """The walk with the preload off (every section computes its numbers when shown, the
     code before) and on, one after the other on the same store, side by side."""
     from smarketing_tui.section_numbers import KEPT_TYPES
 
     def walks(root: Path):
         async def both():
-            return {preload: await _walk_sections(root, passes, preload) for preload in modes}
+            return {preload: await _walk_sections(root, passes, preload, opening)
+                    for preload in modes}
         return both()
 
     found = _with_big_store(walks)
@@ -443,7 +453,9 @@ def bench_sections(passes: int, modes: tuple[bool, ...] = (False, True)) -> None
     leads, results = found
     floor = asyncio.run(_bare_swaps(10 * passes))
     print(f"moving between sections with the Pilot (] key), 120x40, {leads:,} leads, "
-          f"{passes} pass(es) over the weekly agenda, each with the preload off and on")
+          f"{passes} pass(es) over the weekly agenda (the first {opening:.0f} s after the "
+          "meeting opened), with the preload " + " and ".join(
+              "on" if m else "off" for m in modes))
     names = {False: "preload off", True: "preload on"}
     print(f"  {'ms (median / p95 / max; n moves)':46}" + "".join(
         f"{names[m]:>26}" for m in modes))
@@ -501,6 +513,9 @@ def main() -> None:
                         help="time the start-up only (no 1,000,000-lead store needed)")
     parser.add_argument("--startup-big", action="store_true",
                         help="time the start-up on the 1,000,000-lead store too")
+    parser.add_argument("--opening-seconds", type=float, default=0.0,
+                        help="wait this long on the first section before the walks (a "
+                             "room on the check-in: every first visit after the preload)")
     parser.add_argument("--preload", choices=("off", "on", "both"), default="both",
                         help="the moves with the background preload off, on, or both "
                              "side by side (default)")
@@ -513,7 +528,7 @@ def main() -> None:
         return
     if not args.skip_moves:
         modes = {"off": (False,), "on": (True,), "both": (False, True)}[args.preload]
-        bench_sections(args.passes, modes)
+        bench_sections(args.passes, modes, args.opening_seconds)
     if args.memory_passes > 0:
         bench_memory(args.memory_passes)
 
