@@ -269,6 +269,8 @@ async def _walk_sections(workspace_root: Path, passes: int, preload: bool,
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
+        if not isinstance(screen, MeetingScreen):
+            raise SystemExit(f"the meeting did not open: {app.error}")
         await _numbers_shown(screen)  # the first section; the preload (if on) goes on
         opened = time.perf_counter()
         count = len(screen.session.sections)
