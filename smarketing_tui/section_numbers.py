@@ -109,13 +109,20 @@ class SectionNumbers:
         self._entries: dict[tuple, Numbers] = {}
         self._pending: dict[tuple, int] = {}  # key -> generation of the computation under way
         self._generation = 0
-        self._state = read_state()
+        self._state = self._read()
         self.hits = 0  # numbers served without computing them (for tests and the bench)
         self.computed = 0  # computations whose answer was kept
 
+    def _read(self) -> object:
+        try:
+            return self._read_state()
+        except sqlite3.Error:  # unknown: a new state each time, so nothing kept is trusted
+            return object()
+
     def check(self) -> bool:
-        """Read the store's state; if it changed, forget every kept number. True then."""
-        state = self._read_state()
+        """Read the store's state; if it changed (or cannot be read), forget every kept
+        number. True then."""
+        state = self._read()
         with self._lock:
             if state == self._state:
                 return False

@@ -335,3 +335,11 @@ async def test_with_the_preload_off_every_visit_computes(demo, visits, monkeypat
             await settle(pilot)
         assert app.screen.numbers is None
         assert visits == ["activity", "scorecard", "activity"]
+
+
+def test_a_store_state_that_cannot_be_read_trusts_nothing_kept():
+    broken = sqlite3.connect(":memory:")
+    broken.close()  # reading its state now fails
+    kept = SectionNumbers(lambda: store_state(broken))
+    kept.finish(kept.begin(("a",)), Numbers(value=1))
+    assert kept.check() is True and kept.get(("a",)) is None
