@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 
 COLLECT_AFTER_SECONDS = 1.0  # after a move, when the garbage collector may run (see below)
+PRELOAD_AFTER_SECONDS = 0.5  # after the first paint, when the background preload starts
 
 
 def clock_text(seconds: float) -> str:
@@ -158,7 +159,10 @@ class MeetingScreen(Screen):
         # The entries carry the theme's accent and error colours: drawn again on a change.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_agenda(True))
         self.call_after_refresh(self._focus_view, self.current_view)
-        self.call_after_refresh(self._preload_numbers)  # after the first paint
+        # The other sections' numbers once the first screen has settled (its second layout,
+        # the first key): started at the first paint, the preload's thread held the
+        # interpreter lock while the screen was still being drawn.
+        self.call_after_refresh(self.set_timer, PRELOAD_AFTER_SECONDS, self._preload_numbers)
         self._section_shown()
         self._refresh_clock()
         self.set_interval(1, self._refresh_clock, name="clock")
