@@ -355,3 +355,42 @@ def test_a_store_state_that_cannot_be_read_trusts_nothing_kept():
     kept = SectionNumbers(lambda: store_state(broken))
     kept.finish(kept.begin(("a",)), Numbers(value=1))
     assert kept.check() is True and kept.get(("a",)) is None
+
+
+@run_async
+async def test_a_section_asking_what_another_is_computing_waits_for_its_answer(
+        demo, visits, monkeypatch):
+    import smarketing_tui.activity as activity_module
+    from smarketing_tui.tui import meeting_screen
+
+    # Two sections with the same question (marketing's week): the second is visited while
+    # the first computes it; no preload (it would answer first).
+    monkeypatch.setattr(meeting_screen, "PRELOAD_AFTER_SECONDS", DEADLINE * 10)
+    agenda = demo.agendas_dir / "twice.yaml"
+    agenda.write_text("title: Twice\ncadence: weekly\nminutes: 20\nsla: sla.yaml\n"
+                      "sections:\n"
+                      "  - {title: Check-in, type: checkin, minutes: 5}\n"
+                      "  - {title: Marketing, type: activity, team: marketing, minutes: 5}\n"
+                      "  - {title: Marketing again, type: activity, team: marketing, "
+                      "minutes: 5}\n", encoding="utf-8")
+    release = threading.Event()
+    original = activity_module.marketing_week
+
+    def held(*args, **kwargs):
+        release.wait(timeout=DEADLINE)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(activity_module, "marketing_week", held)
+    app = SmarketingApp(demo, agenda_path=agenda, clock=FakeClock(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await go_to(pilot, 1)
+        first = screen.current_view
+        await go_to(pilot, 2)
+        second = screen.current_view
+        assert second is not first and second._waiting_for is not None
+        assert second.query_one("#activity-body").loading
+        release.set()
+        await wait_for(pilot, lambda: second._waiting_for is None, "the first one's answer")
+        assert second.week is not None and visits == ["activity"]  # computed once

@@ -129,7 +129,8 @@ class SectionView(Widget):
         self._compute_numbers(job, ticket, self._request)
 
     def numbers_ready(self, key: tuple) -> None:
-        """The background preload computed ``key``: shown if this view waits for it."""
+        """The numbers of ``key`` were kept (by the background preload, or another view):
+        shown if this view waits for them."""
         if key == self._waiting_for and self.is_attached:
             self.load_numbers()
 
@@ -141,11 +142,12 @@ class SectionView(Widget):
     def _numbers_computed(self, key: tuple, ticket: Ticket | None, request: int,
                           numbers: Numbers) -> None:
         cache = self.context.numbers
-        if cache is not None and ticket is not None:
-            cache.finish(ticket, numbers)
+        kept = cache is not None and ticket is not None and cache.finish(ticket, numbers)
         if request == self._request and key == self._waiting_for and self.is_attached:
             self._waiting_for = None
             self._deliver(numbers)
+        if kept:  # another section asking the same question may be waiting for it
+            self.post_message(NumbersReady(key))
 
     def _deliver(self, numbers: Numbers) -> None:
         again, self._shown = numbers is self._shown, numbers
@@ -165,8 +167,8 @@ class SectionView(Widget):
 
 
 class NumbersReady(Message):
-    """The meeting's background preload computed the numbers of ``key`` (posted from its
-    thread to the meeting screen)."""
+    """The numbers of ``key`` are kept: posted to the meeting screen by the background
+    preload (from its thread) or by a view that computed them, for a view waiting on them."""
 
     def __init__(self, key: tuple) -> None:
         super().__init__()
