@@ -323,6 +323,7 @@ async def test_a_section_visited_while_the_preload_computes_it_says_loading(demo
         view = screen.current_view
         table = view.query_one(DataTable)
         assert table.loading and table.row_count == 0 and view._waiting_for == key
+        assert str(view.query_one("#scorecard-summary").render()) == "Judging the SLA…"
         # A decision recorded meanwhile is stored at once: the preload only reads.
         saved = []
         screen._save(lambda: screen.session.record_decision("Keep the SLA", position=4),

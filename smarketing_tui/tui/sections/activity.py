@@ -196,6 +196,9 @@ class ActivityView(SectionView):
                             lambda: as_of_of(session))
 
     def show_loading(self) -> None:
+        # The summary too: numbers from before over a loading table could be read as current.
+        self.query_one("#activity-summary", SectionHeader).update(
+            Text("Loading the numbers…", style="italic"))
         self.query_one("#activity-body").loading = True
 
     def show_numbers(self, week: MarketingWeek | SalesWeek) -> None:

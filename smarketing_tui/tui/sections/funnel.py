@@ -107,6 +107,9 @@ class FunnelView(SectionView):
                           by=self.by, cost=self.with_cost)
 
     def show_loading(self) -> None:
+        # The summary too: numbers from before over a loading table could be read as current.
+        self.query_one("#funnel-summary", SectionHeader).update(
+            Text("Following the MQLs…", style="italic"))
         self.query_one(DataTable).loading = True
 
     def show_numbers(self, funnel: Funnel) -> None:

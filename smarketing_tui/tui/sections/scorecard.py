@@ -140,6 +140,9 @@ class ScorecardView(SectionView):
                            session.period, lambda: as_of_of(session))
 
     def show_loading(self) -> None:
+        # The summary too: numbers from before over a loading table could be read as current.
+        self.query_one("#scorecard-summary", SectionHeader).update(
+            Text("Judging the SLA…", style="italic"))
         self.query_one(DataTable).loading = True
 
     def show_numbers(self, card: dict) -> None:
