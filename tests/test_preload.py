@@ -395,3 +395,40 @@ async def test_a_section_asking_what_another_is_computing_waits_for_its_answer(
         release.set()
         await wait_for(pilot, lambda: second._waiting_for is None, "the first one's answer")
         assert second.week is not None and visits == ["activity"]  # computed once
+
+
+@run_async
+async def test_numbers_that_came_while_the_section_was_left_show_on_return(demo, visits,
+                                                                           monkeypatch):
+    import smarketing_tui.scorecard as scorecard_module
+    from smarketing_tui.tui import meeting_screen
+
+    monkeypatch.setattr(meeting_screen, "PRELOAD_AFTER_SECONDS", DEADLINE * 10)  # no preload
+    hold, release = threading.Event(), threading.Event()
+    original = scorecard_module.build_scorecard
+
+    def held(*args, **kwargs):
+        if hold.is_set():
+            release.wait(timeout=DEADLINE)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(scorecard_module, "build_scorecard", held)
+    app = SmarketingApp(demo, clock=FakeClock(NOW))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await go_to(pilot, WEEKLY["scorecard"])
+        view = screen.current_view
+        await wait_for(pilot, lambda: view._waiting_for is None, "the first scorecard")
+        first = view.card
+        hold.set()
+        await pilot.press("r")                   # judged again (held) ...
+        await go_to(pilot, WEEKLY["issues"])     # ... and left before the answer
+        release.set()
+        key = view.numbers_job().key
+        await wait_for(pilot, lambda: screen.numbers.get(key) is not None, "the answer")
+        await go_to(pilot, WEEKLY["scorecard"])
+        table = view.query_one(DataTable)
+        assert view.card is not first and view.card is screen.numbers.get(key).value
+        assert not table.loading and table.row_count == len(view.card["commitments"]) > 0
+        assert visits == ["scorecard", "scorecard"]

@@ -209,6 +209,8 @@ class ActivityView(SectionView):
 
     def show_numbers_again(self, value) -> None:
         """Nothing but the numbers (and the width, the theme: they redraw) is drawn here."""
+        if getattr(self, "week", None) is not value:
+            self._show(value)
 
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran

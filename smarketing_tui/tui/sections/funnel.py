@@ -120,6 +120,8 @@ class FunnelView(SectionView):
 
     def show_numbers_again(self, value) -> None:
         """Nothing but the numbers (and the width, the theme: they redraw) is drawn here."""
+        if getattr(self, "funnel", None) is not value:
+            self._show(value)
 
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran

@@ -152,8 +152,10 @@ class ScorecardView(SectionView):
         self._show_error(message)
 
     def show_numbers_again(self, card: dict) -> None:
-        """Drawn again only when a line's issue (``▲#3``) came or went meanwhile."""
-        if self._issues_on_list() != getattr(self, "_drawn_on_list", None):
+        """Drawn again only when it is not what the table shows (it came while the view
+        was hidden) or a line's issue (``▲#3``) came or went meanwhile."""
+        if self.card is not card or self._issues_on_list() != getattr(self, "_drawn_on_list",
+                                                                      None):
             self._show(card)
 
     def _show_error(self, message: str) -> None:
