@@ -16,6 +16,7 @@ from smarketing_tui import records
 from smarketing_tui.demo import build_demo
 from smarketing_tui.timeutil import parse_utc
 from smarketing_tui.tui.app import SmarketingApp
+from smarketing_tui.tui.meeting_screen import MeetingScreen
 
 NOW = "2026-11-23T08:00:00Z"
 
@@ -225,6 +226,9 @@ def test_a_late_scorecard_for_a_section_already_left_is_dropped(tmp_path, monkey
         return original(*args, **kwargs)
 
     monkeypatch.setattr(scorecard_module, "build_scorecard", slow_build)
+    # The view's own worker, as for a section visited before the background preload reached
+    # it (the preload would hold the slow scorecard from the start; test_preload has that).
+    monkeypatch.setattr(MeetingScreen, "PRELOAD_NUMBERS", False)
     state: dict = {}
 
     async def race() -> None:

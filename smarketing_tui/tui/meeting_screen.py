@@ -27,13 +27,15 @@ from smarketing_tui.errors import UserError
 from smarketing_tui.meeting import TICK_SECONDS, Freshness, MeetingSession, data_freshness
 from smarketing_tui.savequeue import SaveQueue
 from smarketing_tui import vocabulary
+from smarketing_tui.section_numbers import SectionNumbers, preload_order, store_state
 from smarketing_tui.vocabulary import counted, format_date
 from smarketing_tui.vocabulary import duration_text as clock_text  # noqa: F401 - app.py uses it
 from smarketing_tui.tui import messages
 from smarketing_tui.tui import agenda_column
 from smarketing_tui.tui.agenda_column import AgendaColumn
 from smarketing_tui.tui.keybar import KeyBar
-from smarketing_tui.tui.sections.base import SectionContext, SectionView
+from smarketing_tui.tui.sections.base import (NumbersForgotten, NumbersReady, SectionContext,
+                                              SectionView)
 
 if TYPE_CHECKING:
     from smarketing_tui.tui.modals import ActionDraft, IssueDraft
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 
 
 COLLECT_AFTER_SECONDS = 1.0  # after a move, when the garbage collector may run (see below)
+PRELOAD_AFTER_SECONDS = 0.5  # after the first paint, when the background preload starts
 
 
 def period_text(period) -> str:
@@ -111,10 +114,17 @@ class MeetingScreen(Screen):
                 tooltip="Write the minutes so far to minutes/ (Markdown and HTML)"),
     ]
 
+    # Keep every section's numbers from the store and compute them in the background as the
+    # meeting opens (section_numbers.py). Off: each section computes its numbers every time
+    # it is shown (the bench compares the two).
+    PRELOAD_NUMBERS = True
+
     def __init__(self, session: MeetingSession, workspace: Workspace) -> None:
         super().__init__()
         self.session = session
         self.workspace = workspace
+        self.numbers: SectionNumbers | None = (
+            SectionNumbers(lambda: store_state(session.conn)) if self.PRELOAD_NUMBERS else None)
         self.freshness: list[Freshness] | None = None
         self.current_view: SectionView | None = None
         self._views: dict[int, SectionView] = {}  # by position, mounted once (_show_section)
@@ -152,6 +162,10 @@ class MeetingScreen(Screen):
         # The entries carry the theme's accent and error colours: drawn again on a change.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw_agenda(True))
         self.call_after_refresh(self._focus_view, self.current_view)
+        # The other sections' numbers once the first screen has settled (its second layout,
+        # the first key): started at the first paint, the preload's thread held the
+        # interpreter lock while the screen was still being drawn.
+        self.call_after_refresh(self.set_timer, PRELOAD_AFTER_SECONDS, self._preload_numbers)
         self._section_shown()
         self._refresh_clock()
         self.set_interval(1, self._refresh_clock, name="clock")
@@ -181,6 +195,42 @@ class MeetingScreen(Screen):
                 self.session.leave()
             except sqlite3.Error:
                 pass  # the heartbeat already holds the time up to a few seconds ago
+
+    # -- numbers from the store, computed in the background ------------------------------
+
+    def _preload_numbers(self) -> None:
+        """Compute every section's numbers in a worker thread, the sections ahead first; a
+        section visited before its turn computes its own (the preload then skips it)."""
+        if self.numbers is None or not self.is_attached:
+            return
+        from smarketing_tui.tui.sections.common import as_of_of
+
+        session = self.session
+        jobs = preload_order(session.agenda, session.current, session.settings, session.period,
+                             lambda: as_of_of(session))
+        if jobs:
+            self._preload(jobs)
+
+    @work(thread=True, exclusive=True, group="preload")
+    def _preload(self, jobs) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        self.numbers.preload(jobs, self.session.db_path,
+                             cancelled=lambda: worker.is_cancelled,
+                             ready=lambda key: self.post_message(NumbersReady(key)))
+
+    @on(NumbersReady)
+    def _numbers_ready(self, event: NumbersReady) -> None:
+        event.stop()
+        if self.current_view is not None and self.current_view.is_attached:
+            self.current_view.numbers_ready(event.key)
+
+    @on(NumbersForgotten)
+    def _numbers_forgotten(self, event: NumbersForgotten) -> None:
+        """``r``, or the store changed: the other sections' numbers again, in the background."""
+        event.stop()
+        self._preload_numbers()
 
     def _heartbeat(self) -> None:
         try:
@@ -374,7 +424,7 @@ class MeetingScreen(Screen):
         spec = session.agenda.sections[session.current]
         context = SectionContext(workspace=self.workspace, settings=session.settings,
                                  agenda=session.agenda, section=spec, session=session,
-                                 extras={"period": session.period})
+                                 extras={"period": session.period}, numbers=self.numbers)
         return self._view_class(spec.type)(context, id=f"section-{spec.position}",
                                            classes="section-view")
 

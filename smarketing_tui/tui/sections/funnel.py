@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
+from smarketing_tui.funnel import Funnel, FunnelRow
+from smarketing_tui.section_numbers import funnel_job, funnel_options
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number
 from smarketing_tui.vocabulary import date_span, format_value
@@ -70,9 +70,7 @@ class FunnelView(SectionView):
         forward_focus(self)
 
     def on_mount(self) -> None:
-        options = self.context.section.options or {}
-        self.by = "campaign" if str(options.get("by", "source")) == "campaign" else "source"
-        self.with_cost = bool(options.get("cost", False))
+        self.by, self.with_cost = funnel_options(self.context.section)
         self.long = False
         self.funnel: Funnel | None = None
         self.reload()
@@ -94,7 +92,7 @@ class FunnelView(SectionView):
         self.reload()
 
     def action_reload(self) -> None:
-        self.reload()
+        self.load_numbers(fresh=True)
 
     @property
     def cohort(self) -> Period:
@@ -102,25 +100,29 @@ class FunnelView(SectionView):
         return long_window(period) if self.long else period
 
     def reload(self) -> None:
-        self.query_one(DataTable).loading = True
-        self._load(self.cohort, self.by, self.with_cost)
+        self.load_numbers()
 
-    @work(thread=True, exclusive=True, group="funnel")
-    def _load(self, cohort: Period, by: str, cost: bool) -> None:
-        from smarketing_tui.store import open_readonly
-
+    def numbers_job(self):
         session = self.context.session
-        try:
-            conn = open_readonly(session.db_path)
-            try:
-                funnel = build_funnel(conn, self.context.settings, cohort, as_of_of(session),
-                                      by=by, cost=cost)
-            finally:
-                conn.close()
-        except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
-            self.app.call_from_thread(self._show_error, str(error))
-            return
-        self.app.call_from_thread(self._show, funnel)
+        return funnel_job(self.context.settings, self.cohort, lambda: as_of_of(session),
+                          by=self.by, cost=self.with_cost)
+
+    def show_loading(self) -> None:
+        # The summary too: numbers from before over a loading table could be read as current.
+        self.query_one("#funnel-summary", SectionHeader).update(
+            Text("Following the MQLs…", style="italic"))
+        self.query_one(DataTable).loading = True
+
+    def show_numbers(self, funnel: Funnel) -> None:
+        self._show(funnel)
+
+    def show_numbers_error(self, message: str) -> None:
+        self._show_error(message)
+
+    def show_numbers_again(self, value) -> None:
+        """Nothing but the numbers (and the width, the theme: they redraw) is drawn here."""
+        if getattr(self, "funnel", None) is not value:
+            self._show(value)
 
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Sparkline, Static
 from smarketing_tui import records
 from smarketing_tui.errors import UserError
 from smarketing_tui.reportformat import count_parts, format_cell, format_value, sparkline
+from smarketing_tui.section_numbers import section_job
 from smarketing_tui.scorecard_text import (excluded_shown, excluded_text, issue_from_line,
                                            judged_text, period_name, week_beside_month)
 from smarketing_tui.timeutil import format_datetime
@@ -156,33 +157,36 @@ class ScorecardView(SectionView):
         follow_theme(self, lambda: self.card is not None and self._show(self.card))
 
     def action_reload(self) -> None:
-        self.reload()
+        self.load_numbers(fresh=True)
 
     def reload(self) -> None:
-        self.query_one(DataTable).loading = True
-        self._load()
+        self.load_numbers()
 
     # -- loading ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="scorecard")
-    def _load(self) -> None:
-        from smarketing_tui.scorecard import build_scorecard
-        from smarketing_tui.sla import load_sla
-        from smarketing_tui.store import open_readonly
-
+    def numbers_job(self):
         session = self.context.session
-        try:
-            sla = load_sla(self.context.agenda.sla_path, self.context.settings)
-            conn = open_readonly(session.db_path)
-            try:
-                card = build_scorecard(conn, sla, self.context.settings, session.period,
-                                       as_of_of(session)).to_json()
-            finally:
-                conn.close()
-        except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
-            self.app.call_from_thread(self._show_error, str(error))
-            return
-        self.app.call_from_thread(self._show, card)
+        return section_job(self.context.section, self.context.agenda, self.context.settings,
+                           session.period, lambda: as_of_of(session))
+
+    def show_loading(self) -> None:
+        # The summary too: numbers from before over a loading table could be read as current.
+        self.query_one("#scorecard-summary", SectionHeader).update(
+            Text("Judging the SLA…", style="italic"))
+        self.query_one(DataTable).loading = True
+
+    def show_numbers(self, card: dict) -> None:
+        self._show(card)
+
+    def show_numbers_error(self, message: str) -> None:
+        self._show_error(message)
+
+    def show_numbers_again(self, card: dict) -> None:
+        """Drawn again only when it is not what the table shows (it came while the view
+        was hidden) or a line's issue (``▲#3``) came or went meanwhile."""
+        if self.card is not card or self._issues_on_list() != getattr(self, "_drawn_on_list",
+                                                                      None):
+            self._show(card)
 
     def _show_error(self, message: str) -> None:
         if not self.is_attached:  # the meeting moved on while the worker ran
@@ -207,7 +211,7 @@ class ScorecardView(SectionView):
         current = highlighted_key(table)
         narrow = is_narrow(self)
         week, month = _week_and_month(card, lines)
-        on_list = self._issues_on_list()
+        on_list = self._drawn_on_list = self._issues_on_list()
         rows = []
         for line in lines:
             unit = line.get("unit", "count")
