@@ -78,6 +78,7 @@ from smarketing_tui.importing import choose_mapping, load_preset, run_import
 from smarketing_tui.metrics import MetricsEngine
 from smarketing_tui.periods import parse_period
 from smarketing_tui.timeutil import UTC
+from smarketing_tui.store import SCHEMA_VERSION
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TZ = "Europe/Oslo"
@@ -429,7 +430,7 @@ def test_lead_by_is_for_deals_only(tmp_path):
                                        encoding="utf-8")
     with pytest.raises(UserError) as caught:
         load_mapping(tmp_path / "map.yaml", "leads")
-    assert str(caught.value).endswith(":2:1: lead_by is for importing deals, not leads")
+    assert str(caught.value).endswith(":2:1: lead_by is for importing deals or engagements, not leads")
 
 
 # ------------------------------------------------------------------------ migration
@@ -462,14 +463,16 @@ def test_a_schema_2_store_with_data_migrates_and_keeps_its_numbers(tmp_path, mon
 
     before = numbers()
     conn = sqlite3.connect(workspace.db_path)
-    conn.execute("DROP TABLE deals")  # and its indexes: schema 2 exactly
+    conn.execute("DROP TABLE engagements")
+    conn.execute("DROP TABLE deals")  # and their indexes: schema 2 exactly
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with pytest.raises(UserError, match="needs migrating"):
         open_readonly(workspace.db_path)
     open_store(workspace.db_path, settings).close()
-    assert sqlite3.connect(workspace.db_path).execute("PRAGMA user_version").fetchone() == (3,)
+    assert sqlite3.connect(workspace.db_path).execute("PRAGMA user_version").fetchone() == (
+        SCHEMA_VERSION,)
     after = numbers()
     assert after == before
     card, _ = after

@@ -33,7 +33,7 @@ def test_migrates_a_version_1_store_keeping_its_data(tmp_path):
     conn.close()
 
     db = store.open_store(path)
-    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert db.conn.execute("SELECT name, mql_at FROM leads").fetchall() == [("Åse", "2026-11-02T09:00:00Z")]
     assert "meetings" in db.table_names() and "action_items" in db.table_names()
     assert "deals" in db.table_names()
