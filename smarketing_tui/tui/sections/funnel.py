@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from smarketing_tui.funnel import Funnel, FunnelRow, build_funnel
+from smarketing_tui.funnel import BY_LABELS, DIMENSIONS, Funnel, FunnelRow, build_funnel
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number, format_percent
 from smarketing_tui.tui.sections.base import SectionView
@@ -20,6 +20,9 @@ from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, 
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 from smarketing_tui.tui.tablefit import Column, fill_table
 
+#: What ``b`` steps through, from the breakdown the agenda opened with.
+BY_CYCLE = ("source", "campaign", "first_asset", "first_keyword", "first_platform",
+            "last_asset")
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
 
 
@@ -52,7 +55,8 @@ class FunnelView(SectionView):
     """
     BINDINGS = [
         Binding("b", "toggle_by", "Source/campaign", id="funnel.by",
-                tooltip="Break the funnel down by source or by campaign"),
+                tooltip="Break the funnel down by source, campaign, or the first- or "
+                        "last-touch asset, keyword or platform"),
         Binding("w", "toggle_window", "Longer window", id="funnel.window",
                 tooltip="Follow the MQLs of the period, or of a longer window ending with it"),
         Binding("r", "reload", "Reload", id="funnel.reload"),
@@ -70,7 +74,8 @@ class FunnelView(SectionView):
 
     def on_mount(self) -> None:
         options = self.context.section.options or {}
-        self.by = "campaign" if str(options.get("by", "source")) == "campaign" else "source"
+        by = str(options.get("by", "source"))
+        self.by = by if by in DIMENSIONS else "source"
         self.with_cost = bool(options.get("cost", False))
         self.long = False
         self.funnel: Funnel | None = None
@@ -85,7 +90,8 @@ class FunnelView(SectionView):
             self._show(self.funnel)  # the columns follow the width
 
     def action_toggle_by(self) -> None:
-        self.by = "campaign" if self.by == "source" else "source"
+        position = BY_CYCLE.index(self.by) if self.by in BY_CYCLE else -1
+        self.by = BY_CYCLE[(position + 1) % len(BY_CYCLE)]
         self.reload()
 
     def action_toggle_window(self) -> None:
@@ -140,7 +146,7 @@ class FunnelView(SectionView):
         # its total), then the won amount, then MQL→won; numbers are never cut. A narrow
         # view shows the stages' counts without the step conversions.
         narrow = is_narrow(self)
-        columns = [Column(funnel.by.capitalize(), "key", 14),
+        columns = [Column(BY_LABELS[funnel.by], "key", 14),
                    Column("MQLs", "MQLs", right=True),
                    Column("Acc" if narrow else "Accepted", "Accepted", right=narrow),
                    Column("Mtg" if narrow else "Meeting", "Meeting", right=narrow),
@@ -154,7 +160,7 @@ class FunnelView(SectionView):
         rows = []
         for index, row in enumerate([*funnel.rows, funnel.total]):
             is_total = row is funnel.total
-            name = "Total" if is_total else (row.key or f"(no {funnel.by})")
+            name = "Total" if is_total else (row.key or f"(no {BY_LABELS[funnel.by].lower()})")
             style = "bold" if is_total else ""
             rows.append(("__total__" if is_total else f"row{index}",
                          [Text(one_line(name), style=style),
