@@ -78,3 +78,28 @@ def test_a_schema_3_store_migrates_keeping_its_leads_and_deals(workspace):
         assert db.conn.execute("SELECT count(*) FROM engagements").fetchone() == (1,)
     finally:
         db.close()
+
+
+def test_the_demos_own_engagements_are_norwegian_and_move_no_sla_number(demo_workspace):
+    conn = open_readonly(demo_workspace.db_path)
+    try:
+        kinds = {kind for (kind,) in conn.execute("SELECT DISTINCT kind FROM engagements")}
+        keywords = {k for (k,) in conn.execute("SELECT DISTINCT keyword FROM engagements "
+                                               "WHERE keyword IS NOT NULL")}
+        assets = {a for (a,) in conn.execute("SELECT DISTINCT asset FROM engagements")}
+        late = conn.execute("SELECT count(*) FROM engagements WHERE at > ?",
+                            (max_import := conn.execute(
+                                "SELECT max(finished_at) FROM imports").fetchone()[0],)
+                            ).fetchone()[0]
+    finally:
+        conn.close()
+    assert kinds == set(ENGAGEMENT_KINDS)
+    assert "fakturaprogram for små bedrifter" in keywords and "regnskapsprogram pris" in keywords
+    assert "Prisguide 2027" in assets and "E-bok: Innkjøp for økonomisjefer" in assets
+    assert late == 0, max_import  # nothing newer than the last export
+    before = _numbers(demo_workspace)
+    conn = sqlite3.connect(demo_workspace.db_path)
+    conn.execute("DELETE FROM engagements")
+    conn.commit()
+    conn.close()
+    assert _numbers(demo_workspace) == before
