@@ -1137,13 +1137,16 @@ class _DemoBuilder:
                 add(lead_id, "form", lead.mql - timedelta(minutes=rng.randint(1, 20)), name, url,
                     "Nettsted", lead.campaign)
                 views = rng.randint(2, 25)
-                add(lead_id, "page_view", lead.mql + timedelta(hours=rng.uniform(1, 400)),
+                add(lead_id, "page_view", lead.mql + timedelta(hours=rng.uniform(1, 200)),
                     url=_ENGAGEMENT_PAGES[0][1], channel="Nettsted", quantity=views)
             if lead.mql is not None and lead.won is None and lead.lost is None:
-                for _ in range(rng.choice((0, 0, 1, 2, 3, 4))):  # lately: some leads warm up
-                    at = last - timedelta(hours=rng.uniform(2, 24 * 20))
-                    kind = rng.choice(("page_view", "download", "email_click", "email_open",
-                                       "webinar_registered"))
+                for _ in range(rng.choice((0, 0, 0, 0, 1, 1, 2, 3))):  # lately: a few warm up
+                    at = last - timedelta(hours=rng.uniform(2, 24 * 30))
+                    kind = rng.choice(("page_view", "page_view", "download", "email_click",
+                                       "email_open", "email_open", "webinar_registered"))
+                    if kind.startswith("email"):
+                        add(lead_id, kind, at, "Nyhetsbrev: Fakturatips", channel="E-post")
+                        continue
                     name, url = rng.choice(_ENGAGEMENT_PAGES if kind == "page_view"
                                            else _ENGAGEMENT_ASSETS)
                     add(lead_id, kind, at, name, url, "Nettsted")

@@ -47,7 +47,7 @@ class TimelineEntry:
     text: str
 
 
-def _short(text: str | None, limit: int = 30) -> str:
+def _short(text: str | None, limit: int = 24) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -63,26 +63,27 @@ def _page(e: Engagement) -> str:
 
 
 def label(e: Engagement) -> str:
-    """One engagement in a few words (``Prisguide ↓``, ``search: fakturaprogram``)."""
+    """One engagement in a few words: ``Prisguide ↓`` (a download), ``Be om demo ✎`` (a
+    form), ``webinar ✓`` (attended), ``search: fakturaprogram``, ``/priser ×12``."""
     what = _page(e)
     if e.keyword:
-        return f"search: {_short(e.keyword)}"
+        return f"search: {_short(e.keyword, 26)}"
     if e.kind == "download":
         return f"{what or 'download'} ↓"
     if e.kind == "form":
-        return f"form: {what}" if what else "form"
+        return f"{what or 'form'} ✎"
     if e.kind == "webinar_attended":
         return "webinar ✓"
     if e.kind == "webinar_registered":
         return "webinar signed up"
     if e.kind == "email_click":
-        return f"e-mail click: {what}" if what else "e-mail click"
+        return f"clicked {what}" if what else "e-mail clicked"
     if e.kind == "email_open":
-        return f"e-mail opened: {what}" if what else "e-mail opened"
+        return f"opened {what}" if what else "e-mail opened"
     if e.kind == "ad_click":
-        return f"ad: {what or _short(e.channel) or 'click'}"
+        return f"ad: {what or _short(e.channel, 20) or 'click'}"
     views = f" ×{format_number(e.quantity)}" if e.quantity > 1 else ""
-    return f"{what or _short(e.channel) or 'visit'}{views}"
+    return f"{what or _short(e.channel, 20) or 'visit'}{views}"
 
 
 def age(at: str, now: datetime) -> str:
@@ -182,7 +183,7 @@ def timeline(conn: sqlite3.Connection, lead_id: int, now: datetime) -> list[Time
             "SELECT kind, at, asset, url, channel, campaign, keyword, quantity FROM engagements "
             "WHERE lead_id = ? AND at <= ? ORDER BY at, id", (lead_id, stamp)):
         e = Engagement(kind, at, asset, url, channel, campaign, keyword, quantity)
-        words = [kind.replace("_", " "), _page(e)]
+        words = [kind.replace("_", " "), " ".join((asset or url or "").split())]
         if keyword:
             words.append(f"search: {keyword}")
         if channel:

@@ -11,7 +11,7 @@ As of Mon 30.11.2026 08:00Z (09:00 in Oslo). Ola's open MQLs (the SLA asks for 3
       warmth 3 + 3 + 1 = 7: hot; its line, the three newest:
         "Prisguide ↓ 2 d ago · webinar ✓ · search: fakturaprogram"
   L2  MQL 24.11 09:00Z, one call. 29.11 20:00Z e-mail "Nyhetsbrev" opened (12 h ago):
-      warmth 1, cool; line "e-mail opened: Nyhetsbrev 12 h ago"
+      warmth 1, cool; line "opened Nyhetsbrev 12 h ago"
   L4  MQL 25.11 09:00Z, no touches, no engagements: warmth 0, cold, no line.
   Warmest first: L1 (7), L2 (1), L4 (0).
 """
@@ -76,7 +76,7 @@ def test_the_short_line_and_the_warmth(leads):
     now = parse_utc(NOW)
     recent = engagement_lines.recent(conn, [l1, l2, l4], now)
     assert engagement_lines.short_line(recent[l1], now) == LINE
-    assert engagement_lines.short_line(recent[l2], now) == "e-mail opened: Nyhetsbrev 12 h ago"
+    assert engagement_lines.short_line(recent[l2], now) == "opened Nyhetsbrev 12 h ago"
     assert l4 not in recent
     assert engagement_lines.warmth(conn, [l1, l2, l4], now) == {l1: 7, l2: 1}
     assert [engagement_lines.warmth_word(n) for n in (7, 6, 5, 3, 2, 1, 0)] == [
@@ -103,7 +103,7 @@ def test_my_open_leads_warmest_first_with_their_lines(leads, workspace):
     numbers = prep.load_my_numbers(conn, workspace, settings, agenda,
                                    settings.person("Ola Hansen"))
     assert [(o.lead, o.warmth, o.touches, o.engagements) for o in numbers.open_leads] == [
-        ("L1", 7, 1, LINE), ("L2", 1, 1, "e-mail opened: Nyhetsbrev 12 h ago"), ("L4", 0, 0, "")]
+        ("L1", 7, 1, LINE), ("L2", 1, 1, "opened Nyhetsbrev 12 h ago"), ("L4", 0, 0, "")]
     # the touch list the SLA asks about is as before: fewest touches first, then oldest MQL
     assert [lead.lead for lead in numbers.thin_leads] == ["L4", "L1", "L2"]
 
@@ -136,9 +136,35 @@ def test_the_prep_screen_lists_my_open_leads_and_opens_a_timeline(leads, workspa
                                                  ["Lead L4", "cold 0"]]
     line = seen["rows"][0][-1]
     if size == (120, 40):
-        assert line == LINE  # the lists have 80 of the 120 columns: the whole line
+        assert line == LINE  # the lists have 82 of the 120 columns: the whole line
     else:
         # 80 columns: the line gives way with '…'
         assert line.startswith("Prisguide ↓ 2 d ago") and line.endswith("…")
     assert seen["rows"][2][-1] == "–"
     assert seen["timeline"][0] == "email open" and seen["timeline"][-1] == "download · Prisguide"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_on_the_demo_every_prep_list_fits_without_sideways_scrolling(demo_workspace, size):
+    # The demo's seller has a screenful of open leads, so the lists scroll: every table's
+    # columns must still fit beside the lists' own scrollbar.
+    seen = {}
+
+    async def run():
+        app = PrepApp(demo_workspace, person="Kristine Bråten")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            for name in ("leads", "actions", "points", "issues"):
+                table = app.screen.query_one(f"#{name}", DataTable)
+                seen[name] = (table.row_count,
+                              table.virtual_size.width <= table.scrollable_content_region.width)
+            leads = app.screen.query_one("#leads", DataTable)
+            seen["warmth"] = [leads.get_row_at(r)[1].plain for r in range(leads.row_count)]
+
+    asyncio.run(run())
+    warmth = seen.pop("warmth")
+    assert seen["leads"][0] >= 10 and all(fits for _rows, fits in seen.values())
+    scores = [int(cell.split()[1]) for cell in warmth]
+    assert scores == sorted(scores, reverse=True)  # warmest first

@@ -118,7 +118,7 @@ class PrepScreen(Screen):
     DEFAULT_CSS = """
     PrepScreen #prep-title { height: 2; padding: 0 1; background: $panel; }
     PrepScreen #prep-body { height: 1fr; }
-    PrepScreen #numbers-box { width: 2fr; max-width: 40; height: 1fr; padding: 0 1;
+    PrepScreen #numbers-box { width: 2fr; max-width: 38; height: 1fr; padding: 0 1;
         border-right: vkey $primary 40%; }
     PrepScreen #lists { width: 3fr; height: 1fr; padding: 0 1; }
     PrepScreen .list-title { margin-top: 1; text-style: bold; color: $primary; width: 1fr; }
@@ -214,7 +214,9 @@ class PrepScreen(Screen):
         lists = self.query_one("#lists")
         width = lists.content_region.width or self.app.size.width * 3 // 5 - 3
         self._lists_width = width
-        return width - table.styles.scrollbar_size_vertical
+        # Room for the lists' own scrollbar too: with my open leads above them they scroll
+        # on a small screen, and the scrollbar comes only after the tables are filled.
+        return width - lists.styles.scrollbar_size_vertical - table.styles.scrollbar_size_vertical
 
     def on_resize(self) -> None:
         lists = self.query_one("#lists")
