@@ -168,3 +168,48 @@ def test_on_the_demo_every_prep_list_fits_without_sideways_scrolling(demo_worksp
     assert seen["leads"][0] >= 10 and all(fits for _rows, fits in seen.values())
     scores = [int(cell.split()[1]) for cell in warmth]
     assert scores == sorted(scores, reverse=True)  # warmest first
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_the_drill_down_shows_each_leads_last_engagements(demo_workspace, size):
+    from meeting_fixtures import DEMO_NOW, WEEKLY, demo_app, run_async, settle
+
+    from smarketing_tui.store import open_readonly
+
+    seen = {}
+
+    @run_async
+    async def run():
+        app = demo_app(demo_workspace)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            for _ in range(WEEKLY["scorecard"]):
+                await pilot.press("right_square_bracket")
+                await settle(pilot)
+            await pilot.press("enter")  # the leads behind the first (red) line
+            await settle(pilot)
+            modal = app.screen
+            assert isinstance(modal, TableModal)
+            table = modal.query_one("#rows", DataTable)
+            seen["columns"] = modal.columns
+            seen["given"] = [(row[0].plain, row[-1].plain) for row in modal.rows]
+            seen["shown"] = [table.get_row_at(r)[-1].plain for r in range(table.row_count)]
+    run()
+
+    assert seen["columns"][0] == "Lead" and seen["columns"][-1] == "Last engagements"
+    conn = open_readonly(demo_workspace.db_path)
+    try:
+        expected = engagement_lines.lines_by_external_id(
+            conn, [lead for lead, _ in seen["given"]], parse_utc(DEMO_NOW))
+    finally:
+        conn.close()
+    assert seen["given"] and any(expected.values())
+
+    def cut_from(shown: str, whole: str) -> bool:
+        return shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
+
+    # a drill-down cell holds at most 40 characters: the line, or its start and '…'
+    assert all(cut_from(line, expected.get(lead) or "–") for lead, line in seen["given"])
+    # on screen each line is whole or cut with '…' at the end
+    for (_lead, line), shown in zip(seen["given"], seen["shown"]):
+        assert cut_from(shown, line)

@@ -54,7 +54,7 @@ class FunnelView(SectionView):
     FunnelView DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("b", "toggle_by", "Source/campaign", id="funnel.by",
+        Binding("b", "toggle_by", "Breakdown", id="funnel.by",
                 tooltip="Break the funnel down by source, campaign, or the first- or "
                         "last-touch asset, keyword or platform"),
         Binding("w", "toggle_window", "Longer window", id="funnel.window",
@@ -65,7 +65,7 @@ class FunnelView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Following the MQLs…", style="italic"), id="funnel-summary")
         yield PrepPoints(self.context, classes="prep-points")
-        yield SectionHeader(key_hint(("b", "by source/campaign"), ("w", "longer window"),
+        yield SectionHeader(key_hint(("b", "by source, campaign, asset, keyword…"), ("w", "longer window"),
                                      ("r", "reload")), id="funnel-keys", classes="keys")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="funnel-table")
 
