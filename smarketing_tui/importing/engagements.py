@@ -201,17 +201,23 @@ def write(conn: sqlite3.Connection, import_id: int, inserted: int, updated: int)
                      f"FROM {ROWS} AS r WHERE t.external_id = r.external_id AND ({_changed()})")
     if not inserted:
         return
+    existing = conn.execute("SELECT EXISTS (SELECT 1 FROM main.engagements)").fetchone()[0]
     rebuild = []
-    if inserted > BULK_ROWS and inserted > conn.execute(
-            "SELECT count(*) FROM main.engagements").fetchone()[0]:
-        rebuild = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
-                               "AND tbl_name = 'engagements' AND sql IS NOT NULL").fetchall()
+    if inserted > BULK_ROWS and (not existing or inserted > conn.execute(
+            "SELECT count(*) FROM main.engagements").fetchone()[0]):
+        # Building an index once sorts; inserting millions of keys lands them at random
+        # places. The unique index stays when rows exist: it answers "is this id known".
+        rebuild = [(name, sql) for name, sql in conn.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'engagements' AND sql IS NOT NULL")
+            if not existing or name != "engagements_external_id"]
         for name, _ in rebuild:
             conn.execute(f'DROP INDEX main."{name}"')
+    known = ("" if not existing else " AND NOT EXISTS (SELECT 1 FROM main.engagements t "
+             "WHERE t.external_id = r.external_id)")
     conn.execute(f"INSERT INTO main.engagements ({', '.join(COLUMNS)}, import_id) "
                  f"SELECT {', '.join('r.' + c for c in COLUMNS)}, {int(import_id)} FROM {ROWS} r "
-                 "WHERE r.lead_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.engagements t "
-                 "WHERE t.external_id = r.external_id) ORDER BY r.line")
+                 f"WHERE r.lead_id IS NOT NULL{known} ORDER BY r.rowid")
     for _, create in rebuild:  # same transaction: a kill before COMMIT undoes it all
         conn.execute(create)
 
