@@ -191,3 +191,25 @@ def test_engagement_presets_load_with_every_column_optional(name):
     mapping = load_preset(name, "engagements")
     assert mapping.kind == "engagements" and mapping.signature
     assert all(spec.optional for spec in mapping.fields.values())
+
+
+def test_a_bulk_import_rebuilds_the_indexes_and_still_refuses_known_ids(leads, monkeypatch):
+    # Past BULK_ROWS (here: 1) into an empty table every index is dropped and built again;
+    # into a table with fewer rows than the file brings, the unique index stays.
+    from smarketing_tui.importing import engagements
+
+    monkeypatch.setattr(engagements, "BULK_ROWS", 1)
+    # The form submissions first (4 new rows into an empty table) ...
+    forms = _import(leads, "engagements", DATA / "hubspot-form-submissions.csv")
+    assert forms.inserted == 4
+    # ... then the contact properties: 22 engagements, 2 of them 5101's two conversions,
+    # already there (the same lead, time and asset); 20 new > the 4 stored: a bulk insert
+    # with the unique index kept to tell the 2 known ones.
+    contacts = _import(leads, "engagements", DATA / "hubspot-contacts-analytics.csv", "hubspot")
+    assert (contacts.inserted, contacts.updated, contacts.unchanged) == (20, 0, 2)
+    indexes = {name for (name,) in leads.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'engagements' "
+        "AND sql IS NOT NULL")}
+    assert indexes == {"engagements_external_id", "engagements_lead_at", "engagements_click_id"}
+    assert leads.conn.execute("SELECT count(*), count(DISTINCT external_id) FROM engagements"
+                              ).fetchone() == (24, 24)
