@@ -157,6 +157,19 @@ def lines_by_external_id(conn: sqlite3.Connection, external_ids: list[str],
     return {ids[lead_id]: short_line(items, now) for lead_id, items in found.items()}
 
 
+def add_to_drill(conn: sqlite3.Connection, result, now: datetime) -> None:
+    """Give a drill-down of leads (metrics.DrillResult) each lead's line as a last column,
+    ``engagements`` ("Last engagements"), when any of its leads has engagements."""
+    if not any(key == "lead" for key, _ in result.columns):
+        return
+    lines = lines_by_external_id(conn, [row.get("lead") for row in result.rows], now)
+    if not lines:
+        return
+    result.columns = [*result.columns, ("engagements", "Last engagements")]
+    for row in result.rows:
+        row["engagements"] = lines.get(str(row.get("lead")))
+
+
 _MILESTONES = (("created_at", "lead created"), ("mql_at", "became an MQL"),
                ("assigned_at", "assigned"), ("accepted_at", "accepted by sales"),
                ("rejected_at", "rejected by sales"), ("meeting_at", "meeting"),

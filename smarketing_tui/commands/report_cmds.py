@@ -513,6 +513,9 @@ def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, o
     ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     commitment, judged, result = drill_rows(ctx.conn, ctx.sla, ctx.settings, commitment_id,
                                             ctx.period, ctx.as_of, limit or None)
+    from smarketing_tui.engagement_lines import add_to_drill
+
+    add_to_drill(ctx.conn, result, ctx.as_of)  # each lead's last engagements, when it has some
     name = outputs.export_name("drill", commitment.id, judged.label, extension=fmt)
     if fmt == "json":
         ctx.emit(_json_text({

@@ -55,21 +55,6 @@ def drill_cell(key: str, value, tz: str, currency: str):
     return safe(one_line(value, 40))
 
 
-def with_engagement_lines(conn, result, as_of) -> None:
-    """Add each drilled lead's last engagements (engagement_lines) as a last column, when
-    any of the leads has some."""
-    from smarketing_tui.engagement_lines import lines_by_external_id
-
-    if not any(key == "lead" for key, _ in result.columns):
-        return
-    lines = lines_by_external_id(conn, [row.get("lead") for row in result.rows], as_of)
-    if not lines:
-        return
-    result.columns = [*result.columns, ("engagements", "Last engagements")]
-    for row in result.rows:
-        row["engagements"] = lines.get(str(row.get("lead")))
-
-
 def _week_and_month(card: dict, lines: list[dict]) -> tuple[str | None, str | None]:
     """(the reviewed week's label, the month heading) when some line shows its week beside
     its month (``week`` in the scorecard JSON), else (None, None)."""
@@ -392,7 +377,9 @@ class ScorecardView(SectionView):
                 commitment, judged, result = drill(conn, sla, self.context.settings,
                                                    commitment_id, session.period,
                                                    as_of_of(session), limit=200)
-                with_engagement_lines(conn, result, as_of_of(session))
+                from smarketing_tui.engagement_lines import add_to_drill
+
+                add_to_drill(conn, result, as_of_of(session))
             finally:
                 conn.close()
         except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
