@@ -28,6 +28,7 @@ import click
 import pytest
 
 from smarketing_tui.cli import cli
+from smarketing_tui.store import SCHEMA_VERSION
 
 NOBODY = 65534
 AS_ROOT = os.geteuid() == 0
@@ -48,6 +49,7 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "decisions": (["decisions"], "store"),
     "demo": (["demo", "{base}/new-demo", "--no-open"], "new"),
     "drill": (["drill", "mql_volume"], "store"),
+    "forget": (["forget", "F1", "--yes"], "writes"),
     "import": (["import", "leads", "{base}/leads.csv"], "writes"),
     "init": (["init", "{base}/new-init"], "new"),
     "metrics": (["metrics"], "store"),
@@ -83,7 +85,8 @@ def test_every_command_has_an_argument_list_here():
 
 @pytest.fixture(scope="module")
 def good_workspace(tmp_path_factory) -> Path:
-    """A workspace with a meeting (a decision, action item #1) in its store."""
+    """A workspace with a meeting (a decision, action item #1) and a lead (F1, for forget)
+    in its store."""
     from smarketing_tui.agenda import load_agenda
     from smarketing_tui.meeting import MeetingSession
     from smarketing_tui.workspace import init_workspace
@@ -96,6 +99,7 @@ def good_workspace(tmp_path_factory) -> Path:
     session.add_action_item("Call the webinar leads", "Ola Sales", None)  # action item #1
     session.leave()
     session.close()
+    _sql(workspace.db_path, "INSERT INTO leads (external_id, name) VALUES ('F1', 'Forget Me')")
     assert not Path(f"{workspace.db_path}-wal").exists()  # the store is one self-contained file
     return root
 
@@ -211,7 +215,7 @@ SAYS = {
     "truncated": "{store} is truncated",
     "folder": "{store} is a folder, not a store",
     "future": "{store} was written by a newer smarketing-tui (schema version 99",
-    "missing-table": "{store} lacks 1 table a schema-3 store has (notes)",
+    "missing-table": f"{{store}} lacks 1 table a schema-{SCHEMA_VERSION} store has (notes)",
     "data-folder-locked": "cannot read the store {store} (permission denied)",
     "read-only-file": "{store}: the store is read-only",
     "read-only-folder": "{store}: the store is read-only",
