@@ -106,7 +106,7 @@ register(
            "keyword or platform of their first or last touch.",
            _won_amount, _drill, "MQLs of the period, their touches and what became of them",
            "amount", ("won", "without_amount"), dimensions=_ASSET_KEYWORD,
-           default_by="first_asset", counted_leads=COHORT_LEADS),
+           default_by="first_asset", data_check="leads", counted_leads=COHORT_LEADS),
     Metric("touch_cost_per_won", "money",
            "Campaign spend in the period (pro rata by days) / the period's MQLs won so far "
            "whose first- or last-touch campaign it is (by the campaign's name).",
