@@ -47,7 +47,8 @@ SECTION_TYPES: dict[str, str] = {
     "action_review": "action items due since the last meeting: done, carried over or dropped",
     "activity": "one team's week in numbers (needs team: marketing or sales)",
     "scorecard": "the SLA scorecard for the period, red lines first",
-    "funnel": "MQL → accepted → meeting → won by source, with conversion rates",
+    "funnel": "MQL → accepted → meeting → won by source (or campaign, or first/last-touch "
+              "asset, keyword, platform), with conversion rates",
     "issues": "the open issues: rank the top three, then solve them one by one",
     "talking_points": "what people added in their prep",
     "wrapup": "read back decisions and action items, ratings, end the meeting",
@@ -68,7 +69,9 @@ ISSUES_TOP = (1, 10)
 # The options each section type reads (any other is a mistake): name -> allowed values, or
 # the (low, high) bounds of a whole number.
 SECTION_OPTIONS: dict[str, dict[str, tuple]] = {
-    "funnel": {"by": ("source", "campaign"), "cost": (True, False)},
+    "funnel": {"by": ("source", "campaign", "first_asset", "last_asset", "first_keyword",
+                      "last_keyword", "first_platform", "last_platform", "first_campaign",
+                      "last_campaign"), "cost": (True, False)},
     "issues": {"top": ISSUES_TOP},
 }
 

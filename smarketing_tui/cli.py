@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "actions": "smarketing_tui.commands.minutes_cmds:actions",
     "decisions": "smarketing_tui.commands.minutes_cmds:decisions",
     "backup": "smarketing_tui.commands.workspace_cmds:backup",
+    "forget": "smarketing_tui.commands.forget_cmd:forget",
     "seating": "smarketing_tui.commands.seating_cmd:seating",
 }
 

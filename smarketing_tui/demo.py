@@ -190,6 +190,28 @@ _WEBINAR_TITLES = (
     "Fra Excel til sanntidsrapportering", "Revisjonsklar hele året",
     "Attestering på mobilen: en praktisk gjennomgang",
 )
+# What marketing automation records (demo.write_engagements): Norwegian searches and assets.
+_ORGANIC_KEYWORDS = ("fakturaprogram for små bedrifter", "regnskapsprogram", "ehf faktura",
+                     "beste regnskapssystem", "innkjøpssystem bedrift", "elektronisk faktura",
+                     "fakturering enkeltpersonforetak")
+_PAID_KEYWORDS = ("regnskapsprogram pris", "fakturaprogram", "regnskapssystem for as",
+                  "innkjøpsløsning", "digital bilagsføring")
+_ENGAGEMENT_ASSETS = (("E-bok: Innkjøp for økonomisjefer", "https://fjordlys.example/e-bok"),
+                      ("Sjekkliste: Fakturaflyt på 30 dager",
+                       "https://fjordlys.example/sjekkliste"),
+                      ("Prisguide 2027", "https://fjordlys.example/prisguide.pdf"),
+                      ("Kundecase: Nordlys Energi", "https://fjordlys.example/kundecase"))
+_WON_ASSETS = (("Prisguide 2027", "https://fjordlys.example/prisguide.pdf"),
+               ("Kundecase: Nordlys Energi", "https://fjordlys.example/kundecase"),
+               ("Prisguide 2027", "https://fjordlys.example/prisguide.pdf"),
+               ("E-bok: Innkjøp for økonomisjefer", "https://fjordlys.example/e-bok"))
+_CONVERSIONS = (("Be om demo", "https://fjordlys.example/demo"),
+                ("Kontakt oss", "https://fjordlys.example/kontakt"),
+                ("E-bok: Innkjøp for økonomisjefer", "https://fjordlys.example/e-bok"),
+                ("Prisguide 2027", "https://fjordlys.example/prisguide.pdf"))
+_ENGAGEMENT_PAGES = (("Priser", "https://fjordlys.example/priser"),
+                     ("Blogg: Slik halverer du tiden på fakturering",
+                      "https://fjordlys.example/blogg/fakturering"))
 _EVENT_NAMES = ("Økonomidagen Stavanger", "Frokostseminar Trondheim", "Regnskapsforum Bergen")
 _BLOG_TITLES = (
     "Fem tegn på at fakturaflyten din er moden for automatisering",
@@ -464,6 +486,7 @@ class _DemoBuilder:
         # The deals come from a generator of their own, so the leads, touches and meetings
         # a seed gives stay exactly what they were before the demo had deals.
         self.deal_rng = random.Random(f"deals-{seed}")
+        self.seed = seed
         self.campaigns: list[_Campaign] = []
         self.webinars: list[tuple[date, str]] = []
         self.events: list[tuple[date, str]] = []
@@ -524,6 +547,7 @@ class _DemoBuilder:
         lead_ids = self.write_leads(import_ids)
         self.write_deals(lead_ids, import_ids["deals"])
         self.write_events(lead_ids, import_ids["events"])
+        self.write_engagements(lead_ids, import_ids["leads"])
         self.write_activities(import_ids["activities"])
         self.write_meetings()
 
@@ -1056,6 +1080,81 @@ class _DemoBuilder:
         self.conn.executemany(
             "INSERT INTO lead_events (external_id, lead_id, type, outcome, at, person, person_id, "
             "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def write_engagements(self, lead_ids: list[int], import_id: int) -> None:
+        """What marketing automation saw of each lead: the search, ad or page that brought
+        it, content read and downloaded before it became an MQL (customers-to-be lean to
+        the price guide and the customer case), the conversion itself, and for open leads
+        what they did lately. From a generator of its own, so every other number a seed
+        gives stays what it was before the demo had engagements."""
+        rng = random.Random(f"engagements-{self.seed}")
+        webinar_days = {name: day for day, name in self.webinars}
+        rows: list[tuple] = []
+        last = self.cutoff - timedelta(minutes=30)
+
+        def add(lead_id, kind, at, asset=None, url=None, channel=None, campaign=None,
+                keyword=None, click=None, quantity=1):
+            if at <= last:
+                rows.append((f"ma-{len(rows) + 1:06d}", lead_id, kind, self.stamp(at), asset, url,
+                             channel, campaign, keyword, click, quantity, import_id))
+
+        for lead_id, lead in zip(lead_ids, self.leads):
+            first = lead.created - timedelta(minutes=rng.randint(3, 60 * 24 * 5))
+            if lead.source == "Organic search":
+                add(lead_id, "page_view", first, _ENGAGEMENT_PAGES[1][0], _ENGAGEMENT_PAGES[1][1],
+                    "Organic Search / Google", keyword=rng.choice(_ORGANIC_KEYWORDS))
+            elif lead.source == "Paid search":
+                add(lead_id, "ad_click", first, channel="Google Ads", campaign=lead.campaign,
+                    keyword=rng.choice(_PAID_KEYWORDS), click=f"Cj0KCQiA{rng.getrandbits(40):x}")
+            elif lead.source == "LinkedIn":
+                add(lead_id, "ad_click", first, "Annonse: Økonomisjefens innkjøpsguide",
+                    channel="LinkedIn", campaign=lead.campaign)
+            elif lead.source == "Referral":
+                add(lead_id, "page_view", first, "Partnerside", "https://fjordlys.example/partner",
+                    "Referral / regnskapsforum.no")
+            elif lead.source == "Webinar" and lead.campaign:
+                add(lead_id, "webinar_registered", lead.created, lead.campaign,
+                    channel="Webinar", campaign=lead.campaign)
+                day = webinar_days.get(lead.campaign)
+                if day is not None and rng.random() < 0.6:
+                    add(lead_id, "webinar_attended", datetime.combine(day, time(10, 0)),
+                        lead.campaign, channel="Zoom", campaign=lead.campaign)
+            else:
+                add(lead_id, "form", lead.created, "Messe: Skjema på standen", channel="Event",
+                    campaign=lead.campaign)
+            until = lead.mql or lead.created + timedelta(days=30)
+            span = max((until - first).total_seconds(), 60)
+            assets = _WON_ASSETS if lead.won else _ENGAGEMENT_ASSETS
+            for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+                at = first + timedelta(seconds=rng.uniform(0, span))
+                name, url = rng.choice(assets)
+                add(lead_id, "download", at, name, url, "Nettsted", lead.campaign)
+            if rng.random() < 0.5:
+                add(lead_id, "email_open", first + timedelta(seconds=rng.uniform(0, span)),
+                    "Nyhetsbrev: Fakturatips", channel="E-post")
+            if lead.mql is not None:
+                name, url = rng.choice(_WON_ASSETS if lead.won and rng.random() < 0.6
+                                       else _CONVERSIONS)
+                add(lead_id, "form", lead.mql - timedelta(minutes=rng.randint(1, 20)), name, url,
+                    "Nettsted", lead.campaign)
+                views = rng.randint(2, 25)
+                add(lead_id, "page_view", lead.mql + timedelta(hours=rng.uniform(1, 200)),
+                    url=_ENGAGEMENT_PAGES[0][1], channel="Nettsted", quantity=views)
+            if lead.mql is not None and lead.won is None and lead.lost is None:
+                for _ in range(rng.choice((0, 0, 0, 0, 1, 1, 2, 3))):  # lately: a few warm up
+                    at = last - timedelta(hours=rng.uniform(2, 24 * 30))
+                    kind = rng.choice(("page_view", "page_view", "download", "email_click",
+                                       "email_open", "email_open", "webinar_registered"))
+                    if kind.startswith("email"):
+                        add(lead_id, kind, at, "Nyhetsbrev: Fakturatips", channel="E-post")
+                        continue
+                    name, url = rng.choice(_ENGAGEMENT_PAGES if kind == "page_view"
+                                           else _ENGAGEMENT_ASSETS)
+                    add(lead_id, kind, at, name, url, "Nettsted")
+        self.conn.executemany(
+            "INSERT INTO engagements (external_id, lead_id, kind, at, asset, url, channel, "
+            "campaign, keyword, click_id, quantity, import_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def write_activities(self, import_id: int) -> None:
         rng, rows = self.rng, []

@@ -1,4 +1,5 @@
-"""The closed loop: a period's MQLs followed to accepted, meeting and won, by source or campaign.
+"""The closed loop: a period's MQLs followed to accepted, meeting and won, by source, campaign
+or the lead's first- or last-touch engagement (the content that brings customers).
 
 The cohort is the period's MQLs (``mql_at`` in it, as the engine's ``mqls``),
 each followed up to ``as_of``. Stages count leads that *reached at least* that
@@ -26,9 +27,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smarketing_tui.metrics import MetricsEngine
+from smarketing_tui.metrics.attribution import DIMENSIONS as TOUCH_SQL
 from smarketing_tui.periods import Period
 
-DIMENSIONS = {"source": "l.source", "campaign": "l.campaign"}
+DIMENSIONS = {"source": "l.source", "campaign": "l.campaign", **TOUCH_SQL}
+#: What each breakdown is called on screen and in the minutes.
+BY_LABELS = {"source": "Source", "campaign": "Campaign", "first_asset": "First asset",
+             "last_asset": "Last asset", "first_keyword": "First keyword",
+             "last_keyword": "Last keyword", "first_platform": "First platform",
+             "last_platform": "Last platform", "first_campaign": "First campaign",
+             "last_campaign": "Last campaign"}
+#: The spend breakdown that matches a funnel's rows (a touch campaign is a campaign's name);
+#: the other breakdowns have no spend of their own.
+_SPEND_BY = {"source": "source", "campaign": "campaign", "first_campaign": "campaign",
+             "last_campaign": "campaign"}
 
 
 def rate(part: float, whole: float) -> float | None:
@@ -102,9 +114,12 @@ class Funnel:
 def build_funnel(conn: sqlite3.Connection, settings, period: Period, as_of: datetime, *,
                  by: str = "source", cost: bool = False,
                  engine: MetricsEngine | None = None) -> Funnel:
-    """The funnel of ``period``'s MQLs by ``by`` (source or campaign) as of ``as_of``."""
+    """The funnel of ``period``'s MQLs by ``by`` (source, campaign, or a first- or
+    last-touch asset, keyword, platform or campaign: metrics/attribution.py) as of
+    ``as_of``. ``cost`` applies to source and the campaigns only."""
     if by not in DIMENSIONS:
-        raise ValueError(f"funnel by {by!r}: expected source or campaign")
+        raise ValueError(f"funnel by {by!r}: expected one of {', '.join(DIMENSIONS)}")
+    cost = cost and by in _SPEND_BY
     engine = engine or MetricsEngine(conn, settings)
     window = engine.window(period, as_of)
     with_deals = engine.has_deals()
@@ -126,7 +141,7 @@ def build_funnel(conn: sqlite3.Connection, settings, period: Period, as_of: date
     spend: dict = {}
     total_spend = None
     if cost:
-        result = engine.compute("spend", period, as_of, by=by)
+        result = engine.compute("spend", period, as_of, by=_SPEND_BY[by])
         spend = {g.key: float(g.value or 0) for g in result.groups}
         total_spend = result.value
     keys = set(counted) | ({k for k, v in spend.items() if v} if cost else set())

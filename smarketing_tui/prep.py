@@ -56,6 +56,19 @@ class ThinLead:
     touches: int
 
 
+@dataclass(frozen=True)
+class OpenLead:
+    """One of my open MQLs, with what marketing knows of it (engagement_lines)."""
+
+    lead: str
+    lead_id: int
+    name: str | None
+    mql_at: str
+    touches: int
+    warmth: int
+    engagements: str   # the short line of its last few engagements ('' for none)
+
+
 @dataclass
 class MyNumbers:
     """What one person brings to the meeting, for the period it reviews."""
@@ -70,6 +83,8 @@ class MyNumbers:
     thin_leads: list[ThinLead] = field(default_factory=list)
     thin_total: int = 0
     min_touches: int = DEFAULT_MIN_TOUCHES
+    open_leads: list[OpenLead] = field(default_factory=list)  # warmest first
+    open_total: int = 0
     problems: list[str] = field(default_factory=list)  # what could not be computed, and why
 
 
@@ -108,6 +123,7 @@ def load_my_numbers(conn: sqlite3.Connection, workspace: Workspace, settings: Se
     _late_leads(numbers, engine, sla, period, as_of)
     _campaigns(numbers, conn, engine, period, as_of, person_id)
     _thin_leads(numbers, conn, sla, as_of, person_id)
+    _open_leads(numbers, conn, as_of, person_id)
     return numbers
 
 
@@ -198,6 +214,38 @@ def _thin_leads(numbers: MyNumbers, conn: sqlite3.Connection, sla, as_of: dateti
     numbers.thin_total = len(rows)
     numbers.thin_leads = [ThinLead(str(lead), name, mql_at, touches)
                           for lead, name, mql_at, touches in rows[:LIST_LIMIT]]
+
+
+_OPEN = """
+        FROM leads l
+        WHERE l.owner_id = :person AND l.mql_at IS NOT NULL AND l.mql_at <= :now
+          AND l.won_at IS NULL AND l.lost_at IS NULL
+          AND (l.rejected_at IS NULL OR l.accepted_at > l.rejected_at)"""
+
+
+def _open_leads(numbers: MyNumbers, conn: sqlite3.Connection, as_of: datetime,
+                person_id: int | None) -> None:
+    """My open MQLs, warmest first (then fewest touches, oldest MQL), each with the line
+    of its last engagements (see engagement_lines for the warmth rule)."""
+    if person_id is None:
+        return
+    from smarketing_tui import engagement_lines
+    from smarketing_tui.timeutil import utc_iso
+
+    rows = conn.execute(
+        f"""SELECT l.id, l.external_id, coalesce(l.name, l.company), l.mql_at,
+               (SELECT COUNT(*) FROM lead_events e WHERE e.lead_id = l.id
+                  AND e.type NOT IN ('note', 'stage') AND e.at >= l.mql_at AND e.at <= :now)
+        {_OPEN}""", {"person": person_id, "now": utc_iso(as_of)}).fetchall()
+    scores = engagement_lines.warmth(conn, [row[0] for row in rows], as_of)
+    rows.sort(key=lambda r: (-scores.get(r[0], 0), r[4], r[3], str(r[1])))
+    numbers.open_total = len(rows)
+    shown = rows[:LIST_LIMIT]
+    recent = engagement_lines.recent(conn, [row[0] for row in shown], as_of)
+    numbers.open_leads = [
+        OpenLead(str(lead), lead_id, name, mql_at, touches, scores.get(lead_id, 0),
+                 engagement_lines.short_line(recent.get(lead_id, []), as_of))
+        for lead_id, lead, name, mql_at, touches in shown]
 
 
 # -- what prep writes ---------------------------------------------------------------------

@@ -251,9 +251,13 @@ def activity_team(section: SectionSpec) -> str:
 
 
 def funnel_options(section: SectionSpec) -> tuple[str, bool]:
-    """A funnel section's breakdown (``source`` or ``campaign``) and whether it shows spend."""
+    """A funnel section's breakdown (one of :data:`funnel.DIMENSIONS`: source, campaign or a
+    first- or last-touch asset, keyword, platform or campaign) and whether it shows spend."""
+    from smarketing_tui.funnel import DIMENSIONS
+
     options = section.options or {}
-    by = "campaign" if str(options.get("by", "source")) == "campaign" else "source"
+    by = str(options.get("by", "source"))
+    by = by if by in DIMENSIONS else "source"
     return by, bool(options.get("cost", False))
 
 

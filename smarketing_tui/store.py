@@ -353,7 +353,33 @@ CREATE TABLE issues_kept_open (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_SEATING, _V5_REVISIONS)
+# Version 6: what marketing automation knows of each lead (pages read, downloads, forms,
+# e-mails opened and clicked, webinars, ad clicks). Kept apart from lead_events, the
+# sales touches: nothing here is ever a first contact or a touch for the SLA.
+_V6_ENGAGEMENTS = """
+CREATE TABLE engagements (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT NOT NULL,       -- the export's id, else made from lead, kind, time, asset
+    lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('page_view', 'download', 'form', 'email_open',
+        'email_click', 'webinar_registered', 'webinar_attended', 'ad_click')),
+    at TEXT NOT NULL,
+    asset TEXT,                      -- the page, document, form, e-mail or webinar by name
+    url TEXT,
+    channel TEXT,                    -- the channel or platform (Organic Search, LinkedIn, ...)
+    campaign TEXT,
+    keyword TEXT,                    -- the search words, where the visit came from a search
+    click_id TEXT,                   -- an ad click's id (Google's gclid)
+    quantity INTEGER NOT NULL DEFAULT 1,  -- events this row stands for (a page-view count)
+    import_id INTEGER REFERENCES imports(id)
+);
+-- A named unique index, not a UNIQUE column: a bulk import drops it and builds it again.
+CREATE UNIQUE INDEX engagements_external_id ON engagements(external_id);
+CREATE INDEX engagements_lead_at ON engagements(lead_id, at);
+CREATE INDEX engagements_click_id ON engagements(click_id) WHERE click_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_SEATING, _V5_REVISIONS, _V6_ENGAGEMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -52,11 +52,12 @@ def test_shipped_monthly_agenda_is_a_60_minute_deep_dive(workspace):
     assert (agenda.cadence, agenda.planned_minutes, agenda.period_spec) == (
         "monthly", 60, "last-month")
     types = [s.type for s in agenda.sections]
-    assert types == ["checkin", "action_review", "funnel", "funnel", "scorecard",
+    assert types == ["checkin", "action_review", "funnel", "funnel", "funnel", "scorecard",
                      "lead_definition", "issues", "wrapup"]
     assert agenda.sections[2].options == {"by": "campaign", "cost": True}
     assert agenda.sections[3].options == {"by": "source"}
-    # 3 + 4 + 12 + 9 + 12 + 6 + 11 + 3 = 60
+    assert agenda.sections[4].options == {"by": "first_asset"}  # content that brings customers
+    # 3 + 4 + 10 + 7 + 8 + 12 + 6 + 7 + 3 = 60
     assert sum(s.timebox_minutes for s in agenda.sections) == 60
 
 
@@ -232,7 +233,7 @@ def test_funnel_and_issue_options_within_bounds_are_kept(tmp_path):
     assert [s.options for s in agenda.sections] == [{}, {}, {"top": 10},
                                                      {"by": "campaign", "cost": True}]
     with pytest.raises(InputError, match=r":19:19: options.by 'owner' is not one of: source, "
-                                         r"campaign$"):
+                                         r"campaign, first_asset, .*, last_campaign$"):
         load_agenda(_write(tmp_path, text.replace("by: campaign", "by: owner")))
     with pytest.raises(InputError, match=r":19:35: options.cost 'yes' is not one of: true, false$"):
         load_agenda(_write(tmp_path, text.replace("cost: true", "cost: 'yes'")))

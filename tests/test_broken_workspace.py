@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[list[str], str]] = {
     "decisions restore": (["decisions", "restore", "1"], "store"),  # not deleted: reads only
     "demo": (["demo", "{base}/new-demo", "--no-open"], "new"),
     "drill": (["drill", "mql_volume"], "store"),
+    "forget": (["forget", "F1", "--yes"], "writes"),
     "import": (["import", "leads", "{base}/leads.csv"], "writes"),
     "init": (["init", "{base}/new-init"], "new"),
     "metrics": (["metrics"], "store"),
@@ -93,7 +94,8 @@ def test_every_command_has_an_argument_list_here():
 
 @pytest.fixture(scope="module")
 def good_workspace(tmp_path_factory) -> Path:
-    """A workspace with a meeting (a decision, action item #1) in its store."""
+    """A workspace with a meeting (a decision, action item #1) and a lead (F1, for forget)
+    in its store."""
     from smarketing_tui.agenda import load_agenda
     from smarketing_tui.meeting import MeetingSession
     from smarketing_tui.workspace import init_workspace
@@ -106,6 +108,7 @@ def good_workspace(tmp_path_factory) -> Path:
     session.add_action_item("Call the webinar leads", "Ola Sales", None)  # action item #1
     session.leave()
     session.close()
+    _sql(workspace.db_path, "INSERT INTO leads (external_id, name) VALUES ('F1', 'Forget Me')")
     assert not Path(f"{workspace.db_path}-wal").exists()  # the store is one self-contained file
     return root
 

@@ -78,7 +78,6 @@ from smarketing_tui import store
 from smarketing_tui.cli import cli
 from smarketing_tui.importing import choose_mapping, load_preset, run_import
 from smarketing_tui.metrics import MetricsEngine
-from smarketing_tui import store
 from smarketing_tui.periods import parse_period
 from smarketing_tui.timeutil import UTC
 
@@ -432,7 +431,7 @@ def test_lead_by_is_for_deals_only(tmp_path):
                                        encoding="utf-8")
     with pytest.raises(UserError) as caught:
         load_mapping(tmp_path / "map.yaml", "leads")
-    assert str(caught.value).endswith(":2:1: lead_by is for importing deals, not leads")
+    assert str(caught.value).endswith(":2:1: lead_by is for importing deals or engagements, not leads")
 
 
 # ------------------------------------------------------------------------ migration

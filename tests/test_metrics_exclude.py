@@ -77,6 +77,13 @@ EXPECTED = {
     "cost_per_mql": ({}, 500.0, DUP_STUDENT_PARTNER, 200.0),
     # No deals in the store: 1000 / 1 lead won; without: 1000 / 2.
     "cost_per_won": ({}, 1000.0, {"partner referral": 1}, 500.0),
+    # The touch metrics follow the cohort as mql_to_won_rate (no engagements here: every
+    # lead in the "not set" row): K1 won of K1, K5; without: K1, K4 won of 5.
+    "touch_mql_to_won_rate": ({}, 0.5, DUP_STUDENT_PARTNER, 0.4),
+    # Won so far of the cohort: K1 10000; without: + K4 5000.
+    "touch_won_amount": ({}, 10000, DUP_STUDENT_PARTNER, 15000),
+    # 1000 spend / 1 won (K1); without: 1000 / 2.
+    "touch_cost_per_won": ({}, 1000.0, DUP_STUDENT_PARTNER, 500.0),
 }
 
 

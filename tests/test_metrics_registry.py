@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from scorecard_data import SETTINGS, new_store, utc
 
-from smarketing_tui.metrics import CATALOGUE, DIMENSIONS, Metric, MetricsEngine, UNITS
+from smarketing_tui.metrics import (CATALOGUE, DIMENSIONS, TOUCH_DIMENSIONS, Metric,
+                                    MetricsEngine, UNITS)
 from smarketing_tui.periods import parse_period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def test_every_metric_is_complete(engine, name):
     metric = CATALOGUE[name]
     assert isinstance(metric, Metric) and metric.name == name
     assert metric.unit in UNITS
-    assert set(metric.dimensions) - {"reason"} <= set(DIMENSIONS)
+    assert set(metric.dimensions) - {"reason"} <= set(DIMENSIONS) | set(TOUCH_DIMENSIONS)
     result = engine.compute(name, NOVEMBER, AS_OF)
     # The counts it shows and the one its breakdown sorts by are counts it computes.
     assert set(metric.shown_counts) <= set(result.counts), metric.shown_counts

@@ -195,13 +195,12 @@ def test_question_mark_lists_the_prep_keys_and_the_bar_keeps_it_in_reach(workspa
         app = PrepApp(workspace, person="Ola Hansen")
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            # x Done, u Undo done, c Comment, t Talking point, i Raise issue and ? Help take
-            # x Done, u Undo done, c Comment, t Talking point, i Raise issue, r Refresh,
-            # q Quit, ? Help: 6+11+9+15+13+9+6+6 = 75, + 8 gaps = 83 > 80, so the palette's
-            # label goes first; then 6+11+9+15+13+9 + ? Help 6 = 69, + 7 gaps = 76 fit and
-            # q Quit (6 + 1) would make 83: it is on the help screen only.
+            # x Done, u Undo done, c Comment, t Talking point, i Raise issue, l Timeline,
+            # r Refresh, q Quit, ? Help: 6+11+9+15+13+10+9+6+6 = 85 > 80, so the palette's
+            # label goes first; then 6+11+9+15+13+10 + ? Help 6 = 70, + 7 gaps = 77 fit and
+            # r Refresh (9 + 1) would make 87: it and q Quit are on the help screen only.
             drawn = [key.display for key in app.screen.query_one(KeyBar).drawn]
-            assert drawn == ["x", "u", "c", "t", "i", "r", "?"]
+            assert drawn == ["x", "u", "c", "t", "i", "l", "?"]
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)

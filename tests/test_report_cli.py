@@ -135,6 +135,7 @@ def test_fail_on_red_exits_1(ws):
                          "median_days_mql_to_won, win_rate, deals_created, pipeline_created, "
                          "deals_won, deals_won_amount, average_won_deal, sales_cycle_days, "
                          "median_days_mql_to_deal_won, spend, cost_per_mql, cost_per_won, "
+                         "touch_mql_to_won_rate, touch_won_amount, touch_cost_per_won, "
                          "demo_requests\n"),
     (["metrics", "first_contact_within:hours"],
      "Error: metric parameter 'hours' in 'first_contact_within:hours' is not key=value (e.g. "

@@ -60,7 +60,8 @@ def test_unknown_metric_lists_the_known_ones(tmp_path):
     assert message.startswith(f"{path}:5:13: unknown metric 'mql' (did you mean 'mqls'?)"
                               "; known metrics: mqls, leads_created, acceptance_rate, "
                              "first_contact_within, ")
-    assert message.endswith("cost_per_mql, cost_per_won")
+    assert message.endswith("cost_per_mql, cost_per_won, touch_mql_to_won_rate, "
+                            "touch_won_amount, touch_cost_per_won")
 
 
 @pytest.mark.parametrize("old, new, where, message", [

@@ -236,7 +236,7 @@ def test_lead_definition_fills_its_lines(demo_workspace, size):
     async def run():
         app = demo_app(demo_workspace, "monthly.yaml")
         async with app.run_test(size=size) as pilot:
-            await _walk(pilot, 5)  # the monthly agenda's lead definition review
+            await _walk(pilot, 6)  # the monthly agenda's lead definition review
             static = app.screen.query_one("#definition", Static)
             width = static.content_region.width
             lines = _plain(static.content, width).splitlines()

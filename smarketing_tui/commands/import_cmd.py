@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-KIND_CHOICES = ("leads", "events", "campaigns", "activities", "deals")
-PRESET_CHOICES = ("hubspot", "salesforce", "pipedrive", "zoho")
+KIND_CHOICES = ("leads", "events", "campaigns", "activities", "deals", "engagements")
+PRESET_CHOICES = ("hubspot", "salesforce", "pipedrive", "zoho", "hubspot-forms", "google-ads",
+                  "generic")
 PROGRESS_AFTER_SECONDS = 0.5
 
 
@@ -19,7 +20,9 @@ PROGRESS_AFTER_SECONDS = 0.5
 @click.option("--preset", type=click.Choice(PRESET_CHOICES),
               help="The export's source. Leads: hubspot contacts, salesforce leads report, "
                    "pipedrive deals, zoho leads. Deals: hubspot deals, salesforce "
-                   "opportunities report, pipedrive deals, zoho potentials.")
+                   "opportunities report, pipedrive deals, zoho potentials. Engagements: "
+                   "hubspot contacts (conversions, page views, source), hubspot-forms form "
+                   "submissions, google-ads search terms, generic one event per row.")
 @click.option("--mapping", "mapping_path", metavar="MAP.yaml",
               type=click.Path(dir_okay=False, path_type=Path),
               help="A mapping file (on top of --preset when both are given).")
@@ -32,7 +35,7 @@ PROGRESS_AFTER_SECONDS = 0.5
 @click.pass_obj
 def import_(state, kind: str, file: Path, preset: str | None, mapping_path: Path | None,
             dry_run: bool, skip_invalid: bool, strict: bool) -> None:
-    """Import KIND (leads, events, campaigns, activities, deals) from the CSV export FILE.
+    """Import KIND (leads, events, campaigns, activities, deals, engagements) from FILE.
 
     All or nothing: one bad row and nothing is written (unless --skip-invalid).
     Values that are read but look wrong are warned about (refused with --strict).
@@ -134,6 +137,9 @@ def _print_report(report, tz: str) -> None:
         verb_s = "matches" if unmatched == 1 else "match"
         click.echo(f"  {counted(unmatched, 'deal')} {verb_s} no lead (kept; linked when "
                    "a leads import brings the lead)")
+    if report.without_lead:
+        click.echo(f"  {counted(report.without_lead, 'engagement')} left out: their click id "
+                   "matches no lead's ad click (import the contacts export first)")
     if report.leads_derived:
         click.echo(f"  won and lost dates and amounts taken from the deals for "
                    f"{counted(report.leads_derived, 'lead')}")

@@ -16,6 +16,10 @@ FORMATS = ("table", "json", "csv", "md")
 # What the weekly meeting reviews (the weekly agenda's default period): on a Monday
 # morning the scorecard shows the week just ended, not the few hours of the new one.
 DEFAULT_PERIOD = "last-week"
+#: metrics.TOUCH_DIMENSIONS, written out so that --help needs no metrics import (a test
+#: checks that they agree).
+TOUCH_BY = ("first_asset", "last_asset", "first_keyword", "last_keyword", "first_platform",
+            "last_platform", "first_campaign", "last_campaign")
 
 _period_option = click.option(
     "--period", "-p", "period_text", metavar="P", default=None,
@@ -361,7 +365,8 @@ def _scorecard_md(card, settings) -> str:
 @click.argument("names", nargs=-1, metavar="[NAME[:key=value,...]]...")
 @_period_option
 @_as_of_option
-@click.option("--by", "by", type=click.Choice(("source", "campaign", "owner", "team", "reason")),
+@click.option("--by", "by", type=click.Choice(("source", "campaign", "owner", "team", "reason",
+                                              *TOUCH_BY)),
               default=None, help="Break each metric down by this dimension.")
 @_format_option
 @_sla_option
@@ -510,6 +515,9 @@ def drill(state, commitment_id, period_text, as_of_text, fmt, sla_path, limit, o
     ctx = _Context(state, period_text, as_of_text, sla_path, DEFAULT_PERIOD)
     commitment, judged, result = drill_rows(ctx.conn, ctx.sla, ctx.settings, commitment_id,
                                             ctx.period, ctx.as_of, limit or None)
+    from smarketing_tui.engagement_lines import add_to_drill
+
+    add_to_drill(ctx.conn, result, ctx.as_of)  # each lead's last engagements, when it has some
     name = outputs.export_name("drill", commitment.id, judged.label, extension=fmt)
     if fmt == "json":
         ctx.emit(_json_text({

@@ -19,12 +19,12 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from datetime import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from smarketing_tui.errors import UserError
-from smarketing_tui.importing import deals
+from smarketing_tui.importing import deals, engagements
 from smarketing_tui.importing.csvsource import CsvSource, open_csv
 from smarketing_tui.importing.fields import FIELDS, FIRST_CONTACT_TYPES
 from smarketing_tui.importing.mapping import Mapping
@@ -43,7 +43,7 @@ PROGRESS_EVERY = 20_000
 STAGING = "temp.import_staging"
 REJECTS = "temp.import_rejects"
 _TABLES = {"leads": "leads", "events": "lead_events", "campaigns": "campaigns",
-           "activities": "activities", "deals": "deals"}
+           "activities": "activities", "deals": "deals", "engagements": "engagements"}
 _NOT_NULL_DEFAULTS = {("campaigns", "spend"): "0", ("activities", "quantity"): "1",
                       ("deals", "status"): "'open'"}
 _STAMPED = ("leads", "deals")  # tables with an updated_at column
@@ -98,6 +98,7 @@ class ImportReport:
     first_contacts_derived: int = 0
     deals_without_lead: int = 0      # deals kept with no lead: their lead is not in the store
     leads_derived: int = 0           # leads whose won/lost dates or amount changed by deals
+    without_lead: int = 0            # engagements left out: their click id names no lead
     rejects_path: Path | None = None
     dry_run: bool = False
     import_id: int | None = None
@@ -174,6 +175,9 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         report.missing_columns = plan.missing
         if mapping.kind == "deals":
             deals.prepare_lookup(conn, mapping.lead_by)
+        elif mapping.kind == "engagements":
+            mapping = replace(mapping, lead_by=engagements.effective_lead_by(
+                mapping.lead_by, {o.name for o in plan.outputs}, label))
         _create_temp_tables(conn, plan)
         _stage(conn, source, plan, mapping, report, skip_invalid, progress)
         _whole_file_checks(conn, mapping, plan, report, skip_invalid)
@@ -215,6 +219,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         for table in (STAGING, REJECTS, _TOUCHED):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         deals.drop_temp_tables(conn)
+        engagements.drop_temp_tables(conn)
         conn.execute(f"PRAGMA threads = {threads}")
         for db, size in zip(("main", "temp"), cache_sizes):
             conn.execute(f"PRAGMA {db}.cache_size = {size}")
@@ -245,8 +250,13 @@ def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) ->
         conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
                      f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
         return
-    conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
-                 f"WHERE l.external_id = {STAGING}.lead)")
+    if mapping.kind == "engagements":
+        engagements.link_leads(conn, STAGING, mapping.lead_by)
+        if not engagements.unknown_lead_is_bad(mapping.lead_by):
+            return
+    else:
+        conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
+                     f"WHERE l.external_id = {STAGING}.lead)")
     row = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
                        "ORDER BY line LIMIT 1").fetchone()
     if row is not None:
@@ -386,16 +396,27 @@ def _whole_file_checks(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan
     if "lead" in names and mapping.kind == "deals":  # an unknown lead is kept, not bad
         conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
                      f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
+    elif "lead" in names and mapping.kind == "engagements" and \
+            not engagements.unknown_lead_is_bad(mapping.lead_by):
+        engagements.link_leads(conn, STAGING, mapping.lead_by)
     elif "lead" in names:
-        conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
-                     f"WHERE l.external_id = {STAGING}.lead)")
+        if mapping.kind == "engagements":
+            engagements.link_leads(conn, STAGING, mapping.lead_by)
+        else:
+            conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
+                         f"WHERE l.external_id = {STAGING}.lead)")
         column = plan.labels.get("lead", "lead")
         rows = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
-                            "ORDER BY line").fetchall()
+                            "AND lead IS NOT NULL ORDER BY line").fetchall()
         total += len(rows)
         found += [Problem(line, column, f"no lead has the id {value!r}",
                           "the id of a lead already imported (import the leads first)")
                   for line, value in rows]
+    if mapping.kind == "engagements":
+        incomplete = engagements.incomplete_rows(conn, STAGING, names, plan.labels,
+                                                  mapping.lead_by)
+        total += len(incomplete)
+        found += [Problem(*row) for row in incomplete]
     if mapping.kind == "activities":
         if "person_id" in names and "team" in names:
             conn.execute(f"UPDATE {STAGING} SET team = (SELECT team FROM main.people p "
@@ -532,6 +553,11 @@ def _changed(sql: _Sql) -> str:
 
 def _count(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
            report: ImportReport) -> None:
+    if mapping.kind == "engagements":
+        engagements.stage_rows(conn, STAGING, {o.name for o in plan.outputs}, mapping.lead_by)
+        report.inserted, report.updated, report.unchanged, report.without_lead = \
+            engagements.count(conn)
+        return
     sql = _sql(mapping, plan)
     inserted, updated, total = conn.execute(
         f"SELECT count(*) FILTER (WHERE t.rowid IS NULL), "
@@ -543,6 +569,9 @@ def _count(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
 
 def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
            report: ImportReport) -> None:
+    if mapping.kind == "engagements":
+        engagements.write(conn, report.import_id, report.inserted, report.updated)
+        return
     sql = _sql(mapping, plan)
     import_id = report.import_id
     stamp = utc_iso(now_utc())

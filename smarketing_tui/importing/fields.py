@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("leads", "events", "campaigns", "activities", "deals")
+KINDS = ("leads", "events", "campaigns", "activities", "deals", "engagements")
 
 #: Lifecycle stages of a lead after value mapping, in funnel order.
 STAGES = ("subscriber", "lead", "mql", "accepted", "rejected", "opportunity", "won", "lost",
@@ -16,6 +16,13 @@ TEAMS = ("marketing", "sales")
 DEAL_STATUSES = ("open", "won", "lost")
 #: How a deals file names each deal's lead (the mapping's ``lead_by``).
 LEAD_BY = ("external_id", "email")
+#: Marketing-side events of a lead (never a touch for the SLA: see store._V4_ENGAGEMENTS).
+ENGAGEMENT_KINDS = ("page_view", "download", "form", "email_open", "email_click",
+                    "webinar_registered", "webinar_attended", "ad_click")
+#: How an engagements file names each row's lead: ``click_id`` finds the lead through an
+#: ad click already stored with that id (a gclid from the contacts export); ``campaign``
+#: gives each lead of the campaign created that day the row with the most clicks.
+ENGAGEMENT_LEAD_BY = ("external_id", "email", "click_id", "campaign")
 #: Event types that count as a contact when first_contact_at is derived from events.
 FIRST_CONTACT_TYPES = ("call", "email", "meeting", "linkedin", "sms")
 
@@ -29,6 +36,14 @@ _SYNONYMS = {
     "outcome": {"no answer": "attempted", "left voicemail": "attempted", "busy": "attempted",
                 "ikke svar": "attempted", "forsøkt": "attempted", "connected": "connected",
                 "nådd": "connected", "svar": "connected", "answered": "connected"},
+    "kind": {"page view": "page_view", "pageview": "page_view", "visit": "page_view",
+             "sidevisning": "page_view", "content download": "download", "nedlasting": "download",
+             "form submission": "form", "form_submission": "form", "skjema": "form",
+             "email open": "email_open", "e-mail open": "email_open",
+             "email click": "email_click", "e-mail click": "email_click",
+             "webinar registered": "webinar_registered", "registered": "webinar_registered",
+             "webinar attended": "webinar_attended", "attended": "webinar_attended",
+             "ad click": "ad_click", "paid click": "ad_click"},
     "status": {"closed won": "won", "closedwon": "won", "closed lost": "lost",
                "closedlost": "lost"},
 }
@@ -97,11 +112,26 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("amount", "number"), Field("currency", "text"), Field("lost_reason", "text"),
         Field("source", "text"), Field("campaign", "text"),
     ),
+    # One event per row (kind, at, ...), or a contact's summary properties (HubSpot's first
+    # and recent conversion, page views, original source), each becoming its own rows.
+    "engagements": _fields(
+        Field("external_id", "text"),
+        Field("lead", "text", expected="the id of a lead already imported"),
+        Field("kind", "choice", ENGAGEMENT_KINDS), Field("at", _TS),
+        Field("asset", "text"), Field("url", "text"), Field("channel", "text"),
+        Field("campaign", "text"), Field("keyword", "text"), Field("click_id", "text"),
+        Field("quantity", "number"),
+        Field("first_conversion", "text"), Field("first_conversion_at", _TS),
+        Field("recent_conversion", "text"), Field("recent_conversion_at", _TS),
+        Field("page_views", "number"), Field("first_seen_at", _TS), Field("last_seen_at", _TS),
+        Field("last_page", "text"), Field("source", "text"), Field("source_detail_1", "text"),
+        Field("source_detail_2", "text"),
+    ),
 }
 
 #: The field each kind upserts by (events and activities only when mapped).
 KEYS = {"leads": "external_id", "events": "external_id", "campaigns": "name",
-        "activities": "external_id", "deals": "external_id"}
+        "activities": "external_id", "deals": "external_id", "engagements": "external_id"}
 
 #: Fields a mapping must feed (from a column or a constant) for each kind.
 MAPPING_REQUIRED = {
@@ -110,4 +140,5 @@ MAPPING_REQUIRED = {
     "campaigns": ("name",),
     "activities": ("date", "kind"),
     "deals": ("external_id",),
+    "engagements": (),  # the lead, or lead_by: campaign (importing.engagements checks)
 }

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from smarketing_tui.errors import InputError, UserError
-from smarketing_tui.importing.fields import FIELDS, KINDS, LEAD_BY, MAPPING_REQUIRED, STAGES
+from smarketing_tui.importing.fields import (ENGAGEMENT_LEAD_BY, FIELDS, KINDS, LEAD_BY,
+                                            MAPPING_REQUIRED, STAGES)
 from smarketing_tui.importing.values import DATE_FAMILIES, normalise_date_format
 from smarketing_tui.timeutil import zone
 from smarketing_tui.yamlfile import (YamlDict, YamlList, check_keys, load_yaml, require_list,
                                      require_mapping, suggest)
 
-PRESETS = ("hubspot", "salesforce", "pipedrive", "zoho")
+PRESETS = ("hubspot", "salesforce", "pipedrive", "zoho", "hubspot-forms", "google-ads", "generic")
 
 _TOP_KEYS = ("kind", "source_label", "description", "signature", "timezone", "date_format",
              "decimal", "external_id", "fields", "constants", "stage_implies", "implied_from",
@@ -99,7 +100,9 @@ def load_preset(name: str, kind: str) -> Mapping:
                         f"expected one of: {', '.join(PRESETS)}")
     path = preset_path(name, kind)
     if not path.is_file():
-        kinds = " and ".join(preset_kinds(name))
+        found = preset_kinds(name)
+        kinds = " and ".join(found) if len(found) < 3 else \
+            ", ".join(found[:-1]) + " and " + found[-1]
         raise UserError(f"preset {name} imports {kinds} only; import {kind} with --mapping "
                         "MAP.yaml (or a file whose columns are named after the fields)")
     mapping = _load(path, kind, optional_by_default=True)
@@ -215,10 +218,12 @@ def _load(path: Path, kind: str, *, base: Mapping | None = None,
                                                    "signature")) if "signature" in data else ()
     lead_by = _text(data, "lead_by")
     if lead_by is not None:
-        if kind != "deals":
-            raise data.error(f"lead_by is for importing deals, not {kind}", "lead_by", value=False)
-        if lead_by not in LEAD_BY:
-            raise data.error(f"lead_by {lead_by!r} must be one of: {', '.join(LEAD_BY)}",
+        if kind not in ("deals", "engagements"):
+            raise data.error(f"lead_by is for importing deals or engagements, not {kind}",
+                             "lead_by", value=False)
+        allowed = ENGAGEMENT_LEAD_BY if kind == "engagements" else LEAD_BY
+        if lead_by not in allowed:
+            raise data.error(f"lead_by {lead_by!r} must be one of: {', '.join(allowed)}",
                              "lead_by")
     stop = data.get("stop_at_blank_line", base.stop_at_blank_line if base else False)
     if not isinstance(stop, bool):

@@ -8,22 +8,24 @@ the README (section "Metrics") and pinned by tests on hand-made data.
 
 * ``model.py``: the :class:`Metric` object, the catalogue, the results, parameters.
 * ``engine.py``: :class:`MetricsEngine` (periods to SQL bounds, exclusions, drill-downs).
-* ``leads.py``, ``deals.py``, ``spend.py``: the metrics themselves, one object each.
+* ``leads.py``, ``deals.py``, ``spend.py``, ``attribution.py`` (by engagements): the
+  metrics themselves, one object each.
 
 Adding a metric is one :class:`Metric` in one of those modules (and its line in the
 README and a hand-computed test, which ``tests/test_metrics_registry.py`` checks).
 """
 
 from smarketing_tui.metrics.model import (CATALOGUE, CLOCKS, CUSTOM_PARAMETERS, DIMENSIONS,
+                                          TOUCH_DIMENSIONS,
                                           EXCLUDE_FIELDS, FIRST_CONTACT_RULES, NON_TOUCH_TYPES,
                                           UNITS, CustomMetric, DrillResult, ExcludeRule, Group,
                                           Metric, MetricDef, MetricResult, Param, check_params,
                                           fold, known_metric_names, parse_metric_spec, register)
 from smarketing_tui.metrics.engine import MetricsEngine, Window
-from smarketing_tui.metrics import leads, deals, spend  # noqa: E402,F401  (they register)
+from smarketing_tui.metrics import leads, deals, spend, attribution  # noqa: E402,F401  (they register)
 
 __all__ = ["CATALOGUE", "CLOCKS", "CUSTOM_PARAMETERS", "DIMENSIONS", "EXCLUDE_FIELDS",
-           "FIRST_CONTACT_RULES", "NON_TOUCH_TYPES", "UNITS", "CustomMetric", "DrillResult",
+           "FIRST_CONTACT_RULES", "NON_TOUCH_TYPES", "TOUCH_DIMENSIONS", "UNITS", "CustomMetric", "DrillResult",
            "ExcludeRule", "Group", "Metric", "MetricDef", "MetricResult", "MetricsEngine",
            "Param", "Window", "check_params", "fold", "known_metric_names",
            "parse_metric_spec", "register"]

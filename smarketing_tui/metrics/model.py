@@ -22,6 +22,9 @@ from smarketing_tui.yamlfile import suggest
 
 UNITS = ("count", "share", "hours", "days", "money")
 DIMENSIONS = ("source", "campaign", "owner", "team")
+#: Breakdowns by a lead's engagements (metrics/attribution.py has the attribution rule).
+TOUCH_DIMENSIONS = ("first_asset", "last_asset", "first_keyword", "last_keyword",
+                    "first_platform", "last_platform", "first_campaign", "last_campaign")
 FIRST_CONTACT_RULES = ("attempt", "connected")
 CLOCKS = ("business", "calendar")
 NON_TOUCH_TYPES = ("note", "stage")

@@ -114,12 +114,12 @@ def _t(value: object, style: str = "") -> Text:
 
 
 class PrepScreen(Screen):
-    """My numbers (left), my action items and the talking points (right)."""
+    """My numbers (left); my open leads, action items and the talking points (right)."""
 
     DEFAULT_CSS = """
     PrepScreen #prep-title { height: 2; padding: 0 1; background: $panel; }
     PrepScreen #prep-body { height: 1fr; }
-    PrepScreen #numbers-box { width: 2fr; height: 1fr; padding: 0 1;
+    PrepScreen #numbers-box { width: 2fr; max-width: 38; height: 1fr; padding: 0 1;
         border-right: vkey $primary 40%; }
     PrepScreen #lists { width: 3fr; height: 1fr; padding: 0 1; }
     PrepScreen .list-title { margin-top: 1; text-style: bold; color: $primary; width: 1fr; }
@@ -136,6 +136,9 @@ class PrepScreen(Screen):
                 tooltip="Add a talking point to a section of the upcoming meeting"),
         Binding("i", "issue", "Raise issue", id="prep.issue",
                 tooltip="Put an issue on the meeting's issues list"),
+        Binding("l", "lead_timeline", "Timeline", id="prep.lead_timeline",
+                tooltip="The highlighted open lead's whole history: what it read, searched "
+                        "and downloaded, and every sales touch"),
         Binding("r", "refresh", "Refresh", id="prep.refresh", tooltip="Re-read numbers and lists"),
         Binding("q", "app.quit", "Quit", id="prep.quit", tooltip="Done prepping"),
         Binding("question_mark", "help", "Help", key_display="?", id="prep.help",
@@ -155,6 +158,7 @@ class PrepScreen(Screen):
 
         self.db = open_store(workspace.db_path, settings)
         self.done_here: list[int] = []  # items marked done in this session, for undo
+        self.numbers: prep.MyNumbers | None = None  # the last numbers loaded
 
     # -- layout -------------------------------------------------------------------------
 
@@ -164,6 +168,8 @@ class PrepScreen(Screen):
             with VerticalScroll(id="numbers-box"):
                 yield Static(Text("My numbers — loading…", style="bold"), id="numbers")
             with VerticalScroll(id="lists"):
+                yield Label("My open leads, warmest first  (l timeline)", classes="list-title")
+                yield DataTable(id="leads", cursor_type="row", zebra_stripes=True)
                 yield Label("My open action items  (x done · u undo · c comment)",
                             classes="list-title")
                 yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
@@ -196,6 +202,10 @@ class PrepScreen(Screen):
                       Column("Comment", "comment", minimum=10, drop=2)]
     POINT_COLUMNS = [Column("Section", "section", minimum=10), Column("By", "by", 8, drop=1),
                      Column("Metric / issue", "link", 8, drop=2), Column("Point", "text", 20)]
+    # The lead's name (else its id) and its warmth; the engagement line gives way with '…'
+    # (its touches are in the numbers on the left).
+    LEAD_COLUMNS = [Column("Lead", "lead", 8), Column("Warmth", "warmth"),
+                    Column("Last engagements", "line", 12)]
     ISSUE_COLUMNS = [Column("#", "id"), Column("Open for", "open", drop=1),
                      Column("Raised by", "by", 8, drop=2), Column("Issue", "title", 20)]
 
@@ -205,12 +215,31 @@ class PrepScreen(Screen):
         lists = self.query_one("#lists")
         width = lists.content_region.width or self.app.size.width * 3 // 5 - 3
         self._lists_width = width
-        return width - table.styles.scrollbar_size_vertical
+        # Room for the lists' own scrollbar too: with my open leads above them they scroll
+        # on a small screen, and the scrollbar comes only after the tables are filled.
+        return width - lists.styles.scrollbar_size_vertical - table.styles.scrollbar_size_vertical
 
     def on_resize(self) -> None:
         lists = self.query_one("#lists")
         if lists.content_region.width and lists.content_region.width != self._lists_width:
             self.refresh_lists()  # the columns follow the width
+            if self.numbers is not None:
+                self._fill_leads(self.numbers)
+
+    def _fill_leads(self, numbers: prep.MyNumbers) -> None:
+        """My open leads, warmest first, each with the line of its last engagements."""
+        from smarketing_tui.engagement_lines import warmth_word
+
+        table = self.query_one("#leads", DataTable)
+        keep = self._highlighted_key(table)
+        rows = [(str(lead.lead_id), [_t(lead.name or lead.lead),
+                                     _t(f"{warmth_word(lead.warmth)} {lead.warmth}",
+                                        "bold" if lead.warmth >= 6 else ""),
+                                     _t(lead.engagements or "–", "" if lead.engagements
+                                        else "dim")])
+                for lead in numbers.open_leads]
+        fill_table(table, self.LEAD_COLUMNS, rows, self._list_width(table))
+        self._restore(table, keep)
 
     def refresh_lists(self) -> None:
         """Re-read my items, the pending talking points and the open issues (cheap queries)."""
@@ -270,6 +299,7 @@ class PrepScreen(Screen):
         from smarketing_tui.store import open_store
 
         db = open_store(self.workspace.db_path)
+        numbers = None
         try:
             numbers = prep.load_my_numbers(db.conn, self.workspace, self.settings, self.agenda,
                                            self.person)
@@ -278,7 +308,13 @@ class PrepScreen(Screen):
             text = Text(f"My numbers could not be computed: {error}", style="red")
         finally:
             db.close()
-        self.app.call_from_thread(self.query_one("#numbers", Static).update, text)
+        self.app.call_from_thread(self._show_numbers, text, numbers)
+
+    def _show_numbers(self, text: Text, numbers: prep.MyNumbers | None) -> None:
+        self.query_one("#numbers", Static).update(text)
+        if numbers is not None:
+            self.numbers = numbers
+            self._fill_leads(numbers)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -296,6 +332,26 @@ class PrepScreen(Screen):
              ("Everywhere", [("ctrl+p", "Command palette", "Every action by name"),
                              ("ctrl+q", "Quit", ""),
                              ("tab", "Next list", "")])]))
+
+    def action_lead_timeline(self) -> None:
+        from smarketing_tui import engagement_lines
+        from smarketing_tui.tui.sections.dialogs import TableModal
+
+        key = self._highlighted_key(self.query_one("#leads", DataTable))
+        lead = next((lead for lead in (self.numbers.open_leads if self.numbers else [])
+                     if str(lead.lead_id) == key), None)
+        if lead is None:
+            self.notify("No open lead is highlighted.", severity="warning")
+            return
+        entries = engagement_lines.timeline(self.db.conn, lead.lead_id, now_utc())
+        tz = self.settings.timezone
+        sides = {"marketing": "marketing", "sales": "sales", "lead": ""}
+        rows = [[_t(format_datetime(entry.at, tz)), _t(sides[entry.side], "dim"),
+                 _t(entry.text, "bold" if entry.side == "lead" else "")] for entry in entries]
+        self.app.push_screen(TableModal(
+            f"{lead.lead} {lead.name or ''}".strip(), ["When", "Who", "What"], rows,
+            summary=f"Everything we know, oldest first: {counted(len(entries), 'event')}",
+            empty="Nothing recorded for this lead yet."))
 
     def action_done(self) -> None:
         item_id = self._selected_item()

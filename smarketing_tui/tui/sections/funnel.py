@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from smarketing_tui.funnel import Funnel, FunnelRow
+from smarketing_tui.funnel import BY_LABELS, Funnel, FunnelRow
 from smarketing_tui.section_numbers import funnel_job, funnel_options
 from smarketing_tui.periods import Period, range_period
 from smarketing_tui.timeutil import format_money, format_number
@@ -21,6 +21,9 @@ from smarketing_tui.tui.sections.common import (SectionHeader, as_of_of, clean, 
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 from smarketing_tui.tui.tablefit import Column, fill_table
 
+#: What ``b`` steps through, from the breakdown the agenda opened with.
+BY_CYCLE = ("source", "campaign", "first_asset", "first_keyword", "first_platform",
+            "last_asset")
 LONG_WINDOW = {"week": 12, "month": 3, "quarter": 2, "year": 1, "range": 1}
 
 
@@ -52,8 +55,9 @@ class FunnelView(SectionView):
     FunnelView DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("b", "toggle_by", "Source/campaign", id="funnel.by",
-                tooltip="Break the funnel down by source or by campaign"),
+        Binding("b", "toggle_by", "Breakdown", id="funnel.by",
+                tooltip="Break the funnel down by source, campaign, or the first- or "
+                        "last-touch asset, keyword or platform"),
         Binding("w", "toggle_window", "Longer window", id="funnel.window",
                 tooltip="Follow the MQLs of the period, or of a longer window ending with it"),
         Binding("r", "reload", "Reload", id="funnel.reload"),
@@ -62,7 +66,7 @@ class FunnelView(SectionView):
     def compose(self) -> ComposeResult:
         yield SectionHeader(Text("Following the MQLs…", style="italic"), id="funnel-summary")
         yield PrepPoints(self.context, classes="prep-points")
-        yield SectionHeader(key_hint(("b", "by source/campaign"), ("w", "longer window"),
+        yield SectionHeader(key_hint(("b", "by source, campaign, asset, keyword…"), ("w", "longer window"),
                                      ("r", "reload")), id="funnel-keys", classes="keys")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="funnel-table")
 
@@ -84,7 +88,8 @@ class FunnelView(SectionView):
             self._show(self.funnel)  # the columns follow the width
 
     def action_toggle_by(self) -> None:
-        self.by = "campaign" if self.by == "source" else "source"
+        position = BY_CYCLE.index(self.by) if self.by in BY_CYCLE else -1
+        self.by = BY_CYCLE[(position + 1) % len(BY_CYCLE)]
         self.reload()
 
     def action_toggle_window(self) -> None:
@@ -143,7 +148,7 @@ class FunnelView(SectionView):
         # its total), then the won amount, then MQL→won; numbers are never cut. A narrow
         # view shows the stages' counts without the step conversions.
         narrow = is_narrow(self)
-        columns = [Column(funnel.by.capitalize(), "key", 14),
+        columns = [Column(BY_LABELS[funnel.by], "key", 14),
                    Column("MQLs", "MQLs", right=True),
                    Column("Acc" if narrow else "Accepted", "Accepted", right=narrow),
                    Column("Mtg" if narrow else "Meeting", "Meeting", right=narrow),
@@ -157,7 +162,7 @@ class FunnelView(SectionView):
         rows = []
         for index, row in enumerate([*funnel.rows, funnel.total]):
             is_total = row is funnel.total
-            name = "Total" if is_total else (row.key or f"(no {funnel.by})")
+            name = "Total" if is_total else (row.key or f"(no {BY_LABELS[funnel.by].lower()})")
             style = "bold" if is_total else ""
             rows.append(("__total__" if is_total else f"row{index}",
                          [Text(one_line(name), style=style),

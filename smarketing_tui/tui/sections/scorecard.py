@@ -410,6 +410,9 @@ class ScorecardView(SectionView):
                 commitment, judged, result = drill(conn, sla, self.context.settings,
                                                    commitment_id, session.period,
                                                    as_of_of(session), limit=200)
+                from smarketing_tui.engagement_lines import add_to_drill
+
+                add_to_drill(conn, result, as_of_of(session))
             finally:
                 conn.close()
         except Exception as error:  # noqa: BLE001 - a failed query must not end the meeting
