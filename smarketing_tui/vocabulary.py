@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 # -- translation hooks --------------------------------------------------------------------
 # The gettext calls are i18n's: the language the CLI chose (--lang, $SMARKETING_LANG,
@@ -266,36 +266,39 @@ def days_old(days: float) -> str:
 
 # -- counts -------------------------------------------------------------------------------
 
-#: Every noun counted for people, singular and plural, as whole messages (a translation
-#: gets both forms and the number's place). ``counted(3, "lead")`` looks the noun up here;
-#: a test checks that every ``counted`` call in the code names a noun of this table.
-NOUNS: dict[str, tuple[str, str]] = {
-    "action item": (N_("{count} action item"), N_("{count} action items")),
-    "bad row": (N_("{count} bad row"), N_("{count} bad rows")),
-    "broken reference": (N_("{count} broken reference"), N_("{count} broken references")),
-    "campaign": (N_("{count} campaign"), N_("{count} campaigns")),
-    "commitment": (N_("{count} commitment"), N_("{count} commitments")),
-    "day": (N_("{count} day"), N_("{count} days")),
-    "deal": (N_("{count} deal"), N_("{count} deals")),
-    "decision": (N_("{count} decision"), N_("{count} decisions")),
-    "file": (N_("{count} file"), N_("{count} files")),
-    "issue": (N_("{count} issue"), N_("{count} issues")),
-    "lead": (N_("{count} lead"), N_("{count} leads")),
-    "meeting": (N_("{count} meeting"), N_("{count} meetings")),
-    "note": (N_("{count} note"), N_("{count} notes")),
-    "pair": (N_("{count} pair"), N_("{count} pairs")),
-    "open issue": (N_("{count} open issue"), N_("{count} open issues")),
-    "period": (N_("{count} period"), N_("{count} periods")),
-    "person": (N_("{count} person"), N_("{count} people")),
-    "rating": (N_("{count} rating"), N_("{count} ratings")),
-    "record": (N_("{count} record"), N_("{count} records")),
-    "row": (N_("{count} row"), N_("{count} rows")),
-    "table": (N_("{count} table"), N_("{count} tables")),
-    "talking point": (N_("{count} talking point"), N_("{count} talking points")),
-    "time": (N_("{count} time"), N_("{count} times")),
-    "touch": (N_("{count} touch"), N_("{count} touches")),
-    "version": (N_("{count} version"), N_("{count} versions")),
-    "week": (N_("{count} week"), N_("{count} weeks")),
+#: Every noun counted for people, its two forms as one plural message (a translation gets
+#: both forms and the number's place). Each is an ``ngettext`` call, so that extraction puts
+#: the pair in the catalogue as the plural entry ``ngettext`` looks up (two messages of one
+#: form each would never be found). ``counted(3, "lead")`` looks the noun up here; a test
+#: checks that every ``counted`` call in the code names a noun of this table.
+NOUNS: dict[str, Callable[[int], str]] = {
+    "action item": lambda n: ngettext("{count} action item", "{count} action items", n),
+    "bad row": lambda n: ngettext("{count} bad row", "{count} bad rows", n),
+    "broken reference": lambda n: ngettext("{count} broken reference",
+                                           "{count} broken references", n),
+    "campaign": lambda n: ngettext("{count} campaign", "{count} campaigns", n),
+    "commitment": lambda n: ngettext("{count} commitment", "{count} commitments", n),
+    "day": lambda n: ngettext("{count} day", "{count} days", n),
+    "deal": lambda n: ngettext("{count} deal", "{count} deals", n),
+    "decision": lambda n: ngettext("{count} decision", "{count} decisions", n),
+    "file": lambda n: ngettext("{count} file", "{count} files", n),
+    "issue": lambda n: ngettext("{count} issue", "{count} issues", n),
+    "lead": lambda n: ngettext("{count} lead", "{count} leads", n),
+    "meeting": lambda n: ngettext("{count} meeting", "{count} meetings", n),
+    "note": lambda n: ngettext("{count} note", "{count} notes", n),
+    "pair": lambda n: ngettext("{count} pair", "{count} pairs", n),
+    "open issue": lambda n: ngettext("{count} open issue", "{count} open issues", n),
+    "period": lambda n: ngettext("{count} period", "{count} periods", n),
+    "person": lambda n: ngettext("{count} person", "{count} people", n),
+    "rating": lambda n: ngettext("{count} rating", "{count} ratings", n),
+    "record": lambda n: ngettext("{count} record", "{count} records", n),
+    "row": lambda n: ngettext("{count} row", "{count} rows", n),
+    "table": lambda n: ngettext("{count} table", "{count} tables", n),
+    "talking point": lambda n: ngettext("{count} talking point", "{count} talking points", n),
+    "time": lambda n: ngettext("{count} time", "{count} times", n),
+    "touch": lambda n: ngettext("{count} touch", "{count} touches", n),
+    "version": lambda n: ngettext("{count} version", "{count} versions", n),
+    "week": lambda n: ngettext("{count} week", "{count} weeks", n),
 }
 
 
@@ -304,8 +307,12 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     Norwegian number format and the noun in the form that goes with it (by the language's
     plural rule once a catalogue is installed). A noun missing from :data:`NOUNS` still
     reads (``plural`` or an added ``s``) but cannot be translated: add it to the table."""
-    forms = NOUNS.get(noun) or ("{count} " + noun, "{count} " + (plural or noun + "s"))
-    return ngettext(*forms, count).format(count=format_number(count))
+    forms = NOUNS.get(noun)
+    if forms is None:
+        text = "{count} " + (noun if count == 1 else (plural or noun + "s"))
+    else:
+        text = forms(count)
+    return text.format(count=format_number(count))
 
 
 def count_of(shown: int, total: int, noun: str) -> str:
@@ -330,6 +337,10 @@ STATUS_WORDS = {"green": N_("on track"), "amber": N_("at risk"), "red": N_("off 
 STATUS_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "no_data": "·"}
 #: Worst first: the order lines are listed and counted in.
 STATUS_ORDER = ("red", "amber", "no_data", "green")
+#: Lines of a status counted, ``2 off track``: one whole message per status, so a language
+#: can word it its own way (``1 uten data``).
+STATUS_COUNTED = {"green": N_("{count} on track"), "amber": N_("{count} at risk"),
+                  "red": N_("{count} off track"), "no_data": N_("{count} no data")}
 
 
 def status_word(status: str | None) -> str:
@@ -363,7 +374,7 @@ def streak_mark(periods: int) -> str:
 def status_counts(counts: dict[str, int]) -> list[tuple[str, str]]:
     """A summary of a scorecard's statuses, worst first, as (status, text):
     ``[("red", "2 off track"), ("green", "5 on track")]``; statuses with no line left out."""
-    return [(status, f"{format_number(counts[status])} {status_word(status)}")
+    return [(status, _(STATUS_COUNTED[status]).format(count=format_number(counts[status])))
             for status in STATUS_ORDER if counts.get(status)]
 
 
@@ -489,7 +500,7 @@ def symbol_legend() -> list[tuple[str, str]]:
         ("▁▃▅█", _("trend: one block per period, low to high")),
         ("····", _("trend: periods without a number")),
         (NO_DATA, _("no value")),
-        ("+3 more", _("three more not shown here")),
+        (more_text(3), _("three more not shown here")),
         ("2×", _("an action item carried over twice")),
         ("⚠", _("data older than the period under review")),
         ("✓ ✗", _("done, solved or here; dropped or away (always with the word)")),
