@@ -169,6 +169,38 @@ def test_a_lead_deleted_between_the_checks_and_the_merge_fails_the_whole_import(
     assert count(workspace.db_path, "SELECT count(*) FROM imports") == 1  # the leads import
 
 
+def test_a_lead_imported_between_the_checks_and_the_merge_gets_its_deal(
+        workspace, tmp_path, db, monkeypatch):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("external_id,name\nL1,Åse\n", encoding="utf-8")
+    run_import(db.conn, choose_mapping("leads", leads)[0], leads, workspace_tz="Europe/Oslo")
+    deals = tmp_path / "deals.csv"
+    deals.write_text("external_id,lead,status,closed_at\n"
+                     "D1,L1,won,2026-11-02 09:30\n"
+                     "D2,L2,won,2026-11-03 10:00\n", encoding="utf-8")
+    take_lock = engine._begin_merge
+
+    def add_lead_then_take_lock(conn):
+        # Another session adds L2 after the file was checked (D2's lead was unknown then),
+        # just before the import takes the write lock: the merge looks the leads up again.
+        other = connect(workspace.db_path)
+        try:
+            with other:
+                other.execute("INSERT INTO leads (external_id, name) VALUES ('L2', 'Bjørn')")
+        finally:
+            other.close()
+        take_lock(conn)
+
+    monkeypatch.setattr(engine, "_begin_merge", add_lead_then_take_lock)
+    report = run_import(db.conn, choose_mapping("deals", deals)[0], deals,
+                        workspace_tz="Europe/Oslo")
+    assert report.deals_without_lead == 0
+    linked = db.conn.execute("SELECT d.external_id, l.external_id, l.won_at FROM deals d "
+                             "JOIN leads l ON l.id = d.lead_id ORDER BY d.external_id").fetchall()
+    # 2026-11-03 10:00 in Oslo (UTC+1 in November) is 09:00 UTC.
+    assert linked == [("D1", "L1", "2026-11-02T08:30:00Z"), ("D2", "L2", "2026-11-03T09:00:00Z")]
+
+
 IMPORT_SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path

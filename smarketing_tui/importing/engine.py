@@ -187,9 +187,13 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         if dry_run:
             _count(conn, mapping, plan, report)
         else:
+            # data_version changes when another connection commits: unchanged after the
+            # lock is taken, the store is the one the rows were looked up in.
+            read_version = _data_version(conn)
             conn.execute("COMMIT")  # ends the read; the staged rows stay in TEMP
             _begin_merge(conn)
-            _look_up_again(conn, mapping, plan)
+            if _data_version(conn) != read_version:
+                _look_up_again(conn, mapping, plan)
             _count(conn, mapping, plan, report)
             report.import_id = _record_import(conn, report, label)
             _write(conn, mapping, plan, report)
@@ -232,8 +236,13 @@ def _begin_merge(conn: sqlite3.Connection) -> None:
                         "try again in a moment") from None
 
 
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA main.data_version").fetchone()[0]
+
+
 def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) -> None:
-    """Resolve the staged rows' leads again under the write lock.
+    """Resolve the staged rows' leads again under the write lock (called when another
+    session wrote to the store since the rows were staged).
 
     Staging looked them up without a lock, so another session may have changed the
     leads since. A lead that is gone now fails the import as a whole.
