@@ -1,8 +1,8 @@
 """Running one import: stream, validate, stage, upsert — all or nothing.
 
-Rows are converted in Python and written in batches to a TEMP staging table;
-the checks that need the whole file (duplicate ids, events whose lead is
-unknown) and the upsert into the store are then set-based SQL.
+Rows are converted in Python and written in batches to a staging table in a
+private temporary database; the checks that need the whole file (duplicate ids,
+events whose lead is unknown) and the upsert into the store are then set-based SQL.
 
 Reading, staging and checking take no write lock on the store, so a meeting can
 record a decision meanwhile; a bad file is refused before the lock is ever taken.
@@ -40,7 +40,10 @@ SORT_THREADS = 2
 BULK_ROWS = 50_000           # inserting more than this (and more than the table holds):
                              # drop the table's indexes and build them again afterwards
 PROGRESS_EVERY = 20_000
-STAGING = "temp.import_staging"
+STAGE_DB = "import_stage"    # a private temporary database, attached for one import:
+                             # detaching it frees the staged rows at once, where dropping a
+                             # TEMP table walks all its pages
+STAGING = f"{STAGE_DB}.import_staging"
 REJECTS = "temp.import_rejects"
 _TABLES = {"leads": "leads", "events": "lead_events", "campaigns": "campaigns",
            "activities": "activities", "deals": "deals"}
@@ -166,7 +169,9 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
     committed = False
+    conn.execute(f"ATTACH DATABASE '' AS {STAGE_DB}")
     try:
+        conn.execute(f"PRAGMA {STAGE_DB}.cache_size = -{CACHE_KIB}")
         # Parse, stage and check with no write lock on the store (a WAL reader blocks no
         # writer): a meeting can record a decision meanwhile. Only the merge takes it.
         conn.execute("BEGIN")
@@ -190,7 +195,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             # data_version changes when another connection commits: unchanged after the
             # lock is taken, the store is the one the rows were looked up in.
             read_version = _data_version(conn)
-            conn.execute("COMMIT")  # ends the read; the staged rows stay in TEMP
+            conn.execute("COMMIT")  # ends the read; the staged rows stay (a temporary database)
             _begin_merge(conn)
             if _data_version(conn) != read_version:
                 _look_up_again(conn, mapping, plan)
@@ -216,7 +221,8 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         source.close()
         if not committed and conn.in_transaction:
             conn.execute("ROLLBACK")
-        for table in (STAGING, REJECTS, _TOUCHED):
+        conn.execute(f"DETACH DATABASE {STAGE_DB}")
+        for table in (REJECTS, _TOUCHED):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         deals.drop_temp_tables(conn)
         conn.execute(f"PRAGMA threads = {threads}")
