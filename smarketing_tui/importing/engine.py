@@ -168,6 +168,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     committed = False
     conn.execute(f"ATTACH DATABASE '' AS {STAGE_DB}")
     try:
@@ -196,8 +197,14 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             # lock is taken, the store is the one the rows were looked up in.
             read_version = _data_version(conn)
             conn.execute("COMMIT")  # ends the read; the staged rows stay (a temporary database)
+            # The merge writes ids looked up in the store as it is under the lock, so
+            # SQLite's per-row reference checks are off for it (a pragma that only
+            # changes outside a transaction); when the store changed since staging they
+            # are made once, over the table, before the commit.
+            conn.execute("PRAGMA foreign_keys = OFF")
             _begin_merge(conn)
-            if _data_version(conn) != read_version:
+            store_changed = _data_version(conn) != read_version
+            if store_changed:
                 _look_up_again(conn, mapping, plan)
             _count(conn, mapping, plan, report)
             report.import_id = _record_import(conn, report, label)
@@ -209,6 +216,8 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             elif mapping.kind == "leads":
                 _after_leads(conn, report)
             _finish_record(conn, report)
+            if store_changed and foreign_keys:
+                _check_references(conn, _TABLES[mapping.kind])
             temp_rejects = None
             if report.skipped:
                 report.rejects_path = rejects_path_for(path)
@@ -221,6 +230,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         source.close()
         if not committed and conn.in_transaction:
             conn.execute("ROLLBACK")
+        conn.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
         conn.execute(f"DETACH DATABASE {STAGE_DB}")
         for table in (REJECTS, _TOUCHED):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
@@ -244,6 +254,17 @@ def _begin_merge(conn: sqlite3.Connection) -> None:
 
 def _data_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA main.data_version").fetchone()[0]
+
+
+def _check_references(conn: sqlite3.Connection, table: str) -> None:
+    """Fail the import when a row of ``table`` names a person or lead that is not there
+    (another session deleted it while the file was being read)."""
+    row = conn.execute(f"PRAGMA main.foreign_key_check({table})").fetchone()
+    if row is not None:
+        named = {"people": "person", "leads": "lead"}.get(row[2], f"row of {row[2]}")
+        raise UserError(f"a {named} this file names "
+                        "was deleted from the store while the file was being read; nothing "
+                        "imported (run the import again)")
 
 
 def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) -> None:
