@@ -212,7 +212,7 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             if mapping.kind == "events":
                 report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
             if mapping.kind == "deals":
-                _after_deals(conn, report)
+                _after_deals(conn, plan, report)
             elif mapping.kind == "leads":
                 _after_leads(conn, report)
             _finish_record(conn, report)
@@ -474,14 +474,21 @@ def _key(mapping: Mapping, plan: RowPlan) -> str | None:
 _TOUCHED = "temp.import_touched_leads"
 
 
-def _after_deals(conn: sqlite3.Connection, report: ImportReport) -> None:
+def _after_deals(conn: sqlite3.Connection, plan: RowPlan, report: ImportReport) -> None:
     """Count the deals whose lead is unknown; derive their leads' won and lost dates."""
     these = f"main.deals t JOIN {STAGING} s ON t.external_id = s.external_id"
+    # A written deal's lead is its staged one, else the one it had (empty cells keep
+    # old values): the leads they had are in _TOUCHED, so only deals staged without
+    # one are looked up.
+    staged_lead = any(o.name == "lead" for o in plan.outputs)
+    unlinked = " AND s.lead_id IS NULL" if staged_lead else ""
     report.deals_without_lead = conn.execute(
-        f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL").fetchone()[0]
+        f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL{unlinked}").fetchone()[0]
     # The leads of these deals now, and (from before the write) the leads they had.
-    report.leads_derived = deals.derive_from_deals(
-        conn, f"SELECT lead_id FROM {_TOUCHED} UNION SELECT t.lead_id FROM {these}")
+    scope = f"SELECT lead_id FROM {_TOUCHED}"
+    if staged_lead:
+        scope += f" UNION ALL SELECT lead_id FROM {STAGING}"
+    report.leads_derived = deals.derive_from_deals(conn, scope)
 
 
 def _after_leads(conn: sqlite3.Connection, report: ImportReport) -> None:
@@ -664,27 +671,27 @@ def derive_first_contacts(conn: sqlite3.Connection, *, from_staging: bool = Fals
     return cursor.rowcount
 
 
-def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str,
-            table: str = STAGING) -> str | None:
-    """The newest timestamp (or date, as local midnight) among the imported rows."""
+def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str) -> str | None:
+    """The newest timestamp (or date, as local midnight) among the staged rows."""
     known = FIELDS_BY_NAME
-    newest = None
     names = plan.newest_fields
+    columns = []   # (SQL, is a date)
     if plan.kind == "deals":  # an open deal's close date is a forecast, not news
         names = [n for n in names if n == "created_at"]
         closed = deals.closed_expression({o.name for o in plan.outputs})
         if closed is not None:
-            value = conn.execute(f"SELECT max({closed}) FROM {table} AS s").fetchone()[0] \
-                if table == STAGING else conn.execute(
-                    f"SELECT max(closed_at) FROM {table} WHERE closed_at IS NOT NULL").fetchone()[0]
-            newest = value
-    for name in names:
-        # IS NOT NULL changes nothing for max() but lets it read a partial index
-        value = conn.execute(f"SELECT max(\"{name}\") FROM {table} "
-                             f"WHERE \"{name}\" IS NOT NULL").fetchone()[0]
+            columns.append((closed, False))
+    columns += [(f's."{name}"', known.get(name) == "date") for name in names]
+    if not columns:
+        return None
+    # One scan of the staged rows for every column's max().
+    values = conn.execute(f"SELECT {', '.join(f'max({sql})' for sql, _ in columns)} "
+                          f"FROM {STAGING} AS s").fetchone()
+    newest = None
+    for value, (_, is_date) in zip(values, columns):
         if value is None:
             continue
-        if known.get(name) == "date":
+        if is_date:
             local = datetime.fromisoformat(value).replace(tzinfo=zone(workspace_tz))
             value = utc_iso(local)
         if newest is None or value > newest:
