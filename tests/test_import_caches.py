@@ -1,8 +1,9 @@
-"""Timestamp parsers of one import share what they parsed: same answers, same warnings."""
+"""Parsers of one import share and remember what they parsed: same answers, same warnings."""
 
 from __future__ import annotations
 
-from smarketing_tui.importing.values import timestamp_parser
+from smarketing_tui.importing import choose_mapping, run_import
+from smarketing_tui.importing.values import number_parser, timestamp_parser
 
 OSLO = "Europe/Oslo"
 
@@ -48,3 +49,26 @@ def test_a_parser_without_checks_does_not_fill_a_checked_parsers_cache(monkeypat
     assert unchecked("2027-03-01 12:00") == "2027-03-01T11:00:00Z"
     assert checked("2027-03-01 12:30") == "2027-03-01T11:30:00Z"
     assert noted == ["2027-03-01 12:30"]
+
+
+def test_a_number_memo_holds_read_amounts_but_never_a_noted_negative_one():
+    noted: list[str] = []
+    memo: dict = {}
+    parse = number_parser(".", note=lambda kind, text: noted.append(text), memo=memo)
+    assert parse("$22,700.00") == 22700.0
+    assert parse("5000") == 5000.0
+    assert parse("(1,200.00)") == -1200.0
+    assert parse("(1,200.00)") == -1200.0
+    assert memo == {"$22,700.00": 22700.0, "5000": 5000.0}
+    assert noted == ["(1,200.00)", "(1,200.00)"]  # each negative cell is noted
+
+
+def test_an_import_warns_of_every_row_with_a_repeated_negative_amount(tmp_path, db):
+    deals = tmp_path / "deals.csv"
+    deals.write_text("external_id,amount\nD1,-500\nD2,700\nD3,-500\nD4,700\n", encoding="utf-8")
+    report = run_import(db.conn, choose_mapping("deals", deals)[0], deals, workspace_tz=OSLO)
+    # D1 and D3 (lines 2 and 4) are negative; the repeated 700 is read from the memo.
+    assert [(s.kind, s.rows, s.lines) for s in report.suspicious] == [("negative", 2, [2, 4])]
+    assert db.conn.execute("SELECT external_id, amount FROM deals ORDER BY external_id"
+                           ).fetchall() == [("D1", -500.0), ("D2", 700.0), ("D3", -500.0),
+                                            ("D4", 700.0)]

@@ -525,7 +525,8 @@ _GROUPED = {",": re.compile(r"-?\d{1,3}(?:,\d{3})+"), ".": re.compile(r"-?\d{1,3
 _SPACE_GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SPACE_CHARS}]\d{{3}})+(?:[.,]\d+)?")
 
 
-def number_parser(decimal: str = "auto", *, note: Note | None = None
+def number_parser(decimal: str = "auto", *, note: Note | None = None,
+                  memo: dict[str, float | None] | None = None
                   ) -> Callable[[str], float | None]:
     """A parser from cell text to a float.
 
@@ -536,7 +537,9 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
     for a negative amount. ``decimal`` is ``","``, ``"."`` or ``"auto"``; in auto a
     lone ``1,234`` is ambiguous and rejected (say ``decimal:`` in the mapping).
     Infinite, NaN and numbers of 10^15 or more are refused. With ``note``, a
-    negative number is passed to it (kind ``"negative"``), and read.
+    negative number is passed to it (kind ``"negative"``), and read. ``memo``, when
+    given, is filled with cell texts and their values (never a noted one), for a
+    caller that looks a repeated amount up before calling.
     """
     if decimal not in ("auto", ",", "."):
         raise ValueError(f"decimal must be ',', '.' or 'auto', not {decimal!r}")
@@ -561,6 +564,9 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
                 return None
         if value < 0 and note is not None:
             note("negative", text.strip())
+            return value
+        if memo is not None and len(memo) < 10_000:
+            memo[text] = value
         return value
 
     return parse
