@@ -278,11 +278,9 @@ def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) ->
         return
     if mapping.kind == "deals":  # an unknown lead is kept, not bad: refresh the link
         deals.prepare_lookup(conn, mapping.lead_by)
-        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
-                     f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
+        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = {_lead_id_sql(mapping, 's.lead')}")
         return
-    conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
-                 f"WHERE l.external_id = {STAGING}.lead)")
+    conn.execute(f"UPDATE {STAGING} AS s SET lead_id = {_lead_id_sql(mapping, 's.lead')}")
     row = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
                        "ORDER BY line LIMIT 1").fetchone()
     if row is not None:
@@ -385,10 +383,22 @@ def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: M
 def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: Mapping,
            report: ImportReport, skip_invalid: bool, progress: Progress | None) -> None:
     staged = [f'"{o.name}"' for o in plan.outputs]
+    values = [f"?{number}" for number in range(1, len(staged) + 2)]
+    names = [o.name for o in plan.outputs]
+    if "lead" in names:  # looked up as the row goes in: no second write of every row
+        staged.append("lead_id")
+        values.append(_lead_id_sql(mapping, f"?{names.index('lead') + 2}"))
     with _null_binding():
         conn.executemany(f"INSERT INTO {STAGING} (line, {', '.join(staged)}) "
-                         f"VALUES ({', '.join('?' * (len(staged) + 1))})",
+                         f"VALUES ({', '.join(values)})",
                          _rows(conn, source, plan, mapping, report, skip_invalid, progress))
+
+
+def _lead_id_sql(mapping: Mapping, ref: str) -> str:
+    """SQL for the id of the lead a staged row's ``ref`` (SQL text) names, NULL for none."""
+    if mapping.kind == "deals":
+        return deals.lead_lookup(mapping.lead_by, ref)
+    return f"(SELECT l.id FROM main.leads l WHERE l.external_id = {ref})"
 
 
 def _bad(conn: sqlite3.Connection, report: ImportReport, skip_invalid: bool,
@@ -423,12 +433,7 @@ def _whole_file_checks(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan
         found += [Problem(line, column, f"{value!r} is already on line {first}",
                           f"each {key.replace('_', ' ')} once per file")
                   for line, value, first in duplicates]
-    if "lead" in names and mapping.kind == "deals":  # an unknown lead is kept, not bad
-        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
-                     f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
-    elif "lead" in names:
-        conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
-                     f"WHERE l.external_id = {STAGING}.lead)")
+    if "lead" in names and mapping.kind != "deals":  # an unknown deal's lead is kept, not bad
         column = plan.labels.get("lead", "lead")
         rows = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
                             "ORDER BY line").fetchall()
@@ -484,11 +489,13 @@ def _after_deals(conn: sqlite3.Connection, plan: RowPlan, report: ImportReport) 
     unlinked = " AND s.lead_id IS NULL" if staged_lead else ""
     report.deals_without_lead = conn.execute(
         f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL{unlinked}").fetchone()[0]
-    # The leads of these deals now, and (from before the write) the leads they had.
+    # The leads of these deals now, and (from before the write) the leads they had;
+    # into a table that had no deals, that is every lead with a deal.
     scope = f"SELECT lead_id FROM {_TOUCHED}"
     if staged_lead:
         scope += f" UNION ALL SELECT lead_id FROM {STAGING}"
-    report.leads_derived = deals.derive_from_deals(conn, scope)
+    first_deals = report.inserted == conn.execute("SELECT count(*) FROM main.deals").fetchone()[0]
+    report.leads_derived = deals.derive_from_deals(conn, None if first_deals else scope)
 
 
 def _after_leads(conn: sqlite3.Connection, report: ImportReport) -> None:
