@@ -652,9 +652,12 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
                 rebuild = _secondary_indexes(conn, sql.table, set(names))
                 for name, _ in rebuild:
                     conn.execute(f'DROP INDEX main."{name}"')
+        # Counted under this lock: when every staged row is new, none needs looking for
+        # (and a SELECT that does not read the table it fills is not first copied aside).
+        new_only = "" if not (report.updated or report.unchanged) else \
+            f"WHERE NOT EXISTS (SELECT 1 FROM main.{sql.table} AS t WHERE {sql.match}) "
         conn.execute(f"INSERT INTO main.{sql.table} ({', '.join(map(_quoted, names))}) "
-                     f"SELECT {', '.join(values)} FROM {STAGING} AS s "
-                     f"WHERE NOT EXISTS (SELECT 1 FROM main.{sql.table} AS t WHERE {sql.match}) "
+                     f"SELECT {', '.join(values)} FROM {STAGING} AS s {new_only}"
                      "ORDER BY s.line")
         for _, create in rebuild:  # same transaction: a kill before COMMIT undoes it all
             conn.execute(create)
