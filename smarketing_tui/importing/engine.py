@@ -36,6 +36,9 @@ MAX_PROBLEMS = 10
 CACHE_KIB = 8 * 1024         # page cache per database while importing (main and temp):
                              # 2 to 8 MB loaded a million leads as fast as 32 MB or faster
                              # (the index builds took less), at about half the memory
+LOOKUP_CACHE_KIB = 32 * 1024  # the store's cache for rows that look their lead up as they
+                             # are staged: a million leads' external-id index is about
+                             # 20 MB, and each of a file's leads lands on a random page
 SORT_THREADS = 2
 BULK_ROWS = 50_000           # inserting more than this (and more than the table holds):
                              # drop the table's indexes and build them again afterwards
@@ -164,7 +167,8 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     previous_isolation = conn.isolation_level
     conn.isolation_level = None
     cache_sizes = [conn.execute(f"PRAGMA {db}.cache_size").fetchone()[0] for db in ("main", "temp")]
-    conn.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
+    looks_up = mapping.kind in ("deals", "events")
+    conn.execute(f"PRAGMA main.cache_size = -{LOOKUP_CACHE_KIB if looks_up else CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
