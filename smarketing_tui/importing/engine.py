@@ -490,15 +490,20 @@ def _after_deals(conn: sqlite3.Connection, plan: RowPlan, report: ImportReport) 
     # old values): the leads they had are in _TOUCHED, so only deals staged without
     # one are looked up.
     staged_lead = any(o.name == "lead" for o in plan.outputs)
-    unlinked = " AND s.lead_id IS NULL" if staged_lead else ""
-    report.deals_without_lead = conn.execute(
-        f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL{unlinked}").fetchone()[0]
+    # Into a table that had no deals, every deal is a staged one, with its staged lead.
+    first_deals = report.inserted == conn.execute("SELECT count(*) FROM main.deals").fetchone()[0]
+    if first_deals and staged_lead:
+        report.deals_without_lead = conn.execute(
+            f"SELECT count(*) FROM {STAGING} WHERE lead_id IS NULL").fetchone()[0]
+    else:
+        unlinked = " AND s.lead_id IS NULL" if staged_lead else ""
+        report.deals_without_lead = conn.execute(
+            f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL{unlinked}").fetchone()[0]
     # The leads of these deals now, and (from before the write) the leads they had;
     # into a table that had no deals, that is every lead with a deal.
     scope = f"SELECT lead_id FROM {_TOUCHED}"
     if staged_lead:
         scope += f" UNION ALL SELECT lead_id FROM {STAGING}"
-    first_deals = report.inserted == conn.execute("SELECT count(*) FROM main.deals").fetchone()[0]
     report.leads_derived = deals.derive_from_deals(conn, None if first_deals else scope)
 
 
@@ -610,9 +615,10 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
     reopens = mapping.kind == "deals" and any(o.name == "status" for o in plan.outputs)
     if mapping.kind == "deals":  # the leads these deals had before, to derive them again
         conn.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
+        no_match = "" if report.updated or report.unchanged else " LIMIT 0"  # all new
         conn.execute(f"CREATE TABLE {_TOUCHED} AS SELECT t.lead_id FROM main.deals t "
                      f"JOIN {STAGING} s ON t.external_id = s.external_id "
-                     "WHERE t.lead_id IS NOT NULL")
+                     f"WHERE t.lead_id IS NOT NULL{no_match}")
 
     if report.updated:
         sets = []
