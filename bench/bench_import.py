@@ -168,10 +168,10 @@ def main() -> None:
         baseline_env = dict(env, PYTHONPATH=str(args.baseline.resolve()))
         results["baseline import"] = []
     for run in range(args.runs):
-        db = fresh(OUT / "floor.db")
+        db = fresh(OUT / f"floor-{args.kind}-{args.rows}.db")
         results["sqlite3 .import"].append(
             timed([sqlite3, str(db), f".import --csv {csv_path} {table}"]))
-        workspace = fresh(OUT / "bench-ws")
+        workspace = fresh(OUT / f"bench-ws-{args.kind}-{args.rows}")
         if template is not None:
             shutil.copytree(template, workspace)
         else:
@@ -191,7 +191,7 @@ def main() -> None:
         if run == 0:
             results["smarketing re-import (unchanged)"].append(timed(command, env))
         if run < args.sqlite_utils_runs:
-            db = fresh(OUT / "sqlite-utils.db")
+            db = fresh(OUT / f"sqlite-utils-{args.rows}.db")
             results["sqlite-utils insert --csv"].append(
                 timed([sqlite_utils, "insert", str(db), "leads", str(csv_path), "--csv"]))
         print(f"run {run + 1}: " + ", ".join(f"{name} {values[-1][0]:.2f} s"
