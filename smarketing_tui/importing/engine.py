@@ -186,6 +186,8 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
             deals.prepare_lookup(conn, mapping.lead_by)
         _create_temp_tables(conn, plan)
         _stage(conn, source, plan, mapping, report, skip_invalid, progress)
+        if looks_up:  # the lookups are done: index builds size their sorts by the cache
+            conn.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
         _whole_file_checks(conn, mapping, plan, report, skip_invalid)
         report.suspicious = plan.suspicions.all()
         if report.bad_rows and not skip_invalid:
