@@ -36,9 +36,9 @@ MAX_PROBLEMS = 10
 CACHE_KIB = 8 * 1024         # page cache per database while importing (main and temp):
                              # 2 to 8 MB loaded a million leads as fast as 32 MB or faster
                              # (the index builds took less), at about half the memory
-LOOKUP_CACHE_KIB = 32 * 1024  # the store's cache for rows that look their lead up as they
+LOOKUP_CACHE_KIB = 32 * 1024  # the store's cache while rows look their lead up as they
                              # are staged: a million leads' external-id index is about
-                             # 20 MB, and each of a file's leads lands on a random page
+                             # 17 MB, and each of a file's leads lands on a random page
 SORT_THREADS = 2
 BULK_ROWS = 50_000           # inserting more than this (and more than the table holds):
                              # drop the table's indexes and build them again afterwards
