@@ -10,7 +10,10 @@ then times, each on a fresh database, in one session:
 * ``sqlite3 db ".import --csv FILE leads"``: parses nothing, the floor;
 * ``sqlite-utils insert db leads FILE --csv``: a general tool (one run when slow);
 * ``smarketing import leads FILE --preset hubspot`` into a fresh workspace;
-* the same import again into that workspace (every row unchanged).
+* the same import again into that workspace (every row unchanged);
+* with ``--baseline DIR``, the same import by the smarketing_tui package in DIR (e.g. an
+  older commit's tree, ``git archive COMMIT smarketing_tui | tar -x -C DIR``), put first
+  on PYTHONPATH: before and after side by side in one run.
 
 With ``--kind deals`` the file is bench/out/deals-<N>.csv (bench/gen_deals.py: a
 HubSpot deals export whose deals belong to the N contacts of hubspot-<N>.csv), and
@@ -114,6 +117,8 @@ def main() -> None:
     parser.add_argument("--sqlite-utils-runs", type=int, default=None,
                         help="runs of sqlite-utils insert (slow: one by default; none for deals)")
     parser.add_argument("--kind", choices=("leads", "deals"), default="leads")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a directory holding another smarketing_tui package to time too")
     args = parser.parse_args()
     if args.sqlite_utils_runs is None:
         args.sqlite_utils_runs = 1 if args.kind == "leads" else 0
@@ -156,11 +161,17 @@ def main() -> None:
     results: dict[str, list[tuple[float, float, float]]] = {
         "sqlite3 .import": [], "sqlite-utils insert --csv": [], "smarketing import": [],
         "smarketing re-import (unchanged)": []}
+    baseline_env = None
+    if args.baseline is not None:
+        if not (args.baseline / "smarketing_tui" / "__init__.py").exists():
+            sys.exit(f"bench_import: no smarketing_tui package in {args.baseline}")
+        baseline_env = dict(env, PYTHONPATH=str(args.baseline.resolve()))
+        results["baseline import"] = []
     for run in range(args.runs):
-        db = fresh(OUT / "floor.db")
+        db = fresh(OUT / f"floor-{args.kind}-{args.rows}.db")
         results["sqlite3 .import"].append(
             timed([sqlite3, str(db), f".import --csv {csv_path} {table}"]))
-        workspace = fresh(OUT / "bench-ws")
+        workspace = fresh(OUT / f"bench-ws-{args.kind}-{args.rows}")
         if template is not None:
             shutil.copytree(template, workspace)
         else:
@@ -168,11 +179,19 @@ def main() -> None:
                            stdout=subprocess.DEVNULL)
         command = [smarketing, "--workspace", str(workspace), "import", args.kind,
                    str(csv_path), "--preset", "hubspot"]
+        if baseline_env is not None:  # first, on its own fresh copy
+            results["baseline import"].append(timed(command, baseline_env))
+            fresh(workspace)
+            if template is not None:
+                shutil.copytree(template, workspace)
+            else:
+                subprocess.run([smarketing, "init", str(workspace)], check=True, env=env,
+                               stdout=subprocess.DEVNULL)
         results["smarketing import"].append(timed(command, env))
         if run == 0:
             results["smarketing re-import (unchanged)"].append(timed(command, env))
         if run < args.sqlite_utils_runs:
-            db = fresh(OUT / "sqlite-utils.db")
+            db = fresh(OUT / f"sqlite-utils-{args.rows}.db")
             results["sqlite-utils insert --csv"].append(
                 timed([sqlite_utils, "insert", str(db), "leads", str(csv_path), "--csv"]))
         print(f"run {run + 1}: " + ", ".join(f"{name} {values[-1][0]:.2f} s"
@@ -197,6 +216,9 @@ def main() -> None:
         utils = medians["sqlite-utils insert --csv"]
         line += (f" and {utils / ours:.2f}× faster than sqlite-utils (target ≥ 5×; CPU "
                  f"{cpus['sqlite-utils insert --csv'] / cpus['smarketing import']:.2f}×)")
+    if "baseline import" in cpus:
+        line += (f"; the baseline is {cpus['baseline import'] / cpu_floor:.2f}× (CPU), "
+                 f"this {cpus['baseline import'] / cpus['smarketing import']:.2f}× faster")
     print(f"{line}; peak memory {peaks['smarketing import']:.0f} MiB (target < 150 MB). "
           "Targets: within 5× of the floor at 1,000,000 rows, 3× at 100,000.")
 

@@ -169,6 +169,69 @@ def test_a_lead_deleted_between_the_checks_and_the_merge_fails_the_whole_import(
     assert count(workspace.db_path, "SELECT count(*) FROM imports") == 1  # the leads import
 
 
+def test_a_lead_imported_between_the_checks_and_the_merge_gets_its_deal(
+        workspace, tmp_path, db, monkeypatch):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("external_id,name\nL1,Åse\n", encoding="utf-8")
+    run_import(db.conn, choose_mapping("leads", leads)[0], leads, workspace_tz="Europe/Oslo")
+    deals = tmp_path / "deals.csv"
+    deals.write_text("external_id,lead,status,closed_at\n"
+                     "D1,L1,won,2026-11-02 09:30\n"
+                     "D2,L2,won,2026-11-03 10:00\n", encoding="utf-8")
+    take_lock = engine._begin_merge
+
+    def add_lead_then_take_lock(conn):
+        # Another session adds L2 after the file was checked (D2's lead was unknown then),
+        # just before the import takes the write lock: the merge looks the leads up again.
+        other = connect(workspace.db_path)
+        try:
+            with other:
+                other.execute("INSERT INTO leads (external_id, name) VALUES ('L2', 'Bjørn')")
+        finally:
+            other.close()
+        take_lock(conn)
+
+    monkeypatch.setattr(engine, "_begin_merge", add_lead_then_take_lock)
+    report = run_import(db.conn, choose_mapping("deals", deals)[0], deals,
+                        workspace_tz="Europe/Oslo")
+    assert report.deals_without_lead == 0
+    linked = db.conn.execute("SELECT d.external_id, l.external_id, l.won_at FROM deals d "
+                             "JOIN leads l ON l.id = d.lead_id ORDER BY d.external_id").fetchall()
+    # 2026-11-03 10:00 in Oslo (UTC+1 in November) is 09:00 UTC.
+    assert linked == [("D1", "L1", "2026-11-02T08:30:00Z"), ("D2", "L2", "2026-11-03T09:00:00Z")]
+
+
+def test_a_person_deleted_between_the_checks_and_the_merge_fails_the_whole_import(
+        workspace, tmp_path, db, monkeypatch):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("external_id,name,owner\nL1,Åse,Kari Nordmann\nL2,Bjørn,Ola Hansen\n",
+                     encoding="utf-8")
+    take_lock = engine._begin_merge
+
+    def delete_then_take_lock(conn):
+        # Another session deletes Ola after the file was read (his id was looked up then),
+        # just before the import takes the write lock for its merge.
+        other = connect(workspace.db_path)
+        try:
+            with other:
+                other.execute("DELETE FROM person_aliases WHERE person_id = "
+                              "(SELECT id FROM people WHERE name = 'Ola Hansen')")
+                other.execute("DELETE FROM people WHERE name = 'Ola Hansen'")
+        finally:
+            other.close()
+        take_lock(conn)
+
+    monkeypatch.setattr(engine, "_begin_merge", delete_then_take_lock)
+    with pytest.raises(UserError) as caught:
+        run_import(db.conn, choose_mapping("leads", leads)[0], leads, workspace_tz="Europe/Oslo")
+    assert str(caught.value) == (
+        "a person this file names was deleted from the store while the file was being read; "
+        "nothing imported (run the import again)")
+    assert count(workspace.db_path, "SELECT count(*) FROM leads") == 0
+    assert count(workspace.db_path, "SELECT count(*) FROM imports") == 0
+    assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # on again after
+
+
 IMPORT_SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path

@@ -1,8 +1,8 @@
 """Running one import: stream, validate, stage, upsert — all or nothing.
 
-Rows are converted in Python and written in batches to a TEMP staging table;
-the checks that need the whole file (duplicate ids, events whose lead is
-unknown) and the upsert into the store are then set-based SQL.
+Rows are converted in Python and written in batches to a staging table in a
+private temporary database; the checks that need the whole file (duplicate ids,
+events whose lead is unknown) and the upsert into the store are then set-based SQL.
 
 Reading, staging and checking take no write lock on the store, so a meeting can
 record a decision meanwhile; a bad file is refused before the lock is ever taken.
@@ -36,11 +36,17 @@ MAX_PROBLEMS = 10
 CACHE_KIB = 8 * 1024         # page cache per database while importing (main and temp):
                              # 2 to 8 MB loaded a million leads as fast as 32 MB or faster
                              # (the index builds took less), at about half the memory
+LOOKUP_CACHE_KIB = 32 * 1024  # the store's cache while rows look their lead up as they
+                             # are staged: a million leads' external-id index is about
+                             # 17 MB, and each of a file's leads lands on a random page
 SORT_THREADS = 2
 BULK_ROWS = 50_000           # inserting more than this (and more than the table holds):
                              # drop the table's indexes and build them again afterwards
 PROGRESS_EVERY = 20_000
-STAGING = "temp.import_staging"
+STAGE_DB = "import_stage"    # a private temporary database, attached for one import:
+                             # detaching it frees the staged rows at once, where dropping a
+                             # TEMP table walks all its pages
+STAGING = f"{STAGE_DB}.import_staging"
 REJECTS = "temp.import_rejects"
 _TABLES = {"leads": "leads", "events": "lead_events", "campaigns": "campaigns",
            "activities": "activities", "deals": "deals", "engagements": "engagements"}
@@ -162,12 +168,16 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
     previous_isolation = conn.isolation_level
     conn.isolation_level = None
     cache_sizes = [conn.execute(f"PRAGMA {db}.cache_size").fetchone()[0] for db in ("main", "temp")]
-    conn.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
+    looks_up = mapping.kind in ("deals", "events")
+    conn.execute(f"PRAGMA main.cache_size = -{LOOKUP_CACHE_KIB if looks_up else CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
     threads = conn.execute("PRAGMA threads").fetchone()[0]
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")  # CREATE INDEX sorts in parallel
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     committed = False
+    conn.execute(f"ATTACH DATABASE '' AS {STAGE_DB}")
     try:
+        conn.execute(f"PRAGMA {STAGE_DB}.cache_size = -{CACHE_KIB}")
         # Parse, stage and check with no write lock on the store (a WAL reader blocks no
         # writer): a meeting can record a decision meanwhile. Only the merge takes it.
         conn.execute("BEGIN")
@@ -180,6 +190,8 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
                 mapping.lead_by, {o.name for o in plan.outputs}, label))
         _create_temp_tables(conn, plan)
         _stage(conn, source, plan, mapping, report, skip_invalid, progress)
+        if looks_up:  # the lookups are done: index builds size their sorts by the cache
+            conn.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
         _whole_file_checks(conn, mapping, plan, report, skip_invalid)
         report.suspicious = plan.suspicions.all()
         if report.bad_rows and not skip_invalid:
@@ -191,19 +203,31 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         if dry_run:
             _count(conn, mapping, plan, report)
         else:
-            conn.execute("COMMIT")  # ends the read; the staged rows stay in TEMP
+            # data_version changes when another connection commits: unchanged after the
+            # lock is taken, the store is the one the rows were looked up in.
+            read_version = _data_version(conn)
+            conn.execute("COMMIT")  # ends the read; the staged rows stay (a temporary database)
+            # The merge writes ids looked up in the store as it is under the lock, so
+            # SQLite's per-row reference checks are off for it (a pragma that only
+            # changes outside a transaction); when the store changed since staging they
+            # are made once, over the table, before the commit.
+            conn.execute("PRAGMA foreign_keys = OFF")
             _begin_merge(conn)
-            _look_up_again(conn, mapping, plan)
+            store_changed = _data_version(conn) != read_version
+            if store_changed:
+                _look_up_again(conn, mapping, plan)
             _count(conn, mapping, plan, report)
             report.import_id = _record_import(conn, report, label)
             _write(conn, mapping, plan, report)
             if mapping.kind == "events":
                 report.first_contacts_derived = derive_first_contacts(conn, from_staging=True)
             if mapping.kind == "deals":
-                _after_deals(conn, report)
+                _after_deals(conn, plan, report)
             elif mapping.kind == "leads":
                 _after_leads(conn, report)
             _finish_record(conn, report)
+            if store_changed and foreign_keys:
+                _check_references(conn, _TABLES[mapping.kind])
             temp_rejects = None
             if report.skipped:
                 report.rejects_path = rejects_path_for(path)
@@ -216,7 +240,9 @@ def run_import(conn: sqlite3.Connection, mapping: Mapping, path: Path | str, *,
         source.close()
         if not committed and conn.in_transaction:
             conn.execute("ROLLBACK")
-        for table in (STAGING, REJECTS, _TOUCHED):
+        conn.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
+        conn.execute(f"DETACH DATABASE {STAGE_DB}")
+        for table in (REJECTS, _TOUCHED):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         deals.drop_temp_tables(conn)
         engagements.drop_temp_tables(conn)
@@ -237,8 +263,24 @@ def _begin_merge(conn: sqlite3.Connection) -> None:
                         "try again in a moment") from None
 
 
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA main.data_version").fetchone()[0]
+
+
+def _check_references(conn: sqlite3.Connection, table: str) -> None:
+    """Fail the import when a row of ``table`` names a person or lead that is not there
+    (another session deleted it while the file was being read)."""
+    row = conn.execute(f"PRAGMA main.foreign_key_check({table})").fetchone()
+    if row is not None:
+        named = {"people": "person", "leads": "lead"}.get(row[2], f"row of {row[2]}")
+        raise UserError(f"a {named} this file names "
+                        "was deleted from the store while the file was being read; nothing "
+                        "imported (run the import again)")
+
+
 def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) -> None:
-    """Resolve the staged rows' leads again under the write lock.
+    """Resolve the staged rows' leads again under the write lock (called when another
+    session wrote to the store since the rows were staged).
 
     Staging looked them up without a lock, so another session may have changed the
     leads since. A lead that is gone now fails the import as a whole.
@@ -247,16 +289,14 @@ def _look_up_again(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan) ->
         return
     if mapping.kind == "deals":  # an unknown lead is kept, not bad: refresh the link
         deals.prepare_lookup(conn, mapping.lead_by)
-        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
-                     f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
+        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = {_lead_id_sql(mapping, 's.lead')}")
         return
-    if mapping.kind == "engagements":
+    if mapping.kind == "engagements":  # by id, e-mail, click id or campaign and day
         engagements.link_leads(conn, STAGING, mapping.lead_by)
         if not engagements.unknown_lead_is_bad(mapping.lead_by):
             return
     else:
-        conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
-                     f"WHERE l.external_id = {STAGING}.lead)")
+        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = {_lead_id_sql(mapping, 's.lead')}")
     row = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
                        "ORDER BY line LIMIT 1").fetchone()
     if row is not None:
@@ -359,10 +399,22 @@ def _rows(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: M
 def _stage(conn: sqlite3.Connection, source: CsvSource, plan: RowPlan, mapping: Mapping,
            report: ImportReport, skip_invalid: bool, progress: Progress | None) -> None:
     staged = [f'"{o.name}"' for o in plan.outputs]
+    values = [f"?{number}" for number in range(1, len(staged) + 2)]
+    names = [o.name for o in plan.outputs]
+    if "lead" in names:  # looked up as the row goes in: no second write of every row
+        staged.append("lead_id")
+        values.append(_lead_id_sql(mapping, f"?{names.index('lead') + 2}"))
     with _null_binding():
         conn.executemany(f"INSERT INTO {STAGING} (line, {', '.join(staged)}) "
-                         f"VALUES ({', '.join('?' * (len(staged) + 1))})",
+                         f"VALUES ({', '.join(values)})",
                          _rows(conn, source, plan, mapping, report, skip_invalid, progress))
+
+
+def _lead_id_sql(mapping: Mapping, ref: str) -> str:
+    """SQL for the id of the lead a staged row's ``ref`` (SQL text) names, NULL for none."""
+    if mapping.kind == "deals":
+        return deals.lead_lookup(mapping.lead_by, ref)
+    return f"(SELECT l.id FROM main.leads l WHERE l.external_id = {ref})"
 
 
 def _bad(conn: sqlite3.Connection, report: ImportReport, skip_invalid: bool,
@@ -385,26 +437,25 @@ def _whole_file_checks(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan
     key = _key(mapping, plan)
     if key is not None:
         column = plan.labels.get(key, key)
+        # Finding whether any key repeats (a sort that stops at the first) costs a third
+        # of listing every repeat with its first line, which only a bad file needs.
+        any_repeat = conn.execute(f"SELECT 1 FROM {STAGING} WHERE \"{key}\" IS NOT NULL "
+                                  f"GROUP BY \"{key}\" HAVING count(*) > 1 LIMIT 1").fetchone()
         query = (f"SELECT line, value, first FROM (SELECT line, \"{key}\" AS value, "
                  f"min(line) OVER (PARTITION BY \"{key}\") AS first FROM {STAGING} "
                  f"WHERE \"{key}\" IS NOT NULL) WHERE line > first ORDER BY line")
-        duplicates = conn.execute(query).fetchall()
+        duplicates = conn.execute(query).fetchall() if any_repeat else []
         total += len(duplicates)
         found += [Problem(line, column, f"{value!r} is already on line {first}",
                           f"each {key.replace('_', ' ')} once per file")
                   for line, value, first in duplicates]
-    if "lead" in names and mapping.kind == "deals":  # an unknown lead is kept, not bad
-        conn.execute(f"UPDATE {STAGING} AS s SET lead_id = "
-                     f"{deals.lead_lookup(mapping.lead_by, 's.lead')} WHERE s.lead IS NOT NULL")
-    elif "lead" in names and mapping.kind == "engagements" and \
-            not engagements.unknown_lead_is_bad(mapping.lead_by):
+    if "lead" in names and mapping.kind == "engagements":
+        # Staging looked the lead up by id only; engagements find theirs by e-mail, click id
+        # or campaign and day too.
         engagements.link_leads(conn, STAGING, mapping.lead_by)
-    elif "lead" in names:
-        if mapping.kind == "engagements":
-            engagements.link_leads(conn, STAGING, mapping.lead_by)
-        else:
-            conn.execute(f"UPDATE {STAGING} SET lead_id = (SELECT id FROM main.leads l "
-                         f"WHERE l.external_id = {STAGING}.lead)")
+    unknown_is_bad = mapping.kind != "deals" and (  # an unknown deal's lead is kept, not bad
+        mapping.kind != "engagements" or engagements.unknown_lead_is_bad(mapping.lead_by))
+    if "lead" in names and unknown_is_bad:
         column = plan.labels.get("lead", "lead")
         rows = conn.execute(f"SELECT line, lead FROM {STAGING} WHERE lead_id IS NULL "
                             "AND lead IS NOT NULL ORDER BY line").fetchall()
@@ -455,14 +506,28 @@ def _key(mapping: Mapping, plan: RowPlan) -> str | None:
 _TOUCHED = "temp.import_touched_leads"
 
 
-def _after_deals(conn: sqlite3.Connection, report: ImportReport) -> None:
+def _after_deals(conn: sqlite3.Connection, plan: RowPlan, report: ImportReport) -> None:
     """Count the deals whose lead is unknown; derive their leads' won and lost dates."""
     these = f"main.deals t JOIN {STAGING} s ON t.external_id = s.external_id"
-    report.deals_without_lead = conn.execute(
-        f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL").fetchone()[0]
-    # The leads of these deals now, and (from before the write) the leads they had.
-    report.leads_derived = deals.derive_from_deals(
-        conn, f"SELECT lead_id FROM {_TOUCHED} UNION SELECT t.lead_id FROM {these}")
+    # A written deal's lead is its staged one, else the one it had (empty cells keep
+    # old values): the leads they had are in _TOUCHED, so only deals staged without
+    # one are looked up.
+    staged_lead = any(o.name == "lead" for o in plan.outputs)
+    # Into a table that had no deals, every deal is a staged one, with its staged lead.
+    first_deals = report.inserted == conn.execute("SELECT count(*) FROM main.deals").fetchone()[0]
+    if first_deals and staged_lead:
+        report.deals_without_lead = conn.execute(
+            f"SELECT count(*) FROM {STAGING} WHERE lead_id IS NULL").fetchone()[0]
+    else:
+        unlinked = " AND s.lead_id IS NULL" if staged_lead else ""
+        report.deals_without_lead = conn.execute(
+            f"SELECT count(*) FROM {these} WHERE t.lead_id IS NULL{unlinked}").fetchone()[0]
+    # The leads of these deals now, and (from before the write) the leads they had;
+    # into a table that had no deals, that is every lead with a deal.
+    scope = f"SELECT lead_id FROM {_TOUCHED}"
+    if staged_lead:
+        scope += f" UNION ALL SELECT lead_id FROM {STAGING}"
+    report.leads_derived = deals.derive_from_deals(conn, None if first_deals else scope)
 
 
 def _after_leads(conn: sqlite3.Connection, report: ImportReport) -> None:
@@ -581,9 +646,10 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
     reopens = mapping.kind == "deals" and any(o.name == "status" for o in plan.outputs)
     if mapping.kind == "deals":  # the leads these deals had before, to derive them again
         conn.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
+        no_match = "" if report.updated or report.unchanged else " LIMIT 0"  # all new
         conn.execute(f"CREATE TABLE {_TOUCHED} AS SELECT t.lead_id FROM main.deals t "
                      f"JOIN {STAGING} s ON t.external_id = s.external_id "
-                     "WHERE t.lead_id IS NOT NULL")
+                     f"WHERE t.lead_id IS NOT NULL{no_match}")
 
     if report.updated:
         sets = []
@@ -627,9 +693,12 @@ def _write(conn: sqlite3.Connection, mapping: Mapping, plan: RowPlan,
                 rebuild = _secondary_indexes(conn, sql.table, set(names))
                 for name, _ in rebuild:
                     conn.execute(f'DROP INDEX main."{name}"')
+        # Counted under this lock: when every staged row is new, none needs looking for
+        # (and a SELECT that does not read the table it fills is not first copied aside).
+        new_only = "" if not (report.updated or report.unchanged) else \
+            f"WHERE NOT EXISTS (SELECT 1 FROM main.{sql.table} AS t WHERE {sql.match}) "
         conn.execute(f"INSERT INTO main.{sql.table} ({', '.join(map(_quoted, names))}) "
-                     f"SELECT {', '.join(values)} FROM {STAGING} AS s "
-                     f"WHERE NOT EXISTS (SELECT 1 FROM main.{sql.table} AS t WHERE {sql.match}) "
+                     f"SELECT {', '.join(values)} FROM {STAGING} AS s {new_only}"
                      "ORDER BY s.line")
         for _, create in rebuild:  # same transaction: a kill before COMMIT undoes it all
             conn.execute(create)
@@ -653,27 +722,27 @@ def derive_first_contacts(conn: sqlite3.Connection, *, from_staging: bool = Fals
     return cursor.rowcount
 
 
-def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str,
-            table: str = STAGING) -> str | None:
-    """The newest timestamp (or date, as local midnight) among the imported rows."""
+def _newest(conn: sqlite3.Connection, plan: RowPlan, workspace_tz: str) -> str | None:
+    """The newest timestamp (or date, as local midnight) among the staged rows."""
     known = FIELDS_BY_NAME
-    newest = None
     names = plan.newest_fields
+    columns = []   # (SQL, is a date)
     if plan.kind == "deals":  # an open deal's close date is a forecast, not news
         names = [n for n in names if n == "created_at"]
         closed = deals.closed_expression({o.name for o in plan.outputs})
         if closed is not None:
-            value = conn.execute(f"SELECT max({closed}) FROM {table} AS s").fetchone()[0] \
-                if table == STAGING else conn.execute(
-                    f"SELECT max(closed_at) FROM {table} WHERE closed_at IS NOT NULL").fetchone()[0]
-            newest = value
-    for name in names:
-        # IS NOT NULL changes nothing for max() but lets it read a partial index
-        value = conn.execute(f"SELECT max(\"{name}\") FROM {table} "
-                             f"WHERE \"{name}\" IS NOT NULL").fetchone()[0]
+            columns.append((closed, False))
+    columns += [(f's."{name}"', known.get(name) == "date") for name in names]
+    if not columns:
+        return None
+    # One scan of the staged rows for every column's max().
+    values = conn.execute(f"SELECT {', '.join(f'max({sql})' for sql, _ in columns)} "
+                          f"FROM {STAGING} AS s").fetchone()
+    newest = None
+    for value, (_, is_date) in zip(values, columns):
         if value is None:
             continue
-        if known.get(name) == "date":
+        if is_date:
             local = datetime.fromisoformat(value).replace(tzinfo=zone(workspace_tz))
             value = utc_iso(local)
         if newest is None or value > newest:

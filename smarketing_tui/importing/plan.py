@@ -195,8 +195,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
     suspicions = Suspicions()
     timestamp_caches: dict = {}   # shared by this file's timestamp columns
 
-    def type_parser(spec: FieldSpec, known: Field, column: str | None = None
-                    ) -> tuple[Callable[[str], Any], str]:
+    def type_parser(spec: FieldSpec, known: Field, column: str | None = None,
+                    memo: dict | None = None) -> tuple[Callable[[str], Any], str]:
         date_format = spec.date_format or mapping.date_format
         note = suspicions.noter(column) if column is not None else None
         if known.type == "timestamp":
@@ -211,8 +211,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
                     date_expected(date_format))
         if known.type == "number":
             money = known.name in MONEY_FIELDS
-            return (number_parser(spec.decimal or mapping.decimal, note=note if money else None),
-                    NUMBER_EXPECTED)
+            return (number_parser(spec.decimal or mapping.decimal, note=note if money else None,
+                                  memo=memo), NUMBER_EXPECTED)
         if known.name == "currency":
             return currency_parser(), "a currency such as NOK"
         if known.type == "choice":
@@ -246,7 +246,8 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
                 f"{suggest(absent[0], header)}; its columns are: " + ", ".join(header))
         column_label = " + ".join(header[i] for i in indexes)
         labels[name] = column_label
-        parse, expected = type_parser(spec, known, column_label)
+        amounts: dict = {}   # a number column's repeated cells, filled by its parser
+        parse, expected = type_parser(spec, known, column_label, amounts)
         cell = _cell_function(spec, known, parse, expected)
         slot = f"p{len(parts)}"
         memo = known.type in ("choice", "person") or (known.type == "text" and cell is not parse
@@ -277,7 +278,11 @@ def build_plan(mapping: Mapping, header: list[str], conn: sqlite3.Connection,
             elif memo:                  # few distinct values: a dict lookup, no call
                 code = f"(m{len(parts)}[{cell_code}] if {cell_code} in m{len(parts)} " \
                        f"else {slot}({cell_code}))"
-            elif known.type in ("timestamp", "date", "number") and cell is parse:
+            elif known.type == "number" and cell is parse:  # repeated amounts: no call
+                namespace[f"m{len(parts)}"] = amounts
+                code = f"(m{len(parts)}[{cell_code}] if {cell_code} in m{len(parts)} " \
+                       f"else {slot}({cell_code}))"
+            elif known.type in ("timestamp", "date") and cell is parse:
                 code = f"({slot}({cell_code}) if {cell_code} else None)"  # empty: no call
             else:
                 code = f"{slot}({cell_code})"

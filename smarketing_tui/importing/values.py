@@ -4,7 +4,8 @@ Norwegian, US and ISO forms; empty cells become NULL.
 Each parser is built once per column (``timestamp_parser``, ``date_parser``,
 ``number_parser``) and then called per cell. Timestamps take a fast path:
 the part of a value up to its hour ("29.11.2026 14") is converted to UTC once
-and cached, so most cells cost two dictionary lookups instead of a full parse.
+and cached, with the other hours of its day, so most cells cost two dictionary
+lookups instead of a full parse.
 """
 
 from __future__ import annotations
@@ -65,12 +66,14 @@ class _Parts:
     """The pieces of one parsed date/time value."""
 
     __slots__ = ("year", "month", "day", "hour", "minute", "second", "offset", "has_time",
-                 "hour_end")
+                 "hour_start", "hour_end")
 
-    def __init__(self, year, month, day, hour, minute, second, offset, has_time, hour_end):
+    def __init__(self, year, month, day, hour, minute, second, offset, has_time, hour_end,
+                 hour_start=-1):
         self.year, self.month, self.day = year, month, day
         self.hour, self.minute, self.second = hour, minute, second
         self.offset, self.has_time, self.hour_end = offset, has_time, hour_end
+        self.hour_start = hour_start  # where the hour's digits start when hour_end is set
 
 
 def date_family(text: str) -> str | None:
@@ -104,7 +107,8 @@ def _match(text: str, family: str) -> _Parts | None:
                     offset = -minutes if sign == "-" else minutes
             has_time = m[4] is not None
             return _Parts(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0),
-                          int(m[6] or 0), offset, has_time, m.end(4) if has_time else -1)
+                          int(m[6] or 0), offset, has_time, m.end(4) if has_time else -1,
+                          m.start(4))
         if family == "iso":
             return None
     if family in ("day-first", "auto"):
@@ -132,7 +136,8 @@ def _clock(m: re.Match, *, day: int, month: int, year: int) -> _Parts:
             hour = 12 if hour == 12 else hour + 12
     # The hour-prefix cache only serves plain 24-hour ":MM[:SS]" tails.
     hour_end = m.end(5) if has_time and not meridiem else -1
-    return _Parts(year, month, day, hour, int(m[6] or 0), int(m[7] or 0), None, has_time, hour_end)
+    return _Parts(year, month, day, hour, int(m[6] or 0), int(m[7] or 0), None, has_time, hour_end,
+                  m.start(5))
 
 
 def _check(parts: _Parts, text: str, expected: str) -> None:
@@ -243,7 +248,7 @@ class _Pattern:
                 minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
                 offset = -minutes if zone_text[0] == "-" else minutes
         return _Parts(year, month, int(day), hour, int(minute or 0), int(second or 0),
-                      offset, has_time, hour_end)
+                      offset, has_time, hour_end, m.start("H") if hour_end > 0 else -1)
 
 
 def _tokens(pattern: str) -> list[tuple[str, str]]:
@@ -371,6 +376,32 @@ def _future_limit(future_ok: bool) -> str | None:
 Note = Callable[[str, str], None]   # (kind of suspicion, the cell's text)
 
 
+_ONE_DAY = timedelta(days=1)
+
+
+def _cache_day(hours: dict[str, str], prefix: str, parts: _Parts, source_zone,
+               future_after: str | None) -> None:
+    """Put every hour of the day ``parts`` falls on in the hour cache (keys ``prefix`` and
+    the hour, with and without a leading zero), when the zone's offset is a whole number
+    of hours all that day: a file's times fall on few days, so one miss per day."""
+    day = date(parts.year, parts.month, parts.day)
+    offset = datetime(parts.year, parts.month, parts.day, tzinfo=source_zone).utcoffset()
+    if offset != datetime(parts.year, parts.month, parts.day, 23, 59,
+                          tzinfo=source_zone).utcoffset() or offset.total_seconds() % 3600:
+        return  # a daylight-saving change that day: its hours are cached one by one
+    shift = int(offset.total_seconds()) // 3600
+    dates = ((day - _ONE_DAY).isoformat(), day.isoformat(), (day + _ONE_DAY).isoformat())
+    limit = future_after[:13] if future_after is not None else None
+    for hour in range(24):
+        utc_hour = hour - shift
+        value = f"{dates[1 + (utc_hour >= 24) - (utc_hour < 0)]}T{utc_hour % 24:02d}"
+        if limit is not None and value >= limit:
+            continue  # not wholly before the future limit: parsed (and noted) per cell
+        hours[f"{prefix}{hour:02d}"] = value
+        if hour < 10:
+            hours[f"{prefix}{hour}"] = value
+
+
 def timestamp_parser(date_format: str, tz: str, *, note: Note | None = None,
                      future_ok: bool = False,
                      caches: dict | None = None) -> Callable[[str], str | None]:
@@ -427,6 +458,7 @@ def timestamp_parser(date_format: str, tz: str, *, note: Note | None = None,
             if tail in tails and whole_hours and whole_hour_ok and len(hours) < 200_000:
                 hours[text[:parts.hour_end]] = result[:13]
                 tail_length = len(tail)
+                _cache_day(hours, text[:parts.hour_start], parts, source_zone, future_after)
         return result
 
     def parse(text: str) -> str | None:
@@ -525,7 +557,8 @@ _GROUPED = {",": re.compile(r"-?\d{1,3}(?:,\d{3})+"), ".": re.compile(r"-?\d{1,3
 _SPACE_GROUPED = re.compile(rf"\d{{1,3}}(?:[{_SPACE_CHARS}]\d{{3}})+(?:[.,]\d+)?")
 
 
-def number_parser(decimal: str = "auto", *, note: Note | None = None
+def number_parser(decimal: str = "auto", *, note: Note | None = None,
+                  memo: dict[str, float | None] | None = None
                   ) -> Callable[[str], float | None]:
     """A parser from cell text to a float.
 
@@ -536,7 +569,9 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
     for a negative amount. ``decimal`` is ``","``, ``"."`` or ``"auto"``; in auto a
     lone ``1,234`` is ambiguous and rejected (say ``decimal:`` in the mapping).
     Infinite, NaN and numbers of 10^15 or more are refused. With ``note``, a
-    negative number is passed to it (kind ``"negative"``), and read.
+    negative number is passed to it (kind ``"negative"``), and read. ``memo``, when
+    given, is filled with cell texts and their values (never a noted one), for a
+    caller that looks a repeated amount up before calling.
     """
     if decimal not in ("auto", ",", "."):
         raise ValueError(f"decimal must be ',', '.' or 'auto', not {decimal!r}")
@@ -561,6 +596,9 @@ def number_parser(decimal: str = "auto", *, note: Note | None = None
                 return None
         if value < 0 and note is not None:
             note("negative", text.strip())
+            return value
+        if memo is not None and len(memo) < 10_000:
+            memo[text] = value
         return value
 
     return parse

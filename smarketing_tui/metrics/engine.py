@@ -320,7 +320,10 @@ class MetricsEngine:
         for rule in rules:
             whens = " ".join(f"WHEN {quote(fold(v))} THEN {quote(v)}" for v in rule.values)
             cases.append(f"CASE sm_fold({table}.{rule.field}) {whens} END")
-        return cases[0] if len(cases) == 1 else f"coalesce({', '.join(cases)})"
+        reason = cases[0] if len(cases) == 1 else f"coalesce({', '.join(cases)})"
+        # Most leads have none of the fields set: no Python call for them (fold(None) is None).
+        unset = " AND ".join(f"{table}.{rule.field} IS NULL" for rule in rules)
+        return f"(CASE WHEN {unset} THEN NULL ELSE {reason} END)"
 
     def _only_excluded(self, counted: str, rules: tuple[ExcludeRule, ...]) -> str:
         source = f"(SELECT * FROM leads WHERE {self._reason_sql(rules, 'leads')} IS NOT NULL)"
