@@ -6,6 +6,8 @@ speed-to-lead and min-touches lines). And a schema-3 store migrates with its dat
 from __future__ import annotations
 
 import sqlite3
+
+from schema_helpers import downgrade
 from datetime import timedelta
 
 from meeting_fixtures import DEMO_NOW
@@ -64,8 +66,7 @@ def test_a_schema_3_store_migrates_keeping_its_leads_and_deals(workspace):
     conn = sqlite3.connect(workspace.db_path)
     conn.execute("INSERT INTO leads (external_id, name) VALUES ('hs-1', 'Åse')")
     conn.execute("INSERT INTO deals (external_id, lead_id, status) VALUES ('d-1', 1, 'won')")
-    conn.execute("DROP TABLE engagements")
-    conn.execute("PRAGMA user_version = 3")
+    downgrade(conn, 3)
     conn.commit()
     conn.close()
     db = open_store(workspace.db_path, workspace.settings())

@@ -65,7 +65,6 @@ the last three digits (LEADID 3655000000000101 is 101). Summer time began 28.03.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import statistics
 from datetime import datetime
@@ -75,6 +74,7 @@ import pytest
 from click.testing import CliRunner
 
 from smarketing_tui import store
+from schema_helpers import downgrade
 from smarketing_tui.cli import cli
 from smarketing_tui.importing import choose_mapping, load_preset, run_import
 from smarketing_tui.metrics import MetricsEngine
@@ -464,14 +464,7 @@ def test_a_schema_2_store_with_data_migrates_and_keeps_its_numbers(tmp_path, mon
 
     before = numbers()
     conn = sqlite3.connect(workspace.db_path)
-    # Every table and column of the versions after 2 (and with them their indexes): schema 2
-    # exactly.
-    for later in reversed(store.MIGRATIONS[2:]):
-        for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", later):
-            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        for table in reversed(re.findall(r"^CREATE TABLE (\w+)", later, re.MULTILINE)):
-            conn.execute(f"DROP TABLE {table}")
-    conn.execute("PRAGMA user_version = 2")
+    downgrade(conn, 2)  # schema 2 exactly
     conn.commit()
     conn.close()
     with pytest.raises(UserError, match="needs migrating"):

@@ -86,7 +86,10 @@ class CheckinView(SectionView):
         rows = sorted(self.context.session.attendance(),
                       key=lambda r: (TEAM_ORDER.get(r.team, 9), r.name.casefold()))
         self._rows = {str(row.person_id): row for row in rows}
-        table = self.query_one(DataTable)
+        tables = self.query(DataTable)
+        if not tables:  # not composed, or already removed (a follower's screen replaced)
+            return
+        table = tables.first()
         current = highlighted_key(table)
         cells = []
         previous_team = None

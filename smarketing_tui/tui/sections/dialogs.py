@@ -199,7 +199,7 @@ class TableModal(ModalScreen[None]):
     def __init__(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
                  summary: str = "", empty: str = "Nothing to show.",
                  more: TableSection | None = None, drop: tuple[int, ...] = (),
-                 text_minimum: int = 8) -> None:
+                 text_minimum: int = 8, minimums: dict[int, int] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.columns = list(columns)
@@ -209,6 +209,7 @@ class TableModal(ModalScreen[None]):
         self.more = more
         self.drop = drop
         self.text_minimum = text_minimum
+        self.minimums = dict(minimums or {})  # column index -> its own text minimum
         self._fitted_size = None
 
     WIDTH = 110  # the box, border and padding included (at most 95 % of the screen)
@@ -250,7 +251,8 @@ class TableModal(ModalScreen[None]):
         heights = self._heights(len(self.rows), len(more.rows) if more else None)
         if self.rows:
             self._fill(self.query_one("#rows", DataTable), self.columns, self._cells,
-                       heights[0], drop=self.drop, minimum=self.text_minimum)
+                       heights[0], drop=self.drop, minimum=self.text_minimum,
+                       minimums=self.minimums)
         if more is not None:
             self._fill(self.query_one("#more-rows", DataTable), list(more.columns),
                        self._more_cells, heights[1], whole=more.whole, drop=more.drop)
@@ -271,7 +273,7 @@ class TableModal(ModalScreen[None]):
 
     def _fill(self, table: DataTable, headings: list[str], rows: list[list[Text]],
               height: int, *, whole: tuple[int, ...] = (), drop: tuple[int, ...] = (),
-              minimum: int = 8) -> None:
+              minimum: int = 8, minimums: dict[int, int] | None = None) -> None:
         """The columns fitted into the box, and the table short enough to leave the hint
         in view. A column with letters in it (names, reasons) gives way with '…', to
         ``minimum`` cells at the least (narrower the table scrolls sideways with ←/→);
@@ -288,8 +290,10 @@ class TableModal(ModalScreen[None]):
         screen_width, _ = self.app.size
         box = min(self.WIDTH, screen_width * 95 // 100)
         room = box - 2 - 4 - table.styles.scrollbar_size_vertical  # border, padding
+        minimums = minimums or {}
         columns = [Column(heading, f"c{index}",
-                          minimum if is_text(index) and index not in whole else None,
+                          minimums.get(index, minimum) if is_text(index) and index not in whole
+                          else None,
                           drop=len(drop) - drop.index(index) if index in drop else 0)
                    for index, heading in enumerate(headings)]
         fill_table(table, columns, [(f"r{index}", row) for index, row in enumerate(rows)],

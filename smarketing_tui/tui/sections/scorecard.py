@@ -67,7 +67,7 @@ def drill_layout(keys: list[str], measure: str | None = None) -> tuple[list[int]
     Shown first: the id, the measure and the status (why the row is listed), then the name
     and owner, then the rest in the metric's order. Left out first when there is no room:
     source, campaign and MQL stamp, then the other columns from the left, then the owner;
-    the id, the measure, the status and the name always stay."""
+    the id, the measure, the status, the name and the last engagements always stay."""
     if not keys:
         return [], []
     first = 0
@@ -77,7 +77,10 @@ def drill_layout(keys: list[str], measure: str | None = None) -> tuple[list[int]
                 and i not in (first, measure)]
     head = list(dict.fromkeys([first, measure, *status, *identity]))
     order = head + [i for i in range(len(keys)) if i not in head]
-    kept = {first, measure, *status, *(i for i in identity if keys[i] == "name")}
+    # A lead's last engagements (engagement_lines.add_to_drill) are what a seller calls
+    # with: kept like the name, both giving way with '…' when narrow.
+    kept = {first, measure, *status, *(i for i in identity if keys[i] == "name"),
+            *(i for i, key in enumerate(keys) if key == "engagements")}
     gives_way = [i for key in _DRILL_GIVES_WAY for i, k in enumerate(keys)
                  if k == key and i not in kept]
     rest = [i for i in order if i not in kept and i not in gives_way
@@ -447,7 +450,9 @@ class ScorecardView(SectionView):
             summary=f"{clean(result.title)}: {shown}",
             empty="No leads behind this line: nothing was missed.", more=more,
             # Columns left out rather than names cut (a name longer than 30 still is).
-            drop=tuple(order.index(i) for i in drop), text_minimum=30))
+            drop=tuple(order.index(i) for i in drop), text_minimum=30,
+            # The last engagements give way further than a name: its start says the most.
+            minimums={order.index(i): 12 for i, key in enumerate(keys) if key == "engagements"}))
 
     def action_raise_issue(self) -> None:
         """Raise an issue from the highlighted line (any status: an amber or green line can
