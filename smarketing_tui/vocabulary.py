@@ -273,6 +273,7 @@ def days_old(days: float) -> str:
 #: checks that every ``counted`` call in the code names a noun of this table.
 NOUNS: dict[str, Callable[[int], str]] = {
     "action item": lambda n: ngettext("{count} action item", "{count} action items", n),
+    "backup": lambda n: ngettext("{count} backup", "{count} backups", n),
     "bad row": lambda n: ngettext("{count} bad row", "{count} bad rows", n),
     "broken reference": lambda n: ngettext("{count} broken reference",
                                            "{count} broken references", n),
@@ -286,6 +287,8 @@ NOUNS: dict[str, Callable[[int], str]] = {
     "lead": lambda n: ngettext("{count} lead", "{count} leads", n),
     "meeting": lambda n: ngettext("{count} meeting", "{count} meetings", n),
     "note": lambda n: ngettext("{count} note", "{count} notes", n),
+    "engagement": lambda n: ngettext("{count} engagement", "{count} engagements", n),
+    "event": lambda n: ngettext("{count} event", "{count} events", n),
     "pair": lambda n: ngettext("{count} pair", "{count} pairs", n),
     "open issue": lambda n: ngettext("{count} open issue", "{count} open issues", n),
     "period": lambda n: ngettext("{count} period", "{count} periods", n),
