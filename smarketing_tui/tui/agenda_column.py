@@ -19,6 +19,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from smarketing_tui import meetingclock
+from smarketing_tui.vocabulary import duration_text
+
 # The column's width (tui/app.tcss: #agenda, and .-narrow #agenda below NARROW_BELOW columns),
 # for what is laid out before the first layout knows it.
 WIDTH, NARROW_WIDTH, NARROW_BELOW = 30, 24, 100
@@ -201,3 +204,31 @@ class AgendaColumn(ScrollView, can_focus=True):
     def on_leave(self, _event: events.Leave) -> None:
         old, self._hover = self._hover, None
         self._refresh_section(old)
+
+
+def section_prompt(session, position: int, width: int, theme) -> Text:
+    """One agenda entry of a meeting (the facilitator's, or a follower's view of it): ``▶`` on
+    the section the meeting is on, ``✓`` on one visited, its number and title (cut with '…'
+    to ``width``), and its clock below, with ``⏳`` in the current section's last minute and
+    ``over`` past its timebox. ``theme(name, fallback)`` gives a colour of the app's theme."""
+    state = session.sections[position]
+    used = session.elapsed(position)
+    current = position == session.current
+    text = Text(no_wrap=True, overflow="ellipsis")
+    marker = "▶ " if current else ("✓ " if used > 0 else "  ")
+    text.append(marker, style=f"bold {theme('accent', 'cyan')}" if current else "")
+    number = f"{position + 1}. "
+    text.append(number, style="dim")
+    room = max(8, width - len(marker) - len(number) - 1)
+    title = state.title if len(state.title) <= room else state.title[:room - 1] + "…"
+    text.append(title, style="bold" if current else "")
+    text.append("\n    ")
+    standing = meetingclock.section_state(used, state.timebox_seconds)
+    timing = f"{duration_text(used)} / {duration_text(state.timebox_seconds)}"
+    if standing == meetingclock.OVER:
+        text.append(timing + " over", style=f"bold {theme('error', 'red')}")
+    elif current and standing == meetingclock.ENDING and not session.is_ended:
+        text.append(timing + " ⏳", style=f"bold {theme('warning', 'yellow')}")
+    else:
+        text.append(timing, style="" if current else "dim")
+    return text

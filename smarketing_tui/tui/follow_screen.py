@@ -162,24 +162,8 @@ class FollowScreen(Screen):
         agenda.highlighted = self.viewing
 
     def _agenda_prompt(self, position: int) -> Text:
-        meeting = self.meeting
-        state = meeting.sections[position]
-        used = meeting.elapsed(position)
-        facilitator = position == meeting.current
-        text = Text(no_wrap=True, overflow="ellipsis")
-        marker = "▶ " if facilitator else ("✓ " if used > 0 else "  ")
-        text.append(marker, style=f"bold {self._theme('accent', 'cyan')}" if facilitator else "")
-        number = f"{position + 1}. "
-        text.append(number, style="dim")
-        room = max(8, self._agenda_width() - len(marker) - len(number) - 1)
-        title = state.title if len(state.title) <= room else state.title[:room - 1] + "…"
-        text.append(title, style="bold" if facilitator else "")
-        text.append("\n    ")
-        timing = f"{clock_text(used)} / {clock_text(state.timebox_seconds)}"
-        over = used > state.timebox_seconds
-        text.append(timing + (" over" if over else ""),
-                    style=f"bold {self._theme('error', 'red')}" if over else "dim")
-        return text
+        return agenda_column.section_prompt(self.meeting, position, self._agenda_width(),
+                                            self._theme)
 
     def _refresh_clock(self) -> None:
         meeting = self.meeting

@@ -286,28 +286,8 @@ class MeetingScreen(Screen):
         agenda.set_prompts([self._agenda_prompt(s.position) for s in self.session.sections])
 
     def _agenda_prompt(self, position: int) -> Text:
-        session = self.session
-        state = session.sections[position]
-        used = session.elapsed(position)
-        current = position == session.current
-        text = Text(no_wrap=True, overflow="ellipsis")
-        marker = "▶ " if current else ("✓ " if used > 0 else "  ")
-        text.append(marker, style=f"bold {self._theme('accent', 'cyan')}" if current else "")
-        number = f"{position + 1}. "
-        text.append(number, style="dim")
-        room = max(8, self._agenda_width() - len(marker) - len(number) - 1)
-        title = state.title if len(state.title) <= room else state.title[:room - 1] + "…"
-        text.append(title, style="bold" if current else "")
-        text.append("\n    ")
-        standing = meetingclock.section_state(used, state.timebox_seconds)
-        timing = f"{clock_text(used)} / {clock_text(state.timebox_seconds)}"
-        if standing == meetingclock.OVER:
-            text.append(timing + " over", style=f"bold {self._theme('error', 'red')}")
-        elif current and standing == meetingclock.ENDING and not session.is_ended:
-            text.append(timing + " ⏳", style=f"bold {self._theme('warning', 'yellow')}")
-        else:
-            text.append(timing, style="" if current else "dim")
-        return text
+        return agenda_column.section_prompt(self.session, position, self._agenda_width(),
+                                            self._theme)
 
     def _refresh_clock(self) -> None:
         session = self.session
