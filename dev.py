@@ -2,7 +2,8 @@
 """Set-up and everyday tasks on a fresh clone, with only Python 3.11+ installed.
 
     python3 dev.py demo    # make .venv, install, open the app on demo data
-    python3 dev.py test    # make .venv, install with test extras, run the whole suite
+    python3 dev.py test    # make .venv, install with test extras, run the whole suite and
+                           # check the message catalogues
 
 Extra arguments go to the command: ``python3 dev.py test -k minutes``.
 """
@@ -81,7 +82,12 @@ def main(argv: list[str]) -> int:
     ensure_venv("test")
     ensure_catalogues()
     ensure_system_tools()
-    return subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", "-q", *rest], cwd=ROOT)
+    code = subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", "-q", *rest],
+                           cwd=ROOT)
+    # The message catalogues against the code: every message translated, none stale, the
+    # same placeholders (the suite checks it too; this names each problem).
+    checked = subprocess.call([str(BIN / "python"), "tools/catalogues.py", "check"], cwd=ROOT)
+    return code or checked
 
 
 if __name__ == "__main__":
