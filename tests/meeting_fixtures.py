@@ -74,6 +74,14 @@ def demo_app(workspace, agenda: str = "weekly.yaml"):
 SETTLE_DEADLINE_SECONDS = 120  # generous: a busy machine is slow, never wrong
 
 
+async def walk_to(pilot, section: str) -> None:
+    """From the demo weekly meeting's first section to ``section`` (a key of WEEKLY), one
+    ``]`` at a time, letting each view settle as a facilitator would."""
+    for _ in range(WEEKLY[section]):
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+
+
 async def settle(pilot) -> None:
     """Let the screen come to rest: a section view mounts (and starts its worker) a moment
     after the key that shows it, and a worker's answer may start another, so wait until

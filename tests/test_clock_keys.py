@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Button, Static
 
-from meeting_fixtures import WEEKLY, demo_app, run_async, settle
+from meeting_fixtures import demo_app, run_async, settle, walk_to
 
 
 def _space_label(app) -> str:
@@ -40,9 +40,7 @@ def test_the_solve_dialog_hint_names_its_button(demo_workspace):
         app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["issues"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "issues")
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, SolveIssue)

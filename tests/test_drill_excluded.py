@@ -18,7 +18,7 @@ import io
 
 import pytest
 from click.testing import CliRunner
-from meeting_fixtures import WEEKLY, demo_app, run_async, settle
+from meeting_fixtures import demo_app, run_async, settle, walk_to
 from scorecard_data import event, lead
 from textual.widgets import DataTable
 
@@ -110,9 +110,7 @@ def test_the_modal_lists_the_excluded_leads_below_and_both_fit(demo_workspace, s
         app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["scorecard"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "scorecard")
             view = app.screen.query_one("ScorecardView")
             seen["line"] = view._current()
             await pilot.press("enter")  # the leads behind the first (red) line

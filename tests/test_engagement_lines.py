@@ -172,7 +172,7 @@ def test_on_the_demo_every_prep_list_fits_without_sideways_scrolling(demo_worksp
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_the_drill_down_shows_each_leads_last_engagements(demo_workspace, size):
-    from meeting_fixtures import DEMO_NOW, WEEKLY, demo_app, run_async, settle
+    from meeting_fixtures import DEMO_NOW, demo_app, run_async, settle, walk_to
 
     from smarketing_tui.store import open_readonly
 
@@ -183,9 +183,7 @@ def test_the_drill_down_shows_each_leads_last_engagements(demo_workspace, size):
         app = demo_app(demo_workspace)
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["scorecard"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "scorecard")
             await pilot.press("enter")  # the leads behind the first (red) line
             await settle(pilot)
             modal = app.screen

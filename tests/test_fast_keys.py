@@ -7,7 +7,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from meeting_fixtures import demo_app, run_async, settle
+from meeting_fixtures import demo_app, run_async, settle, walk_to
 
 
 def _burst(app, keys: list[str]) -> None:
@@ -56,7 +56,6 @@ def test_enter_moves_on_in_the_action_dialog_however_fast_the_keys_come(demo_wor
 
 
 def test_enter_moves_on_in_the_solve_dialog_however_fast_the_keys_come(demo_workspace):
-    from meeting_fixtures import WEEKLY
     from smarketing_tui.tui.sections.issues import SolveIssue
 
     @run_async
@@ -64,9 +63,7 @@ def test_enter_moves_on_in_the_solve_dialog_however_fast_the_keys_come(demo_work
         app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["issues"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "issues")
             await pilot.press("s")
             await settle(pilot)
             dialog = app.screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from meeting_fixtures import WEEKLY, demo_app, run_async, settle
+from meeting_fixtures import demo_app, run_async, settle, walk_to
 from smarketing_tui import records
 from smarketing_tui.scorecard_text import issue_from_line
 
@@ -18,9 +18,7 @@ def test_i_on_a_green_line_asks_for_the_title_and_who_raises_it(demo_workspace):
         app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["scorecard"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "scorecard")
             view = app.screen.current_view
             line = next(line for line in view._lines.values() if line["status"] == "green")
             table = view.query_one(DataTable)
@@ -54,9 +52,7 @@ def test_the_key_says_what_it_does(demo_workspace):
         app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["scorecard"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "scorecard")
             from smarketing_tui.tui.keybar import KeyBar
 
             keys = {key.key: key.description for key in app.screen.query_one(KeyBar).drawn}

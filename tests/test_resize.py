@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
-from meeting_fixtures import WEEKLY, demo_app, run_async, settle
+from meeting_fixtures import demo_app, run_async, settle, walk_to
 
 
 def _paint_before_idle(monkeypatch) -> None:
@@ -57,9 +57,7 @@ def test_tables_refit_after_a_resize_120_80_120(demo_workspace, monkeypatch, sec
         app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY[section]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, section)
             table = app.screen.current_view.query_one(DataTable)
             _cells_drawn_whole(table)
             for width in (80, 120):
@@ -101,9 +99,7 @@ def test_drill_down_shows_what_matters_first_and_refits_on_a_resize(demo_workspa
         app = demo_app(demo_workspace)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(WEEKLY["scorecard"]):
-                await pilot.press("right_square_bracket")
-                await settle(pilot)
+            await walk_to(pilot, "scorecard")
             await _drill_into(pilot, "first_contact_within")
             assert isinstance(app.screen, TableModal)
             # The lead, then how late and why: the numbers the line is judged by come

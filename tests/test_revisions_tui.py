@@ -10,37 +10,13 @@ import io
 import json
 import textwrap
 
-from meeting_fixtures import FakeClock, settle
+from meeting_fixtures import FakeClock, settle, write_small_agenda
 from smarketing_tui import records
 from smarketing_tui.minutes import load_minutes, render
 from smarketing_tui.store import open_store
 from smarketing_tui.tui.app import SmarketingApp
 
 NOW = "2026-11-23T08:00:00Z"  # 09:00 in Oslo
-
-AGENDA = textwrap.dedent("""\
-    title: Small weekly
-    cadence: weekly
-    minutes: 10
-    sections:
-      - title: Check-in
-        type: checkin
-        minutes: 2
-      - title: Marketing activity
-        type: activity
-        team: marketing
-        minutes: 3
-      - title: Open floor
-        type: discussion
-        minutes: 4
-    """)
-
-
-def _agenda(workspace):
-    path = workspace.agendas_dir / "small.yaml"
-    path.write_text(AGENDA, encoding="utf-8")
-    return path
-
 
 async def _retype(pilot, text: str) -> None:
     """Empty the focused input (ctrl+u: all left of the cursor, which sits at the end)."""
@@ -72,7 +48,8 @@ def _run_meeting(workspace, clock, seen, monkeypatch):
         monkeypatch.setenv("SMARKETING_NOW", stamp)
 
     async def walk() -> None:
-        app = SmarketingApp(workspace, agenda_path=_agenda(workspace), clock=clock)
+        app = SmarketingApp(workspace, agenda_path=write_small_agenda(workspace.agendas_dir),
+                            clock=clock)
         async with app.run_test(size=(120, 40), notifications=True) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -308,7 +285,8 @@ def test_the_palette_offers_edit_delete_and_undo_when_they_apply(workspace, monk
             "record: ")]
 
     async def walk():
-        app = SmarketingApp(workspace, agenda_path=_agenda(workspace), clock=FakeClock(NOW))
+        app = SmarketingApp(workspace, agenda_path=write_small_agenda(workspace.agendas_dir),
+                            clock=FakeClock(NOW))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             await pilot.press("right_square_bracket")
