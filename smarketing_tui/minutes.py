@@ -454,12 +454,7 @@ def _snapshot(text: str | None, status: str) -> tuple[dict | None, str | None]:
 
 def seating_text(groups: list[list[tuple[str, str]]]) -> str:
     """'Kari · Ola; Siv · Per, Pål': the groups in one line, marketers before the dot."""
-    parts = []
-    for group in groups:
-        marketers = ", ".join(name for name, team in group if team == "marketing")
-        sellers = ", ".join(name for name, team in group if team == "sales")
-        parts.append(f"{marketers} · {sellers}")
-    return "; ".join(parts)
+    return "; ".join(vocabulary.seating_group_text(group) for group in groups)
 
 
 def slug(text: str) -> str:

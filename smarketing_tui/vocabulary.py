@@ -326,6 +326,18 @@ def count_of(shown: int, total: int, noun: str) -> str:
     return counted(total, noun)
 
 
+def seating_group_text(group, with_teams: bool = False) -> str:
+    """One mixed-seating group of (name, team) pairs, marketers before the dot:
+    ``Mari · Kari, Ola``; ``with_teams``: ``Mari (marketing) · Kari, Ola (sales)``. The names
+    as given: each caller makes them safe for where they go."""
+    marketers = ", ".join(name for name, team in group if team == "marketing")
+    sellers = ", ".join(name for name, team in group if team == "sales")
+    if with_teams:
+        return _("{marketers} (marketing) · {sellers} (sales)").format(marketers=marketers,
+                                                                      sellers=sellers)
+    return f"{marketers} · {sellers}"
+
+
 def more_text(count: int) -> str:
     """Items left out of a short list: ``+3 more``."""
     return _("+{count} more").format(count=format_number(count))

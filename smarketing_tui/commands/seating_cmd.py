@@ -74,19 +74,10 @@ def _week_json(week) -> dict:
             "absent": [p.name for p in week.away], "problem": week.problem}
 
 
-def group_text(names_and_teams) -> str:
-    """'Mari (marketing) · Kari, Ola (sales)': one group on one line."""
-    from smarketing_tui.minutes_render import clean
-
-    names_and_teams = [(clean(name), team) for name, team in names_and_teams]
-    marketers = [name for name, team in names_and_teams if team == "marketing"]
-    sellers = [name for name, team in names_and_teams if team == "sales"]
-    return f"{', '.join(marketers)} (marketing) · {', '.join(sellers)} (sales)"
-
-
 def _plan_text(weeks, cycle: int) -> str:
     from smarketing_tui.minutes_render import clean
     from smarketing_tui.timeutil import counted
+    from smarketing_tui.vocabulary import seating_group_text
 
     if cycle == 0:
         return ("No seating: it needs at least one person in marketing and one in sales "
@@ -98,7 +89,8 @@ def _plan_text(weeks, cycle: int) -> str:
         if week.problem:
             lines.append(f"  No seating: {week.problem}.")
         for number, group in enumerate(week.groups, start=1):
-            lines.append(f"  {number}. {group_text([(p.name, p.team) for p in group])}")
+            named = [(clean(p.name), p.team) for p in group]
+            lines.append(f"  {number}. {seating_group_text(named, with_teams=True)}")
         if week.away:
             lines.append(f"  Away: {', '.join(clean(p.name) for p in week.away)}")
         lines.append("")

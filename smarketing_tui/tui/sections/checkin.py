@@ -16,6 +16,7 @@ from smarketing_tui.tui.sections.common import (SectionHeader, clean, follow_the
                                                 table_with_enter, view_width, width_changed)
 from smarketing_tui.tui.sections.talking_points import PrepPoints
 from smarketing_tui.tui.tablefit import Column, fill_table
+from smarketing_tui.vocabulary import seating_group_text
 
 TEAM_ORDER = {"marketing": 0, "sales": 1}
 
@@ -35,10 +36,8 @@ def seating_segments(groups: list[list[tuple[str, str]]]) -> list[Text]:
                      style="italic")]
     segments = [Text("Sit together:", style="bold")]
     for number, group in enumerate(groups, start=1):
-        marketers = ", ".join(clean(name) for name, team in group if team == "marketing")
-        sellers = ", ".join(clean(name) for name, team in group if team == "sales")
         segment = Text(f"{number} ", style="bold")
-        segment.append(f"{marketers} · {sellers}")
+        segment.append(seating_group_text([(clean(name), team) for name, team in group]))
         segments.append(segment)
     return segments
 
